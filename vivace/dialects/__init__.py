@@ -1,0 +1,23 @@
+"""L3: one compiler and dialect per database; no I/O here.
+
+Example::
+
+    from vivace.dialects import PostgresDialect
+    PostgresDialect().compile(statement).sql
+"""
+
+from vivace.dialects.compiled import Compiled
+from vivace.dialects.compiler import Compiler, join_alias, result_key
+from vivace.dialects.dialect import Dialect
+from vivace.dialects.postgres import PostgresDialect
+from vivace.dialects.sqlite import SQLiteDialect
+
+__all__ = [
+    "Compiled",
+    "Compiler",
+    "Dialect",
+    "PostgresDialect",
+    "SQLiteDialect",
+    "join_alias",
+    "result_key",
+]

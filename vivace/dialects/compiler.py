@@ -1,0 +1,359 @@
+"""The shared compiler: renders L1 nodes into SQL text for one dialect.
+
+A ``Compiler`` lives for one compilation. Dialects subclass it to override how a
+node renders (placeholders, ILIKE, IN lists, ...), never with engine ``if``s.
+
+Example::
+
+    compiled = PostgresDialect().compile(Select(Band, (Band.name,)), values)
+    compiled.sql   # 'SELECT "band"."name" FROM "band"'
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import enum
+import math
+import uuid
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from vivace.dialects.compiled import Compiled, Converter
+from vivace.exceptions import QueryError
+from vivace.schema.column import Column
+from vivace.sql.nodes import (
+    Alias,
+    Arithmetic,
+    Comparison,
+    Expr,
+    FunctionCall,
+    InList,
+    Join,
+    Node,
+    Not,
+    OrderItem,
+    Param,
+    PostfixOp,
+    Raw,
+    Star,
+)
+from vivace.sql.statements import Delete, Insert, OnConflict, Select, Update
+from vivace.types import ValueType
+
+if TYPE_CHECKING:
+    from vivace.dialects.dialect import Dialect
+
+
+def result_key(expr: Expr) -> str:
+    """The result-dict key of a selected expression (Piccolo's names)."""
+    if isinstance(expr, Column):
+        return expr._meta.get_full_name()
+    if isinstance(expr, Alias):
+        return expr.name
+    if isinstance(expr, FunctionCall):
+        return expr.default_alias or expr.name.lower()
+    if isinstance(expr, Raw):
+        return expr.alias or expr.template
+    return "?column?"
+
+
+class Compiler:
+    """Renders one statement. ``inline=True`` renders values as literals (for reading only)."""
+
+    def __init__(self, dialect: Dialect, inline: bool = False) -> None:
+        self.dialect = dialect
+        self.inline = inline
+        self.values: list[Any] = []
+        self.converters: list[Converter | None] = []
+        #: Qualify columns with their table (off in single-table statements and DDL).
+        self.qualify = True
+
+    # entry points ----------------------------------------------------------------------------
+    def compile(self, node: Node) -> Compiled:
+        sql = self.sql(node)
+        names: Sequence[str] = ()
+        results: Sequence[Converter | None] = ()
+        columns = self._result_exprs(node)
+        if columns:
+            names = [result_key(c) for c in columns]
+            results = [self.dialect.result_converter(c.value_type) for c in columns]
+        is_write = isinstance(node, Insert | Update | Delete)
+        return Compiled(sql, self.converters, names, results, is_write)
+
+    def _result_exprs(self, node: Node) -> Sequence[Expr]:
+        if isinstance(node, Select):
+            return node.columns
+        if isinstance(node, Insert | Update | Delete):
+            return node.returning
+        return ()
+
+    def sql(self, node: Node) -> str:
+        method: Callable[[Node], str] = getattr(self, "visit_" + node.visit_name)
+        return method(node)
+
+    # values ----------------------------------------------------------------------------------
+    def param(self, value: Any, vtype: ValueType | None) -> str:
+        if self.inline:
+            return self.literal(value)
+        self.values.append(value)
+        self.converters.append(self.dialect.param_converter(vtype))
+        return self.placeholder(len(self.values))
+
+    def placeholder(self, position: int) -> str:
+        return f"${position}"
+
+    def literal(self, value: Any) -> str:
+        """A value as SQL literal text, for DDL defaults and ``str(query)`` only."""
+        if value is None:
+            return "NULL"
+        if isinstance(value, enum.Enum):
+            value = value.value
+        if isinstance(value, bool):
+            return self.dialect.bool_literal(value)
+        if isinstance(value, int):
+            return str(value)
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return self.quote_text(repr(value).replace("inf", "Infinity"))
+            return repr(value)
+        if isinstance(value, decimal.Decimal):
+            return str(value) if value.is_finite() else self.quote_text(str(value))
+        if isinstance(value, bytes):
+            return self.dialect.bytes_literal(value)
+        if isinstance(value, datetime.date | datetime.time | uuid.UUID | datetime.timedelta):
+            return self.quote_text(str(value))
+        if isinstance(value, list | tuple):
+            return "(" + ", ".join(self.literal(v) for v in value) + ")"
+        if isinstance(value, dict):
+            import json
+
+            return self.quote_text(json.dumps(value))
+        return self.quote_text(str(value))
+
+    def quote_text(self, text: str) -> str:
+        if "\x00" in text:
+            raise QueryError("text containing NUL cannot be written as a SQL literal")
+        return "'" + text.replace("'", "''") + "'"
+
+    def quote(self, name: str) -> str:
+        return self.dialect.quote(name)
+
+    # tables and columns ------------------------------------------------------------------------
+    def table_name(self, table: Any) -> str:
+        return self.dialect.table_name(table)
+
+    def table_alias(self, column: Column[Any]) -> str:
+        chain = column._meta.call_chain
+        if chain:
+            return self.quote(join_alias(chain))
+        return self.table_name(column._meta.table)
+
+    def visit_column(self, column: Column[Any]) -> str:
+        name = self.quote(column._meta.db_column_name)
+        if not self.qualify:
+            if column._meta.call_chain:
+                raise QueryError(f"{column!r} needs a join, which this statement cannot have")
+            return name
+        return f"{self.table_alias(column)}.{name}"
+
+    # expressions --------------------------------------------------------------------------------
+    def visit_param(self, node: Param) -> str:
+        return self.param(node.value, node.vtype)
+
+    def visit_binary(self, node: Comparison) -> str:
+        left = self.sql(node.left)
+        right = self.sql(node.right)
+        return f"{left} {self.operator(node.op)} {right}"
+
+    def visit_arith(self, node: Arithmetic) -> str:
+        left = self.sql(node.left)
+        right = self.sql(node.right)
+        return f"({left} {node.op} {right})"
+
+    def operator(self, op: str) -> str:
+        return op
+
+    def visit_postfix(self, node: PostfixOp) -> str:
+        return f"{self.sql(node.operand)} {node.op}"
+
+    def visit_in_list(self, node: InList) -> str:
+        operand = self.sql(node.operand)
+        if node.subquery is not None:
+            keyword = "NOT IN" if node.negate else "IN"
+            return f"{operand} {keyword} ({self.subquery(node.subquery)})"
+        return self.in_list(operand, node)
+
+    def in_list(self, operand: str, node: InList) -> str:
+        """``= ANY($n)``: one array parameter whatever the length (PostgreSQL)."""
+        element = node.operand.value_type
+        placeholder = self.param_with(node.values, self.dialect.list_converter(element))
+        if node.negate:
+            return f"NOT ({operand} = ANY({placeholder}))"
+        return f"{operand} = ANY({placeholder})"
+
+    def param_with(self, value: Any, converter: Converter | None) -> str:
+        if self.inline:
+            return self.literal(value)
+        self.values.append(value)
+        self.converters.append(converter)
+        return self.placeholder(len(self.values))
+
+    def subquery(self, select: Select) -> str:
+        qualify, self.qualify = self.qualify, True
+        try:
+            return self.visit_select(select)
+        finally:
+            self.qualify = qualify
+
+    def visit_and(self, node: Any) -> str:
+        if not node.conditions:
+            return "TRUE"
+        if len(node.conditions) == 1:
+            return self.sql(node.conditions[0])
+        return "(" + " AND ".join(self.sql(c) for c in node.conditions) + ")"
+
+    def visit_or(self, node: Any) -> str:
+        if not node.conditions:
+            return "FALSE"
+        return "(" + " OR ".join(self.sql(c) for c in node.conditions) + ")"
+
+    def visit_not(self, node: Not) -> str:
+        return f"NOT ({self.sql(node.condition)})"
+
+    def visit_function(self, node: FunctionCall) -> str:
+        name = self.dialect.function_name(node.name)
+        args = ", ".join(self.sql(a) for a in node.args)
+        return f"{name}({'DISTINCT ' if node.distinct else ''}{args})"
+
+    def visit_star(self, node: Star) -> str:
+        return "*"
+
+    def visit_alias(self, node: Alias) -> str:
+        return f"{self.sql(node.expr)} AS {self.quote(node.name)}"
+
+    def visit_order_item(self, node: OrderItem) -> str:
+        return f"{self.sql(node.expr)} {'ASC' if node.ascending else 'DESC'}"
+
+    def visit_raw(self, node: Raw) -> str:
+        pieces = [node.parts[0]]
+        for arg, part in zip(node.args, node.parts[1:]):
+            pieces.append(self.sql(arg))
+            pieces.append(part)
+        return "".join(pieces)
+
+    def visit_join(self, node: Join) -> str:
+        return f"LEFT JOIN {self.table_name(node.table)} AS {self.quote(node.alias)} ON {self.sql(node.on)}"
+
+    # statements --------------------------------------------------------------------------------
+    def select_column(self, expr: Expr) -> str:
+        text = self.sql(expr)
+        if isinstance(expr, Column):
+            if expr._meta.call_chain or expr._meta.db_column_name != expr._meta.name:
+                return f"{text} AS {self.quote(expr._meta.get_full_name())}"
+            return text
+        if isinstance(expr, Alias):
+            return text
+        return f"{text} AS {self.quote(result_key(expr))}"
+
+    def visit_select(self, node: Select) -> str:
+        parts = ["SELECT"]
+        if node.distinct_on:
+            if not self.dialect.supports_distinct_on:
+                raise QueryError(f"distinct(on=...) is not supported on {self.dialect.name}")
+            parts.append("DISTINCT ON (" + ", ".join(self.sql(e) for e in node.distinct_on) + ")")
+        elif node.distinct:
+            parts.append("DISTINCT")
+        parts.append(", ".join(self.select_column(c) for c in node.columns) or "*")
+        parts.append("FROM " + self.table_name(node.table))
+        parts.extend(self.sql(j) for j in node.joins)
+        if node.where is not None:
+            parts.append("WHERE " + self.sql(node.where))
+        if node.group_by:
+            parts.append("GROUP BY " + ", ".join(self.sql(g) for g in node.group_by))
+        if node.having is not None:
+            parts.append("HAVING " + self.sql(node.having))
+        if node.order_by:
+            parts.append("ORDER BY " + ", ".join(self.sql(o) for o in node.order_by))
+        parts.extend(self.limit_offset(node.limit, node.offset))
+        if node.lock is not None:
+            parts.append(self.lock_rows(node.lock))
+        return " ".join(parts)
+
+    def limit_offset(self, limit: int | None, offset: int | None) -> list[str]:
+        parts = []
+        if limit is not None:
+            parts.append("LIMIT " + self.param(limit, None))
+        if offset is not None:
+            parts.append("OFFSET " + self.param(offset, None))
+        return parts
+
+    def lock_rows(self, lock: tuple[str, bool, bool, tuple[Any, ...]]) -> str:
+        raise QueryError(f"lock_rows() is not supported on {self.dialect.name}")
+
+    def returning(self, exprs: Sequence[Expr]) -> str:
+        if not exprs:
+            return ""
+        return " RETURNING " + ", ".join(self.select_column(e) for e in exprs)
+
+    def visit_insert(self, node: Insert) -> str:
+        self.qualify = False
+        table = self.table_name(node.table)
+        if not node.columns:
+            if len(node.rows) != 1:
+                raise QueryError("a multi-row insert needs at least one column value")
+            sql = f"INSERT INTO {table} DEFAULT VALUES"
+        else:
+            names = ", ".join(self.quote(c._meta.db_column_name) for c in node.columns)
+            converters = [self.dialect.param_converter(c.value_type) for c in node.columns]
+            rows = []
+            for row in node.rows:
+                marks = [self.param_with(v, conv) for v, conv in zip(row, converters)]
+                rows.append("(" + ", ".join(marks) + ")")
+            sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join(rows)
+        if node.on_conflict is not None:
+            sql += " " + self.visit_on_conflict(node.on_conflict)
+        return sql + self.returning(node.returning)
+
+    def visit_on_conflict(self, node: OnConflict) -> str:
+        if isinstance(node.target, str):
+            target = f" ON CONSTRAINT {self.quote(node.target)}"
+        elif node.target:
+            target = " (" + ", ".join(self.quote(c._meta.db_column_name) for c in node.target) + ")"
+        else:
+            target = ""
+        if node.action == "DO NOTHING":
+            return f"ON CONFLICT{target} DO NOTHING"
+        if not target:
+            raise QueryError("on_conflict(action='DO UPDATE') needs a target")
+        sets = []
+        for column, expr in node.assignments:
+            name = self.quote(column._meta.db_column_name)
+            sets.append(f"{name} = " + (f"EXCLUDED.{name}" if expr is None else self.sql(expr)))
+        sql = f"ON CONFLICT{target} DO UPDATE SET " + ", ".join(sets)
+        if node.where is not None:
+            sql += " WHERE " + self.sql(node.where)
+        return sql
+
+    def visit_update(self, node: Update) -> str:
+        self.qualify = False
+        sets = ", ".join(
+            f"{self.quote(col._meta.db_column_name)} = {self.sql(expr)}"
+            for col, expr in node.assignments
+        )
+        sql = f"UPDATE {self.table_name(node.table)} SET {sets}"
+        if node.where is not None:
+            sql += " WHERE " + self.sql(node.where)
+        return sql + self.returning(node.returning)
+
+    def visit_delete(self, node: Delete) -> str:
+        self.qualify = False
+        sql = f"DELETE FROM {self.table_name(node.table)}"
+        if node.where is not None:
+            sql += " WHERE " + self.sql(node.where)
+        return sql + self.returning(node.returning)
+
+
+def join_alias(chain: Sequence[Any]) -> str:
+    """A stable alias for a join path: ``manager`` or ``band_1$manager``."""
+    return "$".join(fk._meta.name for fk in chain)

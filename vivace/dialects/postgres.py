@@ -1,0 +1,175 @@
+"""PostgreSQL: ``$n`` placeholders, native types (asyncpg converts most values itself).
+
+Example::
+
+    PostgresDialect().column_type(ValueType("array", (ValueType("integer"),)))  # 'INTEGER[]'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from vivace.dialects.compiled import Converter
+from vivace.dialects.compiler import Compiler
+from vivace.dialects.dialect import Dialect
+from vivace.exceptions import QueryError
+from vivace.schema.column import Column, check_identifier
+from vivace.types import ValueType, adapters
+
+_TYPES = {
+    "text": "TEXT",
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+    "smallint": "SMALLINT",
+    "serial": "SERIAL",
+    "bigserial": "BIGSERIAL",
+    "boolean": "BOOLEAN",
+    "real": "REAL",
+    "double": "DOUBLE PRECISION",
+    "timestamp": "TIMESTAMP",
+    "timestamptz": "TIMESTAMPTZ",
+    "date": "DATE",
+    "time": "TIME",
+    "interval": "INTERVAL",
+    "uuid": "UUID",
+    "json": "JSON",
+    "jsonb": "JSONB",
+    "bytea": "BYTEA",
+}
+
+_LOCK_STRENGTHS = {"UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"}
+
+
+class PostgresCompiler(Compiler):
+    """Renders PostgreSQL SQL."""
+
+    def lock_rows(self, lock: tuple[str, bool, bool, tuple[Any, ...]]) -> str:
+        strength, nowait, skip_locked, of = lock
+        if strength not in _LOCK_STRENGTHS:
+            raise QueryError(f"lock_rows() takes one of {sorted(_LOCK_STRENGTHS)}")
+        sql = f"FOR {strength}"
+        if of:
+            sql += " OF " + ", ".join(self.table_name(t) for t in of)
+        if nowait:
+            sql += " NOWAIT"
+        if skip_locked:
+            sql += " SKIP LOCKED"
+        return sql
+
+
+class PostgresDialect(Dialect):
+    """PostgreSQL 12+ through asyncpg."""
+
+    name = "postgres"
+    compiler_class: ClassVar[type[Compiler]] = PostgresCompiler
+    supports_distinct_on = True
+    supports_schemas = True
+    supports_lock_rows = True
+    supports_alter_column = True
+    supports_index_methods = True
+    max_parameters = 32_767
+
+    def _param_converter(self, vtype: ValueType) -> Converter | None:
+        name = vtype.name
+        if name == "timestamptz":
+            return adapters.require_aware
+        if name == "timestamp":
+            return adapters.require_naive
+        if name == "date":
+            return adapters.require_date
+        if name in ("json", "jsonb"):
+            return adapters.dump_json
+        if name == "uuid":
+            return adapters.to_uuid
+        if name == "array":
+            element = self.param_converter(vtype.element)
+            return None if element is None else adapters.each(element)
+        return None
+
+    def list_converter(self, element: ValueType | None) -> Converter | None:
+        convert = self.param_converter(element)
+        return None if convert is None else adapters.each(convert)
+
+    def column_type(self, vtype: ValueType) -> str:
+        name = vtype.name
+        if name in ("varchar", "char"):
+            length = vtype.args[0] if vtype.args else None
+            return name.upper() + (f"({length})" if length is not None else "")
+        if name == "numeric":
+            return "NUMERIC" + (f"({vtype.args[0]}, {vtype.args[1]})" if vtype.args else "")
+        if name == "array":
+            element = vtype.element
+            base = "INTEGER" if element.name == "serial" else self.column_type(element)
+            return base + "[]"
+        return _TYPES[name]
+
+    def empty_array_literal(self, column: Column[Any]) -> str | None:
+        return "'{}'"
+
+    def nulls_not_distinct(self) -> str:
+        return " NULLS NOT DISTINCT"
+
+    def index_using(self, method: str) -> str:
+        if method not in ("btree", "hash", "gist", "gin"):
+            raise QueryError(f"unknown index method {method!r}")
+        return f" USING {method}"
+
+    def qualified_index(self, table: Any, name: str) -> str:
+        if table._meta.schema:
+            return f"{self.quote(table._meta.schema)}.{self.quote(name)}"
+        return self.quote(name)
+
+    def list_indexes_sql(self, table: Any) -> tuple[str, list[Any]]:
+        return (
+            "SELECT indexname AS name FROM pg_indexes "
+            "WHERE schemaname = $1 AND tablename = $2 ORDER BY indexname",
+            [table._meta.schema or "public", table._meta.tablename],
+        )
+
+    def table_exists_sql(self, table: Any) -> tuple[str, list[Any]]:
+        return (
+            "SELECT EXISTS(SELECT 1 FROM information_schema.tables "
+            "WHERE table_schema = $1 AND table_name = $2)",
+            [table._meta.schema or "public", table._meta.tablename],
+        )
+
+    def set_null_sql(self, table: Any, name: str, null: bool) -> list[str]:
+        action = "DROP NOT NULL" if null else "SET NOT NULL"
+        return [f"{self.alter_prefix(table)} ALTER COLUMN {self.quote(name)} {action}"]
+
+    def set_default_sql(self, table: Any, column: Column[Any], value: Any) -> list[str]:
+        column._meta.default = value
+        default = self.default_sql(column)
+        if default is None:
+            return self.drop_default_sql(table, column._meta.db_column_name)
+        name = self.quote(column._meta.db_column_name)
+        return [f"{self.alter_prefix(table)} ALTER COLUMN {name} SET DEFAULT {default}"]
+
+    def drop_default_sql(self, table: Any, name: str) -> list[str]:
+        return [f"{self.alter_prefix(table)} ALTER COLUMN {self.quote(name)} DROP DEFAULT"]
+
+    def set_unique_sql(self, table: Any, name: str, unique: bool) -> list[str]:
+        constraint = check_identifier(f"{table._meta.tablename}_{name}_key", "constraint name")
+        if unique:
+            return [
+                f"{self.alter_prefix(table)} ADD CONSTRAINT {self.quote(constraint)} "
+                f"UNIQUE ({self.quote(name)})"
+            ]
+        return [f"{self.alter_prefix(table)} DROP CONSTRAINT {self.quote(constraint)}"]
+
+    def set_column_type_sql(
+        self, table: Any, name: str, column: Column[Any], using: str | None
+    ) -> list[str]:
+        sql = (
+            f"{self.alter_prefix(table)} ALTER COLUMN {self.quote(name)} "
+            f"TYPE {self.column_type(column.value_type)}"
+        )
+        if using is not None:
+            sql += f" USING {using}"
+        return [sql]
+
+
+def placeholders(count: int) -> Sequence[str]:
+    """``$1 .. $count`` (for statements built outside the compiler)."""
+    return [f"${i}" for i in range(1, count + 1)]

@@ -1,0 +1,205 @@
+"""SQLite: ``?`` placeholders, exact text storage for decimals and times, JSON for arrays.
+
+Values SQLite has no type for are stored so that they round-trip exactly and sort
+correctly as text: decimals as their exact text, datetimes as fixed-width ISO text
+(``Timestamptz`` in UTC), intervals as integer microseconds, arrays as JSON.
+
+Example::
+
+    SQLiteDialect().column_type(ValueType("numeric", (10, 2)))   # 'NUMERIC_TEXT(10, 2)'
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from vivace.dialects.compiled import Converter
+from vivace.dialects.compiler import Compiler
+from vivace.dialects.dialect import Dialect
+from vivace.schema.column import Column
+from vivace.schema.defaults import Default
+from vivace.sql.nodes import Comparison, InList, OrderItem
+from vivace.types import ValueType, adapters
+
+_TYPES = {
+    "text": "TEXT",
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+    "smallint": "SMALLINT",
+    "serial": "INTEGER",
+    "bigserial": "INTEGER",
+    "boolean": "BOOLEAN",
+    "real": "REAL",
+    "double": "DOUBLE PRECISION",
+    # Type names chosen for their SQLite affinity: TEXT-affinity names keep JSON and
+    # decimals as the exact text written; INTERVAL has INTEGER affinity.
+    "timestamp": "TIMESTAMP",
+    "timestamptz": "TIMESTAMPTZ",
+    "date": "DATE",
+    "time": "TIME",
+    "interval": "INTERVAL",
+    "uuid": "UUID",
+    "json": "JSON_TEXT",
+    "jsonb": "JSONB_TEXT",
+    "bytea": "BLOB",
+}
+
+_PARAM = {
+    "numeric": adapters.decimal_to_text,
+    "timestamp": adapters.naive_to_text,
+    "timestamptz": adapters.aware_to_text,
+    "date": adapters.date_to_text,
+    "time": adapters.time_to_text,
+    "interval": adapters.timedelta_to_microseconds,
+    "uuid": adapters.uuid_to_text,
+    "json": adapters.dump_json,
+    "jsonb": adapters.dump_json,
+    "bytea": adapters.bytes_in,
+}
+
+_RESULT = {
+    "boolean": adapters.int_to_bool,
+    "numeric": adapters.text_to_decimal,
+    "timestamp": adapters.text_to_naive,
+    "timestamptz": adapters.text_to_aware,
+    "date": adapters.text_to_date,
+    "time": adapters.text_to_time,
+    "interval": adapters.microseconds_to_timedelta,
+    "uuid": adapters.text_to_uuid,
+}
+
+
+class SQLiteCompiler(Compiler):
+    """Renders SQLite SQL."""
+
+    def placeholder(self, position: int) -> str:
+        return "?"
+
+    def operator(self, op: str) -> str:
+        return op
+
+    def visit_binary(self, node: Comparison) -> str:
+        if node.op == "ILIKE":
+            # LIKE is made case-sensitive on every connection (as on PostgreSQL);
+            # ILIKE compares lower-cased text instead.
+            return f"LOWER({self.sql(node.left)}) LIKE LOWER({self.sql(node.right)})"
+        left, right = self.sql(node.left), self.sql(node.right)
+        if _is_decimal(node.left) or _is_decimal(node.right):
+            # Decimals are stored as exact text: compare them as numbers, not as text.
+            left, right = f"CAST({left} AS REAL)", f"CAST({right} AS REAL)"
+        return f"{left} {node.op} {right}"
+
+    def visit_order_item(self, node: OrderItem) -> str:
+        text = self.sql(node.expr)
+        if _is_decimal(node.expr):
+            text = f"CAST({text} AS REAL)"
+        return f"{text} {'ASC' if node.ascending else 'DESC'}"
+
+    def in_list(self, operand: str, node: InList) -> str:
+        # The whole list is one JSON parameter, so every list length shares one statement.
+        placeholder = self.param_with(
+            node.values, self.dialect.list_converter(node.operand.value_type)
+        )
+        keyword = "NOT IN" if node.negate else "IN"
+        return f"{operand} {keyword} (SELECT value FROM json_each({placeholder}))"
+
+    def limit_offset(self, limit: int | None, offset: int | None) -> list[str]:
+        if offset is not None and limit is None:
+            return ["LIMIT -1 OFFSET " + self.param(offset, None)]
+        return super().limit_offset(limit, offset)
+
+
+def _is_decimal(expr: Any) -> bool:
+    vtype = getattr(expr, "value_type", None)
+    return vtype is not None and vtype.name == "numeric"
+
+
+class SQLiteDialect(Dialect):
+    """SQLite 3.35+ (RETURNING) through the standard library's sqlite3."""
+
+    name = "sqlite"
+    compiler_class: ClassVar[type[Compiler]] = SQLiteCompiler
+    max_parameters = 32_766
+
+    def bool_literal(self, value: bool) -> str:
+        return "1" if value else "0"
+
+    def function_name(self, name: str) -> str:
+        return "PRINTF" if name == "FORMAT" else name
+
+    def _param_converter(self, vtype: ValueType) -> Converter | None:
+        if vtype.name == "numeric" and vtype.args:
+            scale = vtype.args[1]
+            assert isinstance(scale, int)
+            return adapters.decimal_to_text_scaled(scale)
+        if vtype.name == "array":
+            element = self.param_converter(vtype.element)
+            if element is None:
+                return adapters.dump_json_list
+            return adapters.compose(adapters.each(element), adapters.dump_json_list)
+        return _PARAM.get(vtype.name)
+
+    def _result_converter(self, vtype: ValueType) -> Converter | None:
+        if vtype.name == "array":
+            element = self.result_converter(vtype.element)
+            if element is None:
+                return adapters.load_json_list
+            return adapters.compose(adapters.load_json_list, adapters.each(element))
+        return _RESULT.get(vtype.name)
+
+    def list_converter(self, element: ValueType | None) -> Converter | None:
+        convert = self.param_converter(element)
+
+        def to_json(values: Any) -> str:
+            if convert is not None:
+                values = [None if v is None else convert(v) for v in values]
+            if element is not None and element.name == "boolean":
+                values = [None if v is None else int(v) for v in values]
+            return json.dumps(list(values), ensure_ascii=False)
+
+        return to_json
+
+    def column_type(self, vtype: ValueType) -> str:
+        name = vtype.name
+        if name in ("varchar", "char"):
+            length = vtype.args[0] if vtype.args else None
+            return name.upper() + (f"({length})" if length is not None else "")
+        if name == "numeric":
+            return "NUMERIC_TEXT" + (f"({vtype.args[0]}, {vtype.args[1]})" if vtype.args else "")
+        if name == "array":
+            return "ARRAY_TEXT"
+        return _TYPES[name]
+
+    def primary_key_sql(self, column: Column[Any]) -> str:
+        return "PRIMARY KEY"
+
+    def empty_array_literal(self, column: Column[Any]) -> str | None:
+        return "'[]'"
+
+    def _computed_default(self, default: Default) -> str | None:
+        # SQLite's CURRENT_TIMESTAMP is UTC text, unlike PostgreSQL's local time for
+        # TIMESTAMP: leave time defaults to Python so both engines agree.
+        return None
+
+    def cascade(self, cascade: bool) -> str:
+        return ""
+
+    def list_indexes_sql(self, table: Any) -> tuple[str, list[Any]]:
+        return (
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name",
+            [table._meta.tablename],
+        )
+
+    def table_exists_sql(self, table: Any) -> tuple[str, list[Any]]:
+        return (
+            "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
+            [table._meta.tablename],
+        )
+
+    def set_unique_sql(self, table: Any, name: str, unique: bool) -> list[str]:
+        index = self.quote(f"{table._meta.tablename}_{name}_key")
+        if unique:
+            return [f"CREATE UNIQUE INDEX {index} ON {self.table_name(table)} ({self.quote(name)})"]
+        return [f"DROP INDEX IF EXISTS {index}"]

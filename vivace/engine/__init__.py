@@ -1,0 +1,24 @@
+"""L4: engines (drivers, pools, transactions) and the compiled-statement cache.
+
+Example::
+
+    from vivace.engine import PostgresEngine, SQLiteEngine, engine_finder
+"""
+
+from vivace.engine.base import Engine
+from vivace.engine.finder import engine_finder
+from vivace.engine.postgres import PostgresEngine
+from vivace.engine.sqlite import SQLiteEngine
+from vivace.engine.sync import run_sync
+from vivace.engine.transaction import Atomic, Savepoint, Transaction
+
+__all__ = [
+    "Atomic",
+    "Engine",
+    "PostgresEngine",
+    "SQLiteEngine",
+    "Savepoint",
+    "Transaction",
+    "engine_finder",
+    "run_sync",
+]

@@ -1,0 +1,105 @@
+"""Driver errors mapped onto ``vivace.exceptions``; the original stays as ``__cause__``.
+
+Example::
+
+    except asyncpg.PostgresError as error:
+        raise map_postgres_error(error, "127.0.0.1:5432") from error
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from vivace import exceptions as ex
+
+_PG_CODES: dict[str, type[ex.DatabaseError]] = {
+    "23505": ex.UniqueViolation,
+    "23503": ex.ForeignKeyViolation,
+    "23502": ex.NotNullViolation,
+    "23514": ex.CheckViolation,
+    "40001": ex.SerializationFailure,
+    "40P01": ex.DeadlockDetected,
+    "55P03": ex.LockTimeout,
+    "57014": ex.QueryTimeout,
+    "57P01": ex.ConnectionLost,
+    "57P02": ex.ConnectionLost,
+    "57P03": ex.ConnectionLost,
+}
+
+_PG_CLASSES: dict[str, type[ex.DatabaseError]] = {
+    "08": ex.ConnectionLost,
+    "22": ex.DataError,
+    "23": ex.IntegrityError,
+    "42": ex.ProgrammingError,
+    "53": ex.OperationalError,
+    "25": ex.OperationalError,
+}
+
+
+def map_postgres_error(error: BaseException, address: str) -> ex.VivaceError:
+    """The Vivace error for an asyncpg (or socket) error."""
+    if isinstance(error, ex.VivaceError):
+        return error
+    code = getattr(error, "sqlstate", None)
+    if isinstance(code, str):
+        cls = _PG_CODES.get(code) or _PG_CLASSES.get(code[:2], ex.DatabaseError)
+        mapped = cls(f"{error} (SQLSTATE {code})")
+        mapped.code = code
+        return mapped
+    name = type(error).__name__
+    if isinstance(error, OSError | ConnectionError) or name in {
+        "ConnectionDoesNotExistError",
+        "ConnectionFailureError",
+        "InterfaceError",
+        "InternalClientError",
+        "ClientCannotConnectError",
+    }:
+        return ex.ConnectionLost(f"PostgreSQL at {address}: {name}: {error}")
+    if isinstance(error, TimeoutError):
+        return ex.QueryTimeout(f"PostgreSQL at {address}: timed out")
+    if isinstance(error, ValueError | TypeError | OverflowError):
+        # asyncpg refused to encode a value: say which, and that nothing was sent.
+        return ex.DataError(f"cannot send this value to PostgreSQL: {error}")
+    return ex.DatabaseError(f"{name}: {error}")
+
+
+_SQLITE_NAMES: dict[str, type[ex.DatabaseError]] = {
+    "SQLITE_CONSTRAINT_UNIQUE": ex.UniqueViolation,
+    "SQLITE_CONSTRAINT_PRIMARYKEY": ex.UniqueViolation,
+    "SQLITE_CONSTRAINT_FOREIGNKEY": ex.ForeignKeyViolation,
+    "SQLITE_CONSTRAINT_NOTNULL": ex.NotNullViolation,
+    "SQLITE_CONSTRAINT_CHECK": ex.CheckViolation,
+    "SQLITE_BUSY": ex.LockTimeout,
+    "SQLITE_BUSY_SNAPSHOT": ex.SerializationFailure,
+    "SQLITE_LOCKED": ex.LockTimeout,
+    "SQLITE_TOOBIG": ex.DataError,
+    "SQLITE_MISMATCH": ex.DataError,
+    "SQLITE_RANGE": ex.ProgrammingError,
+    "SQLITE_INTERRUPT": ex.QueryTimeout,
+    "SQLITE_ERROR": ex.ProgrammingError,
+    "SQLITE_CANTOPEN": ex.ConnectionLost,
+}
+
+
+def map_sqlite_error(error: BaseException) -> ex.VivaceError:
+    """The Vivace error for a sqlite3 error."""
+    if isinstance(error, ex.VivaceError):
+        return error
+    code = getattr(error, "sqlite_errorname", None)
+    cls: type[ex.DatabaseError] | None = None
+    if isinstance(code, str):
+        cls = _SQLITE_NAMES.get(code) or _SQLITE_NAMES.get(code.split("_", 2)[0] + "_" + code.split("_")[1])
+    if cls is None:
+        if isinstance(error, sqlite3.IntegrityError):
+            cls = ex.IntegrityError
+        elif isinstance(error, sqlite3.DataError | OverflowError):
+            cls = ex.DataError
+        elif isinstance(error, sqlite3.ProgrammingError | sqlite3.InterfaceError):
+            cls = ex.ProgrammingError
+        elif isinstance(error, sqlite3.OperationalError):
+            cls = ex.OperationalError
+        else:
+            cls = ex.DatabaseError
+    mapped = cls(str(error))
+    mapped.code = code
+    return mapped

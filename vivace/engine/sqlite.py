@@ -1,0 +1,359 @@
+"""``SQLiteEngine``: the embedded default, on the standard library's sqlite3.
+
+Design, for speed without stalling the event loop:
+
+- a few persistent connections (never one per query), WAL, ``foreign_keys=ON``,
+  LIKE made case-sensitive as on PostgreSQL;
+- a statement first runs *on the event loop* under a small budget of SQLite VM steps
+  (a progress handler) and with no busy wait. A point query takes microseconds and
+  pays no thread hop. When the budget runs out, or the database is locked, the
+  statement is interrupted (SQLite undoes it) and re-run on a worker thread, where it
+  may take as long as it needs and wait up to ``busy_timeout`` for the lock;
+- statements that change rows inside an explicit transaction always run on the worker
+  thread, because interrupting one would roll the whole transaction back;
+- transactions take the write lock up front (``BEGIN IMMEDIATE``) by default.
+
+Example::
+
+    DB = SQLiteEngine(path="app.sqlite")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import sqlite3
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from vivace.dialects import Compiled, SQLiteDialect
+from vivace.engine.base import Engine
+from vivace.engine.errors import map_sqlite_error
+from vivace.engine.transaction import Transaction
+from vivace.exceptions import PoolTimeout, TransactionError
+
+_TRANSACTION_TYPES = {"deferred": "DEFERRED", "immediate": "IMMEDIATE", "exclusive": "EXCLUSIVE"}
+
+#: The progress handler runs every this many SQLite VM steps.
+_STEPS_PER_CALL = 1000
+#: Counting is off: the value can never reach the budget.
+_OFF = -(1 << 62)
+
+Rows = list[tuple[Any, ...]]
+
+
+class _Connection:
+    """One sqlite3 connection, its step budget and any worker-thread statement in flight."""
+
+    __slots__ = ("raw", "steps", "pending")
+
+    def __init__(self, raw: sqlite3.Connection, budget: int) -> None:
+        self.raw = raw
+        self.steps = [_OFF]
+        self.pending: asyncio.Future[Any] | None = None
+        steps = self.steps
+
+        def over_budget() -> bool:
+            steps[0] += 1
+            return steps[0] > budget
+
+        raw.set_progress_handler(over_budget, _STEPS_PER_CALL)
+
+
+def _run_inline(connection: _Connection, sql: str, params: Sequence[Any]) -> Rows:
+    steps = connection.steps
+    steps[0] = 0
+    try:
+        return connection.raw.execute(sql, params).fetchall()
+    finally:
+        steps[0] = _OFF
+
+
+def _run_threaded(connection: _Connection, sql: str, params: Sequence[Any], busy_ms: int) -> Rows:
+    raw = connection.raw
+    raw.execute(f"PRAGMA busy_timeout = {busy_ms:d}")
+    try:
+        return raw.execute(sql, params).fetchall()
+    finally:
+        raw.execute("PRAGMA busy_timeout = 0")
+
+
+def _retry_elsewhere(error: sqlite3.Error) -> bool:
+    """Interrupted by the budget, or the database was locked: try again on the worker."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return name == "SQLITE_INTERRUPT" or name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+class SQLiteEngine(Engine):
+    """SQLite engine: ``SQLiteEngine(path="vivace.sqlite")``.
+
+    ``max_connections`` bounds the persistent connections (one for ``:memory:``);
+    ``busy_timeout`` (seconds) is how long a write waits for another writer;
+    ``inline_budget`` is how many thousands of VM steps a statement may run on the
+    event loop before it moves to a worker thread. Other keyword arguments go to
+    ``sqlite3.connect``.
+    """
+
+    engine_type = "sqlite"
+
+    def __init__(
+        self,
+        path: str = "vivace.sqlite",
+        log_queries: bool = False,
+        max_connections: int = 4,
+        busy_timeout: float = 5.0,
+        acquire_timeout: float = 30.0,
+        inline_budget: int = 20,
+        compiled_cache_size: int = 512,
+        **connection_kwargs: Any,
+    ) -> None:
+        super().__init__(log_queries=log_queries, compiled_cache_size=compiled_cache_size)
+        self.path = path
+        self.in_memory = path == ":memory:" or "mode=memory" in path
+        self.max_connections = 1 if self.in_memory else max(1, max_connections)
+        self.busy_ms = int(busy_timeout * 1000)
+        self.acquire_timeout = acquire_timeout
+        self.inline_budget = inline_budget
+        self.connection_kwargs = connection_kwargs
+        self.dialect = SQLiteDialect()
+        self._idle: list[_Connection] = []
+        self._all: list[_Connection] = []
+        self._opening = 0
+        self._waiters: collections.deque[asyncio.Future[_Connection]] = collections.deque()
+        self._executor: ThreadPoolExecutor | None = None
+
+    def __repr__(self) -> str:
+        return f"<SQLiteEngine {self.path}>"
+
+    # connections ------------------------------------------------------------------------------
+    def _connect(self) -> _Connection:
+        raw = sqlite3.connect(
+            self.path,
+            isolation_level=None,  # we send BEGIN/COMMIT ourselves
+            check_same_thread=False,  # used by the loop thread and its worker, never at once
+            timeout=0,  # inline statements must not wait: they move to the worker instead
+            cached_statements=512,
+            **self.connection_kwargs,
+        )
+        if not self.in_memory:
+            raw.execute("PRAGMA journal_mode = WAL")
+            raw.execute("PRAGMA synchronous = NORMAL")
+        raw.execute("PRAGMA foreign_keys = ON")
+        raw.execute("PRAGMA case_sensitive_like = ON")
+        return _Connection(raw, self.inline_budget)
+
+    def _worker(self) -> ThreadPoolExecutor:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(
+                max_workers=self.max_connections, thread_name_prefix="vivace-sqlite"
+            )
+        return self._executor
+
+    async def start_connection_pool(self, **kwargs: Any) -> None:
+        """Open one connection now (more open on demand)."""
+        connection = await self._acquire()
+        self._release(connection)
+
+    async def close_connection_pool(self) -> None:
+        """Close every idle connection and the worker threads."""
+        for connection in self._idle:
+            connection.raw.close()
+            self._all.remove(connection)
+        self._idle.clear()
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False)
+
+    async def _acquire(self) -> _Connection:
+        if self._idle:
+            return self._idle.pop()
+        if len(self._all) + self._opening < self.max_connections:
+            self._opening += 1
+            try:
+                loop = asyncio.get_running_loop()
+                connection = await loop.run_in_executor(self._worker(), self._connect)
+            except sqlite3.Error as error:
+                raise map_sqlite_error(error) from error
+            finally:
+                self._opening -= 1
+            self._all.append(connection)
+            return connection
+        waiter: asyncio.Future[_Connection] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            return await asyncio.wait_for(waiter, self.acquire_timeout)
+        except TimeoutError:
+            raise PoolTimeout(
+                f"no SQLite connection to {self.path} became free within {self.acquire_timeout} s"
+            ) from None
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._release(waiter.result())
+            raise
+
+    def _release(self, connection: _Connection) -> None:
+        pending = connection.pending
+        if pending is not None and not pending.done():
+            # A cancelled statement is still winding down on the worker: take the
+            # connection back only once it has stopped.
+            pending.add_done_callback(lambda _: self._release_after(connection))
+            return
+        connection.pending = None
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(connection)
+                return
+        self._idle.append(connection)
+
+    def _release_after(self, connection: _Connection) -> None:
+        connection.pending = None
+        if connection.raw.in_transaction:
+            try:
+                connection.raw.execute("ROLLBACK")
+            except sqlite3.Error:
+                self._discard(connection)
+                return
+        self._release(connection)
+
+    def _discard(self, connection: _Connection) -> None:
+        if connection in self._all:
+            self._all.remove(connection)
+        try:
+            connection.raw.close()
+        except sqlite3.Error:
+            pass
+
+    # running ------------------------------------------------------------------------------------
+    async def _run(
+        self, connection: _Connection, sql: str, params: Sequence[Any], inline: bool
+    ) -> Rows:
+        """Run one statement: on the loop under the step budget if allowed, else on the worker."""
+        if inline:
+            try:
+                return _run_inline(connection, sql, params)
+            except sqlite3.Error as error:
+                if not _retry_elsewhere(error):
+                    raise map_sqlite_error(error) from error
+        return await self._on_worker(connection, _run_threaded, connection, sql, params, self.busy_ms)
+
+    async def _on_worker(self, connection: _Connection, fn: Callable[..., Any], *args: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._worker(), fn, *args)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            connection.raw.interrupt()
+            connection.pending = future
+            raise
+        except sqlite3.Error as error:
+            raise map_sqlite_error(error) from error
+
+    async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
+        params = compiled.bind(values)
+        if self.log_queries:
+            self._log(compiled.sql, params)
+        transaction = self._transaction.get()
+        if transaction is not None:
+            return await self._fetch_in(transaction, compiled.sql, params, compiled.is_write)
+        connection = self._idle.pop() if self._idle else await self._acquire()
+        try:
+            return await self._run(connection, compiled.sql, params, inline=True)
+        finally:
+            self._release(connection)
+
+    async def _fetch_in(
+        self, transaction: Transaction, sql: str, params: Sequence[Any], is_write: bool
+    ) -> Rows:
+        transaction.check_open()
+        async with transaction.lock:
+            return await self._run(transaction.connection, sql, params, inline=not is_write)
+
+    async def fetch_sql(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        if self.log_queries:
+            self._log(sql, params)
+        transaction = self._transaction.get()
+        connection = (
+            transaction.connection if transaction is not None else await self._acquire()
+        )
+        try:
+            if transaction is not None:
+                transaction.check_open()
+                async with transaction.lock:
+                    return await self._on_worker(connection, _fetch_dicts, connection, sql, params, self.busy_ms)
+            return await self._on_worker(connection, _fetch_dicts, connection, sql, params, self.busy_ms)
+        finally:
+            if transaction is None:
+                self._release(connection)
+
+    async def execute_ddl(self, statements: Sequence[str]) -> None:
+        for sql in statements:
+            await self.fetch_sql(sql)
+
+    async def get_version(self) -> float:
+        major, minor, *_ = sqlite3.sqlite_version.split(".")
+        return float(f"{major}.{minor}")
+
+    # transactions ---------------------------------------------------------------------------------
+    def transaction(
+        self, allow_nested: bool = True, transaction_type: str = "immediate", **options: Any
+    ) -> Transaction:
+        """``async with DB.transaction(transaction_type="immediate"):`` (the default)."""
+        if options:
+            raise TypeError(f"unknown transaction options: {', '.join(options)}")
+        kind = _TRANSACTION_TYPES.get(str(getattr(transaction_type, "value", transaction_type)).lower())
+        if kind is None:
+            raise TransactionError(f"transaction_type must be one of {sorted(_TRANSACTION_TYPES)}")
+        return Transaction(self, allow_nested=allow_nested, begin=f"BEGIN {kind}")
+
+    async def _begin(self, transaction: Transaction) -> _Connection:
+        connection = await self._acquire()
+        try:
+            await self._run(connection, transaction.begin_sql, (), inline=True)
+        except BaseException:
+            self._release(connection)
+            raise
+        return connection
+
+    async def _command(self, transaction: Transaction, sql: str) -> None:
+        async with transaction.lock:
+            connection: _Connection = transaction.connection
+            try:
+                # COMMIT, ROLLBACK and savepoints are short: run them directly, never
+                # interrupted (an interrupted COMMIT would lose the transaction).
+                connection.raw.execute(sql)
+            except sqlite3.Error as error:
+                raise map_sqlite_error(error) from error
+
+    async def _end(self, transaction: Transaction, discard: bool) -> None:
+        connection: _Connection | None = transaction.connection
+        transaction.connection = None
+        if connection is None:
+            return
+        pending = connection.pending
+        if pending is None or pending.done():
+            connection.pending = None
+            if connection.raw.in_transaction:
+                try:
+                    connection.raw.execute("ROLLBACK")
+                except sqlite3.Error:
+                    self._discard(connection)
+                    return
+        self._release(connection)
+
+
+def _fetch_dicts(
+    connection: _Connection, sql: str, params: Sequence[Any], busy_ms: int
+) -> list[dict[str, Any]]:
+    raw = connection.raw
+    raw.execute(f"PRAGMA busy_timeout = {busy_ms:d}")
+    try:
+        cursor = raw.execute(sql, params)
+        rows = cursor.fetchall()
+        if cursor.description is None:
+            return []
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in rows]
+    finally:
+        raw.execute("PRAGMA busy_timeout = 0")

@@ -1,0 +1,187 @@
+"""Transactions carried by a context variable, savepoints, and ``atomic()``.
+
+Example::
+
+    async with DB.transaction() as t:
+        await Band.insert(Band(name="a"))     # joins t without being told
+        sp = await t.savepoint()
+        await Band.delete().where(Band.name == "a")
+        await sp.rollback_to()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Awaitable, Generator
+from types import TracebackType
+from typing import Any, Protocol
+
+from vivace.engine.sync import run_sync
+from vivace.exceptions import DatabaseError, TransactionError
+from vivace.schema.column import check_plain_name
+
+
+class TransactionHost(Protocol):
+    """What a transaction needs from its engine."""
+
+    _transaction: Any
+
+    async def _begin(self, transaction: Transaction) -> Any: ...
+
+    async def _command(self, transaction: Transaction, sql: str) -> None: ...
+
+    async def _end(self, transaction: Transaction, discard: bool) -> None: ...
+
+
+class Transaction:
+    """One database transaction on one connection; nested ones join it.
+
+    ``async with`` commits on a clean exit and rolls back on an exception. A task
+    cancelled inside it never leaves the connection half-way: it is rolled back, or
+    discarded when its state is unknown.
+    """
+
+    def __init__(self, engine: TransactionHost, allow_nested: bool = True, begin: str = "BEGIN"):
+        self.engine = engine
+        self.allow_nested = allow_nested
+        self.begin_sql = begin
+        self.connection: Any = None
+        #: Serialises statements of tasks that share the transaction's connection.
+        self.lock = asyncio.Lock()
+        self._outer: Transaction | None = None
+        self._token: Any = None
+        self._finished = False
+        self._savepoints = itertools.count(1)
+
+    async def __aenter__(self) -> Transaction:
+        outer = self.engine._transaction.get()
+        if outer is not None:
+            if not self.allow_nested:
+                raise TransactionError("a transaction is already open and allow_nested=False")
+            self._outer = outer
+            return outer
+        await self.begin()
+        return self
+
+    async def begin(self) -> None:
+        """Start the transaction (``async with`` does this for you)."""
+        self.connection = await self.engine._begin(self)
+        self._token = self.engine._transaction.set(self)
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        if self._outer is not None:
+            return False
+        discard = False
+        try:
+            if not self._finished:
+                if exc is None:
+                    await self.commit()
+                elif isinstance(exc, Exception) and (
+                    isinstance(exc, DatabaseError) or not self.lock.locked()
+                ):
+                    await self.rollback()
+                else:
+                    # Cancelled (or worse) possibly mid-statement: the connection's state is
+                    # unknown, so it is thrown away; the server rolls back on disconnect.
+                    discard = True
+        except BaseException:
+            discard = True
+            raise
+        finally:
+            self._finished = True
+            self._forget()
+            await self.engine._end(self, discard)
+        return False
+
+    def _forget(self) -> None:
+        try:
+            self.engine._transaction.reset(self._token)
+        except ValueError:
+            # Exited from another context than it was entered in.
+            self.engine._transaction.set(None)
+
+    def check_open(self) -> None:
+        """Raise if the transaction has ended (a task that outlived it tries to use it)."""
+        if self._finished:
+            raise TransactionError("this transaction has already been committed or rolled back")
+
+    async def commit(self) -> None:
+        """Commit now; the ``async with`` block then only closes it."""
+        self.check_open()
+        try:
+            await self.engine._command(self, "COMMIT")
+        finally:
+            self._finished = True
+
+    async def rollback(self) -> None:
+        """Roll back now; the ``async with`` block then only closes it."""
+        self.check_open()
+        try:
+            await self.engine._command(self, "ROLLBACK")
+        finally:
+            self._finished = True
+
+    async def savepoint(self, name: str | None = None) -> Savepoint:
+        """Mark a point to roll back to: ``sp = await t.savepoint()``."""
+        self.check_open()
+        name = check_plain_name(name or f"savepoint_{next(self._savepoints)}", "savepoint name")
+        await self.engine._command(self, f'SAVEPOINT "{name}"')
+        return Savepoint(self, name)
+
+    def get_savepoint_id(self) -> int:
+        """The number the next unnamed savepoint gets."""
+        return next(self._savepoints)
+
+
+class Savepoint:
+    """A savepoint inside a transaction: ``await sp.rollback_to()`` or ``await sp.release()``."""
+
+    def __init__(self, transaction: Transaction, name: str) -> None:
+        self.transaction, self.name = transaction, name
+
+    async def rollback_to(self) -> None:
+        """Undo everything since the savepoint; the transaction goes on."""
+        self.transaction.check_open()
+        await self.transaction.engine._command(
+            self.transaction, f'ROLLBACK TO SAVEPOINT "{self.name}"'
+        )
+
+    async def release(self) -> None:
+        """Keep the changes and forget the savepoint."""
+        self.transaction.check_open()
+        await self.transaction.engine._command(self.transaction, f'RELEASE SAVEPOINT "{self.name}"')
+
+
+class _Runnable(Protocol):
+    def run(self) -> Awaitable[Any]: ...
+
+
+class Atomic:
+    """Queries run together in one transaction: ``a = DB.atomic(); a.add(q1, q2); await a.run()``."""
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.queries: list[_Runnable] = []
+
+    def add(self, *queries: _Runnable) -> None:
+        """Queue queries to run, in order."""
+        self.queries.extend(queries)
+
+    async def run(self) -> None:
+        """Run every queued query in one transaction (joining the current one, if any)."""
+        async with self.engine.transaction():
+            for query in self.queries:
+                await query.run()
+
+    def run_sync(self) -> None:
+        """``run()`` from synchronous code."""
+        run_sync(self.run())
+
+    def __await__(self) -> Generator[Any, None, None]:
+        return self.run().__await__()

@@ -1,0 +1,217 @@
+"""Schema queries: ``create_table``, ``alter``, indexes, ``table_exists`` and ``raw``.
+
+Example::
+
+    await Band.create_table(if_not_exists=True)
+    await Band.alter().add_column("genre", Varchar(length=50))
+    await Band.raw("SELECT * FROM band WHERE name = {}", "Pythonistas")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from vivace.dialects import Dialect
+from vivace.engine import Engine
+from vivace.exceptions import QueryError
+from vivace.orm.query import Query, resolve_column
+from vivace.schema import Column, IndexMethod, Numeric, Varchar
+from vivace.sql import Raw as RawNode
+
+
+class Raw(Query[list[dict[str, Any]]]):
+    """``Band.raw("SELECT ... WHERE name = {}", value)``: ``{}`` are bound parameters."""
+
+    __slots__ = ("_node",)
+
+    def __init__(self, table: Any, sql: str, *args: Any) -> None:
+        super().__init__(table)
+        self._node = RawNode(sql, args)
+
+    def _statement(self) -> RawNode:
+        return self._node
+
+    async def _run(self, engine: Engine) -> list[dict[str, Any]]:
+        compiled, values = engine.compile(self._node)
+        return await engine.fetch_sql(compiled.sql, compiled.bind(values))
+
+
+class TableExists(Query[bool]):
+    """``Band.table_exists()``."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return self._engine().dialect.table_exists_sql(self.table)[0]
+
+    async def _run(self, engine: Engine) -> bool:
+        sql, params = engine.dialect.table_exists_sql(self.table)
+        rows = await engine.fetch_sql(sql, params)
+        return bool(next(iter(rows[0].values())))
+
+
+class DDL(Query[None]):
+    """A query made of DDL statements, built from the engine's dialect when run."""
+
+    __slots__ = ("_build",)
+
+    def __init__(self, table: Any, build: Callable[[Dialect], Sequence[str]]) -> None:
+        super().__init__(table)
+        self._build = build
+
+    def statements(self, dialect: Dialect | None = None) -> list[str]:
+        """The SQL statements this query runs."""
+        return list(self._build(dialect or self._engine().dialect))
+
+    def __str__(self) -> str:
+        return ";\n".join(self.statements())
+
+    async def _run(self, engine: Engine) -> None:
+        await engine.execute_ddl(self._build(engine.dialect))
+
+
+def create_table(table: Any, if_not_exists: bool = False, auto_create_schema: bool = True) -> DDL:
+    """``CREATE TABLE`` (and its indexes; and its schema on PostgreSQL)."""
+
+    def build(dialect: Dialect) -> list[str]:
+        statements = []
+        schema = table._meta.schema
+        if schema and auto_create_schema and dialect.supports_schemas:
+            statements.append(f"CREATE SCHEMA IF NOT EXISTS {dialect.quote(schema)}")
+        statements.extend(dialect.create_table_sql(table, if_not_exists=if_not_exists))
+        return statements
+
+    return DDL(table, build)
+
+
+class Indexes(Query[list[str]]):
+    """``Band.indexes()``: the names of the table's indexes."""
+
+    __slots__ = ()
+
+    async def _run(self, engine: Engine) -> list[str]:
+        sql, params = engine.dialect.list_indexes_sql(self.table)
+        return [row["name"] for row in await engine.fetch_sql(sql, params)]
+
+
+def create_index(
+    table: Any,
+    columns: Sequence[Any],
+    method: IndexMethod = IndexMethod.btree,
+    if_not_exists: bool = False,
+) -> DDL:
+    """``CREATE INDEX`` on ``columns``."""
+    resolved = [resolve_column(table, c) for c in columns]
+    return DDL(
+        table,
+        lambda d: [d.create_index_sql(table, resolved, IndexMethod(method).value, if_not_exists)],
+    )
+
+
+def drop_index(table: Any, columns: Sequence[Any], if_exists: bool = True) -> DDL:
+    """``DROP INDEX`` made by ``create_index`` on the same columns."""
+    resolved = [resolve_column(table, c) for c in columns]
+    return DDL(table, lambda d: [d.drop_index_sql(table, resolved, if_exists)])
+
+
+def _name(column: Any) -> str:
+    if isinstance(column, Column):
+        return column._meta.db_column_name
+    if isinstance(column, str):
+        return column
+    raise QueryError(f"expected a column or a column name, got {column!r}")
+
+
+class Alter(Query[None]):
+    """``Band.alter()``: chain changes, then await to run them in order.
+
+    Example: ``await Band.alter().add_column("genre", Varchar()).rename_column("genre", "style")``
+    """
+
+    __slots__ = ("_steps",)
+
+    def __init__(self, table: Any) -> None:
+        super().__init__(table)
+        self._steps: tuple[Callable[[Dialect], list[str]], ...] = ()
+
+    def _then(self, step: Callable[[Dialect], list[str]]) -> Alter:
+        query: Alter = self._copy()
+        query._steps = (*self._steps, step)
+        return query
+
+    def statements(self, dialect: Dialect | None = None) -> list[str]:
+        """The SQL statements this query runs."""
+        dialect = dialect or self._engine().dialect
+        return [sql for step in self._steps for sql in step(dialect)]
+
+    def __str__(self) -> str:
+        return ";\n".join(self.statements())
+
+    async def _run(self, engine: Engine) -> None:
+        await engine.execute_ddl(self.statements(engine.dialect))
+
+    def add_column(self, name: str, column: Column[Any]) -> Alter:
+        """Add a column (the Table class is not changed: update it yourself)."""
+        column._bind(self.table, name)
+        return self._then(lambda d: d.add_column_sql(self.table, column))
+
+    def drop_column(self, column: Any) -> Alter:
+        """Drop a column."""
+        name = _name(column)
+        return self._then(lambda d: d.drop_column_sql(self.table, name))
+
+    def rename_column(self, column: Any, new_name: str) -> Alter:
+        """Rename a column."""
+        name = _name(column)
+        return self._then(lambda d: d.rename_column_sql(self.table, name, new_name))
+
+    def rename_table(self, new_name: str) -> Alter:
+        """Rename the table."""
+        return self._then(lambda d: d.rename_table_sql(self.table, new_name))
+
+    def drop_table(self, cascade: bool = False, if_exists: bool = False) -> Alter:
+        """Drop the table."""
+        return self._then(lambda d: [d.drop_table_sql(self.table, cascade, if_exists)])
+
+    def set_null(self, column: Any, boolean: bool = True) -> Alter:
+        """Allow (True) or forbid (False) NULL in a column (PostgreSQL)."""
+        name = _name(column)
+        return self._then(lambda d: d.set_null_sql(self.table, name, boolean))
+
+    def set_default(self, column: Column[Any], value: Any) -> Alter:
+        """Change a column's default (PostgreSQL)."""
+        return self._then(lambda d: d.set_default_sql(self.table, column, value))
+
+    def drop_default(self, column: Any) -> Alter:
+        """Remove a column's default (PostgreSQL)."""
+        name = _name(column)
+        return self._then(lambda d: d.drop_default_sql(self.table, name))
+
+    def set_unique(self, column: Any, boolean: bool = True) -> Alter:
+        """Add or remove a UNIQUE constraint on a column."""
+        name = _name(column)
+        return self._then(lambda d: d.set_unique_sql(self.table, name, boolean))
+
+    def set_column_type(
+        self, old_column: Any, new_column: Column[Any], using_expression: str | None = None
+    ) -> Alter:
+        """Change a column's type (PostgreSQL); ``using_expression`` converts the values."""
+        name = _name(old_column)
+        return self._then(lambda d: d.set_column_type_sql(self.table, name, new_column, using_expression))
+
+    def set_length(self, column: Any, length: int) -> Alter:
+        """Change a Varchar's maximum length (PostgreSQL; SQLite never enforces it)."""
+        name = _name(column)
+
+        def step(d: Dialect) -> list[str]:
+            if not d.supports_alter_column:
+                return []  # SQLite does not enforce VARCHAR lengths: nothing to change
+            return d.set_column_type_sql(self.table, name, Varchar(length=length), None)
+
+        return self._then(step)
+
+    def set_digits(self, column: Any, digits: tuple[int, int] | None) -> Alter:
+        """Change a Numeric's precision and scale (PostgreSQL)."""
+        name = _name(column)
+        return self._then(lambda d: d.set_column_type_sql(self.table, name, Numeric(digits=digits), None))

@@ -1,0 +1,209 @@
+"""``objects``: rows as table instances, with related rows prefetched in the same query.
+
+Example::
+
+    band = await Band.objects(Band.manager).get(Band.name == "Pythonistas")
+    band.manager.name       # a Manager instance, fetched by the same query
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+from vivace.engine import Engine
+from vivace.exceptions import QueryError
+from vivace.orm.query import Query
+from vivace.orm.rows import object_factory
+from vivace.orm.select import SelectBase
+from vivace.schema import Column, ForeignKey
+from vivace.sql import Expr
+from vivace.sql import Select as SelectStatement
+from vivace.types import JSON_TYPES
+
+T = TypeVar("T")
+
+
+class Objects(SelectBase, Generic[T]):
+    """``Band.objects(*prefetch)``: a list of ``Band`` instances."""
+
+    __slots__ = ("_prefetch",)
+
+    def __init__(self, table: type[T], prefetch: Sequence[Any] = ()) -> None:
+        super().__init__(table)
+        self._prefetch: tuple[ForeignKey[Any], ...] = ()
+        if prefetch:
+            self._prefetch = _prefetch_paths(table, prefetch)
+
+    def prefetch(self, *foreign_keys: Any) -> Objects[T]:
+        """Load the rows these foreign keys point at, in the same query."""
+        query: Objects[T] = self._copy()
+        query._prefetch = self._prefetch + _prefetch_paths(self.table, foreign_keys)
+        return query
+
+    def output(self, load_json: bool = False) -> Objects[T]:
+        """``load_json=True`` parses JSON columns into Python values."""
+        query: Objects[T] = self._copy()
+        query._load_json = load_json
+        return query
+
+    def get(self, condition: Any) -> First[T]:
+        """The one row matching ``condition``, or None."""
+        return First(self.where(condition))
+
+    def first(self) -> First[T]:
+        """The first row, or None."""
+        return First(self)
+
+    def get_or_create(
+        self, where: Any, defaults: Mapping[Any, Any] | None = None
+    ) -> GetOrCreate[T]:
+        """The row matching ``where``; made and saved from it (and ``defaults``) if missing.
+
+        The instance's ``_was_created`` says which happened.
+        """
+        return GetOrCreate(self, where, defaults or {})
+
+    def create(self, **columns: Any) -> Create[T]:
+        """Make, save and return a new row: ``await Band.objects().create(name="x")``."""
+        return Create(self.table, columns)
+
+    # running --------------------------------------------------------------------------------------
+    def _layout(self) -> tuple[tuple[Expr, ...], list[tuple[tuple[str, ...], Any, int, int]]]:
+        columns: list[Expr] = list(self.table._meta.columns)
+        prefetch = []
+        for fk in self._prefetch:
+            start = len(columns)
+            columns.extend(fk.all_columns())
+            path = tuple(f._meta.name for f in (*fk._meta.call_chain, fk))
+            prefetch.append((path, fk.resolved_references, start, len(columns)))
+        return tuple(columns), prefetch
+
+    def _statement(self) -> SelectStatement:
+        return self._select_statement(self._layout()[0])
+
+    async def _run(self, engine: Engine) -> Any:
+        columns, prefetch = self._layout()
+        compiled, values = engine.compile(self._select_statement(columns))
+        rows = await engine.fetch(compiled, values)
+        json_keys = frozenset(
+            c._meta.get_full_name()
+            for c in columns
+            if isinstance(c, Column) and c.value_type.name in JSON_TYPES
+        ) if self._load_json else frozenset()
+        result: Any = object_factory(compiled, self.table, prefetch, self._load_json, json_keys)(rows)
+        if self._callbacks:
+            result = await self._after(result)
+        return result
+
+    def __await__(self) -> Generator[Any, None, list[T]]:
+        return self.run().__await__()
+
+
+def _prefetch_paths(table: Any, foreign_keys: Sequence[Any]) -> tuple[ForeignKey[Any], ...]:
+    """Each prefetched key, with the keys on its way (``Concert.band_1.manager`` needs band_1)."""
+    paths: list[ForeignKey[Any]] = []
+    for fk in foreign_keys:
+        if isinstance(fk, list | tuple):
+            paths.extend(_prefetch_paths(table, fk))
+            continue
+        if isinstance(fk, str):
+            fk = table._meta.get_column_by_name(fk)
+        if not isinstance(fk, ForeignKey):
+            raise QueryError(f"objects() prefetches foreign keys, got {fk!r}")
+        for parent in fk._meta.call_chain:
+            if not any(p._shape == parent._shape for p in paths):
+                paths.append(parent)
+        if not any(p._shape == fk._shape for p in paths):
+            paths.append(fk)
+    return tuple(paths)
+
+
+class First(Query[T | None]):
+    """The first instance of an ``objects`` query, or None."""
+
+    __slots__ = ("_objects",)
+
+    def __init__(self, objects: Objects[T]) -> None:
+        super().__init__(objects.table)
+        limited = objects._copy()
+        limited._first = True
+        self._objects = limited
+
+    def _statement(self) -> Any:
+        return self._objects._statement()
+
+    async def _run(self, engine: Engine) -> T | None:
+        rows = await self._objects._run(engine)
+        return rows[0] if rows else None
+
+    def __await__(self) -> Generator[Any, None, T | None]:
+        return self.run().__await__()
+
+
+class GetOrCreate(Query[T]):
+    """``Band.objects().get_or_create(Band.name == "x", defaults={...})``."""
+
+    __slots__ = ("_objects", "_condition", "_defaults")
+
+    def __init__(self, objects: Objects[T], condition: Any, defaults: Mapping[Any, Any]) -> None:
+        super().__init__(objects.table)
+        self._objects, self._condition, self._defaults = objects, condition, defaults
+
+    def _statement(self) -> Any:
+        return self._objects.where(self._condition)._statement()
+
+    async def _run(self, engine: Engine) -> T:
+        found = await First(self._objects.where(self._condition))._run(engine)
+        if found is not None:
+            found._was_created = False  # type: ignore[attr-defined]
+            return found
+        values: dict[str, Any] = {}
+        _collect_equalities(self._condition, values)
+        for key, value in self._defaults.items():
+            values[key._meta.name if isinstance(key, Column) else key] = value
+        instance: Any = self.table(**values)
+        await instance.save()._run(engine)
+        instance._was_created = True
+        return instance  # type: ignore[no-any-return]
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self.run().__await__()
+
+
+def _collect_equalities(condition: Any, values: dict[str, Any]) -> None:
+    """Column values implied by ``col == value`` conditions (ANDed) of get_or_create."""
+    from vivace.sql import And, Comparison, Param
+
+    if isinstance(condition, And):
+        for part in condition.conditions:
+            _collect_equalities(part, values)
+    elif (
+        isinstance(condition, Comparison)
+        and condition.op == "="
+        and isinstance(condition.left, Column)
+        and not condition.left._meta.call_chain
+        and isinstance(condition.right, Param)
+    ):
+        values[condition.left._meta.name] = condition.right.value
+
+
+class Create(Query[T]):
+    """``Band.objects().create(name="x")``: the saved instance."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, table: type[T], values: Mapping[str, Any]) -> None:
+        super().__init__(table)
+        self._values = dict(values)
+
+    def _statement(self) -> Any:
+        return self.table(**self._values).save()._statement()
+
+    async def _run(self, engine: Engine) -> T:
+        instance: Any = self.table(**self._values)
+        await instance.save()._run(engine)
+        return instance  # type: ignore[no-any-return]
+
+    def __await__(self) -> Generator[Any, None, T]:
+        return self.run().__await__()

@@ -1,0 +1,191 @@
+"""Row factories: driver rows to dicts, flat lists or table instances, built once per statement.
+
+A factory is cached on the ``Compiled`` it reads, so a query shape pays for working
+out its layout once; afterwards mapping is one comprehension per result.
+
+Example::
+
+    to_dicts = dict_factory(compiled)
+    to_dicts(rows)        # [{"id": 1, "name": "Pythonistas"}, ...]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from vivace.dialects import Compiled
+from vivace.types import adapters
+
+RowsTo = Callable[[Sequence[Any]], list[Any]]
+
+
+def _converters(compiled: Compiled, load_json: bool, json_keys: frozenset[str]) -> list[Any]:
+    converters = list(compiled.result_converters) or [None] * len(compiled.result_names)
+    if load_json:
+        for index, name in enumerate(compiled.result_names):
+            if name in json_keys:
+                converters[index] = adapters.compose(converters[index], adapters.load_json)
+    return converters
+
+
+def dict_factory(
+    compiled: Compiled, load_json: bool = False, json_keys: frozenset[str] = frozenset()
+) -> RowsTo:
+    """Rows to dicts keyed by the result names (``"manager.name"`` for joined columns)."""
+    key = ("dicts", load_json, json_keys)
+    factory: RowsTo | None = compiled.cache.get(key)
+    if factory is not None:
+        return factory
+    names = compiled.result_names
+    converters = _converters(compiled, load_json, json_keys)
+    converted = [(i, names[i], c) for i, c in enumerate(converters) if c is not None]
+    if not converted:
+
+        def to_dicts(rows: Sequence[Any]) -> list[Any]:
+            return [dict(zip(names, row)) for row in rows]
+
+    else:
+
+        def to_dicts(rows: Sequence[Any]) -> list[Any]:
+            result = []
+            for row in rows:
+                item = dict(zip(names, row))
+                for index, name, convert in converted:
+                    value = row[index]
+                    if value is not None:
+                        item[name] = convert(value)
+                result.append(item)
+            return result
+
+    compiled.cache[key] = to_dicts
+    return to_dicts
+
+
+def list_factory(compiled: Compiled, load_json: bool = False, json_keys: frozenset[str] = frozenset()) -> RowsTo:
+    """Rows of one column to a flat list: ``output(as_list=True)``."""
+    key = ("list", load_json, json_keys)
+    factory: RowsTo | None = compiled.cache.get(key)
+    if factory is not None:
+        return factory
+    convert = _converters(compiled, load_json, json_keys)[0] if compiled.result_names else None
+    if convert is None:
+
+        def to_list(rows: Sequence[Any]) -> list[Any]:
+            return [row[0] for row in rows]
+
+    else:
+
+        def to_list(rows: Sequence[Any]) -> list[Any]:
+            return [None if row[0] is None else convert(row[0]) for row in rows]
+
+    compiled.cache[key] = to_list
+    return to_list
+
+
+def object_factory(
+    compiled: Compiled,
+    table: Any,
+    prefetch: Sequence[tuple[tuple[str, ...], Any, int, int]] = (),
+    load_json: bool = False,
+    json_keys: frozenset[str] = frozenset(),
+) -> RowsTo:
+    """Rows to instances of ``table`` without an intermediate dict per row.
+
+    ``prefetch`` lists (attribute path, related table, first index, end index) for
+    related rows selected in the same query; each becomes an instance on its parent.
+    """
+    key = ("objects", table, tuple((p[0], p[1]) for p in prefetch), load_json, json_keys)
+    factory: RowsTo | None = compiled.cache.get(key)
+    if factory is not None:
+        return factory
+    converters = _converters(compiled, load_json, json_keys)
+    root_end = prefetch[0][2] if prefetch else len(compiled.result_names)
+    root_attrs = [compiled.result_names[i].rsplit(".", 1)[-1] for i in range(root_end)]
+    root_converted = [(i, root_attrs[i], c) for i, c in enumerate(converters[:root_end]) if c]
+    new = object.__new__
+
+    def build(cls: Any, attrs: Sequence[str], conv: Sequence[Any], row: Sequence[Any], start: int, end: int) -> Any:
+        values = dict(zip(attrs, row[start:end]))
+        for index, name, convert in conv:
+            value = row[index]
+            if value is not None:
+                values[name] = convert(value)
+        values["_exists_in_db"] = True
+        instance = new(cls)
+        instance.__dict__ = values
+        return instance
+
+    if not prefetch:
+        if not root_converted:
+
+            def to_objects(rows: Sequence[Any]) -> list[Any]:
+                result = []
+                for row in rows:
+                    values = dict(zip(root_attrs, row))
+                    values["_exists_in_db"] = True
+                    instance = new(table)
+                    instance.__dict__ = values
+                    result.append(instance)
+                return result
+
+        else:
+
+            def to_objects(rows: Sequence[Any]) -> list[Any]:
+                return [build(table, root_attrs, root_converted, row, 0, root_end) for row in rows]
+
+    else:
+        related = []
+        for path, cls, start, end in prefetch:
+            attrs = [compiled.result_names[i].rsplit(".", 1)[-1] for i in range(start, end)]
+            conv = [(i, attrs[i - start], c) for i, c in enumerate(converters) if c and start <= i < end]
+            pk_index = start + attrs.index(cls._meta.primary_key._meta.name)
+            related.append((path, cls, attrs, conv, start, end, pk_index))
+
+        def to_objects(rows: Sequence[Any]) -> list[Any]:
+            result = []
+            for row in rows:
+                instance = build(table, root_attrs, root_converted, row, 0, root_end)
+                for path, cls, attrs, conv, start, end, pk_index in related:
+                    owner = instance
+                    for step in path[:-1]:
+                        owner = owner.__dict__.get(step)
+                        if not hasattr(owner, "__dict__"):
+                            break
+                    else:
+                        if row[pk_index] is None:
+                            owner.__dict__[path[-1]] = None
+                        else:
+                            owner.__dict__[path[-1]] = build(cls, attrs, conv, row, start, end)
+                result.append(instance)
+            return result
+
+    compiled.cache[key] = to_objects
+    return to_objects
+
+
+def nest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Dotted keys become nested dicts: ``{"manager.name": x}`` -> ``{"manager": {"name": x}}``."""
+    result = []
+    for row in rows:
+        nested: dict[str, Any] = {}
+        for key, value in row.items():
+            *parents, last = key.split(".")
+            target = nested
+            for part in parents:
+                child = target.get(part)
+                if not isinstance(child, dict):
+                    child = {}
+                    target[part] = child
+                target = child
+            if isinstance(target.get(last), dict):
+                continue  # the nested dict of this key's related row wins over its id
+            target[last] = value
+        result.append(nested)
+    return result
+
+
+def to_json(value: Any) -> str:
+    """Results as JSON text: ``output(as_json=True)``."""
+    return json.dumps(value, default=str, ensure_ascii=False)

@@ -1,0 +1,313 @@
+"""``select``, ``count`` and ``exists``.
+
+Example::
+
+    await Band.select(Band.name, Band.manager.name).where(Band.popularity > 100).order_by(Band.name)
+    # [{"name": "Pythonistas", "manager.name": "Guido"}, ...]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from vivace.engine import Engine
+from vivace.exceptions import QueryError
+from vivace.orm.query import Query, WhereMixin, joins_for, resolve_column
+from vivace.orm.rows import dict_factory, list_factory, nest, to_json
+from vivace.schema import Column
+from vivace.sql import And, Expr, FunctionCall, OrderItem, Star
+from vivace.sql import Select as SelectStatement
+from vivace.sql.nodes import Condition
+from vivace.types import JSON_TYPES
+
+
+def flatten(items: Sequence[Any]) -> list[Any]:
+    """Accept ``select(a, [b, c])`` as ``select(a, b, c)``."""
+    result: list[Any] = []
+    for item in items:
+        if isinstance(item, list | tuple):
+            result.extend(item)
+        else:
+            result.append(item)
+    return result
+
+
+class SelectBase(Query[Any], WhereMixin):
+    """Clauses shared by ``select`` and ``objects``."""
+
+    __slots__ = (
+        "_columns",
+        "_where",
+        "_order",
+        "_limit",
+        "_offset",
+        "_distinct",
+        "_distinct_on",
+        "_group_by",
+        "_having",
+        "_lock",
+        "_callbacks",
+        "_load_json",
+        "_first",
+    )
+
+    def __init__(self, table: Any, columns: Sequence[Any] = ()) -> None:
+        super().__init__(table)
+        self._columns: tuple[Expr, ...] = tuple(resolve_column(table, c) for c in columns)
+        self._where: tuple[Condition, ...] = ()
+        self._order: tuple[OrderItem, ...] = ()
+        self._limit: int | None = None
+        self._offset: int | None = None
+        self._distinct = False
+        self._distinct_on: tuple[Expr, ...] = ()
+        self._group_by: tuple[Expr, ...] = ()
+        self._having: Condition | None = None
+        self._lock: tuple[str, bool, bool, tuple[Any, ...]] | None = None
+        self._callbacks: tuple[Callable[[Any], Any], ...] = ()
+        self._load_json = False
+        self._first = False
+
+    def order_by(self, *columns: Any, ascending: bool = True) -> Any:
+        """Sort by columns (or expressions); repeated calls add sort keys."""
+        query = self._copy()
+        items = []
+        for column in flatten(columns):
+            if isinstance(column, OrderItem):
+                items.append(column)
+            else:
+                items.append(OrderItem(resolve_column(self.table, column), ascending))
+        query._order = self._order + tuple(items)
+        return query
+
+    def limit(self, number: int) -> Any:
+        """At most ``number`` rows."""
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise QueryError(f"limit() takes a non-negative int, got {number!r}")
+        query = self._copy()
+        query._limit = number
+        return query
+
+    def offset(self, number: int) -> Any:
+        """Skip the first ``number`` rows."""
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise QueryError(f"offset() takes a non-negative int, got {number!r}")
+        query = self._copy()
+        query._offset = number
+        return query
+
+    def first(self) -> Any:
+        """Only the first row, or None: ``await Band.select().first()``."""
+        query = self._copy()
+        query._first = True
+        return query
+
+    def lock_rows(
+        self,
+        lock_strength: str = "UPDATE",
+        nowait: bool = False,
+        skip_locked: bool = False,
+        of: tuple[Any, ...] = (),
+    ) -> Any:
+        """``FOR UPDATE`` (PostgreSQL): lock the selected rows until the transaction ends."""
+        if nowait and skip_locked:
+            raise QueryError("lock_rows() takes nowait or skip_locked, not both")
+        query = self._copy()
+        query._lock = (lock_strength.upper(), nowait, skip_locked, tuple(of))
+        return query
+
+    def callback(self, callbacks: Any, on: str = "success") -> Any:
+        """Functions (or coroutines) that get, and may replace, the results."""
+        query = self._copy()
+        more = tuple(callbacks) if isinstance(callbacks, list | tuple) else (callbacks,)
+        query._callbacks = self._callbacks + more
+        return query
+
+    async def _after(self, result: Any) -> Any:
+        for callback in self._callbacks:
+            value = callback(result)
+            if hasattr(value, "__await__"):
+                value = await value
+            result = value
+        return result
+
+    def _select_statement(self, columns: Sequence[Expr]) -> SelectStatement:
+        where = self._where_node()
+        needs_join = [*columns, *self._order, *self._group_by, *self._distinct_on]
+        if where is not None:
+            needs_join.append(where)
+        if self._having is not None:
+            needs_join.append(self._having)
+        limit = 1 if self._first else self._limit
+        return SelectStatement(
+            self.table,
+            columns=columns,
+            joins=joins_for(needs_join),
+            where=where,
+            group_by=self._group_by,
+            having=self._having,
+            order_by=self._order,
+            limit=limit,
+            offset=self._offset,
+            distinct=self._distinct,
+            distinct_on=self._distinct_on,
+            lock=self._lock,
+        )
+
+    def _as_subquery(self) -> SelectStatement:
+        return self._statement()  # type: ignore[return-value]
+
+
+class Select(SelectBase):
+    """``Band.select(*columns, exclude_secrets=False)``: rows as dicts."""
+
+    __slots__ = ("_exclude_secrets", "_as_list", "_as_json", "_nested")
+
+    def __init__(self, table: Any, columns: Sequence[Any] = (), exclude_secrets: bool = False):
+        super().__init__(table, flatten(columns))
+        self._exclude_secrets = exclude_secrets
+        self._as_list = False
+        self._as_json = False
+        self._nested = False
+
+    def columns(self, *columns: Any) -> Select:
+        """Add columns to select."""
+        query: Select = self._copy()
+        query._columns = self._columns + tuple(resolve_column(self.table, c) for c in flatten(columns))
+        return query
+
+    def distinct(self, on: Sequence[Any] | None = None) -> Select:
+        """Drop duplicate rows; ``on=[...]`` keeps the first row per value (PostgreSQL)."""
+        query: Select = self._copy()
+        if on:
+            query._distinct_on = tuple(resolve_column(self.table, c) for c in on)
+        else:
+            query._distinct = True
+        return query
+
+    def group_by(self, *columns: Any) -> Select:
+        """``GROUP BY`` columns or expressions."""
+        query: Select = self._copy()
+        query._group_by = self._group_by + tuple(resolve_column(self.table, c) for c in columns)
+        return query
+
+    def having(self, *conditions: Condition) -> Select:
+        """Conditions on groups: ``.having(Count() > 1)``."""
+        query: Select = self._copy()
+        combined = ((self._having,) if self._having is not None else ()) + tuple(conditions)
+        query._having = combined[0] if len(combined) == 1 else And(*combined)
+        return query
+
+    def output(
+        self,
+        as_list: bool = False,
+        as_json: bool = False,
+        load_json: bool = False,
+        nested: bool = False,
+    ) -> Select:
+        """Shape the result: a flat list, JSON text, parsed JSON columns, or nested dicts."""
+        query: Select = self._copy()
+        query._as_list = as_list or self._as_list
+        query._as_json = as_json or self._as_json
+        query._load_json = load_json or self._load_json
+        query._nested = nested or self._nested
+        return query
+
+    def _selected(self) -> tuple[Expr, ...]:
+        if self._columns:
+            return self._columns
+        columns = self.table._meta.columns
+        if self._exclude_secrets:
+            return tuple(c for c in columns if not c._meta.secret)
+        return tuple(columns)
+
+    def _statement(self) -> SelectStatement:
+        columns = self._selected()
+        if self._exclude_secrets:
+            columns = tuple(c for c in columns if not (isinstance(c, Column) and c._meta.secret))
+        return self._select_statement(columns)
+
+    def _json_keys(self) -> frozenset[str]:
+        return frozenset(
+            c._meta.get_full_name()
+            for c in self._selected()
+            if isinstance(c, Column) and c.value_type.name in JSON_TYPES
+        )
+
+    async def _run(self, engine: Engine) -> Any:
+        compiled, values = engine.compile(self._statement())
+        rows = await engine.fetch(compiled, values)
+        json_keys = self._json_keys() if self._load_json else frozenset()
+        if self._as_list:
+            if len(compiled.result_names) != 1:
+                raise QueryError("output(as_list=True) needs exactly one selected column")
+            result: Any = list_factory(compiled, self._load_json, json_keys)(rows)
+        else:
+            result = dict_factory(compiled, self._load_json, json_keys)(rows)
+            if self._nested:
+                result = nest(result)
+        if self._first:
+            result = result[0] if result else None
+        if self._as_json:
+            result = to_json(result)
+        if self._callbacks:
+            result = await self._after(result)
+        return result
+
+
+class Count(Query[int], WhereMixin):
+    """``Band.count()``: the number of matching rows."""
+
+    __slots__ = ("_where", "_column", "_distinct")
+
+    def __init__(self, table: Any, column: Any = None, distinct: Sequence[Any] | None = None):
+        super().__init__(table)
+        self._where: tuple[Condition, ...] = ()
+        self._column = None if column is None else resolve_column(table, column)
+        self._distinct = tuple(resolve_column(table, c) for c in distinct or ())
+        if len(self._distinct) > 1:
+            raise QueryError("count(distinct=...) takes one column")
+
+    def distinct(self, columns: Sequence[Any]) -> Count:
+        """Count distinct values of a column."""
+        query: Count = self._copy()
+        query._distinct = tuple(resolve_column(self.table, c) for c in columns)
+        if len(query._distinct) > 1:
+            raise QueryError("count(distinct=...) takes one column")
+        return query
+
+    def _statement(self) -> SelectStatement:
+        if self._distinct:
+            function = FunctionCall("COUNT", self._distinct, distinct=True, default_alias="count")
+        elif self._column is not None:
+            function = FunctionCall("COUNT", (self._column,), default_alias="count")
+        else:
+            function = FunctionCall("COUNT", (Star(),), default_alias="count")
+        where = self._where_node()
+        nodes: list[Any] = [function] if where is None else [function, where]
+        return SelectStatement(self.table, (function,), joins_for(nodes), where)
+
+    async def _run(self, engine: Engine) -> int:
+        compiled, values = engine.compile(self._statement())
+        rows = await engine.fetch(compiled, values)
+        return int(rows[0][0])
+
+
+class Exists(Query[bool], WhereMixin):
+    """``Band.exists().where(...)``: whether any row matches."""
+
+    __slots__ = ("_where",)
+
+    def __init__(self, table: Any) -> None:
+        super().__init__(table)
+        self._where: tuple[Condition, ...] = ()
+
+    def _statement(self) -> SelectStatement:
+        pk = self.table._meta.primary_key
+        where = self._where_node()
+        nodes: list[Any] = [] if where is None else [where]
+        return SelectStatement(self.table, (pk,), joins_for(nodes), where, limit=1)
+
+    async def _run(self, engine: Engine) -> bool:
+        compiled, values = engine.compile(self._statement())
+        return bool(await engine.fetch(compiled, values))

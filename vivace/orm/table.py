@@ -1,0 +1,297 @@
+"""``Table``: declare a table, query it, and work with its rows.
+
+Example::
+
+    class Band(Table):
+        name = Varchar(length=100)
+        popularity = Integer()
+
+    await Band.select(Band.name).where(Band.popularity > 100)
+    band = Band(name="Pythonistas"); await band.save()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
+
+from vivace.engine import Engine, SQLiteEngine, engine_finder
+from vivace.exceptions import QueryError
+from vivace.orm.ddl import DDL, Alter, Indexes, Raw, TableExists, create_index, create_table, drop_index
+from vivace.orm.objects import First, Objects
+from vivace.orm.query import Query, resolve_column
+from vivace.orm.select import Count, Exists, Select
+from vivace.orm.write import Delete, Insert, Update, storable
+from vivace.schema import Column, ForeignKey, IndexMethod, Readable, TableBase, TableMeta
+from vivace.sql.nodes import to_expr
+
+TableT = TypeVar("TableT", bound="Table")
+
+_default_engine: list[Engine] = []
+
+
+def default_engine() -> Engine:
+    """The engine of tables with no ``db=``: the configured ``DB``, else ``vivace.sqlite``."""
+    engine = engine_finder()
+    if engine is not None:
+        return engine  # type: ignore[no-any-return]
+    if not _default_engine:
+        _default_engine.append(SQLiteEngine(path="vivace.sqlite"))
+    return _default_engine[0]
+
+
+class OrmTableMeta(TableMeta):
+    """Table metadata that finds the configured engine on first use."""
+
+    def find_db(self) -> Any:
+        return default_engine()
+
+
+class Table(TableBase, abstract=True):
+    """Base class of user tables. See the module docstring."""
+
+    _meta_class: ClassVar[type[TableMeta]] = OrmTableMeta
+
+    # queries ---------------------------------------------------------------------------------
+    @classmethod
+    def select(cls, *columns: Any, exclude_secrets: bool = False) -> Select:
+        """Rows as dicts: ``Band.select(Band.name, Band.manager.name)``."""
+        return Select(cls, columns, exclude_secrets=exclude_secrets)
+
+    @classmethod
+    def objects(cls: type[TableT], *prefetch: Any) -> Objects[TableT]:
+        """Rows as instances; ``prefetch`` foreign keys load related rows in the same query."""
+        return Objects(cls, prefetch)
+
+    @classmethod
+    def insert(cls: type[TableT], *rows: TableT) -> Insert:
+        """Insert instances: ``Band.insert(Band(name="a"), Band(name="b"))``."""
+        return Insert(cls, rows)
+
+    @classmethod
+    def update(
+        cls,
+        values: Mapping[Any, Any] | None = None,
+        force: bool = False,
+        use_auto_update: bool = True,
+        **kwargs: Any,
+    ) -> Update:
+        """``Band.update({Band.popularity: 0}).where(...)``; no where needs ``force=True``."""
+        return Update(cls, values, force=force, use_auto_update=use_auto_update, **kwargs)
+
+    @classmethod
+    def delete(cls, force: bool = False) -> Delete:
+        """``Band.delete().where(...)``; no where needs ``force=True``."""
+        return Delete(cls, force=force)
+
+    @classmethod
+    def count(cls, column: Any = None, distinct: Sequence[Any] | None = None) -> Count:
+        """The number of rows: ``await Band.count().where(...)``."""
+        return Count(cls, column, distinct)
+
+    @classmethod
+    def exists(cls) -> Exists:
+        """Whether any row matches: ``await Band.exists().where(...)``."""
+        return Exists(cls)
+
+    @classmethod
+    def table_exists(cls) -> TableExists:
+        """Whether the table exists in the database."""
+        return TableExists(cls)
+
+    @classmethod
+    def raw(cls, sql: str, *args: Any) -> Raw:
+        """Raw SQL with ``{}`` placeholders bound as parameters."""
+        return Raw(cls, sql, *args)
+
+    @classmethod
+    def create_table(
+        cls, if_not_exists: bool = False, only_default_columns: bool = False, auto_create_schema: bool = True
+    ) -> DDL:
+        """``CREATE TABLE`` for this class (and its indexes)."""
+        return create_table(cls, if_not_exists=if_not_exists, auto_create_schema=auto_create_schema)
+
+    @classmethod
+    def alter(cls) -> Alter:
+        """Schema changes: ``Band.alter().add_column("x", Integer())``."""
+        return Alter(cls)
+
+    @classmethod
+    def create_index(
+        cls, columns: Sequence[Any], method: IndexMethod = IndexMethod.btree, if_not_exists: bool = False
+    ) -> DDL:
+        """``CREATE INDEX`` on columns."""
+        return create_index(cls, columns, method, if_not_exists)
+
+    @classmethod
+    def drop_index(cls, columns: Sequence[Any], if_exists: bool = True) -> DDL:
+        """``DROP INDEX`` of an index made by ``create_index``."""
+        return drop_index(cls, columns, if_exists)
+
+    @classmethod
+    def indexes(cls) -> Indexes:
+        """The names of the table's indexes."""
+        return Indexes(cls)
+
+    # columns ---------------------------------------------------------------------------------
+    @classmethod
+    def all_columns(cls, exclude: Sequence[Any] | None = None) -> list[Column[Any]]:
+        """Every column, for ``select(*Band.all_columns(exclude=[Band.id]))``."""
+        excluded = {c if isinstance(c, str) else c._meta.name for c in exclude or ()}
+        return [c for c in cls._meta.columns if c._meta.name not in excluded]
+
+    @classmethod
+    def all_related(cls, exclude: Sequence[Any] | None = None) -> list[ForeignKey[Any]]:
+        """Every foreign key, for ``objects(*Band.all_related())``."""
+        excluded = {c if isinstance(c, str) else c._meta.name for c in exclude or ()}
+        return [c for c in cls._meta.foreign_key_columns if c._meta.name not in excluded]
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        """A readable label for rows; override it. The default shows the primary key."""
+        return Readable(template="%s", columns=[cls._meta.primary_key])
+
+    # rows -------------------------------------------------------------------------------------
+    def save(self, columns: Sequence[Any] | None = None) -> Save:
+        """Insert the row, or update it if it came from the database."""
+        return Save(self, columns)
+
+    def remove(self) -> Remove:
+        """Delete this row from the database."""
+        return Remove(self)
+
+    def refresh(self, columns: Sequence[Any] | None = None, load_json: bool = False) -> Refresh:
+        """Reload the row's values from the database."""
+        return Refresh(self, columns, load_json)
+
+    def update_self(self, values: Mapping[Any, Any]) -> UpdateSelf:
+        """Update this row with expressions and take the new values: ``{Band.popularity: Band.popularity + 1}``."""
+        return UpdateSelf(self, values)
+
+    def get_related(self, foreign_key: Any) -> First[Any]:
+        """The row a foreign key of this row points at: ``await band.get_related(Band.manager)``."""
+        fk = resolve_column(type(self), foreign_key)
+        if not isinstance(fk, ForeignKey):
+            raise QueryError(f"get_related() takes a foreign key, got {foreign_key!r}")
+        chain = [*fk._meta.call_chain, fk]
+        if len(chain) > 1:
+            raise QueryError("get_related() follows one foreign key at a time here")
+        target = fk.resolved_references
+        value = storable(self.__dict__.get(fk._meta.name))
+        return target.objects().get(fk.target_column == value)  # type: ignore[no-any-return]
+
+
+class _RowQuery(Query[Any]):
+    __slots__ = ("row",)
+
+    def __init__(self, row: Table) -> None:
+        super().__init__(type(row))
+        self.row = row
+
+    def _pk_condition(self) -> Any:
+        pk = self.table._meta.primary_key
+        value = self.row._pk_value()
+        if value is None:
+            raise QueryError(f"{self.row!r} has no primary key value yet: save it first")
+        return pk == value
+
+
+class Save(_RowQuery):
+    """``await band.save()``: insert a new row or update a stored one."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, row: Table, columns: Sequence[Any] | None) -> None:
+        super().__init__(row)
+        self.columns = columns
+
+    def _query(self) -> Query[Any]:
+        row, table = self.row, self.table
+        if not row._exists_in_db:
+            return Insert(table, (row,))
+        pk = table._meta.primary_key
+        chosen = (
+            [resolve_column(table, c) for c in self.columns]
+            if self.columns is not None
+            else [c for c in table._meta.columns if c is not pk]
+        )
+        for column in table._meta.auto_update_columns:
+            value = column._meta.auto_update
+            row.__dict__[column._meta.name] = value() if callable(value) else value
+            if column not in chosen:
+                chosen.append(column)
+        values = {c: row.__dict__.get(c._meta.name) for c in chosen}
+        return Update(table, values, use_auto_update=False).where(self._pk_condition())
+
+    def _statement(self) -> Any:
+        return self._query()._statement()
+
+    async def _run(self, engine: Engine) -> Any:
+        return await self._query()._run(engine)
+
+
+class Remove(_RowQuery):
+    """``await band.remove()``."""
+
+    __slots__ = ()
+
+    def _statement(self) -> Any:
+        return Delete(self.table).where(self._pk_condition())._statement()
+
+    async def _run(self, engine: Engine) -> None:
+        await Delete(self.table).where(self._pk_condition())._run(engine)
+        self.row.__dict__[self.table._meta.primary_key._meta.name] = None
+        self.row.__dict__["_exists_in_db"] = False
+
+
+class Refresh(_RowQuery):
+    """``await band.refresh()``."""
+
+    __slots__ = ("columns", "load_json")
+
+    def __init__(self, row: Table, columns: Sequence[Any] | None, load_json: bool) -> None:
+        super().__init__(row)
+        self.columns, self.load_json = columns, load_json
+
+    def _select(self) -> Select:
+        columns = self.columns or [
+            c for c in self.table._meta.columns if c is not self.table._meta.primary_key
+        ]
+        return self.table.select(*columns).where(self._pk_condition()).output(load_json=self.load_json).first()
+
+    def _statement(self) -> Any:
+        return self._select()._statement()
+
+    async def _run(self, engine: Engine) -> Table:
+        found = await self._select()._run(engine)
+        if found is None:
+            raise QueryError(f"{self.row!r} is no longer in the database")
+        self.row.__dict__.update(found)
+        return self.row
+
+
+class UpdateSelf(_RowQuery):
+    """``await band.update_self({Band.popularity: Band.popularity + 1})``."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, row: Table, values: Mapping[Any, Any]) -> None:
+        super().__init__(row)
+        self.values = values
+
+    def _update(self) -> Update:
+        columns = [resolve_column(self.table, c) for c in self.values]
+        return (
+            Update(self.table, {c: to_expr(storable(v), c.value_type) if not isinstance(v, Column) else v for c, v in zip(columns, self.values.values())})
+            .where(self._pk_condition())
+            .returning(*columns)
+        )
+
+    def _statement(self) -> Any:
+        return self._update()._statement()
+
+    async def _run(self, engine: Engine) -> None:
+        rows = await self._update()._run(engine)
+        if not rows:
+            raise QueryError(f"{self.row!r} is no longer in the database")
+        self.row.__dict__.update(rows[0])

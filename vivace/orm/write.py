@@ -1,0 +1,232 @@
+"""``insert``, ``update`` and ``delete``.
+
+Example::
+
+    await Band.insert(Band(name="Pythonistas"), Band(name="Rustaceans"))
+    await Band.update({Band.popularity: Band.popularity + 1}).where(Band.name == "Pythonistas")
+    await Band.delete().where(Band.popularity < 10)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from vivace.engine import Engine
+from vivace.exceptions import QueryError
+from vivace.orm.query import Query, WhereMixin, check_force, resolve_column
+from vivace.orm.rows import dict_factory
+from vivace.orm.select import flatten
+from vivace.schema import Column, Serial, TableBase
+from vivace.sql import Delete as DeleteStatement
+from vivace.sql import Expr, OnConflict
+from vivace.sql import Insert as InsertStatement
+from vivace.sql import Update as UpdateStatement
+from vivace.sql.nodes import Condition, to_expr
+
+
+def storable(value: Any) -> Any:
+    """A related instance is stored as its primary key."""
+    if isinstance(value, TableBase):
+        return value._pk_value()
+    return value
+
+
+class Insert(Query[list[dict[str, Any]]]):
+    """``Band.insert(*rows)``; primary keys are written back onto the rows."""
+
+    __slots__ = ("_rows", "_returning", "_on_conflict")
+
+    def __init__(self, table: Any, rows: Sequence[Any] = ()) -> None:
+        super().__init__(table)
+        self._rows: tuple[Any, ...] = ()
+        self._returning: tuple[Expr, ...] = ()
+        self._on_conflict: OnConflict | None = None
+        self._rows = self._checked(rows)
+
+    def _checked(self, rows: Sequence[Any]) -> tuple[Any, ...]:
+        rows = tuple(flatten(rows))
+        for row in rows:
+            if not isinstance(row, self.table):
+                raise TypeError(f"insert() takes {self.table.__name__} instances, got {row!r}")
+        return rows
+
+    def add(self, *rows: Any) -> Insert:
+        """More rows to insert."""
+        query: Insert = self._copy()
+        query._rows = self._rows + self._checked(rows)
+        return query
+
+    def returning(self, *columns: Any) -> Insert:
+        """Which columns of the new rows to return (the primary key by default)."""
+        query: Insert = self._copy()
+        query._returning = tuple(resolve_column(self.table, c) for c in flatten(columns))
+        return query
+
+    def on_conflict(
+        self,
+        target: Any = None,
+        action: str = "DO NOTHING",
+        values: Sequence[Any] = (),
+        where: Condition | None = None,
+    ) -> Insert:
+        """``ON CONFLICT (target) DO NOTHING | DO UPDATE SET ...``.
+
+        ``values`` lists columns to take from the proposed row, or ``(column, value)`` pairs.
+        """
+        action = action.upper().replace("_", " ")
+        if action not in ("DO NOTHING", "DO UPDATE"):
+            raise QueryError("on_conflict(action=...) is 'DO NOTHING' or 'DO UPDATE'")
+        if target is None or isinstance(target, str):
+            targets: Any = target
+        else:
+            targets = [resolve_column(self.table, t) for t in flatten([target])]
+        assignments = []
+        for item in values:
+            if isinstance(item, tuple):
+                column = resolve_column(self.table, item[0])
+                assignments.append((column, to_expr(storable(item[1]), column.value_type)))
+            else:
+                assignments.append((resolve_column(self.table, item), None))
+        query: Insert = self._copy()
+        query._on_conflict = OnConflict(targets, action, assignments, where)
+        return query
+
+    def _columns_for(self, rows: Sequence[Any]) -> list[Column[Any]]:
+        pk = self.table._meta.primary_key
+        skip_pk = isinstance(pk, Serial) and all(r.__dict__.get(pk._meta.name) is None for r in rows)
+        return [c for c in self.table._meta.columns if not (skip_pk and c is pk)]
+
+    def _batches(self) -> list[tuple[list[Column[Any]], list[Any]]]:
+        """Rows grouped so each statement has one column list and fits the parameter limit."""
+        pk = self.table._meta.primary_key
+        with_pk = [r for r in self._rows if r.__dict__.get(pk._meta.name) is not None]
+        without_pk = [r for r in self._rows if r.__dict__.get(pk._meta.name) is None]
+        batches = []
+        for group in (with_pk, without_pk):
+            if not group:
+                continue
+            columns = self._columns_for(group)
+            size = max(1, self._engine().dialect.max_parameters // max(1, len(columns)))
+            if not columns:
+                size = 1
+            for start in range(0, len(group), size):
+                batches.append((columns, group[start : start + size]))
+        return batches
+
+    def _statement_for(self, columns: list[Column[Any]], rows: Sequence[Any]) -> InsertStatement:
+        names = [c._meta.name for c in columns]
+        values = [tuple(storable(r.__dict__.get(n)) for n in names) for r in rows]
+        returning = self._returning or (self.table._meta.primary_key,)
+        return InsertStatement(self.table, columns, values, returning, self._on_conflict)
+
+    def _statement(self) -> InsertStatement:
+        batches = self._batches()
+        if not batches:
+            raise QueryError("insert() has no rows")
+        return self._statement_for(*batches[0])
+
+    async def _run(self, engine: Engine) -> list[dict[str, Any]]:
+        batches = self._batches()
+        if not batches:
+            return []
+        if len(batches) == 1:
+            return await self._run_batch(engine, *batches[0])
+        results: list[dict[str, Any]] = []
+        async with engine.transaction():
+            for columns, rows in batches:
+                results.extend(await self._run_batch(engine, columns, rows))
+        return results
+
+    async def _run_batch(
+        self, engine: Engine, columns: list[Column[Any]], rows: Sequence[Any]
+    ) -> list[dict[str, Any]]:
+        compiled, values = engine.compile(self._statement_for(columns, rows))
+        result: list[dict[str, Any]] = dict_factory(compiled)(await engine.fetch(compiled, values))
+        pk_name = self.table._meta.primary_key._meta.name
+        if self._on_conflict is None or len(result) == len(rows):
+            # RETURNING gives one row per inserted row, in order (a conflict may skip some).
+            for row, returned in zip(rows, result):
+                if pk_name in returned:
+                    row.__dict__[pk_name] = returned[pk_name]
+                row.__dict__["_exists_in_db"] = True
+        return result
+
+
+class Update(Query[list[dict[str, Any]]], WhereMixin):
+    """``Band.update({Band.popularity: 0}, force=False)`` or ``Band.update(popularity=0)``."""
+
+    __slots__ = ("_assignments", "_where", "_returning", "_force")
+
+    def __init__(
+        self,
+        table: Any,
+        values: Mapping[Any, Any] | None = None,
+        force: bool = False,
+        use_auto_update: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(table)
+        self._where: tuple[Condition, ...] = ()
+        self._returning: tuple[Expr, ...] = ()
+        self._force = force
+        given = {**(values or {}), **kwargs}
+        assignments: dict[str, tuple[Column[Any], Expr]] = {}
+        for key, value in given.items():
+            column = resolve_column(table, key)
+            if not isinstance(column, Column) or column._meta.call_chain:
+                raise QueryError(f"update() sets columns of {table.__name__}, got {key!r}")
+            assignments[column._meta.name] = (column, to_expr(storable(value), column.value_type))
+        if use_auto_update:
+            for column in table._meta.auto_update_columns:
+                if column._meta.name not in assignments:
+                    value = column._meta.auto_update
+                    value = value() if callable(value) else value
+                    assignments[column._meta.name] = (column, to_expr(value, column.value_type))
+        if not assignments:
+            raise QueryError("update() needs at least one column value")
+        self._assignments = tuple(assignments.values())
+
+    def returning(self, *columns: Any) -> Update:
+        """Return these columns of the updated rows."""
+        query: Update = self._copy()
+        query._returning = tuple(resolve_column(self.table, c) for c in flatten(columns))
+        return query
+
+    def _statement(self) -> UpdateStatement:
+        return UpdateStatement(self.table, self._assignments, self._where_node(), self._returning)
+
+    async def _run(self, engine: Engine) -> list[dict[str, Any]]:
+        check_force(self, "update()")
+        compiled, values = engine.compile(self._statement())
+        rows = await engine.fetch(compiled, values)
+        return dict_factory(compiled)(rows) if self._returning else []
+
+
+class Delete(Query[list[dict[str, Any]]], WhereMixin):
+    """``Band.delete(force=False).where(...)``."""
+
+    __slots__ = ("_where", "_returning", "_force")
+
+    def __init__(self, table: Any, force: bool = False) -> None:
+        super().__init__(table)
+        self._where: tuple[Condition, ...] = ()
+        self._returning: tuple[Expr, ...] = ()
+        self._force = force
+
+    def returning(self, *columns: Any) -> Delete:
+        """Return these columns of the deleted rows."""
+        query: Delete = self._copy()
+        query._returning = tuple(resolve_column(self.table, c) for c in flatten(columns))
+        return query
+
+    def _statement(self) -> DeleteStatement:
+        return DeleteStatement(self.table, self._where_node(), self._returning)
+
+    async def _run(self, engine: Engine) -> list[dict[str, Any]]:
+        check_force(self, "delete()")
+        compiled, values = engine.compile(self._statement())
+        rows = await engine.fetch(compiled, values)
+        return dict_factory(compiled)(rows) if self._returning else []
+
+

@@ -1,0 +1,40 @@
+"""``vivace.query``: raw SQL fragments and condition combinators.
+
+Example::
+
+    from vivace.query import WhereRaw, QueryString
+    await Band.select().where(WhereRaw("popularity > {}", 100))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vivace.sql import And, Or, OrderItem, Raw
+
+
+class QueryString(Raw):
+    """A raw SQL fragment with ``{}`` placeholders bound as parameters.
+
+    Usable in select (give ``alias=``), where, order_by and update:
+    ``QueryString("upper({})", Band.name, alias="upper_name")``.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, template: str, *args: Any, alias: str | None = None) -> None:
+        super().__init__(template, args, alias=alias)
+
+
+class WhereRaw(QueryString):
+    """A raw condition: ``WhereRaw("name = {}", "Pythonistas")``."""
+
+    __slots__ = ()
+
+
+def OrderByRaw(sql: str, ascending: bool = True) -> OrderItem:  # noqa: N802 (Piccolo's name)
+    """Order by raw SQL: ``.order_by(OrderByRaw("random()"))``."""
+    return OrderItem(QueryString(sql), ascending)
+
+
+__all__ = ["And", "Or", "OrderByRaw", "QueryString", "WhereRaw"]

@@ -1,0 +1,265 @@
+"""The ``Column`` base class: a typed expression that also describes a table column.
+
+Example::
+
+    class Band(Table):
+        name = Varchar(length=100, unique=True)
+
+    Band.name == "Pythonistas"   # an expression node
+    band.name                    # on an instance: the plain value (a str)
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+import re
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, Generic, Self, TypedDict, TypeVar, overload
+
+from vivace.exceptions import UnsafeIdentifierError
+from vivace.schema.defaults import Default
+from vivace.sql.nodes import ColumnNode
+from vivace.types import ValueType
+
+if TYPE_CHECKING:
+    from vivace.schema.foreign_key import ForeignKey
+
+T = TypeVar("T")
+
+_IDENTIFIER_LIMIT = 63  # PostgreSQL truncates longer names silently: refuse them instead
+
+
+def check_identifier(name: str, what: str = "identifier") -> str:
+    """Refuse names that cannot be quoted safely or would be silently truncated.
+
+    Quoting makes any text safe as an identifier except NUL; PostgreSQL truncates names
+    longer than 63 bytes, which would make two different names collide.
+    """
+    if not isinstance(name, str) or not name:
+        raise UnsafeIdentifierError(f"{what} must be a non-empty string, got {name!r}")
+    if "\x00" in name:
+        raise UnsafeIdentifierError(f"{what} {name!r} contains a NUL character")
+    if len(name.encode()) > _IDENTIFIER_LIMIT:
+        raise UnsafeIdentifierError(
+            f"{what} {name!r} is longer than {_IDENTIFIER_LIMIT} bytes; "
+            "PostgreSQL would truncate it"
+        )
+    return name
+
+
+_PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def check_plain_name(name: str, what: str) -> str:
+    """Names that go into SQL unquoted (savepoints) must be plain words."""
+    check_identifier(name, what)
+    if not _PLAIN_NAME.match(name):
+        raise UnsafeIdentifierError(f"{what} {name!r} must match [A-Za-z_][A-Za-z0-9_]*")
+    return name
+
+
+class OnDelete(str, enum.Enum):
+    """What a foreign key does when its target row is deleted."""
+
+    cascade = "CASCADE"
+    restrict = "RESTRICT"
+    no_action = "NO ACTION"
+    set_null = "SET NULL"
+    set_default = "SET DEFAULT"
+
+
+class OnUpdate(str, enum.Enum):
+    """What a foreign key does when its target's key changes."""
+
+    cascade = "CASCADE"
+    restrict = "RESTRICT"
+    no_action = "NO ACTION"
+    set_null = "SET NULL"
+    set_default = "SET DEFAULT"
+
+
+class IndexMethod(str, enum.Enum):
+    """Index kinds; everything but ``btree`` needs PostgreSQL."""
+
+    btree = "btree"
+    hash = "hash"
+    gist = "gist"
+    gin = "gin"
+
+
+class _Unset:
+    """Marks an option the caller did not give."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+
+
+class ColumnKwargs(TypedDict, total=False):
+    """Options every column accepts."""
+
+    null: bool
+    primary_key: bool
+    unique: bool
+    index: bool
+    index_method: IndexMethod
+    choices: type[enum.Enum] | None
+    db_column_name: str | None
+    secret: bool
+    auto_update: Any
+    help_text: str | None
+    required: bool
+
+
+class ColumnMeta:
+    """What a column is: its name, table, options. ``Band.name._meta.db_column_name``."""
+
+    def __init__(self, **options: Any) -> None:
+        self.name: str = ""
+        self.db_column_name: str = options.pop("db_column_name", None) or ""
+        self._given_db_name = bool(self.db_column_name)
+        self.table: Any = None
+        self.null: bool = options.pop("null")
+        self.primary_key: bool = options.pop("primary_key")
+        self.unique: bool = options.pop("unique")
+        self.index: bool = options.pop("index")
+        self.index_method: IndexMethod = options.pop("index_method")
+        self.choices: type[enum.Enum] | None = options.pop("choices")
+        self.secret: bool = options.pop("secret")
+        self.auto_update: Any = options.pop("auto_update")
+        self.help_text: str | None = options.pop("help_text")
+        self.required: bool = options.pop("required")
+        self.default: Any = options.pop("default")
+        #: Foreign keys walked to reach this column: ``Band.manager.name`` -> (Band.manager,)
+        self.call_chain: tuple[ForeignKey[Any], ...] = ()
+        assert not options, options
+
+    def get_full_name(self, with_alias: bool = True) -> str:
+        """The dotted path users see as a result key: ``"manager.name"``."""
+        return ".".join([*(fk._meta.name for fk in self.call_chain), self.name])
+
+    @property
+    def engine_type(self) -> str:
+        return str(self.table._meta.db.engine_type)
+
+
+class Column(ColumnNode, Generic[T]):
+    """Base of every column type. Subclasses set ``value_type`` and their defaults.
+
+    Example: ``class Band(Table): popularity = Integer(default=0, index=True)``.
+    """
+
+    #: The Python type of this column's values (used by validation and serialisers).
+    python_type: type = object
+    _vtype: ValueType = ValueType("text")
+    #: The value used when the caller gives none (before ``null`` is considered).
+    _default_default: Any = None
+
+    def __init__(
+        self,
+        default: Any = UNSET,
+        null: bool = False,
+        primary_key: bool = False,
+        unique: bool = False,
+        index: bool = False,
+        index_method: IndexMethod = IndexMethod.btree,
+        choices: type[enum.Enum] | None = None,
+        db_column_name: str | None = None,
+        secret: bool = False,
+        auto_update: Any = UNSET,
+        help_text: str | None = None,
+        required: bool = False,
+    ) -> None:
+        if default is UNSET:
+            default = None if null and self._default_default is not None else self._default_default
+        if db_column_name is not None:
+            check_identifier(db_column_name, "column name")
+        if choices is not None and not (isinstance(choices, type) and issubclass(choices, enum.Enum)):
+            raise TypeError(f"choices must be an Enum class, got {choices!r}")
+        self._meta = ColumnMeta(
+            null=null,
+            primary_key=primary_key,
+            unique=unique,
+            index=index,
+            index_method=index_method,
+            choices=choices,
+            db_column_name=db_column_name,
+            secret=secret,
+            auto_update=auto_update,
+            help_text=help_text,
+            required=required,
+            default=default,
+        )
+        self._shape: Hashable = ("unbound", id(self))
+
+    # schema binding -----------------------------------------------------------------------
+    def _bind(self, table: Any, name: str) -> None:
+        """Attach this column to ``table`` under attribute ``name`` (done by the Table class)."""
+        check_identifier(name, "column name")
+        self._meta.name = name
+        if not self._meta._given_db_name:
+            self._meta.db_column_name = name
+        self._meta.table = table
+        self._refresh_shape()
+
+    def _refresh_shape(self) -> None:
+        chain = tuple((fk._meta.table, fk._meta.name) for fk in self._meta.call_chain)
+        self._shape = (self._meta.table, self._meta.db_column_name, chain)
+
+    def _copy_for_table(self) -> Self:
+        """A fresh copy for a subclass table (columns are not shared between tables)."""
+        new = copy.copy(self)
+        new._meta = copy.copy(self._meta)
+        return new
+
+    def _joined(self, chain: tuple[ForeignKey[Any], ...]) -> Self:
+        """This column reached through the foreign keys in ``chain``."""
+        new = copy.copy(self)
+        new._meta = copy.copy(self._meta)
+        new._meta.call_chain = chain
+        new._refresh_shape()
+        return new
+
+    @property
+    def value_type(self) -> ValueType:
+        return self._vtype
+
+    # values ----------------------------------------------------------------------------
+    def get_default_value(self) -> Any:
+        """The value a new row gets: a callable or ``Default`` is called each time."""
+        default = self._meta.default
+        if isinstance(default, Default):
+            return default.python()
+        if isinstance(default, enum.Enum):
+            return default.value
+        if callable(default):
+            return default()
+        if isinstance(default, list | dict | set):
+            return copy.deepcopy(default)
+        return default
+
+    def get_select_string(self) -> str:
+        """The dotted result key of this column: ``"manager.name"``."""
+        return self._meta.get_full_name()
+
+    def __repr__(self) -> str:
+        table = self._meta.table.__name__ if self._meta.table is not None else "?"
+        return f"<{type(self).__name__} {table}.{self._meta.get_full_name()}>"
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __get__(self, obj: None, objtype: Any) -> Self: ...
+
+        @overload
+        def __get__(self, obj: object, objtype: Any) -> T: ...
+
+        def __get__(self, obj: object | None, objtype: Any) -> Self | T: ...
+
+        def __set__(self, obj: object, value: T) -> None: ...
+
+
+ValueConverter = Callable[[Any], Any]

@@ -1,0 +1,305 @@
+"""Concrete column types (``vivace.columns``).
+
+Example::
+
+    class Ticket(Table):
+        price = Numeric(digits=(5, 2))
+        tags = Array(base_column=Varchar())
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any, Unpack
+
+from vivace.schema.column import UNSET, Column, ColumnKwargs
+from vivace.schema.defaults import (
+    UUID4,
+    DateNow,
+    IntervalCustom,
+    TimeNow,
+    TimestampNow,
+    TimestamptzNow,
+)
+from vivace.types import ValueType
+
+
+class Varchar(Column[str]):
+    """Text with a maximum length: ``Varchar(length=100)``."""
+
+    python_type = str
+    _default_default = ""
+
+    def __init__(
+        self, length: int | None = 255, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]
+    ) -> None:
+        if length is not None and (not isinstance(length, int) or length <= 0):
+            raise ValueError(f"Varchar length must be a positive int or None, got {length!r}")
+        self.length = length
+        self._vtype = ValueType("varchar", (length,))
+        super().__init__(default=default, **kwargs)
+
+
+class Char(Varchar):
+    """Fixed-length, blank-padded text on PostgreSQL: ``Char(length=2)``."""
+
+    def __init__(
+        self, length: int = 1, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]
+    ) -> None:
+        super().__init__(length=length, default=default, **kwargs)
+        self._vtype = ValueType("char", (length,))
+
+
+class Email(Varchar):
+    """An email address (a Varchar; serialisers validate it): ``Email(unique=True)``."""
+
+
+class Secret(Varchar):
+    """A Varchar left out of ``select(exclude_secrets=True)``: ``Secret()``."""
+
+    def __init__(
+        self, length: int | None = 255, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]
+    ) -> None:
+        kwargs.setdefault("secret", True)
+        super().__init__(length=length, default=default, **kwargs)
+
+
+class Text(Column[str]):
+    """Text of any length: ``Text()``."""
+
+    python_type = str
+    _default_default = ""
+    _vtype = ValueType("text")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        super().__init__(default=default, **kwargs)
+
+
+class Integer(Column[int]):
+    """A 32-bit integer: ``Integer(default=0)``."""
+
+    python_type = int
+    _default_default = 0
+    _vtype = ValueType("integer")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        super().__init__(default=default, **kwargs)
+
+
+class BigInt(Integer):
+    """A 64-bit integer: ``BigInt()``."""
+
+    _vtype = ValueType("bigint")
+
+
+class SmallInt(Integer):
+    """A 16-bit integer: ``SmallInt()``."""
+
+    _vtype = ValueType("smallint")
+
+
+class Serial(Integer):
+    """An auto-incrementing integer, usually the primary key: ``Serial(primary_key=True)``."""
+
+    _default_default = None
+    _vtype = ValueType("serial")
+
+
+class BigSerial(Serial):
+    """A 64-bit auto-incrementing integer: ``BigSerial(primary_key=True)``."""
+
+    _vtype = ValueType("bigserial")
+
+
+class Boolean(Column[bool]):
+    """True or false: ``Boolean(default=False)``."""
+
+    python_type = bool
+    _default_default = False
+    _vtype = ValueType("boolean")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        super().__init__(default=default, **kwargs)
+
+    def eq(self, value: bool) -> Any:
+        """``col == value`` for linters that dislike ``== True``."""
+        return self == value
+
+    def ne(self, value: bool) -> Any:
+        """``col != value`` for linters that dislike ``!= True``."""
+        return self != value
+
+
+class Numeric(Column[decimal.Decimal]):
+    """An exact decimal: ``Numeric(digits=(10, 2))``. SQLite stores it as exact text."""
+
+    python_type = decimal.Decimal
+    _default_default = decimal.Decimal(0)
+
+    def __init__(
+        self,
+        digits: tuple[int, int] | None = None,
+        default: Any = UNSET,
+        **kwargs: Unpack[ColumnKwargs],
+    ) -> None:
+        if digits is not None:
+            if len(digits) != 2 or not all(isinstance(d, int) for d in digits):
+                raise ValueError(f"digits must be (precision, scale), got {digits!r}")
+            if not 0 <= digits[1] <= digits[0]:
+                raise ValueError(f"digits must have 0 <= scale <= precision, got {digits!r}")
+        self.digits = digits
+        self._vtype = ValueType("numeric", digits or ())
+        super().__init__(default=default, **kwargs)
+
+
+class Decimal(Numeric):
+    """Another name for ``Numeric``."""
+
+
+class Real(Column[float]):
+    """A 4-byte float: ``Real()``."""
+
+    python_type = float
+    _default_default = 0.0
+    _vtype = ValueType("real")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        super().__init__(default=default, **kwargs)
+
+
+class Float(Real):
+    """Another name for ``Real``."""
+
+
+class DoublePrecision(Real):
+    """An 8-byte float: ``DoublePrecision()``."""
+
+    _vtype = ValueType("double")
+
+
+class Timestamp(Column[datetime.datetime]):
+    """A naive date and time: ``Timestamp(default=TimestampNow())``. Aware values are refused."""
+
+    python_type = datetime.datetime
+    _vtype = ValueType("timestamp")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        if default is UNSET:
+            default = None if kwargs.get("null") else TimestampNow()
+        super().__init__(default=default, **kwargs)
+
+
+class Timestamptz(Column[datetime.datetime]):
+    """An aware moment, returned in UTC: ``Timestamptz()``. Naive values are refused."""
+
+    python_type = datetime.datetime
+    _vtype = ValueType("timestamptz")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        if default is UNSET:
+            default = None if kwargs.get("null") else TimestamptzNow()
+        super().__init__(default=default, **kwargs)
+
+
+class Date(Column[datetime.date]):
+    """A calendar date: ``Date(default=DateNow())``."""
+
+    python_type = datetime.date
+    _vtype = ValueType("date")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        if default is UNSET:
+            default = None if kwargs.get("null") else DateNow()
+        super().__init__(default=default, **kwargs)
+
+
+class Time(Column[datetime.time]):
+    """A time of day: ``Time(default=TimeNow())``."""
+
+    python_type = datetime.time
+    _vtype = ValueType("time")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        if default is UNSET:
+            default = None if kwargs.get("null") else TimeNow()
+        super().__init__(default=default, **kwargs)
+
+
+class Interval(Column[datetime.timedelta]):
+    """A duration: ``Interval(default=IntervalCustom(hours=1))``."""
+
+    python_type = datetime.timedelta
+    _vtype = ValueType("interval")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        if default is UNSET:
+            default = None if kwargs.get("null") else IntervalCustom()
+        super().__init__(default=default, **kwargs)
+
+
+class UUID(Column[uuid.UUID]):
+    """A UUID, random by default: ``UUID(primary_key=True)``."""
+
+    python_type = uuid.UUID
+    _vtype = ValueType("uuid")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        if default is UNSET:
+            default = None if kwargs.get("null") else UUID4()
+        super().__init__(default=default, **kwargs)
+
+
+class JSON(Column[str]):
+    """JSON, stored as text; give a str, dict or list. Reads return text unless ``load_json``."""
+
+    python_type = str
+    _default_default = "{}"
+    _vtype = ValueType("json")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        super().__init__(default=default, **kwargs)
+
+
+class JSONB(JSON):
+    """Binary JSON on PostgreSQL (JSON text on SQLite): ``JSONB()``."""
+
+    _vtype = ValueType("jsonb")
+
+
+class Bytea(Column[bytes]):
+    """Binary data: ``Bytea()``."""
+
+    python_type = bytes
+    _default_default = b""
+    _vtype = ValueType("bytea")
+
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        super().__init__(default=default, **kwargs)
+
+
+class Blob(Bytea):
+    """Another name for ``Bytea``."""
+
+
+class Array(Column[list[Any]]):
+    """A list of values of one column type: ``Array(base_column=Integer())``.
+
+    PostgreSQL stores a native array; SQLite stores JSON text.
+    """
+
+    python_type = list
+
+    def __init__(
+        self, base_column: Column[Any], default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]
+    ) -> None:
+        if not isinstance(base_column, Column):
+            raise TypeError(f"base_column must be a column instance, got {base_column!r}")
+        if type(base_column).__name__ in {"ForeignKey", "M2M"}:
+            raise TypeError("an Array of foreign keys is not supported")
+        self.base_column = base_column
+        self._vtype = ValueType("array", (base_column.value_type,))
+        if default is UNSET:
+            default = None if kwargs.get("null") else list
+        super().__init__(default=default, **kwargs)

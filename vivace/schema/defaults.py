@@ -1,0 +1,237 @@
+"""Column defaults that are computed when a row is made (``vivace.columns.defaults``).
+
+Each default gives the Python value (``python()``) and, where the database can compute
+the same thing itself, the SQL text for the column's ``DEFAULT`` (``postgres``/``sqlite``).
+
+Example::
+
+    class Concert(Table):
+        starts = Timestamptz(default=TimestamptzOffset(days=1))
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import time
+import uuid
+from typing import Any
+
+_UTC = datetime.UTC
+
+
+class Default:
+    """Base of computed defaults: ``python()`` is the value used for a new row."""
+
+    #: SQL for the column's DEFAULT clause, or None when only Python computes it.
+    postgres: str | None = None
+    sqlite: str | None = None
+
+    def python(self) -> Any:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and vars(self) == vars(other)
+
+    def __hash__(self) -> int:
+        return hash((type(self), tuple(sorted(vars(self).items()))))
+
+
+class TimestampNow(Default):
+    """The current local time, naive. Example: ``Timestamp(default=TimestampNow())``."""
+
+    postgres = "current_timestamp"
+
+    def python(self) -> datetime.datetime:
+        return datetime.datetime.now()
+
+
+class TimestampOffset(Default):
+    """Now plus an offset. Example: ``TimestampOffset(days=1, hours=2)``."""
+
+    def __init__(self, days: int = 0, hours: int = 0, minutes: int = 0, seconds: int = 0) -> None:
+        self.days, self.hours, self.minutes, self.seconds = days, hours, minutes, seconds
+
+    def _delta(self) -> datetime.timedelta:
+        return datetime.timedelta(
+            days=self.days, hours=self.hours, minutes=self.minutes, seconds=self.seconds
+        )
+
+    def python(self) -> datetime.datetime:
+        return datetime.datetime.now() + self._delta()
+
+
+class TimestampCustom(Default):
+    """A fixed moment. Example: ``TimestampCustom(year=2020, month=1, day=1)``."""
+
+    def __init__(
+        self,
+        year: int = 2000,
+        month: int = 1,
+        day: int = 1,
+        hour: int = 0,
+        second: int = 0,
+        microsecond: int = 0,
+        minute: int = 0,
+    ) -> None:
+        self.year, self.month, self.day = year, month, day
+        self.hour, self.minute, self.second, self.microsecond = hour, minute, second, microsecond
+
+    def python(self) -> datetime.datetime:
+        return datetime.datetime(
+            self.year, self.month, self.day, self.hour, self.minute, self.second, self.microsecond
+        )
+
+
+class TimestamptzNow(TimestampNow):
+    """The current time, aware, in UTC. Example: ``Timestamptz(default=TimestamptzNow())``."""
+
+    def python(self) -> datetime.datetime:
+        return datetime.datetime.now(tz=_UTC)
+
+
+class TimestamptzOffset(TimestampOffset):
+    """Now (UTC) plus an offset. Example: ``TimestamptzOffset(hours=1)``."""
+
+    def python(self) -> datetime.datetime:
+        return datetime.datetime.now(tz=_UTC) + self._delta()
+
+
+class TimestamptzCustom(TimestampCustom):
+    """A fixed moment in UTC. Example: ``TimestamptzCustom(year=2020)``."""
+
+    def python(self) -> datetime.datetime:
+        return super().python().replace(tzinfo=_UTC)
+
+
+class DateNow(Default):
+    """Today. Example: ``Date(default=DateNow())``."""
+
+    postgres = "current_date"
+
+    def python(self) -> datetime.date:
+        return datetime.date.today()
+
+
+class DateOffset(Default):
+    """Today plus some days. Example: ``DateOffset(days=7)``."""
+
+    def __init__(self, days: int = 0) -> None:
+        self.days = days
+
+    def python(self) -> datetime.date:
+        return datetime.date.today() + datetime.timedelta(days=self.days)
+
+
+class DateCustom(Default):
+    """A fixed date. Example: ``DateCustom(year=2021, month=12, day=25)``."""
+
+    def __init__(self, year: int = 2000, month: int = 1, day: int = 1) -> None:
+        self.year, self.month, self.day = year, month, day
+
+    def python(self) -> datetime.date:
+        return datetime.date(self.year, self.month, self.day)
+
+
+class TimeNow(Default):
+    """The current local time of day. Example: ``Time(default=TimeNow())``."""
+
+    def python(self) -> datetime.time:
+        return datetime.datetime.now().time()
+
+
+class TimeOffset(Default):
+    """The time of day an offset from now. Example: ``TimeOffset(hours=1)``."""
+
+    def __init__(self, hours: int = 0, minutes: int = 0, seconds: int = 0) -> None:
+        self.hours, self.minutes, self.seconds = hours, minutes, seconds
+
+    def python(self) -> datetime.time:
+        delta = datetime.timedelta(hours=self.hours, minutes=self.minutes, seconds=self.seconds)
+        return (datetime.datetime.now() + delta).time()
+
+
+class TimeCustom(Default):
+    """A fixed time of day. Example: ``TimeCustom(hour=9, minute=30)``."""
+
+    def __init__(self, hour: int = 0, minute: int = 0, second: int = 0) -> None:
+        self.hour, self.minute, self.second = hour, minute, second
+
+    def python(self) -> datetime.time:
+        return datetime.time(self.hour, self.minute, self.second)
+
+
+class IntervalCustom(Default):
+    """A fixed duration. Example: ``Interval(default=IntervalCustom(hours=1))``."""
+
+    def __init__(
+        self,
+        weeks: int = 0,
+        days: int = 0,
+        hours: int = 0,
+        minutes: int = 0,
+        seconds: int = 0,
+        milliseconds: int = 0,
+        microseconds: int = 0,
+    ) -> None:
+        self.weeks, self.days, self.hours, self.minutes = weeks, days, hours, minutes
+        self.seconds, self.milliseconds, self.microseconds = seconds, milliseconds, microseconds
+
+    def python(self) -> datetime.timedelta:
+        return datetime.timedelta(
+            weeks=self.weeks,
+            days=self.days,
+            hours=self.hours,
+            minutes=self.minutes,
+            seconds=self.seconds,
+            milliseconds=self.milliseconds,
+            microseconds=self.microseconds,
+        )
+
+
+class UUID4(Default):
+    """A random UUID. Example: ``UUID(default=UUID4())``."""
+
+    postgres = "gen_random_uuid()"
+
+    def python(self) -> uuid.UUID:
+        return uuid.uuid4()
+
+
+class UUID7(Default):
+    """A time-ordered UUID (RFC 9562 version 7), made in Python on every version.
+
+    Example: ``UUID(primary_key=True, default=UUID7())``.
+    """
+
+    def python(self) -> uuid.UUID:
+        millis = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
+        rand = int.from_bytes(os.urandom(10), "big")
+        rand_a = rand & 0xFFF  # 12 random bits after the version
+        rand_b = (rand >> 12) & ((1 << 62) - 1)  # 62 random bits after the variant
+        value = (millis << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
+        return uuid.UUID(int=value)
+
+
+__all__ = [
+    "UUID4",
+    "UUID7",
+    "DateCustom",
+    "DateNow",
+    "DateOffset",
+    "Default",
+    "IntervalCustom",
+    "TimeCustom",
+    "TimeNow",
+    "TimeOffset",
+    "TimestampCustom",
+    "TimestampNow",
+    "TimestampOffset",
+    "TimestamptzCustom",
+    "TimestamptzNow",
+    "TimestamptzOffset",
+]

@@ -1,0 +1,303 @@
+"""The schema side of ``Table``: metadata, columns, and row instances.
+
+The query methods (``select``, ``objects``, ...) are added by ``vivace.orm.Table``;
+this layer only knows what a table *is*.
+
+Example::
+
+    class RecordingStudio(TableBase):     # users subclass vivace.Table instead
+        name = Varchar()
+
+    RecordingStudio._meta.tablename       # "recording_studio"
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+from vivace.exceptions import ConfigurationError
+from vivace.schema.column import UNSET, Column, check_identifier
+from vivace.schema.column_types import Array, Serial
+from vivace.schema.constraints import Constraint
+from vivace.schema.foreign_key import M2M, ForeignKey
+from vivace.schema.registry import all_tables, register_table
+from vivace.types import JSON_TYPES
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def snake_case(name: str) -> str:
+    """``RecordingStudio`` -> ``recording_studio``; ``HTTPServer`` -> ``http_server``."""
+    return _CAMEL_BOUNDARY.sub("_", name).lower()
+
+
+class TableMeta:
+    """What a table is. Public: ``db``, ``tablename``, ``schema``, ``columns``, ``primary_key``."""
+
+    def __init__(
+        self,
+        table: Any,
+        tablename: str,
+        schema: str | None,
+        db: Any,
+        columns: list[Column[Any]],
+        constraints: list[Constraint],
+        m2m_relationships: list[M2M],
+        tags: list[str],
+        help_text: str | None,
+    ) -> None:
+        self.table = table
+        self.tablename = check_identifier(tablename, "table name")
+        self.schema = None if schema is None else check_identifier(schema, "schema name")
+        self._db = db
+        self.columns = columns
+        self.constraints = constraints
+        self.m2m_relationships = m2m_relationships
+        self.tags = tags
+        self.help_text = help_text
+        primary = [c for c in columns if c._meta.primary_key]
+        if len(primary) != 1:
+            raise ConfigurationError(f"{table.__name__} must have exactly one primary key column")
+        self.primary_key: Column[Any] = primary[0]
+        self.column_by_name: dict[str, Column[Any]] = {c._meta.name: c for c in columns}
+        self.column_by_db_name: dict[str, Column[Any]] = {c._meta.db_column_name: c for c in columns}
+        self.foreign_key_columns: list[ForeignKey[Any]] = [
+            c for c in columns if isinstance(c, ForeignKey)
+        ]
+        self.secret_columns = [c for c in columns if c._meta.secret]
+        self.json_columns = [c for c in columns if c.value_type.name in JSON_TYPES]
+        self.array_columns = [c for c in columns if isinstance(c, Array)]
+        self.auto_update_columns = [c for c in columns if c._meta.auto_update is not UNSET]
+        self.default_columns = [c for c in columns if c is self.primary_key]
+        self.non_default_columns = [c for c in columns if c is not self.primary_key]
+
+    @property
+    def db(self) -> Any:
+        """The engine this table runs on."""
+        if self._db is None:
+            self._db = self.find_db()
+        return self._db
+
+    @db.setter
+    def db(self, engine: Any) -> None:
+        self._db = engine
+
+    def find_db(self) -> Any:
+        """Where a table without ``db=`` gets its engine; the ORM layer overrides this."""
+        raise ConfigurationError(f"{self.table.__name__} has no engine (give db=...)")
+
+    def refresh_db(self) -> None:
+        """Forget the engine so the next use finds it again (after the configuration changed)."""
+        self._db = None
+
+    def get_column_by_name(self, name: str) -> Column[Any]:
+        """A column by attribute name; a dotted name walks foreign keys: ``"manager.name"``."""
+        first, _, rest = name.partition(".")
+        column = self.column_by_name.get(first)
+        if column is None:
+            raise ValueError(f"{self.table.__name__} has no column {first!r}")
+        for part in rest.split(".") if rest else ():
+            if not isinstance(column, ForeignKey):
+                raise ValueError(f"{column!r} is not a foreign key; cannot follow {part!r}")
+            column = getattr(column, part)
+        return column
+
+    def get_formatted_tablename(self, quoted: bool = True) -> str:
+        """``"schema"."table"`` (or unquoted) for messages and raw SQL."""
+        parts = [self.schema, self.tablename] if self.schema else [self.tablename]
+        if quoted:
+            return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
+        return ".".join(parts)
+
+    @property
+    def foreign_key_references(self) -> list[ForeignKey[Any]]:
+        """Foreign keys elsewhere that point at this table (among tables defined so far)."""
+        return [
+            fk
+            for table in all_tables()
+            for fk in table._meta.foreign_key_columns
+            if fk._references in (self.table, self.table.__name__)
+            or (fk._resolved is self.table)
+        ]
+
+
+class TableBase:
+    """Rows and table metadata. Subclass ``vivace.Table``, which adds the queries."""
+
+    _meta: ClassVar[TableMeta]
+    #: Set on instances that came from, or were saved to, the database.
+    _exists_in_db: bool = False
+    #: The metadata class; the ORM layer uses a subclass that can find the engine.
+    _meta_class: ClassVar[type[TableMeta]] = TableMeta
+
+    def __init_subclass__(
+        cls,
+        tablename: str | None = None,
+        db: Any = None,
+        schema: str | None = None,
+        tags: list[str] | None = None,
+        help_text: str | None = None,
+        abstract: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if abstract:
+            return
+        if tablename is not None and "." in tablename and schema is None:
+            schema, tablename = tablename.split(".", 1)
+        name = tablename or snake_case(cls.__name__)
+        columns, constraints, m2m = _collect_members(cls)
+        if not any(c._meta.primary_key for c in columns):
+            pk = Serial(primary_key=True)
+            setattr(cls, "id", pk)  # noqa: B010 (the class has no static "id")
+            columns.insert(0, pk)
+        cls._meta = cls._meta_class(
+            table=cls,
+            tablename=name,
+            schema=schema,
+            db=db,
+            columns=columns,
+            constraints=constraints,
+            m2m_relationships=m2m,
+            tags=list(tags or []),
+            help_text=help_text,
+        )
+        for column in columns:
+            column._bind(cls, _attribute_name(cls, column))
+        # Bind again now that every column has its name (dict lookups by name need it).
+        cls._meta.column_by_name = {c._meta.name: c for c in columns}
+        cls._meta.column_by_db_name = {c._meta.db_column_name: c for c in columns}
+        for attribute, constraint in _constraint_attributes(cls):
+            constraint._bind(cls, attribute)
+        for attribute, relation in _m2m_attributes(cls):
+            relation._bind(cls, attribute)
+        register_table(cls)
+
+    def __init__(
+        self,
+        _data: Mapping[Any, Any] | None = None,
+        _ignore_missing: bool = False,
+        _exists_in_db: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        given: dict[str, Any] = {}
+        if _data:
+            for key, value in _data.items():
+                given[key._meta.name if isinstance(key, Column) else key] = value
+        given.update(kwargs)
+        values = self.__dict__
+        for column in self._meta.columns:
+            name = column._meta.name
+            if name in given:
+                values[name] = given.pop(name)
+            elif _ignore_missing:
+                values[name] = None
+            else:
+                values[name] = column.get_default_value()
+        if given:
+            unknown = ", ".join(sorted(map(str, given)))
+            raise ValueError(f"{type(self).__name__} has no column(s) named: {unknown}")
+        if _exists_in_db:
+            values["_exists_in_db"] = True
+
+    # row helpers ----------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Any:
+        """A new row from a dict of column names: ``Band.from_dict({"name": "x"})``."""
+        return cls(**data)
+
+    def to_dict(self, *columns: Column[Any]) -> dict[str, Any]:
+        """The row as a dict; ``to_dict(Band.name)`` keeps only those columns."""
+        names = (
+            [c._meta.name for c in columns]
+            if columns
+            else [c._meta.name for c in self._meta.columns]
+        )
+        aliases = {c._meta.name: getattr(c, "_alias", None) or c._meta.name for c in columns}
+        result: dict[str, Any] = {}
+        for name in names:
+            value = self.__dict__.get(name)
+            if isinstance(value, TableBase):
+                value = value.to_dict()
+            result[aliases.get(name, name)] = value
+        return result
+
+    def __getitem__(self, key: str) -> Any:
+        return getattr(self, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key not in self._meta.column_by_name:
+            raise KeyError(key)
+        setattr(self, key, value)
+
+    def _pk_value(self) -> Any:
+        value = self.__dict__.get(self._meta.primary_key._meta.name)
+        if isinstance(value, TableBase):
+            return value._pk_value()
+        return value
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, TableBase)
+        mine = self._pk_value()
+        return mine is not None and mine == other._pk_value()
+
+    def __hash__(self) -> int:
+        return hash((type(self), self._pk_value()))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self._pk_value()}>"
+
+    def __str__(self) -> str:
+        return repr(self)
+
+
+def _collect_members(cls: type) -> tuple[list[Column[Any]], list[Constraint], list[M2M]]:
+    """Columns, constraints and M2M markers of ``cls``, parents' and mixins' included.
+
+    Inherited columns are copied so no two tables share a column object.
+    """
+    seen: dict[str, Any] = {}
+    for klass in reversed(cls.__mro__):
+        for name, value in vars(klass).items():
+            if isinstance(value, Column | Constraint | M2M):
+                seen[name] = value
+            elif name in seen:
+                del seen[name]
+    columns: list[Column[Any]] = []
+    constraints: list[Constraint] = []
+    m2m: list[M2M] = []
+    for name, value in seen.items():
+        if isinstance(value, Column):
+            if name not in vars(cls) or value._meta.table is not None:
+                value = value._copy_for_table()
+                setattr(cls, name, value)
+            columns.append(value)
+        elif isinstance(value, Constraint):
+            constraints.append(value)
+        else:
+            m2m.append(value)
+    return columns, constraints, m2m
+
+
+def _attribute_name(cls: type, column: Column[Any]) -> str:
+    for name, value in vars(cls).items():
+        if value is column:
+            return name
+    raise ConfigurationError(f"cannot find the attribute name of {column!r} on {cls.__name__}")
+
+
+def _constraint_attributes(cls: type) -> Iterable[tuple[str, Constraint]]:
+    for klass in reversed(cls.__mro__):
+        for name, value in vars(klass).items():
+            if isinstance(value, Constraint):
+                yield name, value
+
+
+def _m2m_attributes(cls: type) -> Iterable[tuple[str, M2M]]:
+    for name, value in vars(cls).items():
+        if isinstance(value, M2M):
+            yield name, value

@@ -1,0 +1,432 @@
+"""Expression nodes. Immutable, slotted, and each able to give its shape key.
+
+``_key(values)`` appends this node's parameter values to ``values`` in the order
+the compiler emits placeholders (a depth-first, left-to-right walk) and returns a
+hashable key with the structure only.
+
+Example::
+
+    cond = (Band.name == "Pythonistas") & (Band.popularity > 100)
+    values: list[object] = []
+    cond._key(values)            # ("AND", (...), (...)); values == ["Pythonistas", 100]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from vivace.exceptions import QueryError
+from vivace.types import ValueType
+
+if TYPE_CHECKING:
+    from vivace.sql.statements import Select
+
+#: Value types whose ``+`` means string concatenation rather than addition.
+TEXT_TYPES = frozenset({"varchar", "char", "text"})
+
+
+class Node:
+    """Base of every node: ``_key`` gives the structure and collects the values."""
+
+    __slots__ = ()
+
+    #: The compiler method that renders this node is ``visit_<visit_name>``.
+    visit_name: ClassVar[str] = "node"
+
+    def _key(self, values: list[Any]) -> Hashable:
+        raise NotImplementedError
+
+
+class Expr(Node):
+    """A value expression: supports comparisons, arithmetic, ``|`` (COALESCE), aliases."""
+
+    __slots__ = ()
+
+    # Expressions override ``==``; keep identity hashing so columns can be dict keys.
+    __hash__ = object.__hash__
+
+    @property
+    def value_type(self) -> ValueType | None:
+        """The type of this expression's values, used to convert parameters compared to it."""
+        return None
+
+    # comparisons -------------------------------------------------------------------------
+    def __eq__(self, other: object) -> Condition:  # type: ignore[override]
+        if other is None:
+            return PostfixOp(self, "IS NULL")
+        return Comparison(self, "=", to_expr(other, self.value_type))
+
+    def __ne__(self, other: object) -> Condition:  # type: ignore[override]
+        if other is None:
+            return PostfixOp(self, "IS NOT NULL")
+        return Comparison(self, "<>", to_expr(other, self.value_type))
+
+    def __lt__(self, other: object) -> Condition:
+        return Comparison(self, "<", to_expr(other, self.value_type))
+
+    def __le__(self, other: object) -> Condition:
+        return Comparison(self, "<=", to_expr(other, self.value_type))
+
+    def __gt__(self, other: object) -> Condition:
+        return Comparison(self, ">", to_expr(other, self.value_type))
+
+    def __ge__(self, other: object) -> Condition:
+        return Comparison(self, ">=", to_expr(other, self.value_type))
+
+    def is_null(self) -> Condition:
+        """``col IS NULL``. Example: ``Band.manager.is_null()``."""
+        return PostfixOp(self, "IS NULL")
+
+    def is_not_null(self) -> Condition:
+        """``col IS NOT NULL``. Example: ``Band.manager.is_not_null()``."""
+        return PostfixOp(self, "IS NOT NULL")
+
+    def is_in(self, values: Iterable[Any] | Select) -> Condition:
+        """``col IN (...)``, one shape whatever the list length. Example: ``Band.id.is_in([1, 2])``."""
+        return InList(self, values, negate=False)
+
+    def not_in(self, values: Iterable[Any] | Select) -> Condition:
+        """``col NOT IN (...)``. Example: ``Band.id.not_in([1, 2])``."""
+        return InList(self, values, negate=True)
+
+    def like(self, pattern: str) -> Condition:
+        """Case-sensitive ``LIKE`` on every engine; ``%`` and ``_`` are the caller's wildcards."""
+        return Comparison(self, "LIKE", to_expr(pattern, None))
+
+    def ilike(self, pattern: str) -> Condition:
+        """Case-insensitive ``LIKE``. Example: ``Band.name.ilike("pyth%")``."""
+        return Comparison(self, "ILIKE", to_expr(pattern, None))
+
+    def not_like(self, pattern: str) -> Condition:
+        """``NOT LIKE``. Example: ``Band.name.not_like("%x%")``."""
+        return Comparison(self, "NOT LIKE", to_expr(pattern, None))
+
+    def as_alias(self, name: str) -> Alias:
+        """Name this expression in a select's result. Example: ``Band.name.as_alias("title")``."""
+        return Alias(self, name)
+
+    # arithmetic --------------------------------------------------------------------------
+    def _arith(self, op: str, other: object, reflected: bool = False) -> Arithmetic:
+        vtype = self.value_type
+        if op == "+" and vtype is not None and vtype.name in TEXT_TYPES:
+            op = "||"
+        right = to_expr(other, vtype)
+        if reflected:
+            return Arithmetic(right, op, self, vtype)
+        return Arithmetic(self, op, right, vtype)
+
+    def __add__(self, other: object) -> Arithmetic:
+        return self._arith("+", other)
+
+    def __radd__(self, other: object) -> Arithmetic:
+        return self._arith("+", other, reflected=True)
+
+    def __sub__(self, other: object) -> Arithmetic:
+        return self._arith("-", other)
+
+    def __rsub__(self, other: object) -> Arithmetic:
+        return self._arith("-", other, reflected=True)
+
+    def __mul__(self, other: object) -> Arithmetic:
+        return self._arith("*", other)
+
+    def __rmul__(self, other: object) -> Arithmetic:
+        return self._arith("*", other, reflected=True)
+
+    def __truediv__(self, other: object) -> Arithmetic:
+        return self._arith("/", other)
+
+    def __rtruediv__(self, other: object) -> Arithmetic:
+        return self._arith("/", other, reflected=True)
+
+    def __or__(self, other: object) -> Expr:
+        """``a | b`` is ``COALESCE(a, b)`` for values (and ``OR`` for conditions)."""
+        return FunctionCall("COALESCE", (self, to_expr(other, self.value_type)), vtype=self.value_type)
+
+
+class Param(Expr):
+    """A bound parameter: the value never enters the SQL text."""
+
+    __slots__ = ("value", "vtype")
+    visit_name = "param"
+
+    def __init__(self, value: Any, vtype: ValueType | None = None) -> None:
+        self.value = value
+        self.vtype = vtype
+
+    @property
+    def value_type(self) -> ValueType | None:
+        return self.vtype
+
+    def _key(self, values: list[Any]) -> Hashable:
+        values.append(self.value)
+        return ("P", self.vtype)
+
+
+class ColumnNode(Expr):
+    """The L1 view of a column; the schema's ``Column`` subclasses it.
+
+    Subclasses provide ``_shape`` (a hashable identity of the column and its join path)
+    and ``value_type``.
+    """
+
+    __slots__ = ()
+    visit_name = "column"
+
+    #: A hashable identity of the column and its join path (never an expression object).
+    _shape: Hashable
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return self._shape
+
+
+class Arithmetic(Expr):
+    """``left op right`` giving a value: ``Band.popularity + 1``."""
+
+    __slots__ = ("left", "op", "right", "vtype")
+    visit_name = "binary"
+
+    def __init__(self, left: Expr, op: str, right: Expr, vtype: ValueType | None) -> None:
+        self.left, self.op, self.right, self.vtype = left, op, right, vtype
+
+    @property
+    def value_type(self) -> ValueType | None:
+        return self.vtype
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return ("B", self.op, self.left._key(values), self.right._key(values))
+
+
+class Condition(Expr):
+    """A boolean expression: ``&`` is AND, ``|`` is OR, ``~`` is NOT."""
+
+    __slots__ = ()
+
+    def __and__(self, other: Condition) -> Condition:
+        return And(self, other)
+
+    def __or__(self, other: object) -> Condition:
+        if not isinstance(other, Condition):
+            raise QueryError(f"cannot OR a condition with {other!r}")
+        return Or(self, other)
+
+    def __invert__(self) -> Condition:
+        return Not(self)
+
+
+class Comparison(Condition):
+    """``left op right`` giving a boolean: ``Band.popularity > 100``."""
+
+    __slots__ = ("left", "op", "right")
+    visit_name = "binary"
+
+    def __init__(self, left: Expr, op: str, right: Expr) -> None:
+        self.left, self.op, self.right = left, op, right
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return ("C", self.op, self.left._key(values), self.right._key(values))
+
+
+#: Kept for readers who look for the generic name.
+BinaryOp = Comparison
+
+
+class PostfixOp(Condition):
+    """``operand IS NULL`` / ``operand IS NOT NULL``."""
+
+    __slots__ = ("operand", "op")
+    visit_name = "postfix"
+
+    def __init__(self, operand: Expr, op: str) -> None:
+        self.operand, self.op = operand, op
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return ("PF", self.op, self.operand._key(values))
+
+
+class InList(Condition):
+    """``operand IN (...)``: one parameter holding the whole list, or a subquery."""
+
+    __slots__ = ("operand", "values", "negate", "subquery")
+    visit_name = "in_list"
+
+    def __init__(self, operand: Expr, values: Iterable[Any] | Select, negate: bool) -> None:
+        self.operand, self.negate = operand, negate
+        # A query builder (``Band.select(Band.id)``) hands over its statement.
+        as_subquery = getattr(values, "_as_subquery", None)
+        if as_subquery is not None:
+            self.subquery: Select | None = as_subquery()
+            self.values: list[Any] = []
+        else:
+            if isinstance(values, str | bytes):
+                raise QueryError("is_in()/not_in() take a list of values, not a string")
+            self.subquery = None
+            self.values = list(values)
+
+    def _key(self, values: list[Any]) -> Hashable:
+        operand_key = self.operand._key(values)
+        if self.subquery is not None:
+            return ("INQ", self.negate, operand_key, self.subquery._key(values))
+        values.append(self.values)
+        return ("IN", self.negate, operand_key, self.operand.value_type)
+
+
+class And(Condition):
+    """Every condition holds. Example: ``And(Band.name == "a", Band.popularity > 1)``."""
+
+    __slots__ = ("conditions",)
+    visit_name = "and"
+
+    def __init__(self, *conditions: Condition) -> None:
+        self.conditions = tuple(bool_guard(c) for c in conditions)
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return ("AND", *(c._key(values) for c in self.conditions))
+
+
+class Or(Condition):
+    """At least one condition holds. Example: ``Or(Band.name == "a", Band.name == "b")``."""
+
+    __slots__ = ("conditions",)
+    visit_name = "or"
+
+    def __init__(self, *conditions: Condition) -> None:
+        self.conditions = tuple(bool_guard(c) for c in conditions)
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return ("OR", *(c._key(values) for c in self.conditions))
+
+
+class Not(Condition):
+    """The condition does not hold: ``~(Band.name == "a")``."""
+
+    __slots__ = ("condition",)
+    visit_name = "not"
+
+    def __init__(self, condition: Condition) -> None:
+        self.condition = bool_guard(condition)
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return ("NOT", self.condition._key(values))
+
+
+class FunctionCall(Expr):
+    """``NAME(args)``; the dialect may rename it. Example: ``FunctionCall("UPPER", (Band.name,))``."""
+
+    __slots__ = ("name", "args", "distinct", "vtype", "default_alias")
+    visit_name = "function"
+
+    def __init__(
+        self,
+        name: str,
+        args: Sequence[Expr],
+        distinct: bool = False,
+        vtype: ValueType | None = None,
+        default_alias: str | None = None,
+    ) -> None:
+        self.name, self.args, self.distinct = name, tuple(args), distinct
+        self.vtype, self.default_alias = vtype, default_alias
+
+    @property
+    def value_type(self) -> ValueType | None:
+        return self.vtype
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return ("F", self.name, self.distinct, *(a._key(values) for a in self.args))
+
+
+class Star(Expr):
+    """``*``, as in ``COUNT(*)``."""
+
+    __slots__ = ()
+    visit_name = "star"
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return "*"
+
+
+class Alias(Expr):
+    """``expr AS "name"`` in a select list."""
+
+    __slots__ = ("expr", "name")
+    visit_name = "alias"
+
+    def __init__(self, expr: Expr, name: str) -> None:
+        self.expr, self.name = expr, name
+
+    @property
+    def value_type(self) -> ValueType | None:
+        return self.expr.value_type
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return ("AS", self.name, self.expr._key(values))
+
+
+class OrderItem(Node):
+    """One ``ORDER BY`` item."""
+
+    __slots__ = ("expr", "ascending")
+    visit_name = "order_item"
+
+    def __init__(self, expr: Expr, ascending: bool) -> None:
+        self.expr, self.ascending = expr, ascending
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return ("O", self.ascending, self.expr._key(values))
+
+
+class Raw(Condition):
+    """A raw SQL fragment whose ``{}`` placeholders are bound parameters.
+
+    Example: ``Raw("name = {}", ["Pythonistas"])``. Arguments that are expressions
+    are rendered in place (so fragments nest).
+    """
+
+    __slots__ = ("template", "parts", "args", "alias")
+    visit_name = "raw"
+
+    def __init__(self, template: str, args: Sequence[Any], alias: str | None = None) -> None:
+        parts = tuple(template.split("{}"))
+        if len(parts) - 1 != len(args):
+            raise QueryError(
+                f"the SQL fragment {template!r} has {len(parts) - 1} placeholder(s) "
+                f"but {len(args)} value(s) were given"
+            )
+        self.template, self.parts, self.alias = template, parts, alias
+        self.args = tuple(to_expr(a, None) for a in args)
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return ("RAW", self.template, *(a._key(values) for a in self.args))
+
+
+class Join(Node):
+    """``LEFT JOIN table AS alias ON condition``."""
+
+    __slots__ = ("table", "alias", "on")
+    visit_name = "join"
+
+    def __init__(self, table: Any, alias: str, on: Condition) -> None:
+        self.table, self.alias, self.on = table, alias, on
+
+    def _key(self, values: list[Any]) -> Hashable:
+        return ("J", self.table, self.alias, self.on._key(values))
+
+
+def to_expr(value: object, vtype: ValueType | None) -> Expr:
+    """A node as is; any other value becomes a parameter of type ``vtype``."""
+    if isinstance(value, Expr):
+        return value
+    return Param(value, vtype)
+
+
+def bool_guard(condition: object) -> Condition:
+    """Reject a bare Python bool (``where(Band.name is None)``) with a clear error."""
+    if isinstance(condition, Condition):
+        return condition
+    if isinstance(condition, bool):
+        raise QueryError(
+            "a where() condition is a Python bool, not a query condition: "
+            "use `Band.name == None` or `Band.name.is_null()`, not `Band.name is None`"
+        )
+    raise QueryError(f"{condition!r} is not a query condition")

@@ -1,0 +1,253 @@
+"""Exact converters between Python values and what a driver stores.
+
+Each function is small and total: it either returns the exact value or raises
+``ValueError``/``TypeError`` with a clear message, never a silently changed value.
+
+Example::
+
+    >>> decimal_to_text(Decimal("1.10"))
+    '1.10'
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+Converter = Callable[[Any], Any]
+
+_UTC = datetime.UTC
+
+
+def decimal_to_text(value: Any) -> Any:
+    """Store a Decimal as its exact text (SQLite has no exact numeric type)."""
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # A float is already inexact; keep its shortest repr rather than binary noise.
+        return repr(value)
+    return value
+
+
+def decimal_to_text_scaled(scale: int) -> Converter:
+    """Like :func:`decimal_to_text`, rounded to ``scale`` places as a NUMERIC(p, s) column would."""
+    quantum = decimal.Decimal(1).scaleb(-scale)
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = decimal.Decimal(repr(value) if isinstance(value, float) else value)
+        if isinstance(value, decimal.Decimal):
+            if value.is_finite():
+                value = value.quantize(quantum, rounding=decimal.ROUND_HALF_UP)
+            return str(value)
+        return value
+
+    return convert
+
+
+def text_to_decimal(value: Any) -> Any:
+    """Read back what :func:`decimal_to_text` stored."""
+    if value is None or isinstance(value, decimal.Decimal):
+        return value
+    return decimal.Decimal(value if isinstance(value, str) else repr(value))
+
+
+def require_aware(value: Any) -> Any:
+    """Refuse a naive datetime for a ``Timestamptz`` column; convert aware ones to UTC."""
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(
+                f"Timestamptz needs a timezone-aware datetime, got naive {value!r}; "
+                "use datetime.now(tz=timezone.utc)"
+            )
+        return value.astimezone(_UTC)
+    return value
+
+
+def require_naive(value: Any) -> Any:
+    """Refuse an aware datetime for a ``Timestamp`` column (naive and aware never mix)."""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        raise ValueError(
+            f"Timestamp stores naive datetimes, got aware {value!r}; "
+            "use a Timestamptz column or drop the tzinfo yourself"
+        )
+    return value
+
+
+def aware_to_text(value: Any) -> Any:
+    """A UTC ISO-8601 text that sorts in time order (SQLite storage of Timestamptz)."""
+    value = require_aware(value)
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f+00:00")
+    return value
+
+
+def naive_to_text(value: Any) -> Any:
+    """ISO-8601 text with a space separator and fixed microseconds, so text order is time order."""
+    value = require_naive(value)
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value
+
+
+def text_to_aware(value: Any) -> Any:
+    """Parse stored text back into an aware UTC datetime."""
+    if isinstance(value, str):
+        parsed = datetime.datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=_UTC)
+        return parsed.astimezone(_UTC)
+    return value
+
+
+def text_to_naive(value: Any) -> Any:
+    """Parse stored text back into a naive datetime."""
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value)
+    return value
+
+
+def date_to_text(value: Any) -> Any:
+    """A date as ISO text; a datetime is refused so no time part is dropped silently."""
+    if isinstance(value, datetime.datetime):
+        raise ValueError(f"Date stores dates, got a datetime {value!r}; call .date() first")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def text_to_date(value: Any) -> Any:
+    """Parse ISO text into a date."""
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def time_to_text(value: Any) -> Any:
+    """A time as ISO text with fixed microseconds."""
+    if isinstance(value, datetime.time):
+        return value.isoformat(timespec="microseconds")
+    return value
+
+
+def text_to_time(value: Any) -> Any:
+    """Parse ISO text into a time."""
+    if isinstance(value, str):
+        return datetime.time.fromisoformat(value)
+    return value
+
+
+def timedelta_to_microseconds(value: Any) -> Any:
+    """An interval as an exact integer count of microseconds."""
+    if isinstance(value, datetime.timedelta):
+        return (value.days * 86_400 + value.seconds) * 1_000_000 + value.microseconds
+    return value
+
+
+def microseconds_to_timedelta(value: Any) -> Any:
+    """Read back what :func:`timedelta_to_microseconds` stored."""
+    if isinstance(value, int):
+        return datetime.timedelta(microseconds=value)
+    if isinstance(value, float):
+        return datetime.timedelta(microseconds=round(value))
+    return value
+
+
+def uuid_to_text(value: Any) -> Any:
+    """A UUID as its canonical text."""
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def text_to_uuid(value: Any) -> Any:
+    """Parse canonical text into a UUID."""
+    if isinstance(value, str):
+        return uuid.UUID(value)
+    return value
+
+
+def to_uuid(value: Any) -> Any:
+    """Accept a UUID given as text (asyncpg needs a UUID object or text it can parse)."""
+    if isinstance(value, str):
+        return uuid.UUID(value)
+    return value
+
+
+def dump_json(value: Any) -> Any:
+    """Serialise a dict/list/number as JSON text; a str is taken as JSON text already."""
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def load_json(value: Any) -> Any:
+    """Parse JSON text (used by ``output(load_json=True)``)."""
+    if isinstance(value, str | bytes):
+        return json.loads(value)
+    return value
+
+
+def int_to_bool(value: Any) -> Any:
+    """SQLite stores booleans as 0/1."""
+    if value is None:
+        return None
+    return bool(value)
+
+
+def dump_json_list(value: Any) -> Any:
+    """SQLite stores arrays as JSON text."""
+    if isinstance(value, list | tuple):
+        return json.dumps(list(value), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return value
+
+
+def load_json_list(value: Any) -> Any:
+    """Read back what :func:`dump_json_list` stored."""
+    if isinstance(value, str):
+        return json.loads(value)
+    return value
+
+
+def bytes_in(value: Any) -> Any:
+    """Accept bytearray/memoryview for a bytes column."""
+    if isinstance(value, bytearray | memoryview):
+        return bytes(value)
+    return value
+
+
+def compose(first: Converter | None, second: Converter | None) -> Converter | None:
+    """Apply ``first`` then ``second``; either may be None."""
+    if first is None:
+        return second
+    if second is None:
+        return first
+
+    def both(value: Any) -> Any:
+        return second(first(value))
+
+    return both
+
+
+def require_date(value: Any) -> Any:
+    """A date column refuses a datetime: its time part would be dropped silently."""
+    if isinstance(value, datetime.datetime):
+        raise ValueError(f"Date stores dates, got a datetime {value!r}; call .date() first")
+    return value
+
+
+def each(convert: Converter) -> Converter:
+    """Apply ``convert`` to every non-None element of a list (array columns)."""
+
+    def convert_list(values: Any) -> Any:
+        if isinstance(values, list | tuple):
+            return [None if v is None else convert(v) for v in values]
+        return values
+
+    return convert_list
