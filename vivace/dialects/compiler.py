@@ -327,12 +327,15 @@ class Compiler:
         if not target:
             raise QueryError("on_conflict(action='DO UPDATE') needs a target")
         sets = []
+        # Qualify columns: unqualified names are ambiguous with EXCLUDED on PostgreSQL.
+        qualify, self.qualify = self.qualify, True
         for column, expr in node.assignments:
             name = self.quote(column._meta.db_column_name)
             sets.append(f"{name} = " + (f"EXCLUDED.{name}" if expr is None else self.sql(expr)))
         sql = f"ON CONFLICT{target} DO UPDATE SET " + ", ".join(sets)
         if node.where is not None:
             sql += " WHERE " + self.sql(node.where)
+        self.qualify = qualify
         return sql
 
     def visit_update(self, node: Update) -> str:

@@ -121,7 +121,9 @@ class PostgresEngine(Engine):
         if pool is None or self._pool_loop is not asyncio.get_running_loop():
             pool = await self._get_pool()
         try:
-            return await pool.acquire(timeout=self.acquire_timeout)
+            # asyncio.timeout costs a timer handle; asyncpg's own timeout= spawns a task.
+            async with asyncio.timeout(self.acquire_timeout):
+                return await pool.acquire()
         except TimeoutError:
             raise PoolTimeout(
                 f"no PostgreSQL connection to {self._address()} became free within "

@@ -70,6 +70,8 @@ class Objects(SelectBase, Generic[T]):
 
     # running --------------------------------------------------------------------------------------
     def _layout(self) -> tuple[tuple[Expr, ...], list[tuple[tuple[str, ...], Any, int, int]]]:
+        if not self._prefetch:
+            return self.table._meta.column_tuple, []
         columns: list[Expr] = list(self.table._meta.columns)
         prefetch = []
         for fk in self._prefetch:

@@ -126,11 +126,13 @@ class ForeignKey(Column[Any], Generic[TableT]):
     def _joined(self, chain: tuple[ForeignKey[Any], ...]) -> Any:
         new = super()._joined(chain)
         new.__dict__["_joins"] = {}
+        new.__dict__.pop("_join_node", None)  # the copy joins along another path
         return new
 
     def _copy_for_table(self) -> Any:
         new = super()._copy_for_table()
         new.__dict__["_joins"] = {}
+        new.__dict__.pop("_join_node", None)
         return new
 
     def __getattr__(self, name: str) -> Any:

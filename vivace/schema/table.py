@@ -53,6 +53,8 @@ class TableMeta:
         self.schema = None if schema is None else check_identifier(schema, "schema name")
         self._db = db
         self.columns = columns
+        #: The columns as a tuple, shared by every ``objects()`` query of the table.
+        self.column_tuple = tuple(columns)
         self.constraints = constraints
         self.m2m_relationships = m2m_relationships
         self.tags = tags

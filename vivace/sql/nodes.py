@@ -185,7 +185,7 @@ class Arithmetic(Expr):
     """``left op right`` giving a value: ``Band.popularity + 1``."""
 
     __slots__ = ("left", "op", "right", "vtype")
-    visit_name = "binary"
+    visit_name = "arith"  # parenthesised: (a + b) * c keeps its meaning
 
     def __init__(self, left: Expr, op: str, right: Expr, vtype: ValueType | None) -> None:
         self.left, self.op, self.right, self.vtype = left, op, right, vtype
@@ -333,7 +333,9 @@ class FunctionCall(Expr):
         return self.vtype
 
     def _key(self, values: list[Any]) -> Hashable:
-        return ("F", self.name, self.distinct, *(a._key(values) for a in self.args))
+        # The alias and type change the result's key and converter: they are shape too.
+        shape = ("F", self.name, self.distinct, self.default_alias, self.vtype)
+        return (*shape, *(a._key(values) for a in self.args))
 
 
 class Star(Expr):
@@ -397,7 +399,7 @@ class Raw(Condition):
         self.args = tuple(to_expr(a, None) for a in args)
 
     def _key(self, values: list[Any]) -> Hashable:
-        return ("RAW", self.template, *(a._key(values) for a in self.args))
+        return ("RAW", self.template, self.alias, *(a._key(values) for a in self.args))
 
 
 class Join(Node):

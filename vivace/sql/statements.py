@@ -62,7 +62,10 @@ class Select(Node):
         key: list[Hashable] = ["SELECT", self.table, self.distinct]
         if self.distinct_on:
             key.append(("DON", *(e._key(values) for e in self.distinct_on)))
-        key.append(tuple(c._key(values) for c in self.columns))
+        # Plain columns carry their key ready-made: no call per column.
+        key.append(
+            tuple([c._shape if isinstance(c, ColumnNode) else c._key(values) for c in self.columns])
+        )
         if self.joins:
             key.append(tuple(j._key(values) for j in self.joins))
         key.append(None if self.where is None else self.where._key(values))

@@ -1,0 +1,131 @@
+"""Shared fixtures: real engines for SQLite and PostgreSQL, and tables bound to them.
+
+- ``db``: parametrised over ``sqlite`` and ``postgres``; a test using it runs on both.
+- ``sqlite_db`` / ``postgres_db``: one engine only.
+- ``use_tables(db, *tables)``: binds the table classes to ``db``, creates them, and
+  drops them after the test.
+
+PostgreSQL: a fresh database ``vivace_test_<pid>`` is created for the session and
+dropped after it. When the server is unreachable the PostgreSQL tests skip with the
+reason, except under ``CI=true``, where they fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
+
+import pytest
+
+from vivace import Table, create_db_tables, drop_db_tables
+from vivace.engine import Engine, PostgresEngine, SQLiteEngine
+
+PG_HOST = os.environ.get("VIVACE_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("VIVACE_PG_PORT", "5432"))
+PG_USER = os.environ.get("VIVACE_PG_USER", "postgres")
+PG_DATABASE = f"vivace_test_{os.getpid()}"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pg_config(database: str = PG_DATABASE) -> dict[str, Any]:
+    return {"host": PG_HOST, "port": PG_PORT, "user": PG_USER, "database": database}
+
+
+async def _admin(sql: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(**pg_config("postgres"), timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def postgres_engine() -> AsyncIterator[PostgresEngine | None]:
+    try:
+        await _admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"')
+        await _admin(f'CREATE DATABASE "{PG_DATABASE}"')
+    except (OSError, Exception) as error:  # unreachable server, refused login, ...
+        if IN_CI:
+            pytest.fail(f"PostgreSQL at {PG_HOST}:{PG_PORT} is required in CI: {error}")
+        yield None
+        return
+    engine = PostgresEngine(config=pg_config())
+    yield engine
+    await engine.close_connection_pool()
+    await _admin(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def sqlite_path() -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="vivace-test-") as folder:
+        yield os.path.join(folder, "test.sqlite")
+
+
+@pytest.fixture(scope="session")
+async def sqlite_engine(sqlite_path: str) -> AsyncIterator[SQLiteEngine]:
+    engine = SQLiteEngine(path=sqlite_path)
+    yield engine
+    await engine.close_connection_pool()
+
+
+@pytest.fixture
+def postgres_db(postgres_engine: PostgresEngine | None) -> PostgresEngine:
+    if postgres_engine is None:
+        pytest.skip(f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT}")
+    return postgres_engine
+
+
+@pytest.fixture
+def sqlite_db(sqlite_engine: SQLiteEngine) -> SQLiteEngine:
+    return sqlite_engine
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db(request: pytest.FixtureRequest) -> Engine:
+    if request.param == "sqlite":
+        engine: Engine = request.getfixturevalue("sqlite_db")
+    else:
+        engine = request.getfixturevalue("postgres_db")
+    return engine
+
+
+UseTables = Callable[..., Awaitable[None]]
+
+
+@pytest.fixture
+async def use_tables() -> AsyncIterator[UseTables]:
+    """``await use_tables(db, Manager, Band)``: bind, create; dropped after the test."""
+    bound: list[tuple[Engine, tuple[type[Table], ...], list[Any]]] = []
+
+    async def bind(engine: Engine, *tables: type[Table]) -> None:
+        previous = [table._meta._db for table in tables]
+        for table in tables:
+            table._meta.db = engine
+        bound.append((engine, tables, previous))
+        await drop_db_tables(*tables)
+        await create_db_tables(*tables)
+
+    yield bind
+    for engine, tables, previous in reversed(bound):
+        for table in tables:
+            table._meta.db = engine
+        await drop_db_tables(*tables)
+        for table, old in zip(tables, previous):
+            table._meta.db = old
+
+
+@pytest.fixture(autouse=True)
+async def _no_leaked_transaction(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """A test must not leave a transaction open on the shared engines."""
+    yield
+    for name in ("sqlite_engine", "postgres_engine"):
+        if name in request.fixturenames:
+            engine = request.getfixturevalue(name)
+            if engine is not None:
+                assert not engine.transaction_exists()
+    await asyncio.sleep(0)

@@ -1,0 +1,106 @@
+"""Call-count pins of the hot path: they fail when per-query work grows.
+
+Counts are Python-level function calls (``sys.setprofile`` "call" events), which are
+deterministic, unlike timings. When a change legitimately moves a number, update the
+pin in the same commit and say why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from vivace import Table
+from vivace.columns import Integer, Varchar
+from vivace.engine import SQLiteEngine
+from vivace.orm.rows import dict_factory, object_factory
+
+ENGINE = SQLiteEngine(path=":memory:")
+
+
+class HotBand(Table, db=ENGINE, tablename="hot_band"):
+    name = Varchar(length=50)
+    popularity = Integer()
+
+
+def count_calls(fn: Callable[[], Any]) -> int:
+    calls = 0
+
+    def profiler(frame: Any, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event == "call":
+            calls += 1
+
+    sys.setprofile(profiler)
+    try:
+        fn()
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_select_by_pk_compile_hit_is_a_handful_of_calls() -> None:
+    def build_and_compile() -> None:
+        query = HotBand.objects().where(HotBand.id == 1).first()
+        ENGINE.compile(query._statement())
+
+    build_and_compile()  # the miss
+    hits = ENGINE.compiled_cache.hits
+    calls = count_calls(build_and_compile)
+    assert ENGINE.compiled_cache.hits == hits + 1
+    # Builder copies, the key walk of ~10 nodes and the LRU lookup.
+    assert calls <= 45, calls
+
+
+def _rows() -> list[tuple[Any, ...]]:
+    return [(i, f"band {i}", i * 10) for i in range(1000)]
+
+
+def test_mapping_1000_rows_to_dicts_costs_no_call_per_row() -> None:
+    compiled, _ = ENGINE.compile(HotBand.select()._statement())
+    to_dicts = dict_factory(compiled)
+    rows = _rows()
+    calls = count_calls(lambda: to_dicts(rows))
+    assert calls <= 3, calls
+    assert to_dicts(rows)[5] == {"id": 5, "name": "band 5", "popularity": 50}
+
+
+def test_mapping_1000_rows_to_objects_costs_no_call_per_row() -> None:
+    compiled, _ = ENGINE.compile(HotBand.objects()._statement())
+    to_objects = object_factory(compiled, HotBand)
+    rows = _rows()
+    calls = count_calls(lambda: to_objects(rows))
+    assert calls <= 3, calls
+    band = to_objects(rows)[7]
+    assert (band.id, band.name, band.popularity, band._exists_in_db) == (7, "band 7", 70, True)
+
+
+def test_select_by_pk_end_to_end_on_sqlite_stays_small() -> None:
+    async def scenario() -> int:
+        await HotBand.create_table(if_not_exists=True)
+        await HotBand.insert(HotBand(name="a", popularity=1))
+
+        async def get() -> Any:
+            return await HotBand.objects().get(HotBand.id == 1)
+
+        await get()  # warm: compile, connection, factory
+        loop_calls = 0
+
+        def profiler(frame: Any, event: str, arg: Any) -> None:
+            nonlocal loop_calls
+            if event == "call":
+                loop_calls += 1
+
+        sys.setprofile(profiler)
+        try:
+            band = await get()
+        finally:
+            sys.setprofile(None)
+        assert band is not None and band.name == "a"
+        return loop_calls
+
+    calls = asyncio.run(scenario())
+    # Build + compile hit (~40) + engine fetch/bind + row factory + coroutine frames.
+    assert calls <= 110, calls
