@@ -42,7 +42,9 @@ async def time_async(fn: Callable[[], Awaitable[Any]], loops: int) -> float:
     return (time.perf_counter() - start) / loops
 
 
-async def side_by_side(label: str, ours: Callable[[], Awaitable[Any]], floor: Callable[[], Awaitable[Any]], loops: int) -> None:
+async def side_by_side(
+    label: str, ours: Callable[[], Awaitable[Any]], floor: Callable[[], Awaitable[Any]], loops: int
+) -> None:
     assert _normalise(await ours()) == _normalise(await floor()), label
     mine, theirs = [], []
     for _ in range(TRIALS):
@@ -90,8 +92,12 @@ async def bench_postgres() -> None:
             return [dict(r) for r in await con.fetch(sql_all)]
 
     print("PostgreSQL (floor: asyncpg pool without the reset round trip)")
-    await side_by_side("select by pk -> dict", lambda: Row.select().where(Row.id == 7).first(), raw_pk, PK_LOOPS)
-    await side_by_side("select by pk -> object", lambda: Row.objects().get(Row.id == 7), raw_pk, PK_LOOPS)
+    await side_by_side(
+        "select by pk -> dict", lambda: Row.select().where(Row.id == 7).first(), raw_pk, PK_LOOPS
+    )
+    await side_by_side(
+        "select by pk -> object", lambda: Row.objects().get(Row.id == 7), raw_pk, PK_LOOPS
+    )
     await side_by_side("1,000 rows -> dicts", lambda: Row.select(), raw_all, ROWS_LOOPS)
     await side_by_side("1,000 rows -> objects", lambda: Row.objects(), raw_all, ROWS_LOOPS)
     await pool.close()
@@ -118,8 +124,12 @@ async def bench_sqlite() -> None:
         return [dict(zip(names, r)) for r in raw.execute(sql_all).fetchall()]
 
     print("SQLite (floor: the standard library's sqlite3, called synchronously)")
-    await side_by_side("select by pk -> dict", lambda: Row.select().where(Row.id == 7).first(), raw_pk, PK_LOOPS)
-    await side_by_side("select by pk -> object", lambda: Row.objects().get(Row.id == 7), raw_pk, PK_LOOPS)
+    await side_by_side(
+        "select by pk -> dict", lambda: Row.select().where(Row.id == 7).first(), raw_pk, PK_LOOPS
+    )
+    await side_by_side(
+        "select by pk -> object", lambda: Row.objects().get(Row.id == 7), raw_pk, PK_LOOPS
+    )
     await side_by_side("1,000 rows -> dicts", lambda: Row.select(), raw_all, ROWS_LOOPS)
     await side_by_side("1,000 rows -> objects", lambda: Row.objects(), raw_all, ROWS_LOOPS)
     raw.close()

@@ -44,7 +44,9 @@ async def main() -> None:
     print("inserted band ids:", pythonistas.id, rustaceans.id)
 
     # A join through the foreign key: the result key is the dotted path.
-    rows = await Band.select(Band.name, Band.manager.name).order_by(Band.popularity, ascending=False)
+    rows = await Band.select(Band.name, Band.manager.name).order_by(
+        Band.popularity, ascending=False
+    )
     print("bands with managers:", rows)
 
     # A transaction: both concerts or neither.
@@ -63,7 +65,12 @@ async def main() -> None:
     band = await Band.objects(Band.manager).get(Band.name == "Pythonistas")
     assert band is not None
     print("object with its manager:", band.name, band.popularity, band.manager.name)
-    print("bands:", await Band.count(), "| any over 900?", await Band.exists().where(Band.popularity > 900))
+    print(
+        "bands:",
+        await Band.count(),
+        "| any over 900?",
+        await Band.exists().where(Band.popularity > 900),
+    )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ class WhereRaw(QueryString):
     __slots__ = ()
 
 
-def OrderByRaw(sql: str, ascending: bool = True) -> OrderItem:  # noqa: N802 (Piccolo's name)
+def OrderByRaw(sql: str, ascending: bool = True) -> OrderItem:
     """Order by raw SQL: ``.order_by(OrderByRaw("random()"))``."""
     return OrderItem(QueryString(sql), ascending)
 

@@ -28,4 +28,6 @@ async def test_insert_select_join(db: Engine, use_tables: UseTables) -> None:
     band = Band(name="Pythonistas", manager=guido, popularity=1000, price=decimal.Decimal("1.1"))
     assert await Band.insert(band) == [{"id": band.id}]
     rows = await Band.select(Band.name, Band.manager.name, Band.price).order_by(Band.name)
-    assert rows == [{"name": "Pythonistas", "manager.name": "Guido", "price": decimal.Decimal("1.10")}]
+    assert rows == [
+        {"name": "Pythonistas", "manager.name": "Guido", "price": decimal.Decimal("1.10")}
+    ]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import json
 import math
 import uuid
 from collections.abc import Callable, Sequence
@@ -124,10 +125,8 @@ class Compiler:
         if isinstance(value, datetime.date | datetime.time | uuid.UUID | datetime.timedelta):
             return self.quote_text(str(value))
         if isinstance(value, list | tuple):
-            return "(" + ", ".join(self.literal(v) for v in value) + ")"
+            return "ARRAY[" + ", ".join(self.literal(v) for v in value) + "]"
         if isinstance(value, dict):
-            import json
-
             return self.quote_text(json.dumps(value))
         return self.quote_text(str(value))
 
@@ -194,7 +193,7 @@ class Compiler:
 
     def param_with(self, value: Any, converter: Converter | None) -> str:
         if self.inline:
-            return self.literal(value)
+            return self.literal(value if converter is None or value is None else converter(value))
         self.values.append(value)
         self.converters.append(converter)
         return self.placeholder(len(self.values))
@@ -243,7 +242,8 @@ class Compiler:
         return "".join(pieces)
 
     def visit_join(self, node: Join) -> str:
-        return f"LEFT JOIN {self.table_name(node.table)} AS {self.quote(node.alias)} ON {self.sql(node.on)}"
+        table, alias = self.table_name(node.table), self.quote(node.alias)
+        return f"LEFT JOIN {table} AS {alias} ON {self.sql(node.on)}"
 
     # statements --------------------------------------------------------------------------------
     def select_column(self, expr: Expr) -> str:

@@ -112,6 +112,8 @@ class Dialect:
         default = column._meta.default
         if isinstance(default, Default):
             return self._computed_default(default)
+        if default is list:  # Array's default: rows written outside the ORM get [] too
+            return self.empty_array_literal(column)
         if callable(default) or default is None:
             return None
         if isinstance(default, list):
@@ -148,8 +150,9 @@ class Dialect:
 
     def references_sql(self, fk: ForeignKey[Any]) -> str:
         target = fk.resolved_references
+        column = self.quote(fk.target_column._meta.db_column_name)
         return (
-            f"REFERENCES {self.table_name(target)} ({self.quote(fk.target_column._meta.db_column_name)})"
+            f"REFERENCES {self.table_name(target)} ({column})"
             f" ON DELETE {fk.on_delete.value} ON UPDATE {fk.on_update.value}"
         )
 

@@ -70,6 +70,10 @@ class PostgresDialect(Dialect):
     supports_index_methods = True
     max_parameters = 32_767
 
+    def bytes_literal(self, value: bytes) -> str:
+        # X'..' is a bit string on PostgreSQL, not bytea.
+        return "'\\x" + value.hex() + "'::bytea"
+
     def _param_converter(self, vtype: ValueType) -> Converter | None:
         name = vtype.name
         if name == "timestamptz":
@@ -85,6 +89,14 @@ class PostgresDialect(Dialect):
         if name == "array":
             element = self.param_converter(vtype.element)
             return None if element is None else adapters.each(element)
+        return None
+
+    def _result_converter(self, vtype: ValueType) -> Converter | None:
+        # asyncpg gives its own UUID subclass; hand out uuid.UUID itself, as SQLite does.
+        if vtype.name == "uuid":
+            return adapters.exact_uuid
+        if vtype.name == "array" and vtype.element.name == "uuid":
+            return adapters.each(adapters.exact_uuid)
         return None
 
     def list_converter(self, element: ValueType | None) -> Converter | None:
@@ -139,6 +151,7 @@ class PostgresDialect(Dialect):
         return [f"{self.alter_prefix(table)} ALTER COLUMN {self.quote(name)} {action}"]
 
     def set_default_sql(self, table: Any, column: Column[Any], value: Any) -> list[str]:
+        column = column._copy_for_table()  # render the new default; leave the Table's column be
         column._meta.default = value
         default = self.default_sql(column)
         if default is None:

@@ -19,7 +19,7 @@ from vivace.dialects.compiler import Compiler
 from vivace.dialects.dialect import Dialect
 from vivace.schema.column import Column
 from vivace.schema.defaults import Default
-from vivace.sql.nodes import Comparison, InList, OrderItem
+from vivace.sql.nodes import Comparison, InList, OrderItem, Param
 from vivace.types import ValueType, adapters
 
 _TYPES = {
@@ -84,11 +84,17 @@ class SQLiteCompiler(Compiler):
             # LIKE is made case-sensitive on every connection (as on PostgreSQL);
             # ILIKE compares lower-cased text instead.
             return f"LOWER({self.sql(node.left)}) LIKE LOWER({self.sql(node.right)})"
-        left, right = self.sql(node.left), self.sql(node.right)
         if _is_decimal(node.left) or _is_decimal(node.right):
-            # Decimals are stored as exact text: compare them as numbers, not as text.
-            left, right = f"CAST({left} AS REAL)", f"CAST({right} AS REAL)"
-        return f"{left} {node.op} {right}"
+            # Decimals are stored as exact text: compare them as numbers, not as text,
+            # and with the value given, not one rounded to the column's scale.
+            left, right = self._exact(node.left), self._exact(node.right)
+            return f"CAST({left} AS REAL) {node.op} CAST({right} AS REAL)"
+        return f"{self.sql(node.left)} {node.op} {self.sql(node.right)}"
+
+    def _exact(self, expr: Any) -> str:
+        if isinstance(expr, Param) and _is_decimal(expr):
+            return self.param_with(expr.value, adapters.decimal_to_text)
+        return self.sql(expr)
 
     def visit_order_item(self, node: OrderItem) -> str:
         text = self.sql(node.expr)
@@ -98,10 +104,18 @@ class SQLiteCompiler(Compiler):
 
     def in_list(self, operand: str, node: InList) -> str:
         # The whole list is one JSON parameter, so every list length shares one statement.
+        keyword = "NOT IN" if node.negate else "IN"
+        if _is_decimal(node.operand):
+            # Decimals are stored as exact text: compare numbers, with the values as given.
+            exact = self.dialect.list_converter(ValueType("numeric"))
+            placeholder = self.param_with(node.values, exact)
+            return (
+                f"CAST({operand} AS REAL) {keyword} "
+                f"(SELECT CAST(value AS REAL) FROM json_each({placeholder}))"
+            )
         placeholder = self.param_with(
             node.values, self.dialect.list_converter(node.operand.value_type)
         )
-        keyword = "NOT IN" if node.negate else "IN"
         return f"{operand} {keyword} (SELECT value FROM json_each({placeholder}))"
 
     def limit_offset(self, limit: int | None, offset: int | None) -> list[str]:

@@ -13,6 +13,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -54,6 +55,9 @@ class PostgresEngine(Engine):
         self._pool: Any = None
         self._pool_loop: asyncio.AbstractEventLoop | None = None
         self._pool_lock: asyncio.Lock | None = None
+        self._background: set[asyncio.Task[None]] = set()
+        #: Pools of loops still running in another thread (run_sync inside a running loop).
+        self._parked: dict[asyncio.AbstractEventLoop, Any] = {}
 
     def __repr__(self) -> str:
         return f"<PostgresEngine {self._address()}>"
@@ -73,11 +77,14 @@ class PostgresEngine(Engine):
     async def close_connection_pool(self) -> None:
         """Close every pooled connection (waits for those in use to come back)."""
         pool, self._pool = self._pool, None
+        parked = self._parked.pop(asyncio.get_running_loop(), None)
+        if parked is not None:
+            await parked.close()
         if pool is not None:
             if self._pool_loop is asyncio.get_running_loop():
                 await pool.close()
             else:
-                pool.terminate()
+                self._terminate(pool)
 
     async def _get_pool(self) -> Any:
         loop = asyncio.get_running_loop()
@@ -86,14 +93,26 @@ class PostgresEngine(Engine):
         if self._pool_lock is None or self._pool_loop is not loop:
             # A pool belongs to one event loop: a new loop (asyncio.run, run_sync) gets its own.
             if self._pool is not None:
-                self._pool.terminate()
+                if self._pool_loop is not None and self._pool_loop.is_running():
+                    # That loop runs on in another thread: its pool is not ours to close
+                    # (from here, mid-use); it gets it back when it next asks.
+                    self._parked[self._pool_loop] = self._pool
+                else:
+                    self._terminate(self._pool)
                 self._pool = None
+            self._pool = self._parked.pop(loop, None)
             self._pool_lock = asyncio.Lock()
             self._pool_loop = loop
         async with self._pool_lock:
             if self._pool is None:
                 await self._make_pool({})
         return self._pool
+
+    def _terminate(self, pool: Any) -> None:
+        # The loop of a finished asyncio.run() is closed: its pool cannot be terminated
+        # through it (asyncpg would raise "Event loop is closed"), so it is let go.
+        if self._pool_loop is None or not self._pool_loop.is_closed():
+            pool.terminate()
 
     async def _make_pool(self, overrides: Mapping[str, Any]) -> None:
         import asyncpg  # imported here only: the driver is loaded when the engine is used
@@ -134,13 +153,37 @@ class PostgresEngine(Engine):
 
     async def _release(self, connection: Any, discard: bool = False) -> None:
         if discard:
-            connection.terminate()
-        pool = self._pool
+            self._end_backend(connection)
+            # A connection that died was detached from its proxy: terminate() would raise.
+            with contextlib.suppress(Exception):
+                connection.terminate()
+        loop = asyncio.get_running_loop()
+        pool = self._pool if self._pool_loop is loop else self._parked.get(loop)
         if pool is not None:
             try:
                 await pool.release(connection)
             except Exception:
                 connection.terminate()
+
+    def _end_backend(self, connection: Any) -> None:
+        # Closing the socket alone leaves an interrupted statement running on the server,
+        # holding its transaction's locks until it ends: have the server end it now.
+        pool = self._pool
+        if pool is None or self._pool_loop is not asyncio.get_running_loop():
+            return
+        try:
+            pid, timeout = connection.get_server_pid(), self.acquire_timeout
+        except Exception:  # released already: nothing runs on it
+            return
+
+        async def end() -> None:
+            # Errors: gone already, no permission, or the pool is closing.
+            with contextlib.suppress(Exception):
+                await pool.execute("SELECT pg_terminate_backend($1)", pid, timeout=timeout)
+
+        task = asyncio.get_running_loop().create_task(end())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     # running --------------------------------------------------------------------------------
     async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
@@ -149,7 +192,8 @@ class PostgresEngine(Engine):
             self._log(compiled.sql, params)
         transaction = self._transaction.get()
         if transaction is not None:
-            return await self._fetch_in(transaction, compiled.sql, params)
+            joined: list[Any] = await self._fetch_in(transaction, compiled.sql, params)
+            return joined
         connection = await self._acquire()
         try:
             rows: list[Any] = await connection.fetch(compiled.sql, *params)
@@ -162,8 +206,8 @@ class PostgresEngine(Engine):
         return rows
 
     async def _fetch_in(self, transaction: Transaction, sql: str, params: Sequence[Any]) -> Any:
-        transaction.check_open()
         async with transaction.lock:
+            transaction.check_open()  # also when it ended while this task waited for the lock
             try:
                 return await transaction.connection.fetch(sql, *params)
             except Exception as error:
@@ -221,7 +265,9 @@ class PostgresEngine(Engine):
         begin = "BEGIN"
         if isolation_level is not None:
             if isolation_level.lower() not in _ISOLATION_LEVELS:
-                raise TransactionError(f"isolation_level must be one of {sorted(_ISOLATION_LEVELS)}")
+                raise TransactionError(
+                    f"isolation_level must be one of {sorted(_ISOLATION_LEVELS)}"
+                )
             begin += f" ISOLATION LEVEL {isolation_level.upper()}"
         if read_only:
             begin += " READ ONLY"
@@ -261,10 +307,8 @@ def _is_fatal(error: BaseException) -> bool:
     """Whether the connection may be mid-protocol or broken after ``error``."""
     import asyncpg
 
-    if isinstance(error, asyncpg.PostgresError):
-        # The server answered with an error: the connection is fine (autocommit).
-        return False
-    return True
+    # The server answered with an error: the connection is fine (autocommit).
+    return not isinstance(error, asyncpg.PostgresError)
 
 
 def require_config(config: Mapping[str, Any]) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -220,10 +221,8 @@ class SQLiteEngine(Engine):
     def _discard(self, connection: _Connection) -> None:
         if connection in self._all:
             self._all.remove(connection)
-        try:
+        with contextlib.suppress(sqlite3.Error):
             connection.raw.close()
-        except sqlite3.Error:
-            pass
 
     # running ------------------------------------------------------------------------------------
     async def _run(
@@ -236,18 +235,24 @@ class SQLiteEngine(Engine):
             except sqlite3.Error as error:
                 if not _retry_elsewhere(error):
                     raise map_sqlite_error(error) from error
-        return await self._on_worker(connection, _run_threaded, connection, sql, params, self.busy_ms)
+            except OverflowError as error:  # an int too large for SQLite, refused when bound
+                raise map_sqlite_error(error) from error
+        rows: Rows = await self._on_worker(
+            connection, _run_threaded, connection, sql, params, self.busy_ms
+        )
+        return rows
 
     async def _on_worker(self, connection: _Connection, fn: Callable[..., Any], *args: Any) -> Any:
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._worker(), fn, *args)
+        # Set while it runs: the connection is not rolled back or handed on before it ends.
+        connection.pending = future
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
             connection.raw.interrupt()
-            connection.pending = future
             raise
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OverflowError) as error:
             raise map_sqlite_error(error) from error
 
     async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
@@ -266,23 +271,28 @@ class SQLiteEngine(Engine):
     async def _fetch_in(
         self, transaction: Transaction, sql: str, params: Sequence[Any], is_write: bool
     ) -> Rows:
-        transaction.check_open()
         async with transaction.lock:
+            transaction.check_open()  # also when it ended while this task waited for the lock
             return await self._run(transaction.connection, sql, params, inline=not is_write)
 
     async def fetch_sql(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         if self.log_queries:
             self._log(sql, params)
         transaction = self._transaction.get()
-        connection = (
-            transaction.connection if transaction is not None else await self._acquire()
-        )
+        connection = transaction.connection if transaction is not None else await self._acquire()
         try:
             if transaction is not None:
-                transaction.check_open()
                 async with transaction.lock:
-                    return await self._on_worker(connection, _fetch_dicts, connection, sql, params, self.busy_ms)
-            return await self._on_worker(connection, _fetch_dicts, connection, sql, params, self.busy_ms)
+                    transaction.check_open()  # it may have ended while this task waited
+                    connection = transaction.connection
+                    inside: list[dict[str, Any]] = await self._on_worker(
+                        connection, _fetch_dicts, connection, sql, params, self.busy_ms
+                    )
+                    return inside
+            alone: list[dict[str, Any]] = await self._on_worker(
+                connection, _fetch_dicts, connection, sql, params, self.busy_ms
+            )
+            return alone
         finally:
             if transaction is None:
                 self._release(connection)
@@ -302,7 +312,9 @@ class SQLiteEngine(Engine):
         """``async with DB.transaction(transaction_type="immediate"):`` (the default)."""
         if options:
             raise TypeError(f"unknown transaction options: {', '.join(options)}")
-        kind = _TRANSACTION_TYPES.get(str(getattr(transaction_type, "value", transaction_type)).lower())
+        kind = _TRANSACTION_TYPES.get(
+            str(getattr(transaction_type, "value", transaction_type)).lower()
+        )
         if kind is None:
             raise TransactionError(f"transaction_type must be one of {sorted(_TRANSACTION_TYPES)}")
         return Transaction(self, allow_nested=allow_nested, begin=f"BEGIN {kind}")
@@ -340,6 +352,10 @@ class SQLiteEngine(Engine):
                 except sqlite3.Error:
                     self._discard(connection)
                     return
+        else:
+            # A sibling task's statement still runs in it (the block ended on an error):
+            # stop it; the connection is rolled back and released once it has stopped.
+            connection.raw.interrupt()
         self._release(connection)
 
 

@@ -9,6 +9,7 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import atexit
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -25,7 +26,7 @@ def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(coroutine)
+        return _runner().run(coroutine)
     result: list[T] = []
     error: list[BaseException] = []
 
@@ -41,3 +42,18 @@ def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
     if error:
         raise error[0]
     return result[0]
+
+
+_local = threading.local()
+
+
+def _runner() -> asyncio.Runner:
+    """One event loop per thread for run_sync() calls, so a pool made by one call serves
+    the next (a fresh loop per call would strand the previous call's connections)."""
+    runner: asyncio.Runner | None = getattr(_local, "runner", None)
+    if runner is None:
+        # loop_factory: the loop is not made the thread's current loop (nobody else's business).
+        runner = asyncio.Runner(loop_factory=asyncio.new_event_loop)
+        _local.runner = runner
+        atexit.register(runner.close)
+    return runner

@@ -55,7 +55,7 @@ class Transaction:
         self._savepoints = itertools.count(1)
 
     async def __aenter__(self) -> Transaction:
-        outer = self.engine._transaction.get()
+        outer: Transaction | None = self.engine._transaction.get()
         if outer is not None:
             if not self.allow_nested:
                 raise TransactionError("a transaction is already open and allow_nested=False")
@@ -163,7 +163,10 @@ class _Runnable(Protocol):
 
 
 class Atomic:
-    """Queries run together in one transaction: ``a = DB.atomic(); a.add(q1, q2); await a.run()``."""
+    """Queries run together in one transaction.
+
+    Example: ``a = DB.atomic(); a.add(q1, q2); await a.run()``.
+    """
 
     def __init__(self, engine: Any) -> None:
         self.engine = engine

@@ -198,7 +198,9 @@ class Alter(Query[None]):
     ) -> Alter:
         """Change a column's type (PostgreSQL); ``using_expression`` converts the values."""
         name = _name(old_column)
-        return self._then(lambda d: d.set_column_type_sql(self.table, name, new_column, using_expression))
+        return self._then(
+            lambda d: d.set_column_type_sql(self.table, name, new_column, using_expression)
+        )
 
     def set_length(self, column: Any, length: int) -> Alter:
         """Change a Varchar's maximum length (PostgreSQL; SQLite never enforces it)."""
@@ -214,4 +216,6 @@ class Alter(Query[None]):
     def set_digits(self, column: Any, digits: tuple[int, int] | None) -> Alter:
         """Change a Numeric's precision and scale (PostgreSQL)."""
         name = _name(column)
-        return self._then(lambda d: d.set_column_type_sql(self.table, name, Numeric(digits=digits), None))
+        return self._then(
+            lambda d: d.set_column_type_sql(self.table, name, Numeric(digits=digits), None)
+        )

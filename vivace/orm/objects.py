@@ -88,12 +88,18 @@ class Objects(SelectBase, Generic[T]):
         columns, prefetch = self._layout()
         compiled, values = engine.compile(self._select_statement(columns))
         rows = await engine.fetch(compiled, values)
-        json_keys = frozenset(
-            c._meta.get_full_name()
-            for c in columns
-            if isinstance(c, Column) and c.value_type.name in JSON_TYPES
-        ) if self._load_json else frozenset()
-        result: Any = object_factory(compiled, self.table, prefetch, self._load_json, json_keys)(rows)
+        json_keys = (
+            frozenset(
+                c._meta.get_full_name()
+                for c in columns
+                if isinstance(c, Column) and c.value_type.name in JSON_TYPES
+            )
+            if self._load_json
+            else frozenset()
+        )
+        result: Any = object_factory(compiled, self.table, prefetch, self._load_json, json_keys)(
+            rows
+        )
         if self._callbacks:
             result = await self._after(result)
         return result

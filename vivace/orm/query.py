@@ -10,7 +10,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 from vivace.dialects import join_alias
 from vivace.engine import Engine, run_sync
@@ -93,10 +93,10 @@ class WhereMixin:
     __slots__ = ()
     _where: tuple[Condition, ...]
 
-    def where(self: Any, *conditions: Any) -> Any:
+    def where(self, *conditions: Any) -> Self:
         """Keep rows matching every condition: ``.where(Band.popularity > 100)``."""
-        query = self._copy()
-        query._where = self._where + tuple(_condition(c) for c in conditions)
+        query: Self = self._copy()  # type: ignore[attr-defined]
+        query._where = self._where + tuple(_condition(c) for c in conditions)  # type: ignore[misc]
         return query
 
     def _where_node(self) -> Condition | None:
@@ -143,7 +143,7 @@ def joins_for(nodes: Iterable[Any]) -> tuple[Join, ...]:
     """The LEFT JOINs the columns in ``nodes`` need, each path once, parents first."""
     joins: dict[str, Join] = {}
     for node in nodes:
-        if isinstance(node, ColumnNode) and not node._meta.call_chain:  # type: ignore[attr-defined]
+        if isinstance(node, ColumnNode) and not node._meta.call_chain:
             continue  # the common case, without walking
         for column in columns_in(node):
             chain = column._meta.call_chain

@@ -63,7 +63,9 @@ def dict_factory(
     return to_dicts
 
 
-def list_factory(compiled: Compiled, load_json: bool = False, json_keys: frozenset[str] = frozenset()) -> RowsTo:
+def list_factory(
+    compiled: Compiled, load_json: bool = False, json_keys: frozenset[str] = frozenset()
+) -> RowsTo:
     """Rows of one column to a flat list: ``output(as_list=True)``."""
     key = ("list", load_json, json_keys)
     factory: RowsTo | None = compiled.cache.get(key)
@@ -106,7 +108,14 @@ def object_factory(
     root_converted = [(i, root_attrs[i], c) for i, c in enumerate(converters[:root_end]) if c]
     new = object.__new__
 
-    def build(cls: Any, attrs: Sequence[str], conv: Sequence[Any], row: Sequence[Any], start: int, end: int) -> Any:
+    def build(
+        cls: Any,
+        attrs: Sequence[str],
+        conv: Sequence[Any],
+        row: Sequence[Any],
+        start: int,
+        end: int,
+    ) -> Any:
         values = dict(zip(attrs, row[start:end]))
         for index, name, convert in conv:
             value = row[index]
@@ -139,7 +148,9 @@ def object_factory(
         related = []
         for path, cls, start, end in prefetch:
             attrs = [compiled.result_names[i].rsplit(".", 1)[-1] for i in range(start, end)]
-            conv = [(i, attrs[i - start], c) for i, c in enumerate(converters) if c and start <= i < end]
+            conv = [
+                (i, attrs[i - start], c) for i, c in enumerate(converters) if c and start <= i < end
+            ]
             pk_index = start + attrs.index(cls._meta.primary_key._meta.name)
             related.append((path, cls, attrs, conv, start, end, pk_index))
 

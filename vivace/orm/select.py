@@ -8,8 +8,8 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Generator, Sequence
+from typing import Any, Self, cast
 
 from vivace.engine import Engine
 from vivace.exceptions import QueryError
@@ -68,9 +68,9 @@ class SelectBase(Query[Any], WhereMixin):
         self._load_json = False
         self._first = False
 
-    def order_by(self, *columns: Any, ascending: bool = True) -> Any:
+    def order_by(self, *columns: Any, ascending: bool = True) -> Self:
         """Sort by columns (or expressions); repeated calls add sort keys."""
-        query = self._copy()
+        query: Self = self._copy()
         items = []
         for column in flatten(columns):
             if isinstance(column, OrderItem):
@@ -80,19 +80,19 @@ class SelectBase(Query[Any], WhereMixin):
         query._order = self._order + tuple(items)
         return query
 
-    def limit(self, number: int) -> Any:
+    def limit(self, number: int) -> Self:
         """At most ``number`` rows."""
         if not isinstance(number, int) or isinstance(number, bool) or number < 0:
             raise QueryError(f"limit() takes a non-negative int, got {number!r}")
-        query = self._copy()
+        query: Self = self._copy()
         query._limit = number
         return query
 
-    def offset(self, number: int) -> Any:
+    def offset(self, number: int) -> Self:
         """Skip the first ``number`` rows."""
         if not isinstance(number, int) or isinstance(number, bool) or number < 0:
             raise QueryError(f"offset() takes a non-negative int, got {number!r}")
-        query = self._copy()
+        query: Self = self._copy()
         query._offset = number
         return query
 
@@ -102,23 +102,28 @@ class SelectBase(Query[Any], WhereMixin):
         query._first = True
         return query
 
+    def _first_copy(self) -> Self:
+        query: Self = self._copy()
+        query._first = True
+        return query
+
     def lock_rows(
         self,
         lock_strength: str = "UPDATE",
         nowait: bool = False,
         skip_locked: bool = False,
         of: tuple[Any, ...] = (),
-    ) -> Any:
+    ) -> Self:
         """``FOR UPDATE`` (PostgreSQL): lock the selected rows until the transaction ends."""
         if nowait and skip_locked:
             raise QueryError("lock_rows() takes nowait or skip_locked, not both")
-        query = self._copy()
+        query: Self = self._copy()
         query._lock = (lock_strength.upper(), nowait, skip_locked, tuple(of))
         return query
 
-    def callback(self, callbacks: Any, on: str = "success") -> Any:
+    def callback(self, callbacks: Any, on: str = "success") -> Self:
         """Functions (or coroutines) that get, and may replace, the results."""
-        query = self._copy()
+        query: Self = self._copy()
         more = tuple(callbacks) if isinstance(callbacks, list | tuple) else (callbacks,)
         query._callbacks = self._callbacks + more
         return query
@@ -161,6 +166,13 @@ class SelectBase(Query[Any], WhereMixin):
 class Select(SelectBase):
     """``Band.select(*columns, exclude_secrets=False)``: rows as dicts."""
 
+    def first(self) -> Query[dict[str, Any] | None]:
+        """Only the first row as a dict, or None."""
+        return cast(Query[dict[str, Any] | None], self._first_copy())
+
+    def __await__(self) -> Generator[Any, None, list[dict[str, Any]]]:
+        return self.run().__await__()
+
     __slots__ = ("_exclude_secrets", "_as_list", "_as_json", "_nested")
 
     def __init__(self, table: Any, columns: Sequence[Any] = (), exclude_secrets: bool = False):
@@ -173,7 +185,9 @@ class Select(SelectBase):
     def columns(self, *columns: Any) -> Select:
         """Add columns to select."""
         query: Select = self._copy()
-        query._columns = self._columns + tuple(resolve_column(self.table, c) for c in flatten(columns))
+        query._columns = self._columns + tuple(
+            resolve_column(self.table, c) for c in flatten(columns)
+        )
         return query
 
     def distinct(self, on: Sequence[Any] | None = None) -> Select:

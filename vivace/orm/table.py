@@ -17,7 +17,16 @@ from typing import Any, ClassVar, TypeVar
 
 from vivace.engine import Engine, SQLiteEngine, engine_finder
 from vivace.exceptions import QueryError
-from vivace.orm.ddl import DDL, Alter, Indexes, Raw, TableExists, create_index, create_table, drop_index
+from vivace.orm.ddl import (
+    DDL,
+    Alter,
+    Indexes,
+    Raw,
+    TableExists,
+    create_index,
+    create_table,
+    drop_index,
+)
 from vivace.orm.objects import First, Objects
 from vivace.orm.query import Query, resolve_column
 from vivace.orm.select import Count, Exists, Select
@@ -106,7 +115,10 @@ class Table(TableBase, abstract=True):
 
     @classmethod
     def create_table(
-        cls, if_not_exists: bool = False, only_default_columns: bool = False, auto_create_schema: bool = True
+        cls,
+        if_not_exists: bool = False,
+        only_default_columns: bool = False,
+        auto_create_schema: bool = True,
     ) -> DDL:
         """``CREATE TABLE`` for this class (and its indexes)."""
         return create_table(cls, if_not_exists=if_not_exists, auto_create_schema=auto_create_schema)
@@ -118,7 +130,10 @@ class Table(TableBase, abstract=True):
 
     @classmethod
     def create_index(
-        cls, columns: Sequence[Any], method: IndexMethod = IndexMethod.btree, if_not_exists: bool = False
+        cls,
+        columns: Sequence[Any],
+        method: IndexMethod = IndexMethod.btree,
+        if_not_exists: bool = False,
     ) -> DDL:
         """``CREATE INDEX`` on columns."""
         return create_index(cls, columns, method, if_not_exists)
@@ -165,7 +180,10 @@ class Table(TableBase, abstract=True):
         return Refresh(self, columns, load_json)
 
     def update_self(self, values: Mapping[Any, Any]) -> UpdateSelf:
-        """Update this row with expressions and take the new values: ``{Band.popularity: Band.popularity + 1}``."""
+        """Update this row with expressions and take the new values.
+
+        Example: ``await band.update_self({Band.popularity: Band.popularity + 1})``.
+        """
         return UpdateSelf(self, values)
 
     def get_related(self, foreign_key: Any) -> First[Any]:
@@ -218,7 +236,7 @@ class Save(_RowQuery):
         for column in table._meta.auto_update_columns:
             value = column._meta.auto_update
             row.__dict__[column._meta.name] = value() if callable(value) else value
-            if column not in chosen:
+            if all(c is not column for c in chosen):  # not `in`: == on columns builds SQL
                 chosen.append(column)
         values = {c: row.__dict__.get(c._meta.name) for c in chosen}
         return Update(table, values, use_auto_update=False).where(self._pk_condition())
@@ -253,11 +271,12 @@ class Refresh(_RowQuery):
         super().__init__(row)
         self.columns, self.load_json = columns, load_json
 
-    def _select(self) -> Select:
+    def _select(self) -> Query[dict[str, Any] | None]:
         columns = self.columns or [
             c for c in self.table._meta.columns if c is not self.table._meta.primary_key
         ]
-        return self.table.select(*columns).where(self._pk_condition()).output(load_json=self.load_json).first()
+        select: Select = self.table.select(*columns)
+        return select.where(self._pk_condition()).output(load_json=self.load_json).first()
 
     def _statement(self) -> Any:
         return self._select()._statement()
@@ -282,7 +301,13 @@ class UpdateSelf(_RowQuery):
     def _update(self) -> Update:
         columns = [resolve_column(self.table, c) for c in self.values]
         return (
-            Update(self.table, {c: to_expr(storable(v), c.value_type) if not isinstance(v, Column) else v for c, v in zip(columns, self.values.values())})
+            Update(
+                self.table,
+                {
+                    c: to_expr(storable(v), c.value_type) if not isinstance(v, Column) else v
+                    for c, v in zip(columns, self.values.values())
+                },
+            )
             .where(self._pk_condition())
             .returning(*columns)
         )

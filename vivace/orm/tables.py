@@ -18,23 +18,30 @@ from vivace.orm.table import Table
 
 
 def sort_table_classes(tables: Sequence[type[Table]]) -> list[type[Table]]:
-    """Tables ordered so each comes after the tables its foreign keys point at."""
+    """Tables ordered so each comes after the tables its foreign keys point at.
+
+    Dependencies through tables not given count too (as in Piccolo): with Concert -> Band
+    -> Manager, ``[Concert, Manager]`` sorts to ``[Manager, Concert]``.
+    """
     chosen = list(dict.fromkeys(tables))
     placed: list[type[Table]] = []
+    done: set[type[Table]] = set()
     visiting: set[type[Table]] = set()
 
     def visit(table: type[Table]) -> None:
-        if table in placed:
+        if table in done:
             return
         if table in visiting:
             raise ConfigurationError(f"foreign keys form a cycle through {table.__name__}")
         visiting.add(table)
         for fk in table._meta.foreign_key_columns:
             target = fk.resolved_references
-            if target is not table and target in chosen:
+            if target is not table:
                 visit(target)
         visiting.discard(table)
-        placed.append(table)
+        done.add(table)
+        if table in chosen:
+            placed.append(table)
 
     for table in chosen:
         visit(table)
@@ -71,5 +78,7 @@ def create_table_class(
 ) -> type[Table]:
     """A Table class made at run time: ``create_table_class("Band", class_members={...})``."""
     members = dict(class_members or {})
-    table = types.new_class(class_name, bases, dict(class_kwargs or {}), lambda ns: ns.update(members))
+    table = types.new_class(
+        class_name, bases, dict(class_kwargs or {}), lambda ns: ns.update(members)
+    )
     return table

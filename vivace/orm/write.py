@@ -9,27 +9,43 @@ Example::
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from vivace.engine import Engine
 from vivace.exceptions import QueryError
-from vivace.orm.query import Query, WhereMixin, check_force, resolve_column
+from vivace.orm.query import Query, WhereMixin, check_force, joins_for, resolve_column
 from vivace.orm.rows import dict_factory
 from vivace.orm.select import flatten
 from vivace.schema import Column, Serial, TableBase
 from vivace.sql import Delete as DeleteStatement
 from vivace.sql import Expr, OnConflict
 from vivace.sql import Insert as InsertStatement
+from vivace.sql import Select as SelectStatement
 from vivace.sql import Update as UpdateStatement
-from vivace.sql.nodes import Condition, to_expr
+from vivace.sql.nodes import Condition, InList, to_expr
 
 
 def storable(value: Any) -> Any:
-    """A related instance is stored as its primary key."""
+    """A related instance is stored as its primary key, an Enum member as its value."""
     if isinstance(value, TableBase):
         return value._pk_value()
+    if isinstance(value, enum.Enum):
+        return value.value
     return value
+
+
+def without_joins(table: Any, where: Condition | None) -> Condition | None:
+    """UPDATE and DELETE cannot join: a where() reaching other tables (``Band.manager.name``)
+    becomes ``pk IN (SELECT pk FROM ... LEFT JOIN ... WHERE ...)``, as Piccolo does."""
+    joins = joins_for([where]) if where is not None else ()
+    if not joins:
+        return where
+    pk = table._meta.primary_key
+    condition = InList(pk, (), negate=False)
+    condition.subquery = SelectStatement(table, (pk,), joins, where)
+    return condition
 
 
 class Insert(Query[list[dict[str, Any]]]):
@@ -81,7 +97,7 @@ class Insert(Query[list[dict[str, Any]]]):
             targets: Any = target
         else:
             targets = [resolve_column(self.table, t) for t in flatten([target])]
-        assignments = []
+        assignments: list[tuple[Column[Any], Expr | None]] = []
         for item in values:
             if isinstance(item, tuple):
                 column = resolve_column(self.table, item[0])
@@ -94,7 +110,9 @@ class Insert(Query[list[dict[str, Any]]]):
 
     def _columns_for(self, rows: Sequence[Any]) -> list[Column[Any]]:
         pk = self.table._meta.primary_key
-        skip_pk = isinstance(pk, Serial) and all(r.__dict__.get(pk._meta.name) is None for r in rows)
+        skip_pk = isinstance(pk, Serial) and all(
+            r.__dict__.get(pk._meta.name) is None for r in rows
+        )
         return [c for c in self.table._meta.columns if not (skip_pk and c is pk)]
 
     def _batches(self) -> list[tuple[list[Column[Any]], list[Any]]]:
@@ -194,7 +212,8 @@ class Update(Query[list[dict[str, Any]]], WhereMixin):
         return query
 
     def _statement(self) -> UpdateStatement:
-        return UpdateStatement(self.table, self._assignments, self._where_node(), self._returning)
+        where = without_joins(self.table, self._where_node())
+        return UpdateStatement(self.table, self._assignments, where, self._returning)
 
     async def _run(self, engine: Engine) -> list[dict[str, Any]]:
         check_force(self, "update()")
@@ -221,12 +240,11 @@ class Delete(Query[list[dict[str, Any]]], WhereMixin):
         return query
 
     def _statement(self) -> DeleteStatement:
-        return DeleteStatement(self.table, self._where_node(), self._returning)
+        where = without_joins(self.table, self._where_node())
+        return DeleteStatement(self.table, where, self._returning)
 
     async def _run(self, engine: Engine) -> list[dict[str, Any]]:
         check_force(self, "delete()")
         compiled, values = engine.compile(self._statement())
         rows = await engine.fetch(compiled, values)
         return dict_factory(compiled)(rows) if self._returning else []
-
-

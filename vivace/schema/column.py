@@ -152,6 +152,7 @@ class Column(ColumnNode, Generic[T]):
     Example: ``class Band(Table): popularity = Integer(default=0, index=True)``.
     """
 
+    _meta: ColumnMeta
     #: The Python type of this column's values (used by validation and serialisers).
     python_type: type = object
     _vtype: ValueType = ValueType("text")
@@ -177,7 +178,9 @@ class Column(ColumnNode, Generic[T]):
             default = None if null and self._default_default is not None else self._default_default
         if db_column_name is not None:
             check_identifier(db_column_name, "column name")
-        if choices is not None and not (isinstance(choices, type) and issubclass(choices, enum.Enum)):
+        if choices is not None and not (
+            isinstance(choices, type) and issubclass(choices, enum.Enum)
+        ):
             raise TypeError(f"choices must be an Enum class, got {choices!r}")
         self._meta = ColumnMeta(
             null=null,

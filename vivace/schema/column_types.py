@@ -81,7 +81,7 @@ class Integer(Column[int]):
     """A 32-bit integer: ``Integer(default=0)``."""
 
     python_type = int
-    _default_default = 0
+    _default_default: Any = 0
     _vtype = ValueType("integer")
 
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:

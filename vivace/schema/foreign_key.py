@@ -25,7 +25,10 @@ _REFERENCE_TYPES = {"serial": ValueType("integer"), "bigserial": ValueType("bigi
 
 
 class LazyTableReference:
-    """Names a table defined later or elsewhere: ``LazyTableReference("Manager", module_path=...)``."""
+    """Names a table defined later or elsewhere.
+
+    Example: ``LazyTableReference("Manager", module_path="music.tables")``.
+    """
 
     def __init__(
         self, table_class_name: str, app_name: str | None = None, module_path: str | None = None
@@ -119,7 +122,7 @@ class ForeignKey(Column[Any], Generic[TableT]):
 
     @property
     def value_type(self) -> ValueType:
-        target = self.target_column.value_type
+        target: ValueType = self.target_column.value_type
         return _REFERENCE_TYPES.get(target.name, target)
 
     # joins ----------------------------------------------------------------------------
@@ -150,6 +153,25 @@ class ForeignKey(Column[Any], Generic[TableT]):
             joins[name] = column
         return column
 
+    # A related row compares as its primary key: ``Band.manager == guido``.
+    def __eq__(self, other: object) -> Any:
+        return super().__eq__(_as_key(other))
+
+    def __ne__(self, other: object) -> Any:
+        return super().__ne__(_as_key(other))
+
+    def is_in(self, values: Any) -> Any:
+        if isinstance(values, list | tuple | set):
+            values = [_as_key(v) for v in values]
+        return super().is_in(values)
+
+    def not_in(self, values: Any) -> Any:
+        if isinstance(values, list | tuple | set):
+            values = [_as_key(v) for v in values]
+        return super().not_in(values)
+
+    __hash__ = Column.__hash__
+
     @property
     def _(self) -> TableT:
         """Typed access to the target's columns: ``Band.manager._.name``."""
@@ -160,14 +182,18 @@ class ForeignKey(Column[Any], Generic[TableT]):
         excluded = {c if isinstance(c, str) else c._meta.name for c in exclude or ()}
         table = self.resolved_references
         return [
-            getattr(self, c._meta.name)
-            for c in table._meta.columns
-            if c._meta.name not in excluded
+            getattr(self, c._meta.name) for c in table._meta.columns if c._meta.name not in excluded
         ]
 
     if TYPE_CHECKING:
 
         def __get__(self, obj: Any, objtype: Any) -> Any: ...
+
+
+def _as_key(value: Any) -> Any:
+    """A table row stands for its primary key value."""
+    pk_value = getattr(value, "_pk_value", None)
+    return pk_value() if callable(pk_value) and not isinstance(value, type) else value
 
 
 class M2M:

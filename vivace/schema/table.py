@@ -64,12 +64,17 @@ class TableMeta:
             raise ConfigurationError(f"{table.__name__} must have exactly one primary key column")
         self.primary_key: Column[Any] = primary[0]
         self.column_by_name: dict[str, Column[Any]] = {c._meta.name: c for c in columns}
-        self.column_by_db_name: dict[str, Column[Any]] = {c._meta.db_column_name: c for c in columns}
+        self.column_by_db_name: dict[str, Column[Any]] = {
+            c._meta.db_column_name: c for c in columns
+        }
         self.foreign_key_columns: list[ForeignKey[Any]] = [
             c for c in columns if isinstance(c, ForeignKey)
         ]
         self.secret_columns = [c for c in columns if c._meta.secret]
-        self.json_columns = [c for c in columns if c.value_type.name in JSON_TYPES]
+        # A foreign key's type is its target's, unknown until the target is defined.
+        self.json_columns = [
+            c for c in columns if not isinstance(c, ForeignKey) and c.value_type.name in JSON_TYPES
+        ]
         self.array_columns = [c for c in columns if isinstance(c, Array)]
         self.auto_update_columns = [c for c in columns if c._meta.auto_update is not UNSET]
         self.default_columns = [c for c in columns if c is self.primary_key]
@@ -120,8 +125,7 @@ class TableMeta:
             fk
             for table in all_tables()
             for fk in table._meta.foreign_key_columns
-            if fk._references in (self.table, self.table.__name__)
-            or (fk._resolved is self.table)
+            if fk._references in (self.table, self.table.__name__) or (fk._resolved is self.table)
         ]
 
 

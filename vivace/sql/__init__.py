@@ -13,8 +13,8 @@ Example::
 
 from vivace.sql.nodes import (
     Alias,
-    Arithmetic,
     And,
+    Arithmetic,
     BinaryOp,
     ColumnNode,
     Comparison,

@@ -13,8 +13,9 @@ Example::
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Hashable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from vivace.exceptions import QueryError
 from vivace.types import ValueType
@@ -83,7 +84,7 @@ class Expr(Node):
         return PostfixOp(self, "IS NOT NULL")
 
     def is_in(self, values: Iterable[Any] | Select) -> Condition:
-        """``col IN (...)``, one shape whatever the list length. Example: ``Band.id.is_in([1, 2])``."""
+        """``col IN (...)``, one shape whatever the list length: ``Band.id.is_in([1, 2])``."""
         return InList(self, values, negate=False)
 
     def not_in(self, values: Iterable[Any] | Select) -> Condition:
@@ -142,7 +143,9 @@ class Expr(Node):
 
     def __or__(self, other: object) -> Expr:
         """``a | b`` is ``COALESCE(a, b)`` for values (and ``OR`` for conditions)."""
-        return FunctionCall("COALESCE", (self, to_expr(other, self.value_type)), vtype=self.value_type)
+        return FunctionCall(
+            "COALESCE", (self, to_expr(other, self.value_type)), vtype=self.value_type
+        )
 
 
 class Param(Expr):
@@ -176,6 +179,8 @@ class ColumnNode(Expr):
 
     #: A hashable identity of the column and its join path (never an expression object).
     _shape: Hashable
+    #: The schema's column metadata (name, table, join path); set by ``Column``.
+    _meta: Any
 
     def _key(self, values: list[Any]) -> Hashable:
         return self._shape
@@ -262,7 +267,8 @@ class InList(Condition):
             if isinstance(values, str | bytes):
                 raise QueryError("is_in()/not_in() take a list of values, not a string")
             self.subquery = None
-            self.values = list(values)
+            items = list(cast(Iterable[Any], values))
+            self.values = [v.value if isinstance(v, enum.Enum) else v for v in items]
 
     def _key(self, values: list[Any]) -> Hashable:
         operand_key = self.operand._key(values)
@@ -312,7 +318,7 @@ class Not(Condition):
 
 
 class FunctionCall(Expr):
-    """``NAME(args)``; the dialect may rename it. Example: ``FunctionCall("UPPER", (Band.name,))``."""
+    """``NAME(args)``; the dialect may rename it: ``FunctionCall("UPPER", (Band.name,))``."""
 
     __slots__ = ("name", "args", "distinct", "vtype", "default_alias")
     visit_name = "function"
@@ -419,6 +425,8 @@ def to_expr(value: object, vtype: ValueType | None) -> Expr:
     """A node as is; any other value becomes a parameter of type ``vtype``."""
     if isinstance(value, Expr):
         return value
+    if isinstance(value, enum.Enum):
+        value = value.value  # as in Piccolo: a ``choices`` member compares as its value
     return Param(value, vtype)
 
 

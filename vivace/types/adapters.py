@@ -84,7 +84,8 @@ def aware_to_text(value: Any) -> Any:
     """A UTC ISO-8601 text that sorts in time order (SQLite storage of Timestamptz)."""
     value = require_aware(value)
     if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f+00:00")
+        # isoformat, not strftime: "%Y" does not zero-pad years before 1000 on every platform.
+        return value.replace(tzinfo=None).isoformat(" ", "microseconds") + "+00:00"
     return value
 
 
@@ -92,7 +93,7 @@ def naive_to_text(value: Any) -> Any:
     """ISO-8601 text with a space separator and fixed microseconds, so text order is time order."""
     value = require_naive(value)
     if isinstance(value, datetime.datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return value.isoformat(" ", "microseconds")
     return value
 
 
@@ -171,6 +172,13 @@ def text_to_uuid(value: Any) -> Any:
     if isinstance(value, str):
         return uuid.UUID(value)
     return value
+
+
+def exact_uuid(value: Any) -> Any:
+    """A driver's UUID subclass (asyncpg's) as ``uuid.UUID``: serialisers check the exact type."""
+    if type(value) is uuid.UUID or not isinstance(value, uuid.UUID):
+        return value
+    return uuid.UUID(bytes=value.bytes)
 
 
 def to_uuid(value: Any) -> Any:
