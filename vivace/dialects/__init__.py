@@ -7,8 +7,9 @@ Example::
 """
 
 from vivace.dialects.compiled import Compiled
-from vivace.dialects.compiler import Compiler, join_alias, result_key
+from vivace.dialects.compiler import Compiler, result_key
 from vivace.dialects.dialect import Dialect
+from vivace.dialects.joins import join_alias
 from vivace.dialects.postgres import PostgresDialect
 from vivace.dialects.sqlite import SQLiteDialect
 

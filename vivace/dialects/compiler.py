@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from vivace.dialects.compiled import Compiled, Converter
+from vivace.dialects.joins import join_alias, select_joins, without_joins
 from vivace.exceptions import QueryError
 from vivace.schema.column import Column
 from vivace.sql.nodes import (
@@ -266,7 +267,7 @@ class Compiler:
             parts.append("DISTINCT")
         parts.append(", ".join(self.select_column(c) for c in node.columns) or "*")
         parts.append("FROM " + self.table_name(node.table))
-        parts.extend(self.sql(j) for j in node.joins)
+        parts.extend(self.sql(j) for j in select_joins(node))
         if node.where is not None:
             parts.append("WHERE " + self.sql(node.where))
         if node.group_by:
@@ -345,18 +346,15 @@ class Compiler:
             for col, expr in node.assignments
         )
         sql = f"UPDATE {self.table_name(node.table)} SET {sets}"
-        if node.where is not None:
-            sql += " WHERE " + self.sql(node.where)
+        where = without_joins(node.table, node.where)
+        if where is not None:
+            sql += " WHERE " + self.sql(where)
         return sql + self.returning(node.returning)
 
     def visit_delete(self, node: Delete) -> str:
         self.qualify = False
         sql = f"DELETE FROM {self.table_name(node.table)}"
-        if node.where is not None:
-            sql += " WHERE " + self.sql(node.where)
+        where = without_joins(node.table, node.where)
+        if where is not None:
+            sql += " WHERE " + self.sql(where)
         return sql + self.returning(node.returning)
-
-
-def join_alias(chain: Sequence[Any]) -> str:
-    """A stable alias for a join path: ``manager`` or ``band_1$manager``."""
-    return "$".join(fk._meta.name for fk in chain)

@@ -140,6 +140,11 @@ class PostgresEngine(Engine):
         if pool is None or self._pool_loop is not asyncio.get_running_loop():
             pool = await self._get_pool()
         try:
+            queue = getattr(pool, "_queue", None)
+            if queue is not None and queue.qsize():
+                # A free slot is waiting: acquire returns without waiting for another
+                # task, so no timer is needed (connecting has its own timeout).
+                return await pool.acquire()
             # asyncio.timeout costs a timer handle; asyncpg's own timeout= spawns a task.
             async with asyncio.timeout(self.acquire_timeout):
                 return await pool.acquire()

@@ -23,8 +23,6 @@ from vivace.sql import Raw as RawNode
 class Raw(Query[list[dict[str, Any]]]):
     """``Band.raw("SELECT ... WHERE name = {}", value)``: ``{}`` are bound parameters."""
 
-    __slots__ = ("_node",)
-
     def __init__(self, table: Any, sql: str, *args: Any) -> None:
         super().__init__(table)
         self._node = RawNode(sql, args)
@@ -40,8 +38,6 @@ class Raw(Query[list[dict[str, Any]]]):
 class TableExists(Query[bool]):
     """``Band.table_exists()``."""
 
-    __slots__ = ()
-
     def __str__(self) -> str:
         return self._engine().dialect.table_exists_sql(self.table)[0]
 
@@ -53,8 +49,6 @@ class TableExists(Query[bool]):
 
 class DDL(Query[None]):
     """A query made of DDL statements, built from the engine's dialect when run."""
-
-    __slots__ = ("_build",)
 
     def __init__(self, table: Any, build: Callable[[Dialect], Sequence[str]]) -> None:
         super().__init__(table)
@@ -87,8 +81,6 @@ def create_table(table: Any, if_not_exists: bool = False, auto_create_schema: bo
 
 class Indexes(Query[list[str]]):
     """``Band.indexes()``: the names of the table's indexes."""
-
-    __slots__ = ()
 
     async def _run(self, engine: Engine) -> list[str]:
         sql, params = engine.dialect.list_indexes_sql(self.table)
@@ -128,8 +120,6 @@ class Alter(Query[None]):
 
     Example: ``await Band.alter().add_column("genre", Varchar()).rename_column("genre", "style")``
     """
-
-    __slots__ = ("_steps",)
 
     def __init__(self, table: Any) -> None:
         super().__init__(table)

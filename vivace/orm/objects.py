@@ -27,8 +27,6 @@ T = TypeVar("T")
 class Objects(SelectBase, Generic[T]):
     """``Band.objects(*prefetch)``: a list of ``Band`` instances."""
 
-    __slots__ = ("_prefetch",)
-
     def __init__(self, table: type[T], prefetch: Sequence[Any] = ()) -> None:
         super().__init__(table)
         self._prefetch: tuple[ForeignKey[Any], ...] = ()
@@ -130,8 +128,6 @@ def _prefetch_paths(table: Any, foreign_keys: Sequence[Any]) -> tuple[ForeignKey
 class First(Query[T | None]):
     """The first instance of an ``objects`` query, or None."""
 
-    __slots__ = ("_objects",)
-
     def __init__(self, objects: Objects[T]) -> None:
         super().__init__(objects.table)
         limited = objects._copy()
@@ -151,8 +147,6 @@ class First(Query[T | None]):
 
 class GetOrCreate(Query[T]):
     """``Band.objects().get_or_create(Band.name == "x", defaults={...})``."""
-
-    __slots__ = ("_objects", "_condition", "_defaults")
 
     def __init__(self, objects: Objects[T], condition: Any, defaults: Mapping[Any, Any]) -> None:
         super().__init__(objects.table)
@@ -198,8 +192,6 @@ def _collect_equalities(condition: Any, values: dict[str, Any]) -> None:
 
 class Create(Query[T]):
     """``Band.objects().create(name="x")``: the saved instance."""
-
-    __slots__ = ("_values",)
 
     def __init__(self, table: type[T], values: Mapping[str, Any]) -> None:
         super().__init__(table)

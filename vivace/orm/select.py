@@ -13,7 +13,7 @@ from typing import Any, Self, cast
 
 from vivace.engine import Engine
 from vivace.exceptions import QueryError
-from vivace.orm.query import Query, WhereMixin, joins_for, resolve_column
+from vivace.orm.query import Query, WhereMixin, resolve_column
 from vivace.orm.rows import dict_factory, list_factory, nest, to_json
 from vivace.schema import Column
 from vivace.sql import And, Expr, FunctionCall, OrderItem, Star
@@ -35,22 +35,6 @@ def flatten(items: Sequence[Any]) -> list[Any]:
 
 class SelectBase(Query[Any], WhereMixin):
     """Clauses shared by ``select`` and ``objects``."""
-
-    __slots__ = (
-        "_columns",
-        "_where",
-        "_order",
-        "_limit",
-        "_offset",
-        "_distinct",
-        "_distinct_on",
-        "_group_by",
-        "_having",
-        "_lock",
-        "_callbacks",
-        "_load_json",
-        "_first",
-    )
 
     def __init__(self, table: Any, columns: Sequence[Any] = ()) -> None:
         super().__init__(table)
@@ -137,18 +121,12 @@ class SelectBase(Query[Any], WhereMixin):
         return result
 
     def _select_statement(self, columns: Sequence[Expr]) -> SelectStatement:
-        where = self._where_node()
-        needs_join = [*columns, *self._order, *self._group_by, *self._distinct_on]
-        if where is not None:
-            needs_join.append(where)
-        if self._having is not None:
-            needs_join.append(self._having)
+        # The joins are worked out by the compiler, and only on a cache miss.
         limit = 1 if self._first else self._limit
         return SelectStatement(
             self.table,
             columns=columns,
-            joins=joins_for(needs_join),
-            where=where,
+            where=self._where_node(),
             group_by=self._group_by,
             having=self._having,
             order_by=self._order,
@@ -160,7 +138,9 @@ class SelectBase(Query[Any], WhereMixin):
         )
 
     def _as_subquery(self) -> SelectStatement:
-        return self._statement()  # type: ignore[return-value]
+        statement = self._statement()
+        assert isinstance(statement, SelectStatement)
+        return statement
 
 
 class Select(SelectBase):
@@ -172,8 +152,6 @@ class Select(SelectBase):
 
     def __await__(self) -> Generator[Any, None, list[dict[str, Any]]]:
         return self.run().__await__()
-
-    __slots__ = ("_exclude_secrets", "_as_list", "_as_json", "_nested")
 
     def __init__(self, table: Any, columns: Sequence[Any] = (), exclude_secrets: bool = False):
         super().__init__(table, flatten(columns))
@@ -272,8 +250,6 @@ class Select(SelectBase):
 class Count(Query[int], WhereMixin):
     """``Band.count()``: the number of matching rows."""
 
-    __slots__ = ("_where", "_column", "_distinct")
-
     def __init__(self, table: Any, column: Any = None, distinct: Sequence[Any] | None = None):
         super().__init__(table)
         self._where: tuple[Condition, ...] = ()
@@ -297,9 +273,7 @@ class Count(Query[int], WhereMixin):
             function = FunctionCall("COUNT", (self._column,), default_alias="count")
         else:
             function = FunctionCall("COUNT", (Star(),), default_alias="count")
-        where = self._where_node()
-        nodes: list[Any] = [function] if where is None else [function, where]
-        return SelectStatement(self.table, (function,), joins_for(nodes), where)
+        return SelectStatement(self.table, (function,), where=self._where_node())
 
     async def _run(self, engine: Engine) -> int:
         compiled, values = engine.compile(self._statement())
@@ -310,17 +284,13 @@ class Count(Query[int], WhereMixin):
 class Exists(Query[bool], WhereMixin):
     """``Band.exists().where(...)``: whether any row matches."""
 
-    __slots__ = ("_where",)
-
     def __init__(self, table: Any) -> None:
         super().__init__(table)
         self._where: tuple[Condition, ...] = ()
 
     def _statement(self) -> SelectStatement:
         pk = self.table._meta.primary_key
-        where = self._where_node()
-        nodes: list[Any] = [] if where is None else [where]
-        return SelectStatement(self.table, (pk,), joins_for(nodes), where, limit=1)
+        return SelectStatement(self.table, (pk,), where=self._where_node(), limit=1)
 
     async def _run(self, engine: Engine) -> bool:
         compiled, values = engine.compile(self._statement())

@@ -200,8 +200,6 @@ class Table(TableBase, abstract=True):
 
 
 class _RowQuery(Query[Any]):
-    __slots__ = ("row",)
-
     def __init__(self, row: Table) -> None:
         super().__init__(type(row))
         self.row = row
@@ -216,8 +214,6 @@ class _RowQuery(Query[Any]):
 
 class Save(_RowQuery):
     """``await band.save()``: insert a new row or update a stored one."""
-
-    __slots__ = ("columns",)
 
     def __init__(self, row: Table, columns: Sequence[Any] | None) -> None:
         super().__init__(row)
@@ -251,8 +247,6 @@ class Save(_RowQuery):
 class Remove(_RowQuery):
     """``await band.remove()``."""
 
-    __slots__ = ()
-
     def _statement(self) -> Any:
         return Delete(self.table).where(self._pk_condition())._statement()
 
@@ -264,8 +258,6 @@ class Remove(_RowQuery):
 
 class Refresh(_RowQuery):
     """``await band.refresh()``."""
-
-    __slots__ = ("columns", "load_json")
 
     def __init__(self, row: Table, columns: Sequence[Any] | None, load_json: bool) -> None:
         super().__init__(row)
@@ -291,8 +283,6 @@ class Refresh(_RowQuery):
 
 class UpdateSelf(_RowQuery):
     """``await band.update_self({Band.popularity: Band.popularity + 1})``."""
-
-    __slots__ = ("values",)
 
     def __init__(self, row: Table, values: Mapping[Any, Any]) -> None:
         super().__init__(row)

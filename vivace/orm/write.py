@@ -15,16 +15,15 @@ from typing import Any
 
 from vivace.engine import Engine
 from vivace.exceptions import QueryError
-from vivace.orm.query import Query, WhereMixin, check_force, joins_for, resolve_column
+from vivace.orm.query import Query, WhereMixin, check_force, resolve_column
 from vivace.orm.rows import dict_factory
 from vivace.orm.select import flatten
 from vivace.schema import Column, Serial, TableBase
 from vivace.sql import Delete as DeleteStatement
 from vivace.sql import Expr, OnConflict
 from vivace.sql import Insert as InsertStatement
-from vivace.sql import Select as SelectStatement
 from vivace.sql import Update as UpdateStatement
-from vivace.sql.nodes import Condition, InList, to_expr
+from vivace.sql.nodes import Condition, to_expr
 
 
 def storable(value: Any) -> Any:
@@ -36,22 +35,8 @@ def storable(value: Any) -> Any:
     return value
 
 
-def without_joins(table: Any, where: Condition | None) -> Condition | None:
-    """UPDATE and DELETE cannot join: a where() reaching other tables (``Band.manager.name``)
-    becomes ``pk IN (SELECT pk FROM ... LEFT JOIN ... WHERE ...)``, as Piccolo does."""
-    joins = joins_for([where]) if where is not None else ()
-    if not joins:
-        return where
-    pk = table._meta.primary_key
-    condition = InList(pk, (), negate=False)
-    condition.subquery = SelectStatement(table, (pk,), joins, where)
-    return condition
-
-
 class Insert(Query[list[dict[str, Any]]]):
     """``Band.insert(*rows)``; primary keys are written back onto the rows."""
-
-    __slots__ = ("_rows", "_returning", "_on_conflict")
 
     def __init__(self, table: Any, rows: Sequence[Any] = ()) -> None:
         super().__init__(table)
@@ -174,8 +159,6 @@ class Insert(Query[list[dict[str, Any]]]):
 class Update(Query[list[dict[str, Any]]], WhereMixin):
     """``Band.update({Band.popularity: 0}, force=False)`` or ``Band.update(popularity=0)``."""
 
-    __slots__ = ("_assignments", "_where", "_returning", "_force")
-
     def __init__(
         self,
         table: Any,
@@ -212,8 +195,7 @@ class Update(Query[list[dict[str, Any]]], WhereMixin):
         return query
 
     def _statement(self) -> UpdateStatement:
-        where = without_joins(self.table, self._where_node())
-        return UpdateStatement(self.table, self._assignments, where, self._returning)
+        return UpdateStatement(self.table, self._assignments, self._where_node(), self._returning)
 
     async def _run(self, engine: Engine) -> list[dict[str, Any]]:
         check_force(self, "update()")
@@ -224,8 +206,6 @@ class Update(Query[list[dict[str, Any]]], WhereMixin):
 
 class Delete(Query[list[dict[str, Any]]], WhereMixin):
     """``Band.delete(force=False).where(...)``."""
-
-    __slots__ = ("_where", "_returning", "_force")
 
     def __init__(self, table: Any, force: bool = False) -> None:
         super().__init__(table)
@@ -240,8 +220,7 @@ class Delete(Query[list[dict[str, Any]]], WhereMixin):
         return query
 
     def _statement(self) -> DeleteStatement:
-        where = without_joins(self.table, self._where_node())
-        return DeleteStatement(self.table, where, self._returning)
+        return DeleteStatement(self.table, self._where_node(), self._returning)
 
     async def _run(self, engine: Engine) -> list[dict[str, Any]]:
         check_force(self, "delete()")
