@@ -4,13 +4,19 @@ Example::
 
     from vivace.query import WhereRaw, QueryString
     await Band.select().where(WhereRaw("popularity > {}", 100))
+
+Also: ``CTE`` (common table expressions, ``vivace.orm.cte``), ``Exists`` (an EXISTS
+subquery condition) and ``Placeholder`` (a value given per run of a frozen query).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from vivace.orm.cte import CTE
 from vivace.sql import And, Or, OrderItem, Raw
+from vivace.sql.placeholder import Placeholder
+from vivace.sql.subquery import Exists
 
 
 class QueryString(Raw):
@@ -37,4 +43,13 @@ def OrderByRaw(sql: str, ascending: bool = True) -> OrderItem:
     return OrderItem(QueryString(sql), ascending)
 
 
-__all__ = ["And", "Or", "OrderByRaw", "QueryString", "WhereRaw"]
+__all__ = [
+    "CTE",
+    "And",
+    "Exists",
+    "Or",
+    "OrderByRaw",
+    "Placeholder",
+    "QueryString",
+    "WhereRaw",
+]

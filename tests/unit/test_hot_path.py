@@ -8,6 +8,7 @@ pin in the same commit and say why.
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -33,11 +34,16 @@ def count_calls(fn: Callable[[], Any]) -> int:
         if event == "call":
             calls += 1
 
+    # Collect first and pause the collector: finalizers of objects left by earlier
+    # tests (weakref callbacks, __del__) would otherwise be counted as our calls.
+    gc.collect()
+    gc.disable()
     sys.setprofile(profiler)
     try:
         fn()
     finally:
         sys.setprofile(None)
+        gc.enable()
     return calls
 
 
@@ -86,6 +92,7 @@ def test_select_by_pk_end_to_end_on_sqlite_stays_small() -> None:
             return await HotBand.objects().get(HotBand.id == 1)
 
         await get()  # warm: compile, connection, factory
+        gc.collect()
         loop_calls = 0
 
         def profiler(frame: Any, event: str, arg: Any) -> None:

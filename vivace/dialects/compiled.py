@@ -26,6 +26,7 @@ class Compiled:
         "result_names",
         "result_converters",
         "is_write",
+        "is_small_write",
         "cache",
         "_bind_all",
     )
@@ -37,12 +38,16 @@ class Compiled:
         result_names: Sequence[str] = (),
         result_converters: Sequence[Converter | None] = (),
         is_write: bool = False,
+        is_small_write: bool = False,
     ) -> None:
         self.sql = sql
         self.converters = tuple(converters)
         self.result_names = tuple(result_names)
         self.result_converters = tuple(result_converters)
         self.is_write = is_write
+        #: A write known to touch a few rows (insert of a few rows, update by primary
+        #: key): cheap and bounded enough to run without a time budget.
+        self.is_small_write = is_small_write
         self.cache: dict[Any, Any] = {}
         # Most statements need no conversion at all: then binding is free.
         self._bind_all = any(c is not None for c in self.converters)

@@ -21,7 +21,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from vivace.dialects.compiled import Compiled, Converter
-from vivace.dialects.joins import join_alias, select_joins, without_joins
+from vivace.dialects.functions import QueryExtensions
+from vivace.dialects.joins import join_alias, select_joins, short_identifier, without_joins
 from vivace.exceptions import QueryError
 from vivace.schema.column import Column
 from vivace.sql.nodes import (
@@ -40,6 +41,7 @@ from vivace.sql.nodes import (
     Raw,
     Star,
 )
+from vivace.sql.related import RelatedRows
 from vivace.sql.statements import Delete, Insert, OnConflict, Select, Update
 from vivace.types import ValueType
 
@@ -57,10 +59,15 @@ def result_key(expr: Expr) -> str:
         return expr.default_alias or expr.name.lower()
     if isinstance(expr, Raw):
         return expr.alias or expr.template
+    if isinstance(expr, RelatedRows):
+        return expr.name
+    name = getattr(expr, "result_name", None)  # calls, windows, CTE columns
+    if isinstance(name, str):
+        return name
     return "?column?"
 
 
-class Compiler:
+class Compiler(QueryExtensions):
     """Renders one statement. ``inline=True`` renders values as literals (for reading only)."""
 
     def __init__(self, dialect: Dialect, inline: bool = False) -> None:
@@ -81,7 +88,7 @@ class Compiler:
             names = [result_key(c) for c in columns]
             results = [self.dialect.result_converter(c.value_type) for c in columns]
         is_write = isinstance(node, Insert | Update | Delete)
-        return Compiled(sql, self.converters, names, results, is_write)
+        return Compiled(sql, self.converters, names, results, is_write, _is_small_write(node))
 
     def _result_exprs(self, node: Node) -> Sequence[Expr]:
         if isinstance(node, Select):
@@ -202,7 +209,7 @@ class Compiler:
     def subquery(self, select: Select) -> str:
         qualify, self.qualify = self.qualify, True
         try:
-            return self.visit_select(select)
+            return self.sql(select)  # a WithSelect renders its WITH clause
         finally:
             self.qualify = qualify
 
@@ -242,6 +249,16 @@ class Compiler:
             pieces.append(part)
         return "".join(pieces)
 
+    def visit_related_rows(self, node: RelatedRows) -> str:
+        """Related rows as one list value; dialects that aggregate rows override this."""
+        if self.inline:  # str(query), for reading: say where the list comes from
+            name = node.name.replace("*/", "* /")
+            return f"NULL /* {name}: listed by a second query */"
+        raise QueryError(
+            f"{self.dialect.name} cannot list related rows in one statement; "
+            "the query fetches them with a second one when it runs"
+        )
+
     def visit_join(self, node: Join) -> str:
         table, alias = self.table_name(node.table), self.quote(node.alias)
         return f"LEFT JOIN {table} AS {alias} ON {self.sql(node.on)}"
@@ -251,7 +268,7 @@ class Compiler:
         text = self.sql(expr)
         if isinstance(expr, Column):
             if expr._meta.call_chain or expr._meta.db_column_name != expr._meta.name:
-                return f"{text} AS {self.quote(expr._meta.get_full_name())}"
+                return f"{text} AS {self.quote(short_identifier(expr._meta.get_full_name()))}"
             return text
         if isinstance(expr, Alias):
             return text
@@ -358,3 +375,23 @@ class Compiler:
         if where is not None:
             sql += " WHERE " + self.sql(where)
         return sql + self.returning(node.returning)
+
+
+#: An insert of at most this many rows counts as a small write.
+SMALL_INSERT_ROWS = 10
+
+
+def _is_small_write(node: Node) -> bool:
+    """An insert of a few rows, or an update of one row by its primary key."""
+    if isinstance(node, Insert):
+        return len(node.rows) <= SMALL_INSERT_ROWS
+    if isinstance(node, Update):
+        where = node.where
+        return (
+            isinstance(where, Comparison)
+            and where.op == "="
+            and isinstance(where.left, Column)
+            and where.left is node.table._meta.primary_key
+            and isinstance(where.right, Param)
+        )
+    return False

@@ -17,8 +17,9 @@ from typing import Any, ClassVar
 
 from vivace.dialects.compiled import Compiled, Converter
 from vivace.dialects.compiler import Compiler
+from vivace.dialects.related import rows_converter
 from vivace.exceptions import QueryError
-from vivace.schema.column import Column, check_identifier
+from vivace.schema.column import Column, check_identifier, derived_identifier
 from vivace.schema.constraints import Check, Unique
 from vivace.schema.defaults import Default
 from vivace.schema.foreign_key import ForeignKey
@@ -36,6 +37,9 @@ class Dialect:
     supports_lock_rows: ClassVar[bool] = False
     supports_alter_column: ClassVar[bool] = False
     supports_index_methods: ClassVar[bool] = False
+    #: Whether related rows (``RelatedRows``) can be listed inside one statement; when not,
+    #: the ORM fetches them with one extra ``IN`` query.
+    supports_row_aggregation: ClassVar[bool] = False
     #: The most bound parameters one statement may carry.
     max_parameters: ClassVar[int] = 32_766
 
@@ -94,6 +98,8 @@ class Dialect:
         """How a driver value of ``vtype`` becomes the Python value (None: as it is)."""
         if vtype is None:
             return None
+        if vtype.name == "rows":  # a list of related rows (``RelatedRows``)
+            return rows_converter(self, vtype)
         return self._result_converter(vtype)
 
     def _result_converter(self, vtype: ValueType) -> Converter | None:
@@ -196,7 +202,7 @@ class Dialect:
 
     def index_name(self, table: Any, columns: Sequence[Column[Any]]) -> str:
         names = "_".join(c._meta.db_column_name for c in columns)
-        return check_identifier(f"{table._meta.tablename}_{names}", "index name")
+        return derived_identifier(f"{table._meta.tablename}_{names}", "index name")
 
     def create_index_sql(
         self,

@@ -10,17 +10,31 @@ Example::
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from vivace.schema.foreign_key import ForeignKey
 from vivace.sql.nodes import ColumnNode, Comparison, Condition, InList, Join, Node
+from vivace.sql.related import RelatedRows
 from vivace.sql.statements import Select
+
+#: PostgreSQL truncates longer identifiers: longer aliases are shortened with a digest.
+_IDENTIFIER_BYTES = 63
 
 
 def join_alias(chain: Iterable[Any]) -> str:
     """A stable alias for a join path: ``manager`` or ``band_1$manager``."""
-    return "$".join(fk._meta.name for fk in chain)
+    return short_identifier("$".join(fk._alias_segment for fk in chain))
+
+
+def short_identifier(name: str) -> str:
+    """``name``, or when longer than PostgreSQL keeps, a stable shortened form of it."""
+    if len(name.encode()) <= _IDENTIFIER_BYTES:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:12]
+    head = name.encode()[:40].decode(errors="ignore")
+    return f"{head}~{digest}"
 
 
 def columns_in(node: Any) -> Iterator[Any]:
@@ -29,6 +43,10 @@ def columns_in(node: Any) -> Iterator[Any]:
         yield node
         return
     if isinstance(node, Select):
+        return
+    if isinstance(node, RelatedRows):
+        # Its rows come from its own FROM: only the outer row's key joins out here.
+        yield from columns_in(node.step)
         return
     for name in getattr(type(node), "__slots__", ()):
         child = getattr(node, name, None)
@@ -87,6 +105,11 @@ def without_joins(table: Any, where: Condition | None) -> Condition | None:
     condition = InList(pk, (), negate=False)
     condition.subquery = Select(table, (pk,), joins, where)
     return condition
+
+
+def step_join(fk: ForeignKey[Any], path: tuple[ForeignKey[Any], ...], alias: str) -> Join:
+    """The join of the last key of ``path`` (``fk``): ``LEFT JOIN target AS alias ON ...``."""
+    return _join(fk, path, alias)
 
 
 def _join(fk: ForeignKey[Any], path: tuple[ForeignKey[Any], ...], alias: str) -> Join:

@@ -13,8 +13,11 @@ from typing import Any, ClassVar
 from vivace.dialects.compiled import Converter
 from vivace.dialects.compiler import Compiler
 from vivace.dialects.dialect import Dialect
+from vivace.dialects.postgres_functions import PostgresExtensions
+from vivace.dialects.related import render_related_rows
 from vivace.exceptions import QueryError
 from vivace.schema.column import Column, check_identifier
+from vivace.sql.related import RelatedRows
 from vivace.types import ValueType, adapters
 
 _TYPES = {
@@ -41,8 +44,19 @@ _TYPES = {
 _LOCK_STRENGTHS = {"UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"}
 
 
-class PostgresCompiler(Compiler):
+class PostgresCompiler(PostgresExtensions, Compiler):
     """Renders PostgreSQL SQL."""
+
+    def quote_text(self, text: str) -> str:
+        quoted = super().quote_text(text)
+        if "\\" not in text:
+            return quoted
+        # With standard_conforming_strings off (a session setting) a backslash escapes
+        # the next quote in '...': an E'...' string reads the same either way.
+        return "E" + quoted.replace("\\", "\\\\")
+
+    def visit_related_rows(self, node: RelatedRows) -> str:
+        return render_related_rows(self, node)
 
     def lock_rows(self, lock: tuple[str, bool, bool, tuple[Any, ...]]) -> str:
         strength, nowait, skip_locked, of = lock
@@ -68,6 +82,7 @@ class PostgresDialect(Dialect):
     supports_lock_rows = True
     supports_alter_column = True
     supports_index_methods = True
+    supports_row_aggregation = True
     max_parameters = 32_767
 
     def bytes_literal(self, value: bytes) -> str:
@@ -82,6 +97,8 @@ class PostgresDialect(Dialect):
             return adapters.require_naive
         if name == "date":
             return adapters.require_date
+        if name == "time":
+            return adapters.require_naive_time
         if name in ("json", "jsonb"):
             return adapters.dump_json
         if name == "uuid":
@@ -163,7 +180,8 @@ class PostgresDialect(Dialect):
         return [f"{self.alter_prefix(table)} ALTER COLUMN {self.quote(name)} DROP DEFAULT"]
 
     def set_unique_sql(self, table: Any, name: str, unique: bool) -> list[str]:
-        constraint = check_identifier(f"{table._meta.tablename}_{name}_key", "constraint name")
+        # The name PostgreSQL gives a column's UNIQUE itself, so either can drop the other.
+        constraint = postgres_object_name(table._meta.tablename, name, "key")
         if unique:
             return [
                 f"{self.alter_prefix(table)} ADD CONSTRAINT {self.quote(constraint)} "
@@ -181,6 +199,22 @@ class PostgresDialect(Dialect):
         if using is not None:
             sql += f" USING {using}"
         return [sql]
+
+
+def postgres_object_name(first: str, second: str, label: str) -> str:
+    """``{first}_{second}_{label}`` cut to 63 bytes as PostgreSQL cuts the names it makes
+    (``makeObjectName``): the longer part loses bytes first, never half a character."""
+    head, tail = first.encode(), second.encode()
+    available = 63 - len(label.encode()) - 2
+    keep_head, keep_tail = len(head), len(tail)
+    while keep_head + keep_tail > available:
+        if keep_head > keep_tail:
+            keep_head -= 1
+        else:
+            keep_tail -= 1
+    cut_head = head[:keep_head].decode(errors="ignore")
+    cut_tail = tail[:keep_tail].decode(errors="ignore")
+    return check_identifier(f"{cut_head}_{cut_tail}_{label}", "constraint name")
 
 
 def placeholders(count: int) -> Sequence[str]:

@@ -17,7 +17,9 @@ from typing import Any, ClassVar
 from vivace.dialects.compiled import Converter
 from vivace.dialects.compiler import Compiler
 from vivace.dialects.dialect import Dialect
-from vivace.schema.column import Column
+from vivace.dialects.sqlite_functions import SQLiteExtensions
+from vivace.exceptions import QueryError
+from vivace.schema.column import Column, derived_identifier
 from vivace.schema.defaults import Default
 from vivace.sql.nodes import Comparison, InList, OrderItem, Param
 from vivace.types import ValueType, adapters
@@ -51,6 +53,8 @@ _PARAM = {
     "timestamptz": adapters.aware_to_text,
     "date": adapters.date_to_text,
     "time": adapters.time_to_text,
+    "real": adapters.refuse_nan,
+    "double": adapters.refuse_nan,
     "interval": adapters.timedelta_to_microseconds,
     "uuid": adapters.uuid_to_text,
     "json": adapters.dump_json,
@@ -70,7 +74,7 @@ _RESULT = {
 }
 
 
-class SQLiteCompiler(Compiler):
+class SQLiteCompiler(SQLiteExtensions, Compiler):
     """Renders SQLite SQL."""
 
     def placeholder(self, position: int) -> str:
@@ -166,6 +170,9 @@ class SQLiteDialect(Dialect):
         convert = self.param_converter(element)
 
         def to_json(values: Any) -> str:
+            if any(isinstance(v, str) and "\x00" in v for v in values):
+                # SQLite's json_each cuts text at NUL: the list would silently match wrong.
+                raise QueryError("is_in()/not_in() on SQLite cannot compare text containing NUL")
             if convert is not None:
                 values = [None if v is None else convert(v) for v in values]
             if element is not None and element.name == "boolean":
@@ -213,7 +220,7 @@ class SQLiteDialect(Dialect):
         )
 
     def set_unique_sql(self, table: Any, name: str, unique: bool) -> list[str]:
-        index = self.quote(f"{table._meta.tablename}_{name}_key")
+        index = self.quote(derived_identifier(f"{table._meta.tablename}_{name}_key", "index name"))
         if unique:
             return [f"CREATE UNIQUE INDEX {index} ON {self.table_name(table)} ({self.quote(name)})"]
         return [f"DROP INDEX IF EXISTS {index}"]

@@ -12,16 +12,19 @@ Example::
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from vivace.dialects import Compiled, Dialect
 from vivace.engine.cache import CompiledCache
-from vivace.engine.transaction import Atomic, Transaction
+from vivace.engine.cursors import RowCursor
+from vivace.engine.transaction import Atomic, Transaction, run_in_transaction
 from vivace.sql.nodes import Node
 
 logger = logging.getLogger("vivace.engine")
+
+R = TypeVar("R")
 
 
 class Engine:
@@ -73,6 +76,17 @@ class Engine:
         """A transaction: ``async with DB.transaction() as t: ...`` (commit on exit)."""
         raise NotImplementedError
 
+    async def run_in_transaction(
+        self, fn: Callable[..., Awaitable[R]], *args: Any, retries: int = 3, **options: Any
+    ) -> R:
+        """``await fn(*args)`` in a transaction, re-run up to ``retries`` more times when
+        the database rolled it back (serialization failure, deadlock, lock timeout).
+
+        Example: ``await DB.run_in_transaction(transfer, a, b, isolation_level="serializable")``.
+        Other keyword arguments go to ``transaction()``.
+        """
+        return await run_in_transaction(self, fn, *args, retries=retries, **options)
+
     def atomic(self) -> Atomic:
         """Queries collected with ``add`` and run together in one transaction."""
         return Atomic(self)
@@ -98,3 +112,11 @@ class Engine:
 
     async def prep_database(self) -> None:
         """Prepare the database for use (extensions). Nothing to do by default."""
+
+    # cursors --------------------------------------------------------------------------------------
+    def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:
+        """The rows of a select in chunks of ``batch_size`` (see ``vivace.engine.cursors``).
+
+        Example: ``async with engine.cursor(compiled, values, 1000) as c: await c.fetch()``.
+        """
+        raise NotImplementedError

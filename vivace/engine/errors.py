@@ -43,10 +43,16 @@ def map_postgres_error(error: BaseException, address: str) -> ex.VivaceError:
     code = getattr(error, "sqlstate", None)
     if isinstance(code, str):
         cls = _PG_CODES.get(code) or _PG_CLASSES.get(code[:2], ex.DatabaseError)
-        mapped = cls(f"{error} (SQLSTATE {code})")
+        # A lost connection says which server it was connected to.
+        where = f"PostgreSQL at {address}: " if issubclass(cls, ex.ConnectionLost) else ""
+        mapped = cls(f"{where}{error} (SQLSTATE {code})")
         mapped.code = code
         return mapped
     name = type(error).__name__
+    if isinstance(error, TimeoutError):
+        # Before the OSError test: TimeoutError is an OSError. The client gave up waiting
+        # for the answer (command_timeout); the connection is discarded by the caller.
+        return ex.QueryTimeout(f"PostgreSQL at {address}: no answer in time ({name})")
     if isinstance(error, OSError | ConnectionError) or name in {
         "ConnectionDoesNotExistError",
         "ConnectionFailureError",
@@ -55,8 +61,6 @@ def map_postgres_error(error: BaseException, address: str) -> ex.VivaceError:
         "ClientCannotConnectError",
     }:
         return ex.ConnectionLost(f"PostgreSQL at {address}: {name}: {error}")
-    if isinstance(error, TimeoutError):
-        return ex.QueryTimeout(f"PostgreSQL at {address}: timed out")
     if isinstance(error, ValueError | TypeError | OverflowError):
         # asyncpg refused to encode a value: say which, and that nothing was sent.
         return ex.DataError(f"cannot send this value to PostgreSQL: {error}")
@@ -96,7 +100,7 @@ def map_sqlite_error(error: BaseException) -> ex.VivaceError:
     if cls is None:
         if isinstance(error, sqlite3.IntegrityError):
             cls = ex.IntegrityError
-        elif isinstance(error, sqlite3.DataError | OverflowError):
+        elif isinstance(error, sqlite3.DataError | OverflowError | UnicodeEncodeError):
             cls = ex.DataError
         elif isinstance(error, sqlite3.ProgrammingError | sqlite3.InterfaceError):
             cls = ex.ProgrammingError

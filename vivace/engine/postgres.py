@@ -19,9 +19,10 @@ from typing import Any
 
 from vivace.dialects import Compiled, PostgresDialect
 from vivace.engine.base import Engine
+from vivace.engine.cursors import PostgresCursor, RowCursor
 from vivace.engine.errors import map_postgres_error
 from vivace.engine.transaction import Transaction
-from vivace.exceptions import ConfigurationError, PoolTimeout, TransactionError
+from vivace.exceptions import ConfigurationError, ConnectionLost, PoolTimeout, TransactionError
 
 _ISOLATION_LEVELS = {"read committed", "repeatable read", "serializable"}
 
@@ -31,8 +32,18 @@ class PostgresEngine(Engine):
 
     ``config`` takes asyncpg's connect arguments (``host``, ``port``, ``user``,
     ``database``, ``dsn``, ...) plus pool options ``min_size``/``max_size``.
-    ``acquire_timeout`` bounds every wait for a pooled connection (seconds).
-    ``statement_cache_size=0`` turns asyncpg's prepared statements off (PgBouncer).
+    ``acquire_timeout`` bounds every wait for a pooled connection (seconds), and
+    connecting too unless ``config`` gives asyncpg's own ``timeout``.
+    ``command_timeout`` bounds every statement (seconds; None: no limit): past it the
+    statement fails with ``QueryTimeout`` and its connection is discarded.
+    ``statement_cache_size=0`` turns asyncpg's prepared statements off.
+
+    ``pgbouncer=True`` is for a transaction- or statement-pooling PgBouncer (any
+    version): no named or cached prepared statements, and a connection interrupted
+    mid-statement is closed without ``pg_terminate_backend`` (behind a pooler the
+    backend pid the client sees is not the server's). Without it, connecting through
+    such a pooler fails at once with ``ConfigurationError``. Session settings changed by
+    raw SQL outside a transaction do not reliably apply (or get reset) behind PgBouncer.
     """
 
     engine_type = "postgres"
@@ -45,12 +56,20 @@ class PostgresEngine(Engine):
         extra_nodes: Mapping[str, PostgresEngine] | None = None,
         acquire_timeout: float = 30.0,
         compiled_cache_size: int = 512,
+        command_timeout: float | None = None,
+        pgbouncer: bool = False,
     ) -> None:
+        if pgbouncer and (config or {}).get("statement_cache_size", 0):
+            raise ConfigurationError(
+                "pgbouncer=True never uses prepared statements: leave statement_cache_size out"
+            )
         super().__init__(log_queries=log_queries, compiled_cache_size=compiled_cache_size)
         self.config = dict(config or {})
         self.extensions = tuple(extensions)
         self.extra_nodes = dict(extra_nodes or {})
         self.acquire_timeout = acquire_timeout
+        self.command_timeout = command_timeout
+        self.pgbouncer = pgbouncer
         self.dialect = PostgresDialect()
         self._pool: Any = None
         self._pool_loop: asyncio.AbstractEventLoop | None = None
@@ -74,15 +93,24 @@ class PostgresEngine(Engine):
             return
         await self._make_pool(kwargs)
 
-    async def close_connection_pool(self) -> None:
-        """Close every pooled connection (waits for those in use to come back)."""
+    async def close_connection_pool(self, timeout: float | None = None) -> None:
+        """Close every pooled connection.
+
+        Waits up to ``timeout`` seconds (default: ``acquire_timeout``) for connections
+        in use to come back and close cleanly; whatever is left is then terminated.
+        """
+        limit = self.acquire_timeout if timeout is None else timeout
+        loop = asyncio.get_running_loop()
+        ending = [task for task in self._background if task.get_loop() is loop]
+        if ending:
+            await asyncio.wait(ending, timeout=limit)
         pool, self._pool = self._pool, None
-        parked = self._parked.pop(asyncio.get_running_loop(), None)
+        parked = self._parked.pop(loop, None)
         if parked is not None:
-            await parked.close()
+            await _close_pool(parked, limit)
         if pool is not None:
-            if self._pool_loop is asyncio.get_running_loop():
-                await pool.close()
+            if self._pool_loop is loop:
+                await _close_pool(pool, limit)
             else:
                 self._terminate(pool)
 
@@ -120,8 +148,24 @@ class PostgresEngine(Engine):
         options = {**self.config, **overrides}
         options.setdefault("min_size", 1)
         options.setdefault("max_size", 10)
+        # Connecting is a wait like any other: bounded by acquire_timeout unless given.
+        options.setdefault("timeout", min(self.acquire_timeout, 60.0))
+        if self.command_timeout is not None:
+            options.setdefault("command_timeout", self.command_timeout)
+        if self.pgbouncer:
+            options["statement_cache_size"] = 0
+        user_init = options.pop("init", None)
+
+        async def init(connection: Any) -> None:
+            if not self.pgbouncer:
+                await _check_direct(connection, self._address())
+            if user_init is not None:
+                await user_init(connection)
+
         try:
-            pool = await asyncpg.create_pool(reset=self._reset_connection, **options)
+            pool = await asyncpg.create_pool(reset=self._reset_connection, init=init, **options)
+        except TimeoutError as error:
+            raise _connect_timed_out(self._address(), options["timeout"]) from error
         except Exception as error:
             raise map_postgres_error(error, self._address()) from error
         self._pool, self._pool_loop = pool, asyncio.get_running_loop()
@@ -139,6 +183,7 @@ class PostgresEngine(Engine):
         pool = self._pool
         if pool is None or self._pool_loop is not asyncio.get_running_loop():
             pool = await self._get_pool()
+        waiting: asyncio.Timeout | None = None
         try:
             queue = getattr(pool, "_queue", None)
             if queue is not None and queue.qsize():
@@ -146,9 +191,14 @@ class PostgresEngine(Engine):
                 # task, so no timer is needed (connecting has its own timeout).
                 return await pool.acquire()
             # asyncio.timeout costs a timer handle; asyncpg's own timeout= spawns a task.
-            async with asyncio.timeout(self.acquire_timeout):
+            waiting = asyncio.timeout(self.acquire_timeout)
+            async with waiting:
                 return await pool.acquire()
-        except TimeoutError:
+        except TimeoutError as error:
+            if waiting is None or not waiting.expired():
+                # Not the wait for a free slot: connecting (a new slot) timed out.
+                seconds = self.config.get("timeout", min(self.acquire_timeout, 60.0))
+                raise _connect_timed_out(self._address(), seconds) from error
             raise PoolTimeout(
                 f"no PostgreSQL connection to {self._address()} became free within "
                 f"{self.acquire_timeout} s (pool max_size={pool.get_max_size()})"
@@ -158,7 +208,8 @@ class PostgresEngine(Engine):
 
     async def _release(self, connection: Any, discard: bool = False) -> None:
         if discard:
-            self._end_backend(connection)
+            if not self.pgbouncer:
+                self._end_backend(connection)
             # A connection that died was detached from its proxy: terminate() would raise.
             with contextlib.suppress(Exception):
                 connection.terminate()
@@ -182,9 +233,11 @@ class PostgresEngine(Engine):
             return
 
         async def end() -> None:
-            # Errors: gone already, no permission, or the pool is closing.
+            # Errors: gone already, no permission, the pool is closing, or the server
+            # does not answer (bounded: a blackholed server must not keep this alive).
             with contextlib.suppress(Exception):
-                await pool.execute("SELECT pg_terminate_backend($1)", pid, timeout=timeout)
+                async with asyncio.timeout(timeout):
+                    await pool.execute("SELECT pg_terminate_backend($1)", pid)
 
         task = asyncio.get_running_loop().create_task(end())
         self._background.add(task)
@@ -215,8 +268,13 @@ class PostgresEngine(Engine):
             transaction.check_open()  # also when it ended while this task waited for the lock
             try:
                 return await transaction.connection.fetch(sql, *params)
-            except Exception as error:
-                raise map_postgres_error(error, self._address()) from error
+            except BaseException as error:
+                if _is_fatal(error):
+                    # Interrupted mid-statement: its outcome is unknown; never commit.
+                    transaction.poison()
+                if isinstance(error, Exception):
+                    raise map_postgres_error(error, self._address()) from error
+                raise
 
     async def fetch_sql(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         if self.log_queries:
@@ -293,8 +351,12 @@ class PostgresEngine(Engine):
         async with transaction.lock:
             try:
                 await transaction.connection.execute(sql)
-            except Exception as error:
-                raise map_postgres_error(error, self._address()) from error
+            except BaseException as error:
+                if _is_fatal(error):
+                    transaction.poison()
+                if isinstance(error, Exception):
+                    raise map_postgres_error(error, self._address()) from error
+                raise
 
     async def _end(self, transaction: Transaction, discard: bool) -> None:
         connection, transaction.connection = transaction.connection, None
@@ -307,13 +369,47 @@ class PostgresEngine(Engine):
                 discard = True
         await self._release(connection, discard=discard)
 
+    # cursors --------------------------------------------------------------------------------------
+    def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:
+        """A server-side cursor, in the task's transaction or in one of its own."""
+        return PostgresCursor(self, compiled, values, batch_size, _is_fatal)
+
 
 def _is_fatal(error: BaseException) -> bool:
     """Whether the connection may be mid-protocol or broken after ``error``."""
     import asyncpg
 
-    # The server answered with an error: the connection is fine (autocommit).
-    return not isinstance(error, asyncpg.PostgresError)
+    # The server answered with an error, or asyncpg refused a value (to encode or to
+    # decode) with its protocol in step: the connection is fine.
+    return not isinstance(error, asyncpg.PostgresError | ValueError | TypeError | OverflowError)
+
+
+async def _check_direct(connection: Any, address: str) -> None:
+    """Refuse a pooler in between unless the engine knows (``pgbouncer=True``)."""
+    real = await connection.fetchval("SELECT pg_backend_pid()")
+    if real != connection.get_server_pid():
+        # Behind PgBouncer the pid the client sees is made up: ending an interrupted
+        # statement by pid could end another client's session.
+        raise ConfigurationError(
+            f"PostgreSQL at {address} is reached through a connection pooler such as "
+            "PgBouncer (the backend pid it reports is not the server's): "
+            "use PostgresEngine(..., pgbouncer=True)"
+        )
+
+
+def _connect_timed_out(address: str, seconds: float) -> ConnectionLost:
+    return ConnectionLost(
+        f"PostgreSQL at {address} did not answer the connection attempt within {seconds} s"
+    )
+
+
+async def _close_pool(pool: Any, limit: float) -> None:
+    """``pool.close()`` bounded by ``limit`` seconds; then the rest is terminated."""
+    try:
+        async with asyncio.timeout(limit):
+            await pool.close()
+    except TimeoutError:
+        pool.terminate()
 
 
 def require_config(config: Mapping[str, Any]) -> None:

@@ -30,6 +30,7 @@ from typing import Any
 
 from vivace.dialects import Compiled, SQLiteDialect
 from vivace.engine.base import Engine
+from vivace.engine.cursors import RowCursor, SQLiteCursor
 from vivace.engine.errors import map_sqlite_error
 from vivace.engine.transaction import Transaction
 from vivace.exceptions import PoolTimeout, TransactionError
@@ -69,6 +70,11 @@ def _run_inline(connection: _Connection, sql: str, params: Sequence[Any]) -> Row
         return connection.raw.execute(sql, params).fetchall()
     finally:
         steps[0] = _OFF
+
+
+def _run_direct(connection: _Connection, sql: str, params: Sequence[Any]) -> Rows:
+    # No step budget: an interrupted write would roll its whole transaction back.
+    return connection.raw.execute(sql, params).fetchall()
 
 
 def _run_threaded(connection: _Connection, sql: str, params: Sequence[Any], busy_ms: int) -> Rows:
@@ -183,7 +189,10 @@ class SQLiteEngine(Engine):
         waiter: asyncio.Future[_Connection] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         try:
-            return await asyncio.wait_for(waiter, self.acquire_timeout)
+            # Not wait_for: on Python 3.11 it returns the connection and swallows the
+            # cancellation when both arrive in the same loop iteration.
+            async with asyncio.timeout(self.acquire_timeout):
+                return await waiter
         except TimeoutError:
             raise PoolTimeout(
                 f"no SQLite connection to {self.path} became free within {self.acquire_timeout} s"
@@ -235,7 +244,7 @@ class SQLiteEngine(Engine):
             except sqlite3.Error as error:
                 if not _retry_elsewhere(error):
                     raise map_sqlite_error(error) from error
-            except OverflowError as error:  # an int too large for SQLite, refused when bound
+            except (OverflowError, UnicodeEncodeError) as error:  # refused when bound
                 raise map_sqlite_error(error) from error
         rows: Rows = await self._on_worker(
             connection, _run_threaded, connection, sql, params, self.busy_ms
@@ -252,7 +261,7 @@ class SQLiteEngine(Engine):
         except asyncio.CancelledError:
             connection.raw.interrupt()
             raise
-        except (sqlite3.Error, OverflowError) as error:
+        except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
             raise map_sqlite_error(error) from error
 
     async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
@@ -261,6 +270,8 @@ class SQLiteEngine(Engine):
             self._log(compiled.sql, params)
         transaction = self._transaction.get()
         if transaction is not None:
+            if compiled.is_small_write:
+                return await self._write_in(transaction, compiled.sql, params)
             return await self._fetch_in(transaction, compiled.sql, params, compiled.is_write)
         connection = self._idle.pop() if self._idle else await self._acquire()
         try:
@@ -268,12 +279,45 @@ class SQLiteEngine(Engine):
         finally:
             self._release(connection)
 
+    async def _write_in(self, transaction: Transaction, sql: str, params: Sequence[Any]) -> Rows:
+        """A small write in a transaction: run directly on the loop, no thread hop.
+
+        It touches a few rows (see ``Compiled.is_small_write``), so it is bounded; only
+        when the write lock is not held yet (a deferred transaction) and another writer
+        has it does it wait on the worker.
+        """
+        async with transaction.lock:
+            transaction.check_open()
+            connection: _Connection = transaction.connection
+            try:
+                return _run_direct(connection, sql, params)
+            except sqlite3.Error as error:
+                name = getattr(error, "sqlite_errorname", "") or ""
+                if not name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                    raise map_sqlite_error(error) from error
+            except (OverflowError, UnicodeEncodeError) as error:  # refused when bound
+                raise map_sqlite_error(error) from error
+            try:
+                rows: Rows = await self._on_worker(
+                    connection, _run_threaded, connection, sql, params, self.busy_ms
+                )
+            except asyncio.CancelledError:
+                transaction.poison()
+                raise
+            return rows
+
     async def _fetch_in(
         self, transaction: Transaction, sql: str, params: Sequence[Any], is_write: bool
     ) -> Rows:
         async with transaction.lock:
             transaction.check_open()  # also when it ended while this task waited for the lock
-            return await self._run(transaction.connection, sql, params, inline=not is_write)
+            try:
+                return await self._run(transaction.connection, sql, params, inline=not is_write)
+            except asyncio.CancelledError:
+                # Interrupted: SQLite may have rolled the whole transaction back, and
+                # later statements would then commit one by one. Refuse further use.
+                transaction.poison()
+                raise
 
     async def fetch_sql(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         if self.log_queries:
@@ -285,9 +329,13 @@ class SQLiteEngine(Engine):
                 async with transaction.lock:
                     transaction.check_open()  # it may have ended while this task waited
                     connection = transaction.connection
-                    inside: list[dict[str, Any]] = await self._on_worker(
-                        connection, _fetch_dicts, connection, sql, params, self.busy_ms
-                    )
+                    try:
+                        inside: list[dict[str, Any]] = await self._on_worker(
+                            connection, _fetch_dicts, connection, sql, params, self.busy_ms
+                        )
+                    except asyncio.CancelledError:
+                        transaction.poison()  # as in _fetch_in
+                        raise
                     return inside
             alone: list[dict[str, Any]] = await self._on_worker(
                 connection, _fetch_dicts, connection, sql, params, self.busy_ms
@@ -357,6 +405,11 @@ class SQLiteEngine(Engine):
             # stop it; the connection is rolled back and released once it has stopped.
             connection.raw.interrupt()
         self._release(connection)
+
+    # cursors --------------------------------------------------------------------------------------
+    def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:
+        """A cursor read in chunks on the worker thread (``fetchmany``)."""
+        return SQLiteCursor(self, compiled, values, batch_size)
 
 
 def _fetch_dicts(

@@ -13,13 +13,27 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Awaitable, Generator
+import random
+from collections.abc import Awaitable, Callable, Generator
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from vivace.engine.sync import run_sync
-from vivace.exceptions import DatabaseError, TransactionError
+from vivace.exceptions import (
+    DatabaseError,
+    DeadlockDetected,
+    LockTimeout,
+    SerializationFailure,
+    TransactionError,
+)
 from vivace.schema.column import check_plain_name
+
+R = TypeVar("R")
+
+_INTERRUPTED = (
+    "a statement of this transaction was interrupted (cancelled, timed out or cut off): "
+    "its outcome is unknown, so the transaction cannot go on and is rolled back"
+)
 
 
 class TransactionHost(Protocol):
@@ -52,6 +66,7 @@ class Transaction:
         self._outer: Transaction | None = None
         self._token: Any = None
         self._finished = False
+        self._poisoned = False
         self._savepoints = itertools.count(1)
 
     async def __aenter__(self) -> Transaction:
@@ -77,10 +92,15 @@ class Transaction:
     ) -> bool:
         if self._outer is not None:
             return False
-        discard = False
+        discard = self._poisoned
         try:
             if not self._finished:
-                if exc is None:
+                if discard:
+                    # Never commit after an interrupted statement; the server rolls
+                    # back when the connection is discarded.
+                    if exc is None:
+                        raise TransactionError(_INTERRUPTED)
+                elif exc is None:
                     await self.commit()
                 elif isinstance(exc, Exception) and (
                     isinstance(exc, DatabaseError) or not self.lock.locked()
@@ -110,6 +130,15 @@ class Transaction:
         """Raise if the transaction has ended (a task that outlived it tries to use it)."""
         if self._finished:
             raise TransactionError("this transaction has already been committed or rolled back")
+        if self._poisoned:
+            raise TransactionError(_INTERRUPTED)
+
+    def poison(self) -> None:
+        """Mark that a statement was interrupted mid-way: refuse every further use.
+
+        Engines call this; the connection is then discarded, never committed on.
+        """
+        self._poisoned = True
 
     async def commit(self) -> None:
         """Commit now; the ``async with`` block then only closes it."""
@@ -121,6 +150,9 @@ class Transaction:
 
     async def rollback(self) -> None:
         """Roll back now; the ``async with`` block then only closes it."""
+        if self._poisoned and not self._finished:
+            self._finished = True  # the connection is discarded on exit: nothing to send
+            return
         self.check_open()
         try:
             await self.engine._command(self, "ROLLBACK")
@@ -156,6 +188,42 @@ class Savepoint:
         """Keep the changes and forget the savepoint."""
         self.transaction.check_open()
         await self.transaction.engine._command(self.transaction, f'RELEASE SAVEPOINT "{self.name}"')
+
+
+async def run_in_transaction(
+    engine: Any,
+    fn: Callable[..., Awaitable[R]],
+    *args: Any,
+    retries: int = 3,
+    **options: Any,
+) -> R:
+    """Run ``await fn(*args)`` in a transaction; re-run it when the database rolled it back.
+
+    Only ``SerializationFailure``, ``DeadlockDetected`` and ``LockTimeout`` are retried:
+    the database reports them instead of committing, so the attempt is known not to have
+    committed (also when the error comes from COMMIT itself). Anything else, including a
+    lost connection whose COMMIT may or may not have happened, propagates at once. ``fn``
+    must do all its work through the engine: effects outside the database are not
+    undone between attempts.
+    """
+    if retries < 0:
+        raise ValueError("retries must be >= 0")
+    if engine.transaction_exists():
+        raise TransactionError(
+            "run_in_transaction() cannot retry inside an open transaction: "
+            "the outer transaction was rolled back as a whole"
+        )
+    attempt = 0
+    while True:
+        try:
+            async with engine.transaction(allow_nested=False, **options):
+                return await fn(*args)
+        except (SerializationFailure, DeadlockDetected, LockTimeout):
+            if attempt >= retries:
+                raise
+        attempt += 1
+        # Back off a little, randomly, so that the transactions that collided part ways.
+        await asyncio.sleep(random.uniform(0, min(0.01 * 2**attempt, 0.5)))
 
 
 class _Runnable(Protocol):

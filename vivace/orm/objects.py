@@ -14,7 +14,8 @@ from typing import Any, Generic, TypeVar
 from vivace.engine import Engine
 from vivace.exceptions import QueryError
 from vivace.orm.query import Query
-from vivace.orm.rows import object_factory
+from vivace.orm.related import objects_with_related, split_prefetch
+from vivace.orm.rows import MAP_CHUNK, map_in_chunks, object_factory
 from vivace.orm.select import SelectBase
 from vivace.schema import Column, ForeignKey
 from vivace.sql import Expr
@@ -27,16 +28,22 @@ T = TypeVar("T")
 class Objects(SelectBase, Generic[T]):
     """``Band.objects(*prefetch)``: a list of ``Band`` instances."""
 
+    #: Relations (``Manager.bands``, ``Band.genres``) whose lists of instances are loaded too.
+    _relations: tuple[Any, ...] = ()
+
     def __init__(self, table: type[T], prefetch: Sequence[Any] = ()) -> None:
         super().__init__(table)
         self._prefetch: tuple[ForeignKey[Any], ...] = ()
         if prefetch:
+            prefetch, self._relations = split_prefetch(table, prefetch)
             self._prefetch = _prefetch_paths(table, prefetch)
 
     def prefetch(self, *foreign_keys: Any) -> Objects[T]:
-        """Load the rows these foreign keys point at, in the same query."""
+        """Load the rows these foreign keys point at, in the same query (and relations' lists)."""
         query: Objects[T] = self._copy()
-        query._prefetch = self._prefetch + _prefetch_paths(self.table, foreign_keys)
+        keys, relations = split_prefetch(self.table, foreign_keys)
+        query._prefetch = self._prefetch + _prefetch_paths(self.table, keys)
+        query._relations = self._relations + tuple(r for r in relations if r not in self._relations)
         return query
 
     def output(self, load_json: bool = False) -> Objects[T]:
@@ -83,6 +90,8 @@ class Objects(SelectBase, Generic[T]):
         return self._select_statement(self._layout()[0])
 
     async def _run(self, engine: Engine) -> Any:
+        if self._relations:
+            return await objects_with_related(self, engine)
         columns, prefetch = self._layout()
         compiled, values = engine.compile(self._select_statement(columns))
         rows = await engine.fetch(compiled, values)
@@ -95,8 +104,9 @@ class Objects(SelectBase, Generic[T]):
             if self._load_json
             else frozenset()
         )
-        result: Any = object_factory(compiled, self.table, prefetch, self._load_json, json_keys)(
-            rows
+        to_objects = object_factory(compiled, self.table, prefetch, self._load_json, json_keys)
+        result: Any = (
+            to_objects(rows) if len(rows) <= MAP_CHUNK else await map_in_chunks(to_objects, rows)
         )
         if self._callbacks:
             result = await self._after(result)

@@ -14,6 +14,7 @@ from typing import Any, Generic, Self, TypeVar
 
 from vivace.engine import Engine, run_sync
 from vivace.exceptions import ConfigurationError, QueryError
+from vivace.orm.frozen import FrozenQuery
 from vivace.sql import And, Node, bool_guard
 from vivace.sql.nodes import Condition
 
@@ -66,6 +67,14 @@ class Query(Generic[R]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self}>"
+
+    def freeze(self) -> FrozenQuery[R]:
+        """This query built and compiled once, to run many times (see ``vivace.orm.frozen``).
+
+        Example: ``q = Band.select().where(Band.id == Placeholder("id")).freeze()``,
+        then ``await q.run(id=3)``; with no placeholders, ``await q``.
+        """
+        return FrozenQuery(self)
 
 
 class WhereMixin:

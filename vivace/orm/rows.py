@@ -11,6 +11,7 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -19,6 +20,22 @@ from vivace.dialects import Compiled
 from vivace.types import adapters
 
 RowsTo = Callable[[Sequence[Any]], list[Any]]
+
+#: Rows mapped between two yields to the event loop (a few ms of work). Mapping a large
+#: result in one go would stall every other task on the loop for as long as it takes.
+MAP_CHUNK = 5000
+
+
+async def map_in_chunks(to_values: RowsTo, rows: Sequence[Any]) -> list[Any]:
+    """``to_values(rows)`` for a large result, letting other tasks run between chunks.
+
+    Callers use it only when ``len(rows) > MAP_CHUNK``; smaller results are mapped in one call.
+    """
+    result = to_values(rows[:MAP_CHUNK])
+    for start in range(MAP_CHUNK, len(rows), MAP_CHUNK):
+        await asyncio.sleep(0)
+        result.extend(to_values(rows[start : start + MAP_CHUNK]))
+    return result
 
 
 def _converters(compiled: Compiled, load_json: bool, json_keys: frozenset[str]) -> list[Any]:

@@ -13,8 +13,17 @@ from typing import Any, Self, cast
 
 from vivace.engine import Engine
 from vivace.exceptions import QueryError
+from vivace.orm.batch import Batch
 from vivace.orm.query import Query, WhereMixin, resolve_column
-from vivace.orm.rows import dict_factory, list_factory, nest, to_json
+from vivace.orm.related import find_relations, select_with_related
+from vivace.orm.rows import (
+    MAP_CHUNK,
+    dict_factory,
+    list_factory,
+    map_in_chunks,
+    nest,
+    to_json,
+)
 from vivace.schema import Column
 from vivace.sql import And, Expr, FunctionCall, OrderItem, Star
 from vivace.sql import Select as SelectStatement
@@ -142,9 +151,20 @@ class SelectBase(Query[Any], WhereMixin):
         assert isinstance(statement, SelectStatement)
         return statement
 
+    async def batch(self, batch_size: int = 100, node: str | None = None) -> Batch:
+        """The results in chunks (see ``vivace.orm.batch``).
+
+        Example: ``async with await Band.select().batch(batch_size=100) as batch:``
+        then ``async for rows in batch: ...``.
+        """
+        return Batch(self, batch_size, node)
+
 
 class Select(SelectBase):
     """``Band.select(*columns, exclude_secrets=False)``: rows as dicts."""
+
+    #: The related-rows items (``Band.genres(...)``) among the columns.
+    _relations: tuple[Any, ...] = ()
 
     def first(self) -> Query[dict[str, Any] | None]:
         """Only the first row as a dict, or None."""
@@ -155,6 +175,7 @@ class Select(SelectBase):
 
     def __init__(self, table: Any, columns: Sequence[Any] = (), exclude_secrets: bool = False):
         super().__init__(table, flatten(columns))
+        self._relations = find_relations(self._columns)
         self._exclude_secrets = exclude_secrets
         self._as_list = False
         self._as_json = False
@@ -166,6 +187,7 @@ class Select(SelectBase):
         query._columns = self._columns + tuple(
             resolve_column(self.table, c) for c in flatten(columns)
         )
+        query._relations = find_relations(query._columns)
         return query
 
     def distinct(self, on: Sequence[Any] | None = None) -> Select:
@@ -227,17 +249,23 @@ class Select(SelectBase):
         )
 
     async def _run(self, engine: Engine) -> Any:
+        if self._relations and not engine.dialect.supports_row_aggregation:
+            return await select_with_related(self, engine)
         compiled, values = engine.compile(self._statement())
         rows = await engine.fetch(compiled, values)
         json_keys = self._json_keys() if self._load_json else frozenset()
         if self._as_list:
             if len(compiled.result_names) != 1:
                 raise QueryError("output(as_list=True) needs exactly one selected column")
-            result: Any = list_factory(compiled, self._load_json, json_keys)(rows)
+            to_values = list_factory(compiled, self._load_json, json_keys)
         else:
-            result = dict_factory(compiled, self._load_json, json_keys)(rows)
-            if self._nested:
-                result = nest(result)
+            to_values = dict_factory(compiled, self._load_json, json_keys)
+        if len(rows) <= MAP_CHUNK:
+            result: Any = to_values(rows)
+        else:
+            result = await map_in_chunks(to_values, rows)
+        if self._nested and not self._as_list:
+            result = nest(result)
         if self._first:
             result = result[0] if result else None
         if self._as_json:

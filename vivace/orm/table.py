@@ -13,7 +13,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, overload
 
 from vivace.engine import Engine, SQLiteEngine, engine_finder
 from vivace.exceptions import QueryError
@@ -27,11 +27,21 @@ from vivace.orm.ddl import (
     create_table,
     drop_index,
 )
+from vivace.orm.m2m import AddM2M, RemoveM2M, get_m2m
 from vivace.orm.objects import First, Objects
 from vivace.orm.query import Query, resolve_column
+from vivace.orm.related import related_objects, related_row
 from vivace.orm.select import Count, Exists, Select
 from vivace.orm.write import Delete, Insert, Update, storable
-from vivace.schema import Column, ForeignKey, IndexMethod, Readable, TableBase, TableMeta
+from vivace.schema import (
+    Column,
+    ForeignKey,
+    IndexMethod,
+    Readable,
+    Relation,
+    TableBase,
+    TableMeta,
+)
 from vivace.sql.nodes import to_expr
 
 TableT = TypeVar("TableT", bound="Table")
@@ -186,17 +196,45 @@ class Table(TableBase, abstract=True):
         """
         return UpdateSelf(self, values)
 
-    def get_related(self, foreign_key: Any) -> First[Any]:
-        """The row a foreign key of this row points at: ``await band.get_related(Band.manager)``."""
+    @overload
+    def get_related(self, foreign_key: Relation) -> Objects[Any]: ...
+
+    @overload
+    def get_related(self, foreign_key: ForeignKey[Any] | str) -> First[Any]: ...
+
+    def get_related(self, foreign_key: Any) -> Any:
+        """The row a foreign key of this row points at: ``await band.get_related(Band.manager)``.
+
+        A path follows several keys (``concert.get_related(Concert.band_1.manager)``), a
+        reversed key finds the row pointing here (``band.get_related(FanClub.band.reverse())``),
+        and a relation gives the list of rows (``manager.get_related(Manager.bands)``).
+        """
+        if isinstance(foreign_key, Relation):
+            return related_objects(self, foreign_key)
         fk = resolve_column(type(self), foreign_key)
         if not isinstance(fk, ForeignKey):
             raise QueryError(f"get_related() takes a foreign key, got {foreign_key!r}")
-        chain = [*fk._meta.call_chain, fk]
-        if len(chain) > 1:
-            raise QueryError("get_related() follows one foreign key at a time here")
-        target = fk.resolved_references
-        value = storable(self.__dict__.get(fk._meta.name))
-        return target.objects().get(fk.target_column == value)  # type: ignore[no-any-return]
+        return related_row(self, fk)
+
+    def get_m2m(self, m2m: Any) -> Objects[Any]:
+        """The rows linked through an M2M relation: ``await band.get_m2m(Band.genres)``."""
+        return get_m2m(self, m2m)  # type: ignore[no-any-return]
+
+    def add_m2m(
+        self,
+        *rows: Any,
+        m2m: Any,
+        extra_column_values: Mapping[Any, Any] | None = None,
+    ) -> AddM2M:
+        """Link rows through an M2M relation (saving new ones); linking twice is a no-op.
+
+        Example: ``await band.add_m2m(Genre(name="Rock"), m2m=Band.genres)``.
+        """
+        return AddM2M(self, rows, m2m, extra_column_values)
+
+    def remove_m2m(self, *rows: Any, m2m: Any) -> RemoveM2M:
+        """Unlink rows of an M2M relation: ``await band.remove_m2m(rock, m2m=Band.genres)``."""
+        return RemoveM2M(self, rows, m2m)
 
 
 class _RowQuery(Query[Any]):
@@ -294,7 +332,7 @@ class UpdateSelf(_RowQuery):
             Update(
                 self.table,
                 {
-                    c: to_expr(storable(v), c.value_type) if not isinstance(v, Column) else v
+                    c: to_expr(storable(v, c), c.value_type) if not isinstance(v, Column) else v
                     for c, v in zip(columns, self.values.values())
                 },
             )

@@ -18,7 +18,8 @@ from vivace.exceptions import QueryError
 from vivace.orm.query import Query, WhereMixin, check_force, resolve_column
 from vivace.orm.rows import dict_factory
 from vivace.orm.select import flatten
-from vivace.schema import Column, Serial, TableBase
+from vivace.schema import Column, ForeignKey, Serial, TableBase
+from vivace.schema.foreign_key import key_value
 from vivace.sql import Delete as DeleteStatement
 from vivace.sql import Expr, OnConflict
 from vivace.sql import Insert as InsertStatement
@@ -26,9 +27,12 @@ from vivace.sql import Update as UpdateStatement
 from vivace.sql.nodes import Condition, to_expr
 
 
-def storable(value: Any) -> Any:
-    """A related instance is stored as its primary key, an Enum member as its value."""
+def storable(value: Any, column: Any = None) -> Any:
+    """A related instance is stored as its primary key (or the key ``column`` points at),
+    an Enum member as its value."""
     if isinstance(value, TableBase):
+        if isinstance(column, ForeignKey) and column._target_column is not None:
+            return key_value(column, value)
         return value._pk_value()
     if isinstance(value, enum.Enum):
         return value.value
@@ -86,7 +90,7 @@ class Insert(Query[list[dict[str, Any]]]):
         for item in values:
             if isinstance(item, tuple):
                 column = resolve_column(self.table, item[0])
-                assignments.append((column, to_expr(storable(item[1]), column.value_type)))
+                assignments.append((column, to_expr(storable(item[1], column), column.value_type)))
             else:
                 assignments.append((resolve_column(self.table, item), None))
         query: Insert = self._copy()
@@ -118,8 +122,8 @@ class Insert(Query[list[dict[str, Any]]]):
         return batches
 
     def _statement_for(self, columns: list[Column[Any]], rows: Sequence[Any]) -> InsertStatement:
-        names = [c._meta.name for c in columns]
-        values = [tuple(storable(r.__dict__.get(n)) for n in names) for r in rows]
+        named = [(c._meta.name, c) for c in columns]
+        values = [tuple(storable(r.__dict__.get(n), c) for n, c in named) for r in rows]
         returning = self._returning or (self.table._meta.primary_key,)
         return InsertStatement(self.table, columns, values, returning, self._on_conflict)
 
@@ -177,7 +181,8 @@ class Update(Query[list[dict[str, Any]]], WhereMixin):
             column = resolve_column(table, key)
             if not isinstance(column, Column) or column._meta.call_chain:
                 raise QueryError(f"update() sets columns of {table.__name__}, got {key!r}")
-            assignments[column._meta.name] = (column, to_expr(storable(value), column.value_type))
+            stored = to_expr(storable(value, column), column.value_type)
+            assignments[column._meta.name] = (column, stored)
         if use_auto_update:
             for column in table._meta.auto_update_columns:
                 if column._meta.name not in assignments:

@@ -44,8 +44,9 @@ from vivace.schema.column_types import (
     Varchar,
 )
 from vivace.schema.constraints import Check, Constraint, Unique
-from vivace.schema.foreign_key import M2M, ForeignKey, LazyTableReference
+from vivace.schema.foreign_key import ForeignKey, JoinOn, LazyTableReference
 from vivace.schema.readable import Readable
+from vivace.schema.relations import M2M, RelatedSpec, Relation, ReverseForeignKey
 from vivace.schema.table import TableBase, TableMeta, snake_case
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "Float",
     "ForeignKey",
     "IndexMethod",
+    "JoinOn",
     "Integer",
     "Interval",
     "LazyTableReference",
@@ -77,6 +79,9 @@ __all__ = [
     "OnDelete",
     "OnUpdate",
     "Readable",
+    "RelatedSpec",
+    "Relation",
+    "ReverseForeignKey",
     "Real",
     "Secret",
     "Serial",

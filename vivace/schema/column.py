@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import enum
+import hashlib
 import re
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, Generic, Self, TypedDict, TypeVar, overload
@@ -49,6 +50,16 @@ def check_identifier(name: str, what: str = "identifier") -> str:
 
 
 _PLAIN_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def derived_identifier(name: str, what: str = "identifier") -> str:
+    """A name Vivace makes (an index, a constraint) from longer ones: ``name`` itself if
+    it fits in 63 bytes, else a cut-down form with a hash of the whole, the same every
+    time (so a valid table never fails because of a name it did not choose)."""
+    if "\x00" not in name and len(name.encode()) > _IDENTIFIER_LIMIT:
+        digest = hashlib.sha1(name.encode()).hexdigest()[:12]
+        name = name.encode()[:48].decode(errors="ignore") + "_" + digest
+    return check_identifier(name, what)
 
 
 def check_plain_name(name: str, what: str) -> str:
@@ -209,7 +220,7 @@ class Column(ColumnNode, Generic[T]):
         self._refresh_shape()
 
     def _refresh_shape(self) -> None:
-        chain = tuple((fk._meta.table, fk._meta.name) for fk in self._meta.call_chain)
+        chain = tuple(fk._step for fk in self._meta.call_chain)
         self._shape = (self._meta.table, self._meta.db_column_name, chain)
 
     def _copy_for_table(self) -> Self:
@@ -229,6 +240,22 @@ class Column(ColumnNode, Generic[T]):
     @property
     def value_type(self) -> ValueType:
         return self._vtype
+
+    def join_on(self, column: Column[Any]) -> Any:
+        """Join another table where its ``column`` equals this one; no foreign key needed.
+
+        Example: ``Band.select(Band.name, Band.id.join_on(FanClub.band).address)`` gives the
+        key ``"fan_club.address"``. The join is made once per pair of columns and cached.
+        """
+        # foreign_key.py builds on this module, so the join class is looked up when used.
+        from vivace.schema.foreign_key import JoinOn
+
+        cache: dict[Hashable, Any] = self.__dict__.setdefault("_join_ons", {})
+        key = (self._shape, column._shape)
+        found = cache.get(key)
+        if found is None:
+            found = cache[key] = JoinOn(self, column)
+        return found
 
     # values ----------------------------------------------------------------------------
     def get_default_value(self) -> Any:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from vivace.schema.column import Column, check_identifier
+from vivace.schema.column import Column, check_identifier, derived_identifier
 from vivace.sql.nodes import Condition, Raw
 
 
@@ -32,7 +32,9 @@ class Constraint:
     def _bind(self, table: Any, attribute: str) -> None:
         self.table = table
         if not self._given_name:
-            self.name = check_identifier(f"{table._meta.tablename}_{attribute}", "constraint name")
+            self.name = derived_identifier(
+                f"{table._meta.tablename}_{attribute}", "constraint name"
+            )
 
 
 class Unique(Constraint):

@@ -1,4 +1,4 @@
-"""Foreign keys, lazy table references and M2M markers.
+"""Foreign keys, lazy table references, and joins on any columns (``join_on``).
 
 Example::
 
@@ -6,10 +6,13 @@ Example::
         manager = ForeignKey(references=Manager, on_delete=OnDelete.set_null)
 
     Band.select(Band.name, Band.manager.name)   # LEFT JOIN manager, key "manager.name"
+
+M2M and reverse one-to-many relations live in ``vivace.schema.relations``.
 """
 
 from __future__ import annotations
 
+import copy
 import importlib
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack
 
@@ -126,22 +129,40 @@ class ForeignKey(Column[Any], Generic[TableT]):
         return _REFERENCE_TYPES.get(target.name, target)
 
     # joins ----------------------------------------------------------------------------
+    @property
+    def _step(self) -> tuple[Any, ...]:
+        """This key's part of the shape of the columns reached through it."""
+        return (self._meta.table, self._meta.name)
+
+    @property
+    def _alias_segment(self) -> str:
+        """This key's part of the alias of the tables joined through it."""
+        return self._meta.name
+
     def _joined(self, chain: tuple[ForeignKey[Any], ...]) -> Any:
         new = super()._joined(chain)
-        new.__dict__["_joins"] = {}
-        new.__dict__.pop("_join_node", None)  # the copy joins along another path
+        self._forget_joins(new)  # the copy joins along another path
         return new
 
     def _copy_for_table(self) -> Any:
         new = super()._copy_for_table()
-        new.__dict__["_joins"] = {}
-        new.__dict__.pop("_join_node", None)
+        self._forget_joins(new)
+        if not isinstance(self._references, type):
+            new._resolved = None  # "self" and lazy references resolve again for the new table
         return new
 
-    def __getattr__(self, name: str) -> Any:
-        # Only reached when normal lookup fails: treat the name as a target column.
-        if name.startswith("__") or "_meta" not in self.__dict__:
-            raise AttributeError(name)
+    def _forget_joins(self, new: ForeignKey[Any]) -> None:
+        """Drop what a (shallow) copy took over from this key's caches of joined columns."""
+        values = new.__dict__
+        for name in self.__dict__["_joins"]:
+            if values.get(name) is self.__dict__.get(name):
+                values.pop(name, None)
+        values["_joins"] = {}
+        values.pop("_join_node", None)
+        values.pop("_reversed", None)
+
+    def _column(self, name: str) -> Any:
+        """The target's column ``name`` reached through this key, made once and cached."""
         joins: dict[str, Any] = self.__dict__["_joins"]
         column = joins.get(name)
         if column is None:
@@ -153,21 +174,30 @@ class ForeignKey(Column[Any], Generic[TableT]):
             joins[name] = column
         return column
 
-    # A related row compares as its primary key: ``Band.manager == guido``.
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails: treat the name as a target column. The
+        # column is kept as an instance attribute, so later reads are plain lookups.
+        if name.startswith("__") or "_meta" not in self.__dict__:
+            raise AttributeError(name)
+        column = self._column(name)
+        self.__dict__[name] = column
+        return column
+
+    # A related row compares as the value of the column this key points at.
     def __eq__(self, other: object) -> Any:
-        return super().__eq__(_as_key(other))
+        return super().__eq__(key_value(self, other))
 
     def __ne__(self, other: object) -> Any:
-        return super().__ne__(_as_key(other))
+        return super().__ne__(key_value(self, other))
 
     def is_in(self, values: Any) -> Any:
         if isinstance(values, list | tuple | set):
-            values = [_as_key(v) for v in values]
+            values = [key_value(self, v) for v in values]
         return super().is_in(values)
 
     def not_in(self, values: Any) -> Any:
         if isinstance(values, list | tuple | set):
-            values = [_as_key(v) for v in values]
+            values = [key_value(self, v) for v in values]
         return super().not_in(values)
 
     __hash__ = Column.__hash__
@@ -182,45 +212,110 @@ class ForeignKey(Column[Any], Generic[TableT]):
         excluded = {c if isinstance(c, str) else c._meta.name for c in exclude or ()}
         table = self.resolved_references
         return [
-            getattr(self, c._meta.name) for c in table._meta.columns if c._meta.name not in excluded
+            self._column(c._meta.name) for c in table._meta.columns if c._meta.name not in excluded
         ]
+
+    def all_related(self, exclude: list[Any] | None = None) -> list[ForeignKey[Any]]:
+        """The target's foreign keys reached through this one, for prefetching a whole path.
+
+        Example: ``Concert.objects(Concert.band_1, *Concert.band_1.all_related())``.
+        """
+        excluded = {c if isinstance(c, str) else c._meta.name for c in exclude or ()}
+        table = self.resolved_references
+        return [
+            self._column(fk._meta.name)
+            for fk in table._meta.foreign_key_columns
+            if fk._meta.name not in excluded
+        ]
+
+    def _source_column(self) -> Column[Any]:
+        """This key as a column of its own table, without the path that reached it."""
+        return self._meta.table._meta.column_by_name[self._meta.name]  # type: ignore[no-any-return]
+
+    def reverse(self) -> JoinOn:
+        """Walk this key backwards, from the row pointed at to the row pointing (one-to-one).
+
+        Example: ``Band.select(Band.name, FanClub.band.reverse().address)`` gives each band
+        its fan club's address under the key ``"fan_club.address"``; a path reverses too:
+        ``Ticket.concert.band_1.reverse()`` leads from a band to its tickets' rows.
+        """
+        cached: JoinOn | None = self.__dict__.get("_reversed")
+        if cached is not None:
+            return cached
+        step: JoinOn | None = None
+        for fk in reversed((*self._meta.call_chain, self)):
+            left = fk.target_column
+            if step is not None:
+                left = step._column(left._meta.name)
+            step = JoinOn(left, fk._source_column())
+        assert step is not None
+        self.__dict__["_reversed"] = step
+        return step
 
     if TYPE_CHECKING:
 
         def __get__(self, obj: Any, objtype: Any) -> Any: ...
 
 
-def _as_key(value: Any) -> Any:
-    """A table row stands for its primary key value."""
-    pk_value = getattr(value, "_pk_value", None)
-    return pk_value() if callable(pk_value) and not isinstance(value, type) else value
+class JoinOn(ForeignKey[Any]):
+    """A join on any two columns, used like a foreign key: ``Band.id.join_on(FanClub.band)``.
 
-
-class M2M:
-    """Names a joining table for a many-to-many relation; not a database column.
-
-    Example: ``genres = M2M(LazyTableReference("GenreToBand", module_path=__name__))``.
+    It renders as its left column; the columns reached through it come from the right
+    column's table, joined where ``left = right``. Their result keys start with the right
+    table's name: ``Band.id.join_on(FanClub.band).address`` is ``"fan_club.address"``.
+    Made by ``Column.join_on`` and ``ForeignKey.reverse``.
     """
 
     def __init__(
         self,
-        joining_table: type[Any] | LazyTableReference,
-        foreign_key_columns: list[ForeignKey[Any]] | None = None,
+        left: Column[Any],
+        right: Column[Any],
+        name: str | None = None,
+        alias: str | None = None,
     ) -> None:
-        self._joining_table = joining_table
-        self.foreign_key_columns = foreign_key_columns
-        self.name = ""
-        self.table: Any = None
+        right_table = right._meta.table
+        if right_table is None or right._meta.call_chain:
+            raise ConfigurationError(f"join_on() takes a column of a table, got {right!r}")
+        if left._meta.table is None:
+            raise ConfigurationError(f"join_on() is called on a column of a table, not {left!r}")
+        super().__init__(right_table, target_column=right)
+        meta = copy.copy(left._meta)
+        meta.name = name or right_table._meta.tablename
+        meta.null, meta.primary_key, meta.unique = True, False, False
+        self._meta = meta
+        self._left = left
+        right_name = right._meta.db_column_name
+        self._segment = alias or (
+            f"{left._meta.db_column_name}={right_table._meta.tablename}.{right_name}"
+        )
+        self._on = (right_table, right_name, self._segment)
+        self._refresh_shape()
+
+    def _refresh_shape(self) -> None:
+        super()._refresh_shape()
+        on = self.__dict__.get("_on")
+        if on is not None:
+            self._shape = (*self._shape, "ON", *on)  # type: ignore[misc]
 
     @property
-    def joining_table(self) -> Any:
-        """The joining Table class."""
-        if isinstance(self._joining_table, LazyTableReference):
-            return self._joining_table.resolve()
-        return self._joining_table
+    def _step(self) -> tuple[Any, ...]:
+        return ("ON", self._meta.table, self._meta.db_column_name, *self._on)
 
-    def _bind(self, table: Any, name: str) -> None:
-        self.table, self.name = table, name
+    @property
+    def _alias_segment(self) -> str:
+        return self._segment
 
-    def __repr__(self) -> str:
-        return f"<M2M {getattr(self.table, '__name__', '?')}.{self.name}>"
+    def _source_column(self) -> Column[Any]:
+        left = self._left
+        return left._meta.table._meta.column_by_name[left._meta.name]  # type: ignore[no-any-return]
+
+
+def key_value(fk: ForeignKey[Any], value: Any) -> Any:
+    """A table row stands for the value of the column ``fk`` points at (its primary key)."""
+    if isinstance(value, type) or not callable(getattr(value, "_pk_value", None)):
+        return value
+    target = fk._target_column
+    if target is None:
+        return value._pk_value()
+    name = target if isinstance(target, str) else target._meta.name
+    return value.__dict__.get(name)

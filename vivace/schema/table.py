@@ -17,12 +17,13 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-from vivace.exceptions import ConfigurationError
+from vivace.exceptions import ConfigurationError, QueryError
 from vivace.schema.column import UNSET, Column, check_identifier
 from vivace.schema.column_types import Array, Serial
 from vivace.schema.constraints import Constraint
-from vivace.schema.foreign_key import M2M, ForeignKey
+from vivace.schema.foreign_key import ForeignKey
 from vivace.schema.registry import all_tables, register_table
+from vivace.schema.relations import M2M, Relation
 from vivace.types import JSON_TYPES
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -44,7 +45,7 @@ class TableMeta:
         db: Any,
         columns: list[Column[Any]],
         constraints: list[Constraint],
-        m2m_relationships: list[M2M],
+        m2m_relationships: list[Relation],
         tags: list[str],
         help_text: str | None,
     ) -> None:
@@ -56,7 +57,9 @@ class TableMeta:
         #: The columns as a tuple, shared by every ``objects()`` query of the table.
         self.column_tuple = tuple(columns)
         self.constraints = constraints
-        self.m2m_relationships = m2m_relationships
+        self.m2m_relationships = [r for r in m2m_relationships if isinstance(r, M2M)]
+        #: Every M2M and ReverseForeignKey of the table.
+        self.relations = m2m_relationships
         self.tags = tags
         self.help_text = help_text
         primary = [c for c in columns if c._meta.primary_key]
@@ -104,11 +107,11 @@ class TableMeta:
         first, _, rest = name.partition(".")
         column = self.column_by_name.get(first)
         if column is None:
-            raise ValueError(f"{self.table.__name__} has no column {first!r}")
+            raise QueryError(f"{self.table.__name__} has no column {first!r}")
         for part in rest.split(".") if rest else ():
             if not isinstance(column, ForeignKey):
-                raise ValueError(f"{column!r} is not a foreign key; cannot follow {part!r}")
-            column = getattr(column, part)
+                raise QueryError(f"{column!r} is not a foreign key; cannot follow {part!r}")
+            column = column._column(part)  # not getattr: a column may share a method's name
         return column
 
     def get_formatted_tablename(self, quoted: bool = True) -> str:
@@ -204,7 +207,7 @@ class TableBase:
                 values[name] = column.get_default_value()
         if given:
             unknown = ", ".join(sorted(map(str, given)))
-            raise ValueError(f"{type(self).__name__} has no column(s) named: {unknown}")
+            raise QueryError(f"{type(self).__name__} has no column(s) named: {unknown}")
         if _exists_in_db:
             values["_exists_in_db"] = True
 
@@ -261,21 +264,21 @@ class TableBase:
         return repr(self)
 
 
-def _collect_members(cls: type) -> tuple[list[Column[Any]], list[Constraint], list[M2M]]:
-    """Columns, constraints and M2M markers of ``cls``, parents' and mixins' included.
+def _collect_members(cls: type) -> tuple[list[Column[Any]], list[Constraint], list[Relation]]:
+    """Columns, constraints and relations (M2M...) of ``cls``, parents' and mixins' included.
 
     Inherited columns are copied so no two tables share a column object.
     """
     seen: dict[str, Any] = {}
     for klass in reversed(cls.__mro__):
         for name, value in vars(klass).items():
-            if isinstance(value, Column | Constraint | M2M):
+            if isinstance(value, Column | Constraint | Relation):
                 seen[name] = value
             elif name in seen:
                 del seen[name]
     columns: list[Column[Any]] = []
     constraints: list[Constraint] = []
-    m2m: list[M2M] = []
+    m2m: list[Relation] = []
     for name, value in seen.items():
         if isinstance(value, Column):
             if name not in vars(cls) or value._meta.table is not None:
@@ -285,6 +288,9 @@ def _collect_members(cls: type) -> tuple[list[Column[Any]], list[Constraint], li
         elif isinstance(value, Constraint):
             constraints.append(value)
         else:
+            if name not in vars(cls) or value.table is not None:
+                value = value._copy_for_table()  # a subclass lists its own rows
+                setattr(cls, name, value)
             m2m.append(value)
     return columns, constraints, m2m
 
@@ -303,7 +309,7 @@ def _constraint_attributes(cls: type) -> Iterable[tuple[str, Constraint]]:
                 yield name, value
 
 
-def _m2m_attributes(cls: type) -> Iterable[tuple[str, M2M]]:
+def _m2m_attributes(cls: type) -> Iterable[tuple[str, Relation]]:
     for name, value in vars(cls).items():
-        if isinstance(value, M2M):
+        if isinstance(value, Relation):
             yield name, value

@@ -11,6 +11,8 @@ Example::
     key = (Band.popularity > 100)._key(values)   # values == [100]
 """
 
+from vivace.sql.calls import Call, Over
+from vivace.sql.cte import CommonTableExpression, CrossJoin, CTEColumn, WithSelect
 from vivace.sql.nodes import (
     Alias,
     And,
@@ -34,7 +36,10 @@ from vivace.sql.nodes import (
     bool_guard,
     to_expr,
 )
+from vivace.sql.placeholder import Placeholder
+from vivace.sql.related import RelatedRows
 from vivace.sql.statements import Delete, Insert, OnConflict, Select, Update
+from vivace.sql.subquery import Exists
 
 __all__ = [
     "Alias",
@@ -58,9 +63,22 @@ __all__ = [
     "Param",
     "PostfixOp",
     "Raw",
+    "RelatedRows",
     "Select",
     "Star",
     "Update",
     "bool_guard",
     "to_expr",
+]
+
+# Functions, windows, EXISTS, common table expressions and frozen-query placeholders.
+__all__ += [
+    "Call",
+    "CommonTableExpression",
+    "CrossJoin",
+    "CTEColumn",
+    "Exists",
+    "Over",
+    "Placeholder",
+    "WithSelect",
 ]

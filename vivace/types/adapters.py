@@ -66,7 +66,12 @@ def require_aware(value: Any) -> Any:
                 f"Timestamptz needs a timezone-aware datetime, got naive {value!r}; "
                 "use datetime.now(tz=timezone.utc)"
             )
-        return value.astimezone(_UTC)
+        try:
+            return value.astimezone(_UTC)
+        except OverflowError:
+            raise ValueError(
+                f"{value!r} is outside the years 1 to 9999 in UTC: it cannot be stored"
+            ) from None
     return value
 
 
@@ -132,8 +137,26 @@ def text_to_date(value: Any) -> Any:
 
 def time_to_text(value: Any) -> Any:
     """A time as ISO text with fixed microseconds."""
+    value = require_naive_time(value)
     if isinstance(value, datetime.time):
         return value.isoformat(timespec="microseconds")
+    return value
+
+
+def require_naive_time(value: Any) -> Any:
+    """Refuse a time with a tzinfo for a ``Time`` column (PostgreSQL would drop the zone)."""
+    if isinstance(value, datetime.time) and value.tzinfo is not None:
+        raise ValueError(
+            f"Time stores a time of day without a zone, got {value!r}; "
+            "drop the tzinfo yourself, or store a Timestamptz"
+        )
+    return value
+
+
+def refuse_nan(value: Any) -> Any:
+    """Refuse NaN where the database cannot store it (SQLite would store NULL)."""
+    if isinstance(value, float) and value != value:
+        raise ValueError("SQLite cannot store NaN (it would read back as NULL)")
     return value
 
 

@@ -1,0 +1,78 @@
+"""``vivace.functions``: SQL functions usable in select, where, order_by, group_by,
+having and update, on PostgreSQL and SQLite.
+
+Every function takes ``alias=`` (its key in result rows; Piccolo's defaults otherwise:
+``"count"``, ``"upper"``, ...). Aggregates and the window functions take
+``.over(partition_by=..., order_by=..., ascending=True, rows=None)``.
+
+Example::
+
+    from vivace.functions import Count, Upper
+
+    await Band.select(Upper(Band.name), Count()).group_by(Upper(Band.name))
+"""
+
+from vivace.functions.aggregate import Avg, Count, Max, Min, Sum
+from vivace.functions.array import ArrayAppend, ArrayCat, ArrayPrepend, ArrayRemove, ArrayReplace
+from vivace.functions.base import Aggregate, Function, Windowed
+from vivace.functions.conditional import Coalesce, NullIf
+from vivace.functions.datetime import (
+    AtTimeZone,
+    Day,
+    Extract,
+    Hour,
+    Minute,
+    Month,
+    Second,
+    Strftime,
+    Year,
+)
+from vivace.functions.math import Abs, Ceil, Floor, Round
+from vivace.functions.string import Concat, Length, Lower, Ltrim, Replace, Reverse, Rtrim, Upper
+from vivace.functions.type_conversion import Cast
+from vivace.functions.window import DenseRank, Lag, Lead, Rank, RowNumber
+
+__all__ = [
+    "Abs",
+    "Aggregate",
+    "ArrayAppend",
+    "ArrayCat",
+    "ArrayPrepend",
+    "ArrayRemove",
+    "ArrayReplace",
+    "AtTimeZone",
+    "Avg",
+    "Cast",
+    "Ceil",
+    "Coalesce",
+    "Concat",
+    "Count",
+    "Day",
+    "DenseRank",
+    "Extract",
+    "Floor",
+    "Function",
+    "Hour",
+    "Lag",
+    "Lead",
+    "Length",
+    "Lower",
+    "Ltrim",
+    "Max",
+    "Min",
+    "Minute",
+    "Month",
+    "NullIf",
+    "Rank",
+    "Replace",
+    "Reverse",
+    "RowNumber",
+    "Round",
+    "Rtrim",
+    "Second",
+    "Strftime",
+    "Sum",
+    "Upper",
+    "Windowed",
+    "Year",
+]

@@ -1,0 +1,81 @@
+"""Array functions (PostgreSQL; on SQLite they raise ``QueryError`` when compiled).
+
+Usable in select, where and as update values::
+
+    await Band.update({Band.tags: ArrayAppend(Band.tags, "jazz")}).where(Band.id == 1)
+    await Band.select(ArrayCat(Band.tags, ["x", "y"], alias="all_tags"))
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vivace.functions.base import Function, argument
+from vivace.sql.nodes import Expr
+from vivace.types import ValueType
+
+
+def _array_type(*values: Any) -> ValueType | None:
+    for value in values:
+        vtype = getattr(value, "value_type", None)
+        if isinstance(vtype, ValueType) and vtype.name == "array":
+            return vtype
+    return None
+
+
+def _element(vtype: ValueType | None) -> ValueType | None:
+    return None if vtype is None else vtype.element
+
+
+def _array(value: Any, vtype: ValueType | None) -> Expr:
+    return argument(value, vtype)
+
+
+class ArrayCat(Function):
+    """``array_1`` followed by ``array_2`` -> key ``"array_cat"``."""
+
+    def __init__(self, array_1: Any, array_2: Any, alias: str | None = None) -> None:
+        vtype = _array_type(array_1, array_2)
+        args = (_array(array_1, vtype), _array(array_2, vtype))
+        super().__init__("array_cat", args, vtype=vtype, alias=alias or "array_cat")
+
+
+class ArrayAppend(Function):
+    """The array with ``value`` added at the end -> key ``"array_append"``."""
+
+    def __init__(self, array: Any, value: Any, alias: str | None = None) -> None:
+        vtype = _array_type(array)
+        args = (_array(array, vtype), argument(value, _element(vtype)))
+        super().__init__("array_append", args, vtype=vtype, alias=alias or "array_append")
+
+
+class ArrayPrepend(Function):
+    """The array with ``value`` added at the start -> key ``"array_prepend"``."""
+
+    def __init__(self, array: Any, value: Any, alias: str | None = None) -> None:
+        vtype = _array_type(array)
+        # PostgreSQL's argument order: array_prepend(value, array).
+        args = (argument(value, _element(vtype)), _array(array, vtype))
+        super().__init__("array_prepend", args, vtype=vtype, alias=alias or "array_prepend")
+
+
+class ArrayRemove(Function):
+    """The array without any element equal to ``value`` -> key ``"array_remove"``."""
+
+    def __init__(self, array: Any, value: Any, alias: str | None = None) -> None:
+        vtype = _array_type(array)
+        args = (_array(array, vtype), argument(value, _element(vtype)))
+        super().__init__("array_remove", args, vtype=vtype, alias=alias or "array_remove")
+
+
+class ArrayReplace(Function):
+    """Every element equal to ``old_value`` replaced by ``new_value`` ->
+    key ``"array_replace"``."""
+
+    def __init__(
+        self, array: Any, old_value: Any, new_value: Any, alias: str | None = None
+    ) -> None:
+        vtype = _array_type(array)
+        element = _element(vtype)
+        args = (_array(array, vtype), argument(old_value, element), argument(new_value, element))
+        super().__init__("array_replace", args, vtype=vtype, alias=alias or "array_replace")
