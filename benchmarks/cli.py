@@ -1,0 +1,328 @@
+"""The one command: ``.venv/bin/python -m benchmarks``.
+
+It installs the benchmark extra when a peer is missing (``pip install -e '.[bench]'`` into
+the running interpreter's environment), creates a scratch PostgreSQL database
+(``vivace_bench_<pid>``, ``synchronous_commit = off``), runs each
+phase (backend x event loop) in a fresh interpreter so no library's global state leaks into
+another phase, drops the database, then prints the table and writes
+``benchmarks/results/latest.{json,md,png}``. Runs narrowed with ``--quick``, ``--only``,
+``--ops`` or ``--backend`` write ``partial.*`` instead, so the published files stay whole.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from typing import Any
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RESULTS = os.path.join(ROOT, "benchmarks", "results")
+#: Import names the suite needs; any missing one triggers the install.
+NEEDED = (
+    "asyncpg",
+    "aiosqlite",
+    "piccolo",
+    "sqlalchemy",
+    "greenlet",
+    "tortoise",
+    "uvloop",
+    "matplotlib",
+)
+BACKENDS = ("postgres", "sqlite")
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Vivace against the raw drivers and the peers, on PostgreSQL and SQLite.",
+    )
+    parser.add_argument("--quick", action="store_true", help="a fast smoke run (tiny trials)")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="contenders to run, comma-separated names or groups: vivace, floor (the raw "
+        "drivers), peers, piccolo, sqla-core, ... (the floor always runs)",
+    )
+    parser.add_argument("--ops", default="", help="operation ids, comma-separated (see --list)")
+    parser.add_argument("--backend", default="postgres,sqlite", help="postgres, sqlite or both")
+    parser.add_argument("--no-uvloop", action="store_true", help="skip the uvloop phases")
+    parser.add_argument("--no-install", action="store_true", help="never run pip")
+    parser.add_argument("--list", action="store_true", help="list operations and contenders")
+    parser.add_argument(
+        "--profile",
+        metavar="OP",
+        help="instead of benchmarking: profile Vivace running OP (cProfile, top entries), "
+        "on the first --backend",
+    )
+    parser.add_argument(
+        "--update-readme",
+        action="store_true",
+        help="after a full run, write its tables into README.md (between the markers)",
+    )
+    parser.add_argument("--out", default=RESULTS, help="folder for the JSON, Markdown and PNG")
+    # Internal: run one phase in this interpreter and write its JSON.
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--phase-out", help=argparse.SUPPRESS)
+    parser.add_argument("--database", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(w.strip() for w in text.split(",") if w.strip())
+
+
+def pg_config(database: str) -> dict[str, Any]:
+    return {
+        "host": os.environ.get("VIVACE_PG_HOST", "127.0.0.1"),
+        "port": int(os.environ.get("VIVACE_PG_PORT", "5432")),
+        "user": os.environ.get("VIVACE_PG_USER", "postgres"),
+        "password": os.environ.get("VIVACE_PG_PASSWORD") or None,
+        "database": database,
+    }
+
+
+# dependencies ------------------------------------------------------------------------------------
+def ensure_dependencies(allow_install: bool) -> None:
+    missing = [name for name in NEEDED if importlib.util.find_spec(name) is None]
+    if not missing:
+        return
+    if not allow_install:
+        sys.exit(f"missing: {', '.join(missing)} (run: pip install -e '.[bench]')")
+    print(f"installing the benchmark extra (missing: {', '.join(missing)}) ...", flush=True)
+    command = [sys.executable, "-m", "pip", "install", "-q", "-e", f"{ROOT}[bench]"]
+    subprocess.run(command, check=True, cwd=ROOT)
+    importlib.invalidate_caches()
+
+
+# the scratch PostgreSQL database -----------------------------------------------------------------
+async def _admin(sql: str) -> None:
+    import asyncpg
+
+    connection = await asyncpg.connect(**pg_config("postgres"), timeout=5)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def create_database() -> tuple[str | None, str]:
+    name = f"vivace_bench_{os.getpid()}"
+    try:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}"'))
+        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        # Commits do not wait for the WAL to reach the disk (the disk is shared and its
+        # fsync latency swings 10x): writes measure CPU and round trips, as on SQLite's tmpfs.
+        asyncio.run(_admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+    except Exception as error:
+        return None, f"{type(error).__name__}: {error}"
+    return name, ""
+
+
+def drop_database(name: str) -> None:
+    try:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    except Exception as error:
+        print(f"(could not drop database {name}: {error})", file=sys.stderr)
+
+
+# phases ------------------------------------------------------------------------------------------
+def run_phase_here(args: argparse.Namespace) -> None:
+    from benchmarks.harness import Settings, run_phase
+
+    backend, loop = args.phase.split(":")
+    settings = Settings(
+        backend=backend,
+        loop=loop,
+        pg_config=pg_config(args.database or "test"),
+        quick=args.quick,
+        only=_split(args.only),
+        ops=_split(args.ops),
+    )
+    if loop == "uvloop":
+        import uvloop
+
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            result = runner.run(run_phase(settings))
+    else:
+        result = asyncio.run(run_phase(settings))
+    with open(args.phase_out, "w") as f:
+        json.dump(result, f)
+
+
+def spawn_phase(args: argparse.Namespace, phase: str, database: str | None) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
+        out = f.name
+    command = [sys.executable, "-m", "benchmarks", "--phase", phase, "--phase-out", out]
+    command += ["--database", database or "", "--only", args.only, "--ops", args.ops]
+    if args.quick:
+        command.append("--quick")
+    try:
+        completed = subprocess.run(command, cwd=ROOT)
+        if completed.returncode != 0:
+            raise RuntimeError(f"phase {phase} failed (exit status {completed.returncode})")
+        with open(out) as f:
+            result: dict[str, Any] = json.load(f)
+            return result
+    finally:
+        os.unlink(out)
+
+
+def merge(phases: list[dict[str, Any]]) -> dict[str, Any]:
+    backends: dict[str, Any] = {}
+    for phase in phases:
+        backend = backends.setdefault(
+            phase["backend"],
+            {"floor": None, "contenders": [], "failed": {}, "ops": {}, "units": {}, "phases": []},
+        )
+        known = {c["name"] for c in backend["contenders"]}
+        for contender in phase["contenders"]:
+            if contender["name"] not in known:
+                backend["contenders"].append(contender)
+            if contender["role"] == "floor":
+                backend["floor"] = contender["name"]
+        backend["failed"].update(phase["failed"])
+        backend["ops"].update(phase["ops"])
+        backend["units"].update(phase["units"])
+        backend["phases"].append(
+            {"loop": phase["loop"], "seconds": phase["seconds"], "loadavg": phase["loadavg"]}
+        )
+    return backends
+
+
+def machine() -> str:
+    cpus = os.cpu_count() or 0
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{cpus} cores, {system}, Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse(argv)
+    if args.phase:
+        run_phase_here(args)
+        return
+    if not args.no_install:
+        ensure_dependencies(allow_install=True)
+    if args.list:
+        list_everything()
+        return
+    backends = [b for b in _split(args.backend) if b in BACKENDS]
+    if args.profile:
+        from benchmarks.profiling import profile
+
+        database, why = create_database() if backends[0] == "postgres" else ("", "")
+        if database is None:
+            sys.exit(f"PostgreSQL is not reachable: {why}")
+        try:
+            job = profile(backends[0], args.profile, pg_config(database or "test"))
+            if args.profile == "concurrent_uvloop":
+                import uvloop
+
+                with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+                    runner.run(job)
+            else:
+                asyncio.run(job)
+        finally:
+            if database:
+                drop_database(database)
+        return
+
+    started = time.time()
+    phases: list[dict[str, Any]] = []
+    database: str | None = None
+    skipped: dict[str, str] = {}
+    if "postgres" in backends:
+        database, why = create_database()
+        if database is None:
+            skipped["postgres"] = f"PostgreSQL is not reachable: {why}"
+            print(f"skipping PostgreSQL: {why}")
+            backends.remove("postgres")
+    try:
+        for backend in backends:
+            loops = ["asyncio"] if args.no_uvloop else ["asyncio", "uvloop"]
+            wanted = _split(args.ops)
+            if wanted and not {"concurrent", "concurrent_uvloop"} & set(wanted):
+                loops = ["asyncio"]  # the uvloop phase only measures concurrency
+            for loop in loops:
+                print(f"== {backend} on {loop} ==", flush=True)
+                phases.append(spawn_phase(args, f"{backend}:{loop}", database))
+    finally:
+        if database:
+            drop_database(database)
+
+    from benchmarks.report import (
+        add_ratios,
+        check_targets,
+        full_text,
+        update_readme,
+        write_outputs,
+    )
+
+    result: dict[str, Any] = {"meta": {}, "backends": merge(phases), "targets": {}}
+    for name, backend in result["backends"].items():
+        add_ratios(backend)
+        result["targets"][name] = check_targets(name, backend)
+    partial = bool(args.quick or args.only or args.ops or args.no_uvloop or len(backends) < 2)
+    result["meta"] = {
+        "date": time.strftime("%Y-%m-%d %H:%M", time.localtime(started)),
+        "machine": machine(),
+        "seconds": round(time.time() - started, 1),
+        "quick": args.quick,
+        "partial": partial,
+        "command": " ".join(
+            ["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])]
+        ),
+        "skipped": skipped,
+        "postgres_server": _server_version(),
+    }
+    print()
+    print(full_text(result))
+    paths = write_outputs(result, args.out, "partial" if partial else "latest")
+    print(f"\nwrote {', '.join(os.path.relpath(p, ROOT) for p in paths)}")
+    print(f"took {result['meta']['seconds']:.0f} s")
+    if args.update_readme:
+        readme = os.path.join(ROOT, "README.md")
+        if partial:
+            print("README.md not updated: only a full run goes there")
+        elif update_readme(result, readme):
+            print("updated README.md")
+        else:
+            print("README.md has no benchmark markers: not updated")
+
+
+def _server_version() -> str | None:
+    async def ask() -> str:
+        import asyncpg
+
+        connection = await asyncpg.connect(**pg_config("postgres"), timeout=5)
+        try:
+            return str(await connection.fetchval("SHOW server_version"))
+        finally:
+            await connection.close()
+
+    try:
+        return asyncio.run(ask())
+    except Exception:
+        return None
+
+
+def list_everything() -> None:
+    from benchmarks.contenders import discover
+    from benchmarks.workload import ALL_OPS
+
+    print("operations:")
+    for op in ALL_OPS:
+        print(f"  {op.id:<18} {op.label}")
+    classes, broken = discover()
+    print("contenders:")
+    for cls in classes:
+        print(f"  {cls.name:<14} {cls.role:<10} {','.join(cls.backends):<16} {cls.description}")
+    for module, why in broken.items():
+        print(f"  ({module}: {why})")
