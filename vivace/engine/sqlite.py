@@ -39,10 +39,16 @@ _TRANSACTION_TYPES = {"deferred": "DEFERRED", "immediate": "IMMEDIATE", "exclusi
 
 #: The progress handler runs every this many SQLite VM steps.
 _STEPS_PER_CALL = 1000
+#: A statement with more parameters goes straight to the worker: binding them alone
+#: takes milliseconds, and it could not finish within the inline budget anyway.
+_INLINE_PARAMS = 1000
 #: Counting is off: the value can never reach the budget.
 _OFF = -(1 << 62)
 
 Rows = list[tuple[Any, ...]]
+
+#: Marks, in a compiled statement's cache, a statement that outgrew the inline budget.
+_OUTGREW_BUDGET = "sqlite:outgrew-inline-budget"
 
 
 class _Connection:
@@ -235,15 +241,26 @@ class SQLiteEngine(Engine):
 
     # running ------------------------------------------------------------------------------------
     async def _run(
-        self, connection: _Connection, sql: str, params: Sequence[Any], inline: bool
+        self,
+        connection: _Connection,
+        sql: str,
+        params: Sequence[Any],
+        inline: bool,
+        memory: dict[Any, Any] | None = None,
     ) -> Rows:
-        """Run one statement: on the loop under the step budget if allowed, else on the worker."""
-        if inline:
+        """Run one statement: on the loop under the step budget if allowed, else on the worker.
+
+        ``memory`` (a compiled statement's cache) remembers a statement that ran out of
+        budget, so its next runs go straight to the worker instead of wasting the budget.
+        """
+        if inline and len(params) <= _INLINE_PARAMS:
             try:
                 return _run_inline(connection, sql, params)
             except sqlite3.Error as error:
                 if not _retry_elsewhere(error):
                     raise map_sqlite_error(error) from error
+                if memory is not None and error.sqlite_errorname == "SQLITE_INTERRUPT":
+                    memory[_OUTGREW_BUDGET] = True
             except (OverflowError, UnicodeEncodeError) as error:  # refused when bound
                 raise map_sqlite_error(error) from error
         rows: Rows = await self._on_worker(
@@ -274,8 +291,10 @@ class SQLiteEngine(Engine):
                 return await self._write_in(transaction, compiled.sql, params)
             return await self._fetch_in(transaction, compiled.sql, params, compiled.is_write)
         connection = self._idle.pop() if self._idle else await self._acquire()
+        memory = compiled.cache
         try:
-            return await self._run(connection, compiled.sql, params, inline=True)
+            inline = _OUTGREW_BUDGET not in memory
+            return await self._run(connection, compiled.sql, params, inline, memory)
         finally:
             self._release(connection)
 

@@ -165,7 +165,6 @@ async def select_with_related(query: Select, engine: Engine) -> Any:
 
 
 def _instance(table: Any, values: dict[str, Any]) -> Any:
-    values["_exists_in_db"] = True
     instance = object.__new__(table)
     instance.__dict__ = values
     return instance

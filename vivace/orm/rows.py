@@ -138,7 +138,6 @@ def object_factory(
             value = row[index]
             if value is not None:
                 values[name] = convert(value)
-        values["_exists_in_db"] = True
         instance = new(cls)
         instance.__dict__ = values
         return instance
@@ -150,7 +149,6 @@ def object_factory(
                 result = []
                 for row in rows:
                     values = dict(zip(root_attrs, row))
-                    values["_exists_in_db"] = True
                     instance = new(table)
                     instance.__dict__ = values
                     result.append(instance)

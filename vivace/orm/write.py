@@ -9,6 +9,7 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 import enum
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -142,6 +143,9 @@ class Insert(Query[list[dict[str, Any]]]):
         results: list[dict[str, Any]] = []
         async with engine.transaction():
             for columns, rows in batches:
+                # Let other tasks run before each big statement is built: building and
+                # compiling thousands of rows' placeholders takes milliseconds.
+                await asyncio.sleep(0)
                 results.extend(await self._run_batch(engine, columns, rows))
         return results
 

@@ -136,8 +136,10 @@ class TableBase:
     """Rows and table metadata. Subclass ``vivace.Table``, which adds the queries."""
 
     _meta: ClassVar[TableMeta]
-    #: Set on instances that came from, or were saved to, the database.
-    _exists_in_db: bool = False
+    #: Whether the row came from, or was saved to, the database. Rows built from query
+    #: results read this class default (True) and so skip one dict entry each;
+    #: ``__init__`` records the instance's own value.
+    _exists_in_db: bool = True
     #: The metadata class; the ORM layer uses a subclass that can find the engine.
     _meta_class: ClassVar[type[TableMeta]] = TableMeta
 
@@ -208,8 +210,7 @@ class TableBase:
         if given:
             unknown = ", ".join(sorted(map(str, given)))
             raise QueryError(f"{type(self).__name__} has no column(s) named: {unknown}")
-        if _exists_in_db:
-            values["_exists_in_db"] = True
+        values["_exists_in_db"] = _exists_in_db
 
     # row helpers ----------------------------------------------------------------------------
     @classmethod
