@@ -10,7 +10,11 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import datetime
+import decimal
 import enum
+import operator
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -38,6 +42,49 @@ def storable(value: Any, column: Any = None) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     return value
+
+
+#: Value types stored as they are: a row made only of these needs no conversion.
+_PLAIN_TYPES = frozenset(
+    {
+        type(None),
+        bool,
+        int,
+        float,
+        str,
+        bytes,
+        decimal.Decimal,
+        datetime.datetime,
+        datetime.date,
+        datetime.time,
+        datetime.timedelta,
+        uuid.UUID,
+        list,
+        dict,
+    }
+)
+
+
+def _row_values(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Each row's values in column order; related rows and Enum members become keys/values."""
+    names = [c._meta.name for c in columns]
+    if not names:
+        return [() for _ in rows]
+    pick = operator.itemgetter(*names)
+    single = len(names) == 1
+    plain = _PLAIN_TYPES.issuperset
+    values = []
+    for row in rows:
+        try:
+            picked = pick(row.__dict__)
+        except KeyError:
+            picked = tuple(row.__dict__.get(n) for n in names)
+        if single:
+            picked = (picked,)
+        if not plain(map(type, picked)):
+            picked = tuple(storable(v, c) for v, c in zip(picked, columns))
+        values.append(picked)
+    return values
 
 
 class Insert(Query[list[dict[str, Any]]]):
@@ -99,11 +146,18 @@ class Insert(Query[list[dict[str, Any]]]):
         return query
 
     def _columns_for(self, rows: Sequence[Any]) -> list[Column[Any]]:
-        pk = self.table._meta.primary_key
+        meta = self.table._meta
+        pk = meta.primary_key
         skip_pk = isinstance(pk, Serial) and all(
             r.__dict__.get(pk._meta.name) is None for r in rows
         )
-        return [c for c in self.table._meta.columns if not (skip_pk and c is pk)]
+        # Two possible lists per table: worked out once, then shared by every insert.
+        cached: dict[bool, list[Column[Any]]] = meta.__dict__.setdefault("_insert_columns", {})
+        columns = cached.get(skip_pk)
+        if columns is None:
+            columns = [c for c in meta.columns if not (skip_pk and c is pk)]
+            cached[skip_pk] = columns
+        return columns
 
     def _batches(self) -> list[tuple[list[Column[Any]], list[Any]]]:
         """Rows grouped so each statement has one column list and fits the parameter limit."""
@@ -123,8 +177,7 @@ class Insert(Query[list[dict[str, Any]]]):
         return batches
 
     def _statement_for(self, columns: list[Column[Any]], rows: Sequence[Any]) -> InsertStatement:
-        named = [(c._meta.name, c) for c in columns]
-        values = [tuple(storable(r.__dict__.get(n), c) for n, c in named) for r in rows]
+        values = _row_values(columns, rows)
         returning = self._returning or (self.table._meta.primary_key,)
         return InsertStatement(self.table, columns, values, returning, self._on_conflict)
 
