@@ -106,7 +106,10 @@ async def test_sqlite_writers_in_two_processes(tmp_path: Path, mode: str) -> Non
     value, logged = counter_state(path)
     assert value == logged == committed, (value, logged, committed, errors)
     assert committed + sum(errors.values()) == 2 * tasks * iterations
-    assert max(r["worst_lag"] for r in reports) < 0.1, reports
+    # The writer processes run under coverage's tracer too when the suite does (pytest-cov
+    # follows subprocesses), which slows their Python several times: allow for it there.
+    lag_limit = 0.3 if sys.gettrace() is not None else 0.1
+    assert max(r["worst_lag"] for r in reports) < lag_limit, reports
     if mode == "deferred":
         # The lock upgrade of a deferred transaction fails at once (no busy wait): only
         # these two errors, and the invariant above shows nothing partial was written.

@@ -106,7 +106,16 @@ async def test_pool_exhaustion_is_fair_and_bounded(engine_kind: str, tmp_path: P
     assert outcomes["served"] + outcomes["pool timeout"] == 50
     assert outcomes["pool timeout"] > 0 and outcomes["served"] >= 10, outcomes
     assert max(waits) < 1.0 + 0.1, f"a task waited {max(waits):.3f} s"
-    assert served == sorted(served), f"served out of arrival order: {served}"
+    # Slots are handed out in arrival order; two tasks handed slots at the same moment
+    # may still finish their BEGIN round trips in either order (two connections). So a
+    # task may overtake an earlier one by fewer places than there are connections.
+    overtaken = [
+        (earlier, later)
+        for position, later in enumerate(served)
+        for earlier in served[position + 1 :]
+        if earlier < later - 1
+    ]
+    assert not overtaken, f"served out of arrival order: {served}"
     assert pool_in_use(made) == 0
     if isinstance(made, PostgresEngine):
         assert pool_free(made) == 2

@@ -77,6 +77,9 @@ class PostgresEngine(Engine):
         self._background: set[asyncio.Task[None]] = set()
         #: Pools of loops still running in another thread (run_sync inside a running loop).
         self._parked: dict[asyncio.AbstractEventLoop, Any] = {}
+        #: One FIFO semaphore per pool, sized like it: waiters are served in arrival order
+        #: (asyncpg's own queue lets a newcomer take a slot a woken waiter was handed).
+        self._permits: dict[int, asyncio.Semaphore] = {}
 
     def __repr__(self) -> str:
         return f"<PostgresEngine {self._address()}>"
@@ -107,8 +110,10 @@ class PostgresEngine(Engine):
         pool, self._pool = self._pool, None
         parked = self._parked.pop(loop, None)
         if parked is not None:
+            self._permits.pop(id(parked), None)
             await _close_pool(parked, limit)
         if pool is not None:
+            self._permits.pop(id(pool), None)
             if self._pool_loop is loop:
                 await _close_pool(pool, limit)
             else:
@@ -139,6 +144,7 @@ class PostgresEngine(Engine):
     def _terminate(self, pool: Any) -> None:
         # The loop of a finished asyncio.run() is closed: its pool cannot be terminated
         # through it (asyncpg would raise "Event loop is closed"), so it is let go.
+        self._permits.pop(id(pool), None)
         if self._pool_loop is None or not self._pool_loop.is_closed():
             pool.terminate()
 
@@ -169,6 +175,7 @@ class PostgresEngine(Engine):
         except Exception as error:
             raise map_postgres_error(error, self._address()) from error
         self._pool, self._pool_loop = pool, asyncio.get_running_loop()
+        self._permits[id(pool)] = asyncio.Semaphore(pool.get_max_size())
         if self._pool_lock is None:
             self._pool_lock = asyncio.Lock()
         if self.extensions:
@@ -184,16 +191,22 @@ class PostgresEngine(Engine):
         if pool is None or self._pool_loop is not asyncio.get_running_loop():
             pool = await self._get_pool()
         waiting: asyncio.Timeout | None = None
+        permits = self._permits.get(id(pool))
         try:
-            queue = getattr(pool, "_queue", None)
-            if queue is not None and queue.qsize():
-                # A free slot is waiting: acquire returns without waiting for another
-                # task, so no timer is needed (connecting has its own timeout).
+            if permits is not None and permits.locked():
+                # Every slot is taken: wait in line, bounded (asyncio.timeout costs a timer
+                # handle; asyncpg's own timeout= spawns a task). A free slot needs no timer.
+                waiting = asyncio.timeout(self.acquire_timeout)
+                async with waiting:
+                    await permits.acquire()
+            elif permits is not None:
+                await permits.acquire()  # returns at once: a slot is free and nobody waits
+            try:
                 return await pool.acquire()
-            # asyncio.timeout costs a timer handle; asyncpg's own timeout= spawns a task.
-            waiting = asyncio.timeout(self.acquire_timeout)
-            async with waiting:
-                return await pool.acquire()
+            except BaseException:
+                if permits is not None:
+                    permits.release()
+                raise
         except TimeoutError as error:
             if waiting is None or not waiting.expired():
                 # Not the wait for a free slot: connecting (a new slot) timed out.
@@ -220,6 +233,10 @@ class PostgresEngine(Engine):
                 await pool.release(connection)
             except Exception:
                 connection.terminate()
+            finally:
+                permits = self._permits.get(id(pool))
+                if permits is not None:
+                    permits.release()
 
     def _end_backend(self, connection: Any) -> None:
         # Closing the socket alone leaves an interrupted statement running on the server,
