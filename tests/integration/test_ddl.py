@@ -198,12 +198,13 @@ async def test_self_referencing_table(db: Engine, use_tables: UseTables) -> None
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgres"])
 def test_create_and_drop_db_tables_sync(engine_name: str, request: pytest.FixtureRequest) -> None:
     """The sync helpers from plain synchronous code, on an engine of their own."""
+    if engine_name == "postgres":
+        request.getfixturevalue("postgres_db")  # skips when PostgreSQL is unreachable
     folder = tempfile.TemporaryDirectory(prefix="vivace-ddl-sync-")
     engine: Engine
     if engine_name == "sqlite":
         engine = SQLiteEngine(path=os.path.join(folder.name, "sync.sqlite"))
     else:
-        request.getfixturevalue("postgres_db")  # skips when PostgreSQL is unreachable
         engine = PostgresEngine(config=pg_config())
     tables = (DManager, DBand, DConcert)
     previous = [t._meta._db for t in tables]

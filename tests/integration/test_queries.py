@@ -960,12 +960,13 @@ class QSyncBand(Table, tablename="q_sync_band"):
 @pytest.mark.parametrize("engine_name", ["sqlite", "postgres"])
 def test_run_sync_from_synchronous_code(engine_name: str, request: pytest.FixtureRequest) -> None:
     """A plain (non-async) function uses run_sync(); it gets its own engine and loop."""
+    if engine_name == "postgres":
+        request.getfixturevalue("postgres_db")  # skips when PostgreSQL is unreachable
     folder = tempfile.TemporaryDirectory(prefix="vivace-sync-")
     engine: Engine
     if engine_name == "sqlite":
         engine = SQLiteEngine(path=os.path.join(folder.name, "sync.sqlite"))
     else:
-        request.getfixturevalue("postgres_db")  # skips when PostgreSQL is unreachable
         engine = PostgresEngine(config=pg_config())
     previous = QSyncBand._meta._db
     QSyncBand._meta.db = engine
