@@ -7,7 +7,6 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from vivace.dialects.compiled import Converter
@@ -215,8 +214,3 @@ def postgres_object_name(first: str, second: str, label: str) -> str:
     cut_head = head[:keep_head].decode(errors="ignore")
     cut_tail = tail[:keep_tail].decode(errors="ignore")
     return check_identifier(f"{cut_head}_{cut_tail}_{label}", "constraint name")
-
-
-def placeholders(count: int) -> Sequence[str]:
-    """``$1 .. $count`` (for statements built outside the compiler)."""
-    return [f"${i}" for i in range(1, count + 1)]

@@ -80,9 +80,6 @@ class SQLiteCompiler(SQLiteExtensions, Compiler):
     def placeholder(self, position: int) -> str:
         return "?"
 
-    def operator(self, op: str) -> str:
-        return op
-
     def visit_binary(self, node: Comparison) -> str:
         if node.op == "ILIKE":
             # LIKE is made case-sensitive on every connection (as on PostgreSQL);
@@ -191,9 +188,6 @@ class SQLiteDialect(Dialect):
         if name == "array":
             return "ARRAY_TEXT"
         return _TYPES[name]
-
-    def primary_key_sql(self, column: Column[Any]) -> str:
-        return "PRIMARY KEY"
 
     def empty_array_literal(self, column: Column[Any]) -> str | None:
         return "'[]'"

@@ -92,9 +92,8 @@ def map_sqlite_error(error: BaseException) -> ex.VivaceError:
     code = getattr(error, "sqlite_errorname", None)
     cls: type[ex.DatabaseError] | None = None
     if isinstance(code, str):
-        cls = _SQLITE_NAMES.get(code) or _SQLITE_NAMES.get(
-            code.split("_", 2)[0] + "_" + code.split("_")[1]
-        )
+        # An extended name (SQLITE_BUSY_RECOVERY) falls back to its primary one.
+        cls = _SQLITE_NAMES.get(code) or _SQLITE_NAMES.get("_".join(code.split("_")[:2]))
         if code == "SQLITE_CONSTRAINT_TRIGGER" and "FOREIGN KEY" in str(error):
             cls = ex.ForeignKeyViolation  # ON DELETE/UPDATE RESTRICT reports this code
     if cls is None:

@@ -299,7 +299,7 @@ class PostgresEngine(Engine):
         transaction = self._transaction.get()
         if transaction is not None:
             # The session may change: reset the connection when the transaction ends.
-            transaction.needs_reset = True  # type: ignore[attr-defined]
+            transaction.needs_reset = True
             rows = await self._fetch_in(transaction, sql, params)
             return [dict(r) for r in rows]
         connection = await self._acquire()
@@ -379,7 +379,7 @@ class PostgresEngine(Engine):
         connection, transaction.connection = transaction.connection, None
         if connection is None:
             return
-        if not discard and getattr(transaction, "needs_reset", False):
+        if not discard and transaction.needs_reset:
             try:
                 await connection.reset()
             except BaseException:
@@ -427,9 +427,3 @@ async def _close_pool(pool: Any, limit: float) -> None:
             await pool.close()
     except TimeoutError:
         pool.terminate()
-
-
-def require_config(config: Mapping[str, Any]) -> None:
-    """Refuse an obviously broken configuration early."""
-    if not isinstance(config, Mapping):
-        raise ConfigurationError("PostgresEngine(config=...) takes a dict of asyncpg options")

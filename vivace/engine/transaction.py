@@ -66,6 +66,8 @@ class Transaction:
         self._outer: Transaction | None = None
         self._token: Any = None
         self._finished = False
+        #: Raw SQL ran in it: the session may have changed, reset it before reuse.
+        self.needs_reset = False
         self._poisoned = False
         self._savepoints = itertools.count(1)
 

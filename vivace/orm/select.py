@@ -91,9 +91,7 @@ class SelectBase(Query[Any], WhereMixin):
 
     def first(self) -> Any:
         """Only the first row, or None: ``await Band.select().first()``."""
-        query = self._copy()
-        query._first = True
-        return query
+        return self._first_copy()
 
     def _first_copy(self) -> Self:
         query: Self = self._copy()
