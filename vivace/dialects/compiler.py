@@ -110,7 +110,8 @@ class Compiler(QueryExtensions):
         return self.placeholder(len(self.values))
 
     def placeholder(self, position: int) -> str:
-        return f"${position}"
+        """The bound-parameter marker at ``position`` (1-based): each dialect says."""
+        raise NotImplementedError
 
     def literal(self, value: Any) -> str:
         """A value as SQL literal text, for DDL defaults and ``str(query)`` only."""
@@ -192,12 +193,10 @@ class Compiler(QueryExtensions):
         return self.in_list(operand, node)
 
     def in_list(self, operand: str, node: InList) -> str:
-        """``= ANY($n)``: one array parameter whatever the length (PostgreSQL)."""
-        element = node.operand.value_type
-        placeholder = self.param_with(node.values, self.dialect.list_converter(element))
-        if node.negate:
-            return f"NOT ({operand} = ANY({placeholder}))"
-        return f"{operand} = ANY({placeholder})"
+        """``operand [NOT] IN`` a list bound as *one* parameter, whatever its length (so
+        every length shares one statement and the shape key's value order holds):
+        each dialect says how (an array, a JSON list)."""
+        raise NotImplementedError
 
     def param_with(self, value: Any, converter: Converter | None) -> str:
         if self.inline:
@@ -312,6 +311,8 @@ class Compiler(QueryExtensions):
     def returning(self, exprs: Sequence[Expr]) -> str:
         if not exprs:
             return ""
+        if not self.dialect.supports_returning:
+            raise QueryError(f"returning() is not supported on {self.dialect.name}")
         return " RETURNING " + ", ".join(self.select_column(e) for e in exprs)
 
     def visit_insert(self, node: Insert) -> str:
@@ -366,6 +367,8 @@ class Compiler(QueryExtensions):
         where = without_joins(node.table, node.where)
         if where is not None:
             sql += " WHERE " + self.sql(where)
+        if node.returning and not self.dialect.supports_update_returning:
+            raise QueryError(f"update().returning() is not supported on {self.dialect.name}")
         return sql + self.returning(node.returning)
 
     def visit_delete(self, node: Delete) -> str:

@@ -42,6 +42,13 @@ class Dialect:
     supports_row_aggregation: ClassVar[bool] = False
     #: The most bound parameters one statement may carry.
     max_parameters: ClassVar[int] = 32_766
+    #: Whether INSERT (and DELETE) can return rows (``RETURNING``). When not, the ORM
+    #: learns new primary keys from the engine's last-insert-id instead.
+    supports_returning: ClassVar[bool] = True
+    #: Whether UPDATE can return rows; when not, the ORM reads changed rows back itself.
+    supports_update_returning: ClassVar[bool] = True
+    #: The longest identifier (table, column, alias) the database keeps, in bytes.
+    max_identifier_length: ClassVar[int] = 63
 
     # compile ----------------------------------------------------------------------------------
     def compile(self, node: Node, key_values: Sequence[Any] | None = None) -> Compiled:
@@ -81,6 +88,17 @@ class Dialect:
 
     def function_name(self, name: str) -> str:
         return name
+
+    # transactions --------------------------------------------------------------------------
+    def savepoint_sql(self, name: str) -> str:
+        """``SAVEPOINT name``; ``name`` was checked to be a plain identifier."""
+        return f"SAVEPOINT {self.quote(name)}"
+
+    def rollback_to_savepoint_sql(self, name: str) -> str:
+        return f"ROLLBACK TO SAVEPOINT {self.quote(name)}"
+
+    def release_savepoint_sql(self, name: str) -> str:
+        return f"RELEASE SAVEPOINT {self.quote(name)}"
 
     # values ------------------------------------------------------------------------------------
     @functools.cache  # noqa: B019 (dialects are few and live as long as the process)

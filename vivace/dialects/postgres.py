@@ -16,6 +16,7 @@ from vivace.dialects.postgres_functions import PostgresExtensions
 from vivace.dialects.related import render_related_rows
 from vivace.exceptions import QueryError
 from vivace.schema.column import Column, check_identifier
+from vivace.sql.nodes import InList
 from vivace.sql.related import RelatedRows
 from vivace.types import ValueType, adapters
 
@@ -45,6 +46,17 @@ _LOCK_STRENGTHS = {"UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"}
 
 class PostgresCompiler(PostgresExtensions, Compiler):
     """Renders PostgreSQL SQL."""
+
+    def placeholder(self, position: int) -> str:
+        return f"${position}"
+
+    def in_list(self, operand: str, node: InList) -> str:
+        """``= ANY($n)``: one array parameter whatever the length."""
+        element = node.operand.value_type
+        placeholder = self.param_with(node.values, self.dialect.list_converter(element))
+        if node.negate:
+            return f"NOT ({operand} = ANY({placeholder}))"
+        return f"{operand} = ANY({placeholder})"
 
     def quote_text(self, text: str) -> str:
         quoted = super().quote_text(text)

@@ -2,6 +2,16 @@
 
 Subclasses adapt one driver; the ORM only calls the methods defined here.
 
+Every statement goes through one skeleton, written here once (``_run_statement``):
+in the task's transaction it takes the transaction's lock, checks it is still open,
+runs, and on an interruption (``_is_fatal``) poisons it so it can never commit;
+outside a transaction it acquires a pooled connection (bounded wait), runs, and
+releases it, or discards it when the error left it in an unknown state. Driver
+errors become ``vivace.exceptions`` through ``_map_error``. A driver plugs in with
+hooks: ``_acquire``/``_release`` (usually a ``PoolFront``), ``_driver_fetch``,
+``_driver_fetch_dicts``, ``_driver_command``, ``_reset``, ``_is_fatal`` and
+``_map_error``.
+
 Example::
 
     DB = SQLiteEngine(path="app.sqlite")
@@ -14,12 +24,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from contextvars import ContextVar
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NoReturn, TypeVar
 
 from vivace.dialects import Compiled, Dialect
 from vivace.engine.cache import CompiledCache
 from vivace.engine.cursors import RowCursor
 from vivace.engine.transaction import Atomic, Transaction, run_in_transaction
+from vivace.exceptions import VivaceError
 from vivace.sql.nodes import Node
 
 logger = logging.getLogger("vivace.engine")
@@ -50,9 +61,141 @@ class Engine:
         if self.log_queries or logger.isEnabledFor(logging.DEBUG):
             logger.info("%s %r", sql, list(params))
 
+    # driver hooks ---------------------------------------------------------------------------
+    async def _acquire(self) -> Any:
+        """A connection for one statement (bounded wait; ``PoolTimeout`` past it)."""
+        raise NotImplementedError
+
+    async def _release(self, connection: Any, discard: bool = False) -> None:
+        """Give a connection back; ``discard`` closes it instead (its state is unknown)."""
+        raise NotImplementedError
+
+    async def _driver_fetch(self, connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
+        """Run one statement on ``connection``; its rows, indexable by position."""
+        raise NotImplementedError
+
+    async def _driver_fetch_dicts(
+        self, connection: Any, sql: str, params: Sequence[Any]
+    ) -> list[dict[str, Any]]:
+        """Run SQL text written by hand on ``connection``; its rows as dicts."""
+        raise NotImplementedError
+
+    async def _driver_command(self, connection: Any, sql: str) -> None:
+        """Run a parameterless command (``BEGIN``, ``COMMIT``, ``SAVEPOINT ...``)."""
+        raise NotImplementedError
+
+    async def _reset(self, connection: Any) -> None:
+        """Undo session changes raw SQL may have made, before the connection is reused."""
+
+    def _is_fatal(self, error: BaseException) -> bool:
+        """Whether ``connection`` may be mid-protocol or broken after ``error``."""
+        return True
+
+    def _map_error(self, error: Exception) -> VivaceError:
+        """The ``vivace.exceptions`` error for a driver error."""
+        raise NotImplementedError
+
+    def _raise_from(self, error: BaseException) -> NoReturn:
+        """Raise ``error`` mapped (a driver error), or as it is (ours, or a cancellation)."""
+        if isinstance(error, Exception) and not isinstance(error, VivaceError):
+            raise self._map_error(error) from error
+        raise error
+
+    # the skeleton ---------------------------------------------------------------------------
+    async def _in_transaction(
+        self,
+        transaction: Transaction,
+        operation: Callable[..., Awaitable[R]],
+        *args: Any,
+    ) -> R:
+        """``operation(connection, *args)`` on the transaction's connection, serialised."""
+        async with transaction.lock:
+            transaction.check_open()  # also when it ended while this task waited for the lock
+            try:
+                return await operation(transaction.connection, *args)
+            except BaseException as error:
+                if self._is_fatal(error):
+                    # Interrupted mid-statement: its outcome is unknown; never commit.
+                    transaction.poison()
+                self._raise_from(error)
+
+    async def _run_statement(
+        self,
+        operation: Callable[..., Awaitable[R]],
+        *args: Any,
+    ) -> R:
+        """``operation(connection, *args)`` in the task's transaction or on a pooled connection."""
+        transaction = self._transaction.get()
+        if transaction is not None:
+            return await self._in_transaction(transaction, operation, *args)
+        connection = await self._acquire()
+        try:
+            result = await operation(connection, *args)
+        except BaseException as error:
+            await self._release(connection, discard=self._is_fatal(error))
+            self._raise_from(error)
+        await self._release(connection)
+        return result
+
+    async def _run_raw(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        """SQL written by hand: it may change the session, so the connection is reset
+        before reuse (at the end of the transaction, or right away outside one)."""
+        transaction = self._transaction.get()
+        if transaction is not None:
+            transaction.needs_reset = True
+            return await self._in_transaction(transaction, self._driver_fetch_dicts, sql, params)
+        connection = await self._acquire()
+        try:
+            rows = await self._driver_fetch_dicts(connection, sql, params)
+            await self._reset(connection)
+        except BaseException as error:
+            await self._release(connection, discard=True)
+            self._raise_from(error)
+        await self._release(connection)
+        return rows
+
+    async def _begin(self, transaction: Transaction) -> Any:
+        """A connection with ``transaction.begin_sql`` run on it."""
+        connection = await self._acquire()
+        try:
+            await self._driver_command(connection, transaction.begin_sql)
+        except BaseException as error:
+            await self._release(connection, discard=True)
+            self._raise_from(error)
+        return connection
+
+    async def _command(self, transaction: Transaction, sql: str) -> None:
+        """``COMMIT``, ``ROLLBACK`` or a savepoint command in ``transaction``."""
+        await self._in_transaction(transaction, self._driver_command, sql)
+
+    async def _end(self, transaction: Transaction, discard: bool) -> None:
+        """Give the transaction's connection back (reset first when raw SQL ran in it)."""
+        connection, transaction.connection = transaction.connection, None
+        if connection is None:
+            return
+        if not discard and transaction.needs_reset:
+            try:
+                await self._reset(connection)
+            except BaseException:
+                discard = True
+        await self._release(connection, discard=discard)
+
     # running ------------------------------------------------------------------------------------
     async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
         """Run a statement and return the driver's rows (indexable by position)."""
+        params = compiled.bind(values)
+        if self.log_queries:
+            self._log(compiled.sql, params)
+        return await self._run_statement(self._driver_fetch, compiled.sql, params)
+
+    async def fetch_insert_ids(
+        self, compiled: Compiled, values: Sequence[Any], count: int
+    ) -> list[Any]:
+        """Run an INSERT without RETURNING; the new rows' primary keys, in order, when
+        the database says them (engines whose dialect lacks RETURNING answer this).
+
+        Fewer than ``count`` ids (an ``on_conflict`` skipped rows) means they are unknown.
+        """
         raise NotImplementedError
 
     async def execute(self, compiled: Compiled, values: Sequence[Any]) -> None:
@@ -61,11 +204,14 @@ class Engine:
 
     async def fetch_sql(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Run SQL text written elsewhere (``raw()``, DDL helpers) and return dicts."""
-        raise NotImplementedError
+        if self.log_queries:
+            self._log(sql, params)
+        return await self._run_raw(sql, params)
 
     async def execute_ddl(self, statements: Sequence[str]) -> None:
         """Run DDL statements in order (in the current transaction, if any)."""
-        raise NotImplementedError
+        for sql in statements:
+            await self.fetch_sql(sql)
 
     def placeholder(self, position: int) -> str:
         """The bound-parameter marker at ``position`` (1-based) for SQL built by hand."""

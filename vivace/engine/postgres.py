@@ -19,10 +19,12 @@ from typing import Any
 
 from vivace.dialects import Compiled, PostgresDialect
 from vivace.engine.base import Engine
-from vivace.engine.cursors import PostgresCursor, RowCursor
-from vivace.engine.errors import map_postgres_error
+from vivace.engine.cursors import RowCursor
+from vivace.engine.pool import PoolFront
+from vivace.engine.postgres_cursor import PostgresCursor
+from vivace.engine.postgres_errors import map_postgres_error
 from vivace.engine.transaction import Transaction
-from vivace.exceptions import ConfigurationError, ConnectionLost, PoolTimeout, TransactionError
+from vivace.exceptions import ConfigurationError, ConnectionLost, TransactionError, VivaceError
 
 _ISOLATION_LEVELS = {"read committed", "repeatable read", "serializable"}
 
@@ -71,15 +73,10 @@ class PostgresEngine(Engine):
         self.command_timeout = command_timeout
         self.pgbouncer = pgbouncer
         self.dialect = PostgresDialect()
-        self._pool: Any = None
-        self._pool_loop: asyncio.AbstractEventLoop | None = None
-        self._pool_lock: asyncio.Lock | None = None
         self._background: set[asyncio.Task[None]] = set()
-        #: Pools of loops still running in another thread (run_sync inside a running loop).
-        self._parked: dict[asyncio.AbstractEventLoop, Any] = {}
-        #: One FIFO semaphore per pool, sized like it: waiters are served in arrival order
-        #: (asyncpg's own queue lets a newcomer take a slot a woken waiter was handed).
-        self._permits: dict[int, asyncio.Semaphore] = {}
+        #: Per-loop asyncpg pools served in arrival order (asyncpg's own queue lets a
+        #: newcomer take a slot a woken waiter was handed).
+        self._front = PoolFront(_AsyncpgPools(self), f"PostgreSQL at {self._address()}")
 
     def __repr__(self) -> str:
         return f"<PostgresEngine {self._address()}>"
@@ -90,11 +87,20 @@ class PostgresEngine(Engine):
         return f"{host}:{port}"
 
     # pool ---------------------------------------------------------------------------------
+    @property
+    def _pool(self) -> Any:
+        """The asyncpg pool of the loop that last used the engine (None before first use)."""
+        return self._front.pool
+
+    @property
+    def _parked(self) -> dict[asyncio.AbstractEventLoop, Any]:
+        return self._front.parked
+
     async def start_connection_pool(self, **kwargs: Any) -> None:
         """Create the pool now; ``kwargs`` override ``config`` (e.g. ``max_size=20``)."""
-        if self._pool is not None and self._pool_loop is asyncio.get_running_loop():
+        if self._front.pool is not None and self._front.loop is asyncio.get_running_loop():
             return
-        await self._make_pool(kwargs)
+        await self._front.start(kwargs)
 
     async def close_connection_pool(self, timeout: float | None = None) -> None:
         """Close every pooled connection.
@@ -107,48 +113,9 @@ class PostgresEngine(Engine):
         ending = [task for task in self._background if task.get_loop() is loop]
         if ending:
             await asyncio.wait(ending, timeout=limit)
-        pool, self._pool = self._pool, None
-        parked = self._parked.pop(loop, None)
-        if parked is not None:
-            self._permits.pop(id(parked), None)
-            await _close_pool(parked, limit)
-        if pool is not None:
-            self._permits.pop(id(pool), None)
-            if self._pool_loop is loop:
-                await _close_pool(pool, limit)
-            else:
-                self._terminate(pool)
+        await self._front.close(limit)
 
-    async def _get_pool(self) -> Any:
-        loop = asyncio.get_running_loop()
-        if self._pool is not None and self._pool_loop is loop:
-            return self._pool
-        if self._pool_lock is None or self._pool_loop is not loop:
-            # A pool belongs to one event loop: a new loop (asyncio.run, run_sync) gets its own.
-            if self._pool is not None:
-                if self._pool_loop is not None and self._pool_loop.is_running():
-                    # That loop runs on in another thread: its pool is not ours to close
-                    # (from here, mid-use); it gets it back when it next asks.
-                    self._parked[self._pool_loop] = self._pool
-                else:
-                    self._terminate(self._pool)
-                self._pool = None
-            self._pool = self._parked.pop(loop, None)
-            self._pool_lock = asyncio.Lock()
-            self._pool_loop = loop
-        async with self._pool_lock:
-            if self._pool is None:
-                await self._make_pool({})
-        return self._pool
-
-    def _terminate(self, pool: Any) -> None:
-        # The loop of a finished asyncio.run() is closed: its pool cannot be terminated
-        # through it (asyncpg would raise "Event loop is closed"), so it is let go.
-        self._permits.pop(id(pool), None)
-        if self._pool_loop is None or not self._pool_loop.is_closed():
-            pool.terminate()
-
-    async def _make_pool(self, overrides: Mapping[str, Any]) -> None:
+    async def _create_pool(self, overrides: Mapping[str, Any]) -> Any:
         import asyncpg  # imported here only: the driver is loaded when the engine is used
 
         options = {**self.config, **overrides}
@@ -169,55 +136,31 @@ class PostgresEngine(Engine):
                 await user_init(connection)
 
         try:
-            pool = await asyncpg.create_pool(reset=self._reset_connection, init=init, **options)
+            pool = await asyncpg.create_pool(reset=_no_reset, init=init, **options)
         except TimeoutError as error:
             raise _connect_timed_out(self._address(), options["timeout"]) from error
         except Exception as error:
             raise map_postgres_error(error, self._address()) from error
-        self._pool, self._pool_loop = pool, asyncio.get_running_loop()
-        self._permits[id(pool)] = asyncio.Semaphore(pool.get_max_size())
-        if self._pool_lock is None:
-            self._pool_lock = asyncio.Lock()
         if self.extensions:
-            await self.prep_database()
+            # The front is not told about the pool yet: run on a connection of its own.
+            async with pool.acquire() as connection:
+                await self._create_extensions(connection)
+        return pool
 
-    async def _reset_connection(self, connection: Any) -> None:
-        # asyncpg already rolled back any open transaction. Our own statements never
-        # change session state, so there is nothing to reset: no extra round trip.
-        return None
+    async def _create_extensions(self, connection: Any) -> None:
+        for extension in self.extensions:
+            name = self.dialect.quote(extension)
+            await connection.execute(f"CREATE EXTENSION IF NOT EXISTS {name}")
 
     async def _acquire(self) -> Any:
-        pool = self._pool
-        if pool is None or self._pool_loop is not asyncio.get_running_loop():
-            pool = await self._get_pool()
-        waiting: asyncio.Timeout | None = None
-        permits = self._permits.get(id(pool))
         try:
-            if permits is not None and permits.locked():
-                # Every slot is taken: wait in line, bounded (asyncio.timeout costs a timer
-                # handle; asyncpg's own timeout= spawns a task). A free slot needs no timer.
-                waiting = asyncio.timeout(self.acquire_timeout)
-                async with waiting:
-                    await permits.acquire()
-            elif permits is not None:
-                await permits.acquire()  # returns at once: a slot is free and nobody waits
-            try:
-                return await pool.acquire()
-            except BaseException:
-                if permits is not None:
-                    permits.release()
-                raise
+            return await self._front.acquire(self.acquire_timeout)
         except TimeoutError as error:
-            if waiting is None or not waiting.expired():
-                # Not the wait for a free slot: connecting (a new slot) timed out.
-                seconds = self.config.get("timeout", min(self.acquire_timeout, 60.0))
-                raise _connect_timed_out(self._address(), seconds) from error
-            raise PoolTimeout(
-                f"no PostgreSQL connection to {self._address()} became free within "
-                f"{self.acquire_timeout} s (pool max_size={pool.get_max_size()})"
-            ) from None
+            # Not the wait for a free slot (that is PoolTimeout): connecting timed out.
+            seconds = self.config.get("timeout", min(self.acquire_timeout, 60.0))
+            raise _connect_timed_out(self._address(), seconds) from error
         except Exception as error:
-            raise map_postgres_error(error, self._address()) from error
+            self._raise_from(error)
 
     async def _release(self, connection: Any, discard: bool = False) -> None:
         if discard:
@@ -226,23 +169,13 @@ class PostgresEngine(Engine):
             # A connection that died was detached from its proxy: terminate() would raise.
             with contextlib.suppress(Exception):
                 connection.terminate()
-        loop = asyncio.get_running_loop()
-        pool = self._pool if self._pool_loop is loop else self._parked.get(loop)
-        if pool is not None:
-            try:
-                await pool.release(connection)
-            except Exception:
-                connection.terminate()
-            finally:
-                permits = self._permits.get(id(pool))
-                if permits is not None:
-                    permits.release()
+        await self._front.release(connection)
 
     def _end_backend(self, connection: Any) -> None:
         # Closing the socket alone leaves an interrupted statement running on the server,
         # holding its transaction's locks until it ends: have the server end it now.
-        pool = self._pool
-        if pool is None or self._pool_loop is not asyncio.get_running_loop():
+        pool = self._front.pool
+        if pool is None or self._front.loop is not asyncio.get_running_loop():
             return
         try:
             pid, timeout = connection.get_server_pid(), self.acquire_timeout
@@ -260,64 +193,28 @@ class PostgresEngine(Engine):
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    # running --------------------------------------------------------------------------------
-    async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
-        params = compiled.bind(values)
-        if self.log_queries:
-            self._log(compiled.sql, params)
-        transaction = self._transaction.get()
-        if transaction is not None:
-            joined: list[Any] = await self._fetch_in(transaction, compiled.sql, params)
-            return joined
-        connection = await self._acquire()
-        try:
-            rows: list[Any] = await connection.fetch(compiled.sql, *params)
-        except BaseException as error:
-            await self._release(connection, discard=_is_fatal(error))
-            if isinstance(error, Exception):
-                raise map_postgres_error(error, self._address()) from error
-            raise
-        await self._release(connection)
+    # driver hooks ---------------------------------------------------------------------------
+    async def _driver_fetch(self, connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
+        rows: list[Any] = await connection.fetch(sql, *params)
         return rows
 
-    async def _fetch_in(self, transaction: Transaction, sql: str, params: Sequence[Any]) -> Any:
-        async with transaction.lock:
-            transaction.check_open()  # also when it ended while this task waited for the lock
-            try:
-                return await transaction.connection.fetch(sql, *params)
-            except BaseException as error:
-                if _is_fatal(error):
-                    # Interrupted mid-statement: its outcome is unknown; never commit.
-                    transaction.poison()
-                if isinstance(error, Exception):
-                    raise map_postgres_error(error, self._address()) from error
-                raise
+    async def _driver_fetch_dicts(
+        self, connection: Any, sql: str, params: Sequence[Any]
+    ) -> list[dict[str, Any]]:
+        return [dict(r) for r in await connection.fetch(sql, *params)]
 
-    async def fetch_sql(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        if self.log_queries:
-            self._log(sql, params)
-        transaction = self._transaction.get()
-        if transaction is not None:
-            # The session may change: reset the connection when the transaction ends.
-            transaction.needs_reset = True
-            rows = await self._fetch_in(transaction, sql, params)
-            return [dict(r) for r in rows]
-        connection = await self._acquire()
-        try:
-            rows = await connection.fetch(sql, *params)
-            # Raw SQL may have changed the session (SET, LISTEN, advisory locks...).
-            await connection.reset()
-        except BaseException as error:
-            await self._release(connection, discard=True)
-            if isinstance(error, Exception):
-                raise map_postgres_error(error, self._address()) from error
-            raise
-        await self._release(connection)
-        return [dict(r) for r in rows]
+    async def _driver_command(self, connection: Any, sql: str) -> None:
+        await connection.execute(sql)
 
-    async def execute_ddl(self, statements: Sequence[str]) -> None:
-        for sql in statements:
-            await self.fetch_sql(sql)
+    async def _reset(self, connection: Any) -> None:
+        # Raw SQL may have changed the session (SET, LISTEN, advisory locks...).
+        await connection.reset()
+
+    def _is_fatal(self, error: BaseException) -> bool:
+        return _is_fatal(error)
+
+    def _map_error(self, error: Exception) -> VivaceError:
+        return map_postgres_error(error, self._address())
 
     async def get_version(self) -> float:
         rows = await self.fetch_sql("SHOW server_version")
@@ -327,9 +224,7 @@ class PostgresEngine(Engine):
 
     async def prep_database(self) -> None:
         """Create the configured extensions (``extensions=("uuid-ossp",)``) if missing."""
-        for extension in self.extensions:
-            name = self.dialect.quote(extension)
-            await self.fetch_sql(f"CREATE EXTENSION IF NOT EXISTS {name}")
+        await self._run_statement(self._create_extensions)
 
     # transactions -------------------------------------------------------------------------------
     def transaction(
@@ -353,43 +248,10 @@ class PostgresEngine(Engine):
             begin += " READ ONLY"
         return Transaction(self, allow_nested=allow_nested, begin=begin)
 
-    async def _begin(self, transaction: Transaction) -> Any:
-        connection = await self._acquire()
-        try:
-            await connection.execute(transaction.begin_sql)
-        except BaseException as error:
-            await self._release(connection, discard=True)
-            if isinstance(error, Exception):
-                raise map_postgres_error(error, self._address()) from error
-            raise
-        return connection
-
-    async def _command(self, transaction: Transaction, sql: str) -> None:
-        async with transaction.lock:
-            try:
-                await transaction.connection.execute(sql)
-            except BaseException as error:
-                if _is_fatal(error):
-                    transaction.poison()
-                if isinstance(error, Exception):
-                    raise map_postgres_error(error, self._address()) from error
-                raise
-
-    async def _end(self, transaction: Transaction, discard: bool) -> None:
-        connection, transaction.connection = transaction.connection, None
-        if connection is None:
-            return
-        if not discard and transaction.needs_reset:
-            try:
-                await connection.reset()
-            except BaseException:
-                discard = True
-        await self._release(connection, discard=discard)
-
     # cursors --------------------------------------------------------------------------------------
     def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:
         """A server-side cursor, in the task's transaction or in one of its own."""
-        return PostgresCursor(self, compiled, values, batch_size, _is_fatal)
+        return PostgresCursor(self, compiled, values, batch_size)
 
 
 def _is_fatal(error: BaseException) -> bool:
@@ -420,10 +282,35 @@ def _connect_timed_out(address: str, seconds: float) -> ConnectionLost:
     )
 
 
-async def _close_pool(pool: Any, limit: float) -> None:
-    """``pool.close()`` bounded by ``limit`` seconds; then the rest is terminated."""
-    try:
-        async with asyncio.timeout(limit):
-            await pool.close()
-    except TimeoutError:
+async def _no_reset(connection: Any) -> None:
+    # asyncpg already rolled back any open transaction. Our own statements never
+    # change session state, so there is nothing to reset: no extra round trip.
+    return None
+
+
+class _AsyncpgPools:
+    """asyncpg pools as a ``PoolFront`` drives them."""
+
+    def __init__(self, engine: PostgresEngine) -> None:
+        self.engine = engine
+
+    async def create(self, overrides: Mapping[str, Any]) -> Any:
+        return await self.engine._create_pool(overrides)
+
+    def max_size(self, pool: Any) -> int:
+        return int(pool.get_max_size())
+
+    async def acquire(self, pool: Any) -> Any:
+        return await pool.acquire()
+
+    async def release(self, pool: Any, connection: Any) -> None:
+        try:
+            await pool.release(connection)
+        except Exception:
+            connection.terminate()
+
+    async def close(self, pool: Any) -> None:
+        await pool.close()
+
+    def terminate(self, pool: Any) -> None:
         pool.terminate()

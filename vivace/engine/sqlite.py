@@ -30,10 +30,11 @@ from typing import Any
 
 from vivace.dialects import Compiled, SQLiteDialect
 from vivace.engine.base import Engine
-from vivace.engine.cursors import RowCursor, SQLiteCursor
-from vivace.engine.errors import map_sqlite_error
+from vivace.engine.cursors import RowCursor
+from vivace.engine.sqlite_cursor import SQLiteCursor
+from vivace.engine.sqlite_errors import map_sqlite_error
 from vivace.engine.transaction import Transaction
-from vivace.exceptions import PoolTimeout, TransactionError
+from vivace.exceptions import PoolTimeout, TransactionError, VivaceError
 
 _TRANSACTION_TYPES = {"deferred": "DEFERRED", "immediate": "IMMEDIATE", "exclusive": "EXCLUSIVE"}
 
@@ -166,7 +167,7 @@ class SQLiteEngine(Engine):
     async def start_connection_pool(self, **kwargs: Any) -> None:
         """Open one connection now (more open on demand)."""
         connection = await self._acquire()
-        self._release(connection)
+        self._checkin(connection)
 
     async def close_connection_pool(self) -> None:
         """Close every idle connection and the worker threads."""
@@ -205,10 +206,17 @@ class SQLiteEngine(Engine):
             ) from None
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():
-                self._release(waiter.result())
+                self._checkin(waiter.result())
             raise
 
-    def _release(self, connection: _Connection) -> None:
+    async def _release(self, connection: _Connection, discard: bool = False) -> None:
+        if discard:
+            self._discard(connection)
+        else:
+            self._checkin(connection)
+
+    def _checkin(self, connection: _Connection) -> None:
+        """Hand the connection to the first waiter, or keep it idle (synchronous)."""
         pending = connection.pending
         if pending is not None and not pending.done():
             # A cancelled statement is still winding down on the worker: take the
@@ -231,7 +239,7 @@ class SQLiteEngine(Engine):
             except sqlite3.Error:
                 self._discard(connection)
                 return
-        self._release(connection)
+        self._checkin(connection)
 
     def _discard(self, connection: _Connection) -> None:
         if connection in self._all:
@@ -296,7 +304,7 @@ class SQLiteEngine(Engine):
             inline = _OUTGREW_BUDGET not in memory
             return await self._run(connection, compiled.sql, params, inline, memory)
         finally:
-            self._release(connection)
+            self._checkin(connection)
 
     async def _write_in(self, transaction: Transaction, sql: str, params: Sequence[Any]) -> Rows:
         """A small write in a transaction: run directly on the loop, no thread hop.
@@ -328,45 +336,38 @@ class SQLiteEngine(Engine):
     async def _fetch_in(
         self, transaction: Transaction, sql: str, params: Sequence[Any], is_write: bool
     ) -> Rows:
-        async with transaction.lock:
-            transaction.check_open()  # also when it ended while this task waited for the lock
-            try:
-                return await self._run(transaction.connection, sql, params, inline=not is_write)
-            except asyncio.CancelledError:
-                # Interrupted: SQLite may have rolled the whole transaction back, and
-                # later statements would then commit one by one. Refuse further use.
-                transaction.poison()
-                raise
+        # Writes never run under the step budget: an interrupted one would roll the
+        # whole transaction back.
+        return await self._in_transaction(transaction, self._run, sql, params, not is_write)
+
+    def _is_fatal(self, error: BaseException) -> bool:
+        # Interrupted (cancelled): SQLite may have rolled the whole transaction back, and
+        # later statements would then commit one by one. An error SQLite reported
+        # leaves the connection usable.
+        return not isinstance(error, Exception)
+
+    def _map_error(self, error: Exception) -> VivaceError:
+        return map_sqlite_error(error)
+
+    async def _dicts_on_worker(
+        self, connection: _Connection, sql: str, params: Sequence[Any]
+    ) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = await self._on_worker(
+            connection, _fetch_dicts, connection, sql, params, self.busy_ms
+        )
+        return rows
 
     async def fetch_sql(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         if self.log_queries:
             self._log(sql, params)
         transaction = self._transaction.get()
-        connection = transaction.connection if transaction is not None else await self._acquire()
+        if transaction is not None:
+            return await self._in_transaction(transaction, self._dicts_on_worker, sql, params)
+        connection = await self._acquire()
         try:
-            if transaction is not None:
-                async with transaction.lock:
-                    transaction.check_open()  # it may have ended while this task waited
-                    connection = transaction.connection
-                    try:
-                        inside: list[dict[str, Any]] = await self._on_worker(
-                            connection, _fetch_dicts, connection, sql, params, self.busy_ms
-                        )
-                    except asyncio.CancelledError:
-                        transaction.poison()  # as in _fetch_in
-                        raise
-                    return inside
-            alone: list[dict[str, Any]] = await self._on_worker(
-                connection, _fetch_dicts, connection, sql, params, self.busy_ms
-            )
-            return alone
+            return await self._dicts_on_worker(connection, sql, params)
         finally:
-            if transaction is None:
-                self._release(connection)
-
-    async def execute_ddl(self, statements: Sequence[str]) -> None:
-        for sql in statements:
-            await self.fetch_sql(sql)
+            self._checkin(connection)
 
     async def get_version(self) -> float:
         major, minor, *_ = sqlite3.sqlite_version.split(".")
@@ -391,19 +392,14 @@ class SQLiteEngine(Engine):
         try:
             await self._run(connection, transaction.begin_sql, (), inline=True)
         except BaseException:
-            self._release(connection)
+            self._checkin(connection)
             raise
         return connection
 
-    async def _command(self, transaction: Transaction, sql: str) -> None:
-        async with transaction.lock:
-            connection: _Connection = transaction.connection
-            try:
-                # COMMIT, ROLLBACK and savepoints are short: run them directly, never
-                # interrupted (an interrupted COMMIT would lose the transaction).
-                connection.raw.execute(sql)
-            except sqlite3.Error as error:
-                raise map_sqlite_error(error) from error
+    async def _driver_command(self, connection: _Connection, sql: str) -> None:
+        # COMMIT, ROLLBACK and savepoints are short: run them directly, never
+        # interrupted (an interrupted COMMIT would lose the transaction).
+        connection.raw.execute(sql)
 
     async def _end(self, transaction: Transaction, discard: bool) -> None:
         connection: _Connection | None = transaction.connection
@@ -423,7 +419,7 @@ class SQLiteEngine(Engine):
             # A sibling task's statement still runs in it (the block ended on an error):
             # stop it; the connection is rolled back and released once it has stopped.
             connection.raw.interrupt()
-        self._release(connection)
+        self._checkin(connection)
 
     # cursors --------------------------------------------------------------------------------------
     def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:

@@ -40,6 +40,7 @@ class TransactionHost(Protocol):
     """What a transaction needs from its engine."""
 
     _transaction: Any
+    dialect: Any
 
     async def _begin(self, transaction: Transaction) -> Any: ...
 
@@ -165,7 +166,7 @@ class Transaction:
         """Mark a point to roll back to: ``sp = await t.savepoint()``."""
         self.check_open()
         name = check_plain_name(name or f"savepoint_{next(self._savepoints)}", "savepoint name")
-        await self.engine._command(self, f'SAVEPOINT "{name}"')
+        await self.engine._command(self, self.engine.dialect.savepoint_sql(name))
         return Savepoint(self, name)
 
     def get_savepoint_id(self) -> int:
@@ -182,14 +183,14 @@ class Savepoint:
     async def rollback_to(self) -> None:
         """Undo everything since the savepoint; the transaction goes on."""
         self.transaction.check_open()
-        await self.transaction.engine._command(
-            self.transaction, f'ROLLBACK TO SAVEPOINT "{self.name}"'
-        )
+        engine = self.transaction.engine
+        await engine._command(self.transaction, engine.dialect.rollback_to_savepoint_sql(self.name))
 
     async def release(self) -> None:
         """Keep the changes and forget the savepoint."""
         self.transaction.check_open()
-        await self.transaction.engine._command(self.transaction, f'RELEASE SAVEPOINT "{self.name}"')
+        engine = self.transaction.engine
+        await engine._command(self.transaction, engine.dialect.release_savepoint_sql(self.name))
 
 
 async def run_in_transaction(

@@ -344,7 +344,17 @@ class UpdateSelf(_RowQuery):
         return self._update()._statement()
 
     async def _run(self, engine: Engine) -> None:
-        rows = await self._update()._run(engine)
+        if engine.dialect.supports_update_returning:
+            rows = await self._update()._run(engine)
+        else:
+            # No UPDATE ... RETURNING: read the new values back in the same transaction.
+            columns = [resolve_column(self.table, c) for c in self.values]
+            update = self._update()
+            update._returning = ()
+            async with engine.transaction():
+                await update._run(engine)
+                select = self.table.select(*columns).where(self._pk_condition())
+                rows = await select._run(engine)
         if not rows:
             raise QueryError(f"{self.row!r} is no longer in the database")
         self.row.__dict__.update(rows[0])

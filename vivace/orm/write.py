@@ -176,10 +176,12 @@ class Insert(Query[list[dict[str, Any]]]):
                 batches.append((columns, group[start : start + size]))
         return batches
 
-    def _statement_for(self, columns: list[Column[Any]], rows: Sequence[Any]) -> InsertStatement:
+    def _statement_for(
+        self, columns: list[Column[Any]], rows: Sequence[Any], returning: bool = True
+    ) -> InsertStatement:
         values = _row_values(columns, rows)
-        returning = self._returning or (self.table._meta.primary_key,)
-        return InsertStatement(self.table, columns, values, returning, self._on_conflict)
+        wanted = (self._returning or (self.table._meta.primary_key,)) if returning else ()
+        return InsertStatement(self.table, columns, values, wanted, self._on_conflict)
 
     def _statement(self) -> InsertStatement:
         batches = self._batches()
@@ -205,14 +207,34 @@ class Insert(Query[list[dict[str, Any]]]):
     async def _run_batch(
         self, engine: Engine, columns: list[Column[Any]], rows: Sequence[Any]
     ) -> list[dict[str, Any]]:
+        pk_name = self.table._meta.primary_key._meta.name
+        if not engine.dialect.supports_returning:
+            return await self._run_batch_without_returning(engine, columns, rows, pk_name)
         compiled, values = engine.compile(self._statement_for(columns, rows))
         result: list[dict[str, Any]] = dict_factory(compiled)(await engine.fetch(compiled, values))
-        pk_name = self.table._meta.primary_key._meta.name
         if self._on_conflict is None or len(result) == len(rows):
             # RETURNING gives one row per inserted row, in order (a conflict may skip some).
             for row, returned in zip(rows, result):
                 if pk_name in returned:
                     row.__dict__[pk_name] = returned[pk_name]
+                row.__dict__["_exists_in_db"] = True
+        return result
+
+    async def _run_batch_without_returning(
+        self, engine: Engine, columns: list[Column[Any]], rows: Sequence[Any], pk_name: str
+    ) -> list[dict[str, Any]]:
+        """No RETURNING: the new primary keys come from the engine's last-insert-id."""
+        if self._returning:
+            raise QueryError(f"insert().returning() is not supported on {engine.dialect.name}")
+        compiled, values = engine.compile(self._statement_for(columns, rows, returning=False))
+        ids = await engine.fetch_insert_ids(compiled, values, len(rows))
+        result = [{pk_name: new_id} for new_id in ids]
+        if len(result) == len(rows):
+            for row, returned in zip(rows, result):
+                if row.__dict__.get(pk_name) is None:
+                    row.__dict__[pk_name] = returned[pk_name]
+                else:
+                    returned[pk_name] = row.__dict__[pk_name]
                 row.__dict__["_exists_in_db"] = True
         return result
 

@@ -1,4 +1,4 @@
-"""Driver errors mapped onto ``vivace.exceptions``; the original stays as ``__cause__``.
+"""asyncpg errors mapped onto ``vivace.exceptions``; the original stays as ``__cause__``.
 
 Example::
 
@@ -7,8 +7,6 @@ Example::
 """
 
 from __future__ import annotations
-
-import sqlite3
 
 from vivace import exceptions as ex
 
@@ -65,48 +63,3 @@ def map_postgres_error(error: BaseException, address: str) -> ex.VivaceError:
         # asyncpg refused to encode a value: say which, and that nothing was sent.
         return ex.DataError(f"cannot send this value to PostgreSQL: {error}")
     return ex.DatabaseError(f"{name}: {error}")
-
-
-_SQLITE_NAMES: dict[str, type[ex.DatabaseError]] = {
-    "SQLITE_CONSTRAINT_UNIQUE": ex.UniqueViolation,
-    "SQLITE_CONSTRAINT_PRIMARYKEY": ex.UniqueViolation,
-    "SQLITE_CONSTRAINT_FOREIGNKEY": ex.ForeignKeyViolation,
-    "SQLITE_CONSTRAINT_NOTNULL": ex.NotNullViolation,
-    "SQLITE_CONSTRAINT_CHECK": ex.CheckViolation,
-    "SQLITE_BUSY": ex.LockTimeout,
-    "SQLITE_BUSY_SNAPSHOT": ex.SerializationFailure,
-    "SQLITE_LOCKED": ex.LockTimeout,
-    "SQLITE_TOOBIG": ex.DataError,
-    "SQLITE_MISMATCH": ex.DataError,
-    "SQLITE_RANGE": ex.ProgrammingError,
-    "SQLITE_INTERRUPT": ex.QueryTimeout,
-    "SQLITE_ERROR": ex.ProgrammingError,
-    "SQLITE_CANTOPEN": ex.ConnectionLost,
-}
-
-
-def map_sqlite_error(error: BaseException) -> ex.VivaceError:
-    """The Vivace error for a sqlite3 error."""
-    if isinstance(error, ex.VivaceError):
-        return error
-    code = getattr(error, "sqlite_errorname", None)
-    cls: type[ex.DatabaseError] | None = None
-    if isinstance(code, str):
-        # An extended name (SQLITE_BUSY_RECOVERY) falls back to its primary one.
-        cls = _SQLITE_NAMES.get(code) or _SQLITE_NAMES.get("_".join(code.split("_")[:2]))
-        if code == "SQLITE_CONSTRAINT_TRIGGER" and "FOREIGN KEY" in str(error):
-            cls = ex.ForeignKeyViolation  # ON DELETE/UPDATE RESTRICT reports this code
-    if cls is None:
-        if isinstance(error, sqlite3.IntegrityError):
-            cls = ex.IntegrityError
-        elif isinstance(error, sqlite3.DataError | OverflowError | UnicodeEncodeError):
-            cls = ex.DataError
-        elif isinstance(error, sqlite3.ProgrammingError | sqlite3.InterfaceError):
-            cls = ex.ProgrammingError
-        elif isinstance(error, sqlite3.OperationalError):
-            cls = ex.OperationalError
-        else:
-            cls = ex.DatabaseError
-    mapped = cls(str(error))
-    mapped.code = code
-    return mapped
