@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import tempfile
 from typing import Any
 
@@ -789,8 +790,8 @@ async def test_update_with_dict_and_kwargs(db: Engine, use_tables: UseTables) ->
         {"name": "CSharp", "popularity": 1, "manager.name": "Mark"},
         {"name": "pythonettes", "popularity": 3, "manager.name": "Guido"},
     ]
-    with pytest.raises(QueryError):
-        QBand.update({})
+    with pytest.raises(QueryError, match=re.escape("No values were specified to update.")):
+        await QBand.update({}).where(QBand.name == "C#")
     with pytest.raises(ValueError):
         QBand.update(no_such_column=1)
 

@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 def result_key(expr: Expr) -> str:
     """The result-dict key of a selected expression (Piccolo's names)."""
     if isinstance(expr, Column):
-        return expr._meta.get_full_name()
+        return expr._meta.get_default_alias()
     if isinstance(expr, Alias):
         return expr.name
     if isinstance(expr, FunctionCall):
@@ -267,8 +267,8 @@ class Compiler(QueryExtensions):
     def select_column(self, expr: Expr) -> str:
         text = self.sql(expr)
         if isinstance(expr, Column):
-            if expr._meta.call_chain or expr._meta.db_column_name != expr._meta.name:
-                return f"{text} AS {self.quote(short_identifier(expr._meta.get_full_name()))}"
+            if expr._meta.call_chain:
+                return f"{text} AS {self.quote(short_identifier(expr._meta.get_default_alias()))}"
             return text
         if isinstance(expr, Alias):
             return text

@@ -241,7 +241,7 @@ class Select(SelectBase):
 
     def _json_keys(self) -> frozenset[str]:
         return frozenset(
-            c._meta.get_full_name()
+            c._meta.get_default_alias()
             for c in self._selected()
             if isinstance(c, Column) and c.value_type.name in JSON_TYPES
         )

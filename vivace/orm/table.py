@@ -31,7 +31,7 @@ from vivace.orm.ddl import (
 from vivace.orm.m2m import AddM2M, RemoveM2M, get_m2m
 from vivace.orm.objects import First, Objects
 from vivace.orm.query import Query, resolve_column
-from vivace.orm.refresh import Refresh
+from vivace.orm.refresh import Refresh as Refresh
 from vivace.orm.related import related_objects, related_row
 from vivace.orm.rows import row_attributes
 from vivace.orm.select import Count, Exists, Select
