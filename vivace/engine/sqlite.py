@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import enum
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +37,18 @@ from vivace.engine.transaction import Transaction
 from vivace.exceptions import PoolTimeout, TransactionError
 
 _TRANSACTION_TYPES = {"deferred": "DEFERRED", "immediate": "IMMEDIATE", "exclusive": "EXCLUSIVE"}
+
+
+class TransactionType(str, enum.Enum):
+    """SQLite's transaction kinds (Piccolo's names); plain strings work too.
+
+    Example: ``DB.transaction(transaction_type=TransactionType.deferred)``.
+    """
+
+    deferred = "DEFERRED"
+    immediate = "IMMEDIATE"
+    exclusive = "EXCLUSIVE"
+
 
 #: The progress handler runs every this many SQLite VM steps.
 _STEPS_PER_CALL = 1000
