@@ -1244,10 +1244,11 @@ def test_create_table_unique_and_check_constraints(d: Dia) -> None:
         d.pick('"id" SERIAL PRIMARY KEY', '"id" INTEGER PRIMARY KEY'),
         "\"name\" VARCHAR(20) NOT NULL DEFAULT ''",
         '"popularity" INTEGER NOT NULL DEFAULT 0',
+        # in name order: a table spec holds its constraints as a set, sorted by name
         'CONSTRAINT "constrained_name_popularity" UNIQUE ("name", "popularity")',
+        'CONSTRAINT "constrained_named" CHECK (("popularity" <> 13 AND "name" <> \'it\'\'s\'))',
         'CONSTRAINT "constrained_positive" CHECK ("popularity" >= 0)',
         'CONSTRAINT "small_enough" CHECK (popularity < 100)',
-        'CONSTRAINT "constrained_named" CHECK (("popularity" <> 13 AND "name" <> \'it\'\'s\'))',
     ]
     assert table.create_table().statements() == [
         f'CREATE TABLE "constrained" ({", ".join(columns)})'
