@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import IN_CI, PG_HOST, PG_PORT, PG_USER, _admin
+from vivace.cli import main
 
 CLI_DATABASE = f"vivace_cli_{os.getpid()}"
 
@@ -36,3 +40,24 @@ def pg_flags(cli_pg_database: str) -> list[str]:
         f"--user={PG_USER}",
         f"--database={cli_pg_database}",
     ]
+
+
+@pytest.fixture
+def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty working directory; the modules imported from it are forgotten afterwards."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VIVACE_CONF", raising=False)
+    saved_path, before = list(sys.path), set(sys.modules)
+    importlib.invalidate_caches()
+    yield tmp_path
+    sys.path[:] = saved_path
+    for name in set(sys.modules) - before:
+        origin = getattr(sys.modules[name], "__file__", None) or ""
+        if origin.startswith(str(tmp_path)) or name.startswith("vivace_conf"):
+            del sys.modules[name]
+
+
+def run_cli(*argv: str) -> int:
+    """``main(argv)`` after new files were written (the import system caches directories)."""
+    importlib.invalidate_caches()
+    return main(list(argv))

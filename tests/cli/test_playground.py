@@ -76,7 +76,7 @@ def test_mysql_without_an_engine_says_so(capsys: pytest.CaptureFixture[str]) -> 
     if hasattr(vivace.engine, "MySQLEngine"):
         pytest.skip("a MySQL engine exists: covered by its own tests")
     assert main(["playground", "run", "--engine=mysql"]) == 1
-    assert "no MySQL engine" in capsys.readouterr().err
+    assert "no mysql engine" in capsys.readouterr().err
 
 
 @pytest.fixture

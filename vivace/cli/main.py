@@ -19,9 +19,11 @@ from collections.abc import Sequence
 
 import click
 
+from vivace.cli.app_commands import app_group
 from vivace.cli.group import VivaceGroup
-from vivace.cli.output import error_line
+from vivace.cli.output import error_line, note
 from vivace.cli.registry import available_group_names, load_group
+from vivace.conf import AppConfig, load_configuration
 from vivace.exceptions import VivaceError
 
 TRACE_FLAG = "--trace"
@@ -29,14 +31,31 @@ USAGE_ERROR = 2
 FAILURE = 1
 
 
+def _apps_with_commands() -> dict[str, AppConfig]:
+    """The project's apps that offer commands (the configuration is imported for this)."""
+    configs = load_configuration().app_registry.app_configs
+    return {name: config for name, config in configs.items() if config.commands}
+
+
 class RootGroup(VivaceGroup):
-    """The top level: built-in groups are imported only when named (fast ``--help``)."""
+    """The top level: built-in groups, imported only when named, then the apps' commands."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(available_group_names())
+        builtins = available_group_names()
+        try:
+            apps = [name for name in _apps_with_commands() if name not in builtins]
+        except Exception as error:
+            # Help must work in a broken project too: the built-in commands repair it.
+            note(f"(the apps' commands are not listed: {error})")
+            apps = []
+        return sorted(builtins) + apps
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        return load_group(cmd_name)
+        found = load_group(cmd_name)
+        if found is None and not cmd_name.startswith("-"):
+            config = _apps_with_commands().get(cmd_name)
+            found = app_group(config) if config is not None else None
+        return found
 
 
 @click.group(name="vivace", cls=RootGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -21,10 +21,9 @@ from typing import Any
 
 import click
 
-import vivace.engine
+from vivace.cli.engines import engine_class
 from vivace.cli.group import VivaceGroup
 from vivace.cli.output import note
-from vivace.exceptions import ConfigurationError
 from vivace.playground import run_playground
 
 DEFAULT_DATABASE = "vivace_playground"
@@ -44,11 +43,11 @@ class ServerOptions:
 def _sqlite_engine(options: ServerOptions) -> tuple[Any, Callable[[], None]]:
     if options.database:
         note(f"SQLite database: {options.database} (kept after the session)")
-        return vivace.engine.SQLiteEngine(path=options.database), lambda: None
+        return engine_class("sqlite")(path=options.database), lambda: None
     folder = tempfile.mkdtemp(prefix="vivace-playground-")
     path = str(Path(folder) / "playground.sqlite")
     note(f"SQLite database: {path} (a temporary file, deleted on exit; --database=FILE keeps one)")
-    return vivace.engine.SQLiteEngine(path=path), lambda: shutil.rmtree(folder, True)
+    return engine_class("sqlite")(path=path), lambda: shutil.rmtree(folder, True)
 
 
 def _server_config(options: ServerOptions, default_port: int, default_user: str) -> dict[str, Any]:
@@ -69,7 +68,7 @@ async def _create_postgres_database(config: dict[str, Any]) -> None:
     name = config["database"]
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         raise click.BadParameter("letters, digits and _ only", param_hint="--database")
-    admin = vivace.engine.PostgresEngine(config={**config, "database": "postgres"})
+    admin = engine_class("postgres")(config={**config, "database": "postgres"})
     try:
         found = await admin.fetch_sql("SELECT 1 FROM pg_database WHERE datname = $1", [name])
         if not found:
@@ -82,15 +81,13 @@ async def _create_postgres_database(config: dict[str, Any]) -> None:
 def _postgres_engine(options: ServerOptions) -> tuple[Any, Callable[[], None]]:
     config = _server_config(options, default_port=5432, default_user="postgres")
     asyncio.run(_create_postgres_database(config))
-    return vivace.engine.PostgresEngine(config=config), lambda: None
+    return engine_class("postgres")(config=config), lambda: None
 
 
 def _mysql_engine(options: ServerOptions) -> tuple[Any, Callable[[], None]]:
-    engine_class = getattr(vivace.engine, "MySQLEngine", None)
-    if engine_class is None:
-        raise ConfigurationError("this Vivace has no MySQL engine yet; use sqlite or postgres")
+    mysql = engine_class("mysql")
     config = _server_config(options, default_port=3306, default_user="root")
-    return engine_class(config=config), lambda: None
+    return mysql(config=config), lambda: None
 
 
 ENGINES: dict[str, Callable[[ServerOptions], tuple[Any, Callable[[], None]]]] = {
