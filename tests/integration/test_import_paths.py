@@ -206,6 +206,8 @@ DOCUMENTED: list[tuple[str, tuple[str, ...], str]] = [
         ("TableTest", "AsyncTableTest", "AsyncTransactionTest"),
         "testing/index.rst",
     ),
+    ("vivace.apps.user.tables", ("BaseUser",), "authentication/baseuser.rst"),
+    ("vivace.auth", ("BaseUser",), "Vivace's API.md (batteries)"),
 ]
 
 #: Piccolo paths of its documentation that Vivace does not provide, and why.
