@@ -21,6 +21,7 @@ import code
 import importlib
 import importlib.util
 import inspect
+import sys
 from types import CodeType
 from typing import Any
 
@@ -66,6 +67,10 @@ class AsyncConsole(code.InteractiveConsole):
         super().__init__(namespace, filename="<vivace>")
         self.compile.compiler.flags |= TOP_LEVEL_AWAIT
         self.loop = loop
+
+    def raw_input(self, prompt: str = "") -> str:
+        """One line of input; piped input gets no prompts (they would only litter the output)."""
+        return input(prompt if sys.stdin.isatty() else "")
 
     def runcode(self, code: CodeType) -> None:
         """Run one compiled input; an awaited line runs to its end on the console's loop."""
