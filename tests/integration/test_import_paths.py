@@ -208,6 +208,8 @@ DOCUMENTED: list[tuple[str, tuple[str, ...], str]] = [
     ),
     ("vivace.apps.user.tables", ("BaseUser",), "authentication/baseuser.rst"),
     ("vivace.auth", ("BaseUser",), "Vivace's API.md (batteries)"),
+    ("vivace.utils.pydantic", ("create_pydantic_model",), "serialization/index.rst"),
+    ("vivace.pydantic", ("create_pydantic_model",), "Vivace's API.md (batteries)"),
 ]
 
 #: Piccolo paths of its documentation that Vivace does not provide, and why.
