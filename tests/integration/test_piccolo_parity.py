@@ -4,16 +4,21 @@ Piccolo); the comment on each test names the Piccolo behaviour it pins."""
 
 from __future__ import annotations
 
+import datetime
 import re
+import zoneinfo
+from datetime import UTC
 from typing import Any
 
 import pytest
 
 from tests.conftest import UseTables
 from vivace import Table
-from vivace.columns import ForeignKey, Integer, Varchar
+from vivace.columns import ForeignKey, Integer, Timestamptz, Varchar
 from vivace.engine import Engine
-from vivace.exceptions import DeletionError, QueryError, UpdateError
+from vivace.exceptions import DeletionError, DistinctOnError, QueryError, UpdateError
+from vivace.functions import AtTimeZone, Coalesce, NullIf
+from vivace.orm.select import LockStrength
 
 
 class ParManager(Table, tablename="par_manager"):
@@ -29,6 +34,10 @@ class ParBand(Table, tablename="par_band"):
 class ParConcert(Table, tablename="par_concert"):
     band_1 = ForeignKey(ParBand)
     band_2 = ForeignKey(ParBand, null=True)
+
+
+class ParEvent(Table, tablename="par_event"):
+    starts = Timestamptz()
 
 
 async def seed(db: Engine, use_tables: UseTables) -> dict[str, Any]:
@@ -190,3 +199,129 @@ async def test_force_errors(db: Engine, use_tables: UseTables) -> None:
         await ParBand.update({ParBand.popularity: 0})
     with pytest.raises(DeletionError, match=r"use ParBand.delete\(force=True\)"):
         await ParBand.delete()
+
+
+# count, ref, readables, to_dict, equality -----------------------------------------------------
+async def test_count_distinct_over_several_columns(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: count(distinct=[a, b]) counts distinct pairs. (Piccolo's SQLite form
+    # concatenates the values, so a pair holding NULL is not counted there; Vivace counts
+    # it on both engines, as PostgreSQL does.)
+    await seed(db, use_tables)
+    await ParBand.insert(ParBand(name="Pythonistas", popularity=1000))
+    assert await ParBand.count(distinct=[ParBand.name, ParBand.popularity]) == 3
+    assert await ParBand.count().distinct([ParBand.name]) == 3
+    assert await ParBand.count(ParBand.manager) == 2
+    with pytest.raises(ValueError, match="Only specify `column` or `distinct`"):
+        ParBand.count(ParBand.name, distinct=[ParBand.name])
+
+
+async def test_ref_and_related_readable(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: Table.ref("manager.name"); _get_related_readable(fk) keyed "<fk>_readable",
+    # an empty string for a row without one.
+    await seed(db, use_tables)
+    column = ParBand.ref("manager.name")
+    assert await ParBand.select(column).order_by(ParBand.id) == [
+        {"manager_fk.mname": "Guido"},
+        {"manager_fk.mname": "Yukihiro"},
+        {"manager_fk.mname": None},
+    ]
+    readable = ParBand._get_related_readable(ParBand.manager)
+    assert await ParBand.select(ParBand.name, readable).order_by(ParBand.id) == [
+        {"bname": "Pythonistas", "manager_readable": "1"},
+        {"bname": "Rubyists", "manager_readable": "2"},
+        {"bname": "Solo", "manager_readable": ""},
+    ]
+
+
+async def test_to_dict_with_nested_and_aliased_columns(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: to_dict(Band.name.as_alias("title")) renames; a joined column keeps its row.
+    await seed(db, use_tables)
+    band = await ParBand.objects(ParBand.manager).get(ParBand.name == "Pythonistas")
+    assert band is not None
+    assert band.to_dict(ParBand.name.as_alias("title"), ParBand.popularity) == {
+        "title": "Pythonistas",
+        "popularity": 1000,
+    }
+    assert band.to_dict(ParBand.manager.name) == {"manager": {"name": "Guido"}}
+    assert band.to_dict(ParBand.id, ParBand.manager.name.as_alias("boss")) == {
+        "id": 1,
+        "manager": {"boss": "Guido"},
+    }
+
+
+def test_unsaved_rows_equal_only_themselves() -> None:
+    # Piccolo: rows without a primary key value are equal only to themselves.
+    one, other = ParBand(name="a"), ParBand(name="a")
+    assert one == one
+    assert one != other
+    assert ParBand(id=3, name="a") == ParBand(id=3, name="b")
+    assert ParBand(id=3) != ParManager(id=3)
+
+
+# functions' result keys ----------------------------------------------------------------------
+async def test_coalesce_and_nullif_keys(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo names COALESCE (via |) and NULLIF after their first column.
+    await seed(db, use_tables)
+    query = ParBand.select(ParBand.manager.name | "none").order_by(ParBand.id)
+    assert await query == [
+        {"manager_fk.mname": "Guido"},
+        {"manager_fk.mname": "Yukihiro"},
+        {"manager_fk.mname": "none"},
+    ]
+    nulled = ParBand.select(NullIf(ParBand.name, "Solo")).order_by(ParBand.id)
+    assert await nulled == [{"bname": "Pythonistas"}, {"bname": "Rubyists"}, {"bname": None}]
+    assert await ParBand.select(Coalesce(ParBand.manager, 0, alias="m")).order_by(
+        ParBand.id
+    ) == [{"m": 1}, {"m": 2}, {"m": 0}]
+
+
+async def test_at_time_zone_key(postgres_db: Engine, use_tables: UseTables) -> None:
+    # Piccolo keys AtTimeZone as its column; the zone may be a name, ZoneInfo or timedelta
+    # (a POSIX-style offset, as Piccolo writes it: timedelta(hours=5) is UTC-5, like EST).
+    await use_tables(postgres_db, ParEvent)
+    await ParEvent.insert(ParEvent(starts=datetime.datetime(2024, 1, 1, 12, tzinfo=UTC)))
+    for zone in ("Etc/GMT+5", zoneinfo.ZoneInfo("Etc/GMT+5"), datetime.timedelta(hours=5)):
+        rows = await ParEvent.select(AtTimeZone(ParEvent.starts, zone))
+        assert rows == [{"starts": datetime.datetime(2024, 1, 1, 7)}], zone
+
+
+# distinct(on=...) and lock_rows() errors -------------------------------------------------------
+async def test_distinct_on_errors(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: NotImplementedError on SQLite; DistinctOnError when the first order_by column
+    # is not the first `on` column; ValueError when `on` is no sequence.
+    await seed(db, use_tables)
+    if not db.dialect.supports_distinct_on:
+        with pytest.raises(NotImplementedError, match="SQLite doesn't support DISTINCT ON"):
+            ParBand.select(ParBand.name).distinct(on=[ParBand.name])
+        return
+    with pytest.raises(ValueError, match="`on` must be a sequence of `Column` instances"):
+        ParBand.select(ParBand.name).distinct(on=ParBand.name)  # type: ignore[arg-type]
+    for query in (
+        ParBand.select(ParBand.name).distinct(on=[ParBand.name]),
+        ParBand.select(ParBand.name).distinct(on=[ParBand.name]).order_by(ParBand.popularity),
+    ):
+        with pytest.raises(DistinctOnError, match="The first `order_by` column must match"):
+            await query
+    good = ParBand.select(ParBand.name).distinct(on=[ParBand.name]).order_by(ParBand.name)
+    assert await good == [{"bname": "Pythonistas"}, {"bname": "Rubyists"}, {"bname": "Solo"}]
+
+
+async def test_lock_rows_options(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: LockStrength values or their text; bad options raise before running;
+    # SQLite raises NotImplementedError.
+    await seed(db, use_tables)
+    with pytest.raises(ValueError, match="'FOO' is not a valid LockStrength"):
+        ParBand.select().lock_rows("FOO")
+    with pytest.raises(TypeError, match="The nowait option cannot be used with skip_locked"):
+        ParBand.select().lock_rows(nowait=True, skip_locked=True)
+    with pytest.raises(TypeError, match="of must be a tuple of Table"):
+        ParBand.select().lock_rows(of=[ParBand])  # type: ignore[arg-type]
+    query = ParBand.select(ParBand.name).where(ParBand.id == 1)
+    locked = query.lock_rows(LockStrength.no_key_update, skip_locked=True, of=(ParBand,))
+    if not db.dialect.supports_distinct_on:  # SQLite: no row locks
+        with pytest.raises(NotImplementedError, match="SQLite doesn't support row locking"):
+            await locked
+        return
+    async with db.transaction():
+        assert await locked == [{"bname": "Pythonistas"}]
+        assert await query.lock_rows("key share", nowait=True) == [{"bname": "Pythonistas"}]

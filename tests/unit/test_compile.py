@@ -240,9 +240,10 @@ def test_select_all_columns_of_a_joined_table(d: Dia) -> None:
 def test_select_alias_and_coalesce(d: Dia) -> None:
     band = d.t.band
     query = band.select(band.name.as_alias("title"), band.name | "unknown")
-    sql = 'SELECT "band"."name" AS "title", COALESCE("band"."name", $1) AS "coalesce" FROM "band"'
+    # Piccolo keys `column | value` as the column.
+    sql = 'SELECT "band"."name" AS "title", COALESCE("band"."name", $1) AS "name" FROM "band"'
     assert d.compile(query) == (d.ph(sql), ["unknown"])
-    assert d.names(query) == ("title", "coalesce")
+    assert d.names(query) == ("title", "name")
 
 
 def test_objects_selects_every_column_and_prefetch_joins(d: Dia) -> None:
@@ -498,6 +499,10 @@ def test_distinct(d: Dia) -> None:
 
 def test_distinct_on(d: Dia) -> None:
     band = d.t.band
+    if not d.pg:  # refused when called, as in Piccolo
+        with pytest.raises(NotImplementedError, match="SQLite doesn't support DISTINCT ON"):
+            band.select(band.name).distinct(on=[band.name])
+        return
     query = (
         band.select(band.name, band.popularity)
         .distinct(on=[band.name])
@@ -510,9 +515,6 @@ def test_distinct_on(d: Dia) -> None:
             'ORDER BY "band"."name" ASC, "band"."popularity" DESC'
         )
         assert d.compile(query) == (sql, [])
-    else:
-        with pytest.raises(QueryError, match="distinct"):
-            d.compile(query)
 
 
 def test_group_by_and_having_with_count(d: Dia) -> None:
@@ -549,7 +551,7 @@ def test_lock_rows(d: Dia) -> None:
         query = band.select(band.name).lock_rows("SHARE", nowait=True, of=(band,))
         assert d.compile(query)[0] == 'SELECT "band"."name" FROM "band" FOR SHARE OF "band" NOWAIT'
     else:
-        with pytest.raises(QueryError, match="lock_rows"):
+        with pytest.raises(NotImplementedError, match="doesn't support row locking"):
             d.compile(query)
 
 
@@ -779,8 +781,8 @@ def test_count(d: Dia) -> None:
     distinct = ('SELECT COUNT(DISTINCT "band"."name") AS "count" FROM "band"', [])
     assert d.compile(band.count(distinct=[band.name])) == distinct
     assert d.compile(band.count().distinct([band.name])) == distinct
-    with pytest.raises(QueryError, match="one column"):
-        band.count(distinct=[band.name, band.popularity])
+    several = band.count(distinct=[band.name, band.popularity])
+    assert "COUNT(DISTINCT " in d.compile(several)[0]
 
 
 def test_count_with_where_on_a_joined_column(d: Dia) -> None:
@@ -1095,8 +1097,8 @@ def test_create_table_with_every_column_type(d: Dia) -> None:
         "\"v_json\" JSON_TEXT NOT NULL DEFAULT '{}'",
         "\"v_jsonb\" JSONB_TEXT NOT NULL DEFAULT '{}'",
         "\"v_bytea\" BLOB NOT NULL DEFAULT X''",
-        "\"v_array\" ARRAY_TEXT NOT NULL DEFAULT '[]'",
-        "\"v_text_array\" ARRAY_TEXT NOT NULL DEFAULT '[]'",
+        "\"v_array\" ARRAY_TEXT OF INTEGER NOT NULL DEFAULT '[]'",
+        "\"v_text_array\" ARRAY_TEXT OF VARCHAR(5) NOT NULL DEFAULT '[]'",
     ]
     columns = d.pick(pg_columns, sqlite_columns)
     expected = f'CREATE TABLE "every_type" ({", ".join(columns)})'
@@ -1140,7 +1142,7 @@ def test_create_table_column_options(d: Dia) -> None:
         "\"motto\" TEXT NOT NULL DEFAULT 'it''s'",
         "\"amount\" NUMERIC_TEXT(7, 3) NOT NULL DEFAULT '1.500'",
         '"active" BOOLEAN NOT NULL DEFAULT 1',
-        "\"labels\" ARRAY_TEXT NOT NULL DEFAULT '[]'",
+        "\"labels\" ARRAY_TEXT OF VARCHAR(5) NOT NULL DEFAULT '[]'",
         "\"blob\" BLOB NOT NULL DEFAULT X'01ff'",
         '"ratio" REAL NOT NULL UNIQUE DEFAULT 0.5',
     ]

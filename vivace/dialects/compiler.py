@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from vivace.dialects.compiled import Compiled, Converter
 from vivace.dialects.functions import QueryExtensions
 from vivace.dialects.joins import join_alias, select_joins, short_identifier, without_joins
-from vivace.exceptions import QueryError
+from vivace.exceptions import NotSupportedError, QueryError
 from vivace.schema.column import Column
 from vivace.sql.nodes import (
     Alias,
@@ -278,7 +278,7 @@ class Compiler(QueryExtensions):
         parts = ["SELECT"]
         if node.distinct_on:
             if not self.dialect.supports_distinct_on:
-                raise QueryError(f"distinct(on=...) is not supported on {self.dialect.name}")
+                raise NotSupportedError(f"{self.dialect.title} doesn't support DISTINCT ON")
             parts.append("DISTINCT ON (" + ", ".join(self.sql(e) for e in node.distinct_on) + ")")
         elif node.distinct:
             parts.append("DISTINCT")
@@ -307,7 +307,9 @@ class Compiler(QueryExtensions):
         return parts
 
     def lock_rows(self, lock: tuple[str, bool, bool, tuple[Any, ...]]) -> str:
-        raise QueryError(f"lock_rows() is not supported on {self.dialect.name}")
+        raise NotSupportedError(
+            f"{self.dialect.title} doesn't support row locking e.g. SELECT ... FOR UPDATE"
+        )
 
     def returning(self, exprs: Sequence[Expr]) -> str:
         if not exprs:

@@ -28,6 +28,8 @@ class Dialect:
     """Base dialect; subclasses set the flags and override what differs."""
 
     name: ClassVar[str] = "base"
+    #: The database's name in messages (Piccolo's wording: "SQLite doesn't support ...").
+    title: ClassVar[str] = "this database"
     compiler_class: ClassVar[type[Compiler]] = Compiler
     ddl_class: ClassVar[type[DDLCompiler]] = DDLCompiler
     supports_distinct_on: ClassVar[bool] = False

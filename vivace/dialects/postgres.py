@@ -76,6 +76,7 @@ class PostgresDialect(Dialect):
     """PostgreSQL 12+ through asyncpg."""
 
     name = "postgres"
+    title = "PostgreSQL"
     compiler_class: ClassVar[type[Compiler]] = PostgresCompiler
     ddl_class: ClassVar[type[DDLCompiler]] = PostgresDDL
     supports_distinct_on = True

@@ -134,6 +134,7 @@ class SQLiteDialect(Dialect):
     """SQLite 3.35+ (RETURNING) through the standard library's sqlite3."""
 
     name = "sqlite"
+    title = "SQLite"
     compiler_class: ClassVar[type[Compiler]] = SQLiteCompiler
     ddl_class: ClassVar[type[DDLCompiler]] = SQLiteDDL
     max_parameters = 32_766

@@ -172,6 +172,29 @@ class Table(TableBase, abstract=True):
         return [c for c in cls._meta.foreign_key_columns if c._meta.name not in excluded]
 
     @classmethod
+    def ref(cls, column_name: str) -> Column[Any]:
+        """A column reached through foreign keys, by its dotted name: ``Band.ref("manager.name")``
+        is ``Band.manager.name``."""
+        return cls._meta.get_column_by_name(column_name)
+
+    @classmethod
+    def _get_related_readable(cls, foreign_key: ForeignKey[Any]) -> Readable:
+        """The readable of the row a foreign key points at, keyed ``"<key name>_readable"``.
+
+        Example: ``Band.select(Band.name, Band._get_related_readable(Band.manager))``.
+        """
+        readable = foreign_key.resolved_references.get_readable()
+        columns = []
+        for column in readable.columns:
+            reached: Any = foreign_key
+            for step in (*column._meta.call_chain, column):
+                reached = reached._column(step._meta.name)
+            columns.append(reached)
+        return Readable(
+            readable.template, columns, output_name=f"{foreign_key._meta.name}_readable"
+        )
+
+    @classmethod
     def get_readable(cls) -> Readable:
         """A readable label for rows; override it. The default shows the primary key."""
         return Readable(template="%s", columns=[cls._meta.primary_key])
