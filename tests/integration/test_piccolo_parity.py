@@ -270,9 +270,11 @@ async def test_coalesce_and_nullif_keys(db: Engine, use_tables: UseTables) -> No
     ]
     nulled = ParBand.select(NullIf(ParBand.name, "Solo")).order_by(ParBand.id)
     assert await nulled == [{"bname": "Pythonistas"}, {"bname": "Rubyists"}, {"bname": None}]
-    assert await ParBand.select(Coalesce(ParBand.manager, 0, alias="m")).order_by(
-        ParBand.id
-    ) == [{"m": 1}, {"m": 2}, {"m": 0}]
+    assert await ParBand.select(Coalesce(ParBand.manager, 0, alias="m")).order_by(ParBand.id) == [
+        {"m": 1},
+        {"m": 2},
+        {"m": 0},
+    ]
 
 
 async def test_at_time_zone_key(postgres_db: Engine, use_tables: UseTables) -> None:
