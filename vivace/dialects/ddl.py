@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from vivace.dialects.introspection import attribute_name
 from vivace.exceptions import QueryError
 from vivace.schema.column import derived_identifier
 from vivace.schema.defaults import Default
@@ -134,6 +135,28 @@ class DDLCompiler:
 
     def nulls_not_distinct(self) -> str:
         raise QueryError(f"Unique(nulls_distinct=False) is not supported on {self.dialect.name}")
+
+    # what the database keeps -------------------------------------------------------------------
+    def stored_form(self, table: TableSpec) -> TableSpec:
+        """The spec as this database keeps it: what introspection gives back after
+        ``create_table(table)`` (see ``vivace.dialects.introspection`` for the rules).
+
+        Example: ``ddl.stored_form(table_spec(Band)) == (await DB.introspect()).table("Band")``.
+        """
+        plain = table.for_database()
+        return plain.replace(columns=tuple(self.stored_column(c) for c in plain.columns))
+
+    def stored_column(self, column: ColumnSpec) -> ColumnSpec:
+        """One column as this database keeps it (see ``stored_form``)."""
+        default = column.default
+        if column.primary_key or self.default_sql(column) is None:
+            default = None
+        elif column.column_class == "Array":
+            default = _LIST
+        # A database knows column names only: the attribute is named after the column.
+        name = attribute_name(column.db_column_name)
+        db_name = None if name == column.db_column_name else column.db_column_name
+        return column.renamed(name).replace_params(default=default, db_column_name=db_name)
 
     # tables -----------------------------------------------------------------------------------
     def create_schema(self, schema: str) -> list[str]:

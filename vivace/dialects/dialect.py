@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from vivace.dialects.compiled import Compiled, Converter
 from vivace.dialects.compiler import Compiler
 from vivace.dialects.ddl import DDLCompiler
+from vivace.dialects.introspection import Introspector
 from vivace.dialects.related import rows_converter
 from vivace.schema.column import check_identifier
 from vivace.sql.nodes import Node
@@ -32,6 +33,7 @@ class Dialect:
     title: ClassVar[str] = "this database"
     compiler_class: ClassVar[type[Compiler]] = Compiler
     ddl_class: ClassVar[type[DDLCompiler]] = DDLCompiler
+    introspector_class: ClassVar[type[Introspector]] = Introspector
     supports_distinct_on: ClassVar[bool] = False
     supports_schemas: ClassVar[bool] = False
     supports_lock_rows: ClassVar[bool] = False
@@ -114,6 +116,11 @@ class Dialect:
     def ddl(self) -> DDLCompiler:
         """This database's DDL compiler: ``dialect.ddl.create_table(table_spec(Band))``."""
         return self.ddl_class(self)
+
+    @functools.cached_property
+    def introspector(self) -> Introspector:
+        """Reads a live schema as specs; run by ``await engine.introspect()``."""
+        return self.introspector_class(self)
 
     def column_type(self, vtype: ValueType) -> str:
         raise NotImplementedError

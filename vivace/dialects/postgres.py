@@ -13,8 +13,10 @@ from vivace.dialects.compiled import Converter
 from vivace.dialects.compiler import Compiler
 from vivace.dialects.ddl import DDLCompiler
 from vivace.dialects.dialect import Dialect
+from vivace.dialects.introspection import Introspector
 from vivace.dialects.postgres_ddl import PostgresDDL
 from vivace.dialects.postgres_functions import PostgresExtensions
+from vivace.dialects.postgres_introspection import PostgresIntrospector
 from vivace.dialects.related import render_related_rows
 from vivace.exceptions import QueryError
 from vivace.sql.related import RelatedRows
@@ -79,6 +81,7 @@ class PostgresDialect(Dialect):
     title = "PostgreSQL"
     compiler_class: ClassVar[type[Compiler]] = PostgresCompiler
     ddl_class: ClassVar[type[DDLCompiler]] = PostgresDDL
+    introspector_class: ClassVar[type[Introspector]] = PostgresIntrospector
     supports_distinct_on = True
     supports_schemas = True
     supports_lock_rows = True

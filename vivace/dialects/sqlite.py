@@ -18,8 +18,10 @@ from vivace.dialects.compiled import Converter
 from vivace.dialects.compiler import Compiler
 from vivace.dialects.ddl import DDLCompiler
 from vivace.dialects.dialect import Dialect
+from vivace.dialects.introspection import Introspector
 from vivace.dialects.sqlite_ddl import SQLiteDDL
 from vivace.dialects.sqlite_functions import SQLiteExtensions
+from vivace.dialects.sqlite_introspection import SQLiteIntrospector
 from vivace.exceptions import QueryError
 from vivace.sql.nodes import Comparison, InList, OrderItem, Param
 from vivace.types import ValueType, adapters
@@ -137,6 +139,7 @@ class SQLiteDialect(Dialect):
     title = "SQLite"
     compiler_class: ClassVar[type[Compiler]] = SQLiteCompiler
     ddl_class: ClassVar[type[DDLCompiler]] = SQLiteDDL
+    introspector_class: ClassVar[type[Introspector]] = SQLiteIntrospector
     max_parameters = 32_766
 
     def bool_literal(self, value: bool) -> str:

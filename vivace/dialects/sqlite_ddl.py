@@ -14,6 +14,8 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
+
 from vivace.dialects.ddl import DDLCompiler, changed_params
 from vivace.dialects.sqlite_rebuild import needs_rebuild_to_add, rebuild_statements
 from vivace.exceptions import QueryError
@@ -21,6 +23,7 @@ from vivace.schema.column import derived_identifier
 from vivace.schema.defaults import Default
 from vivace.schema.spec import CallableRef, ColumnSpec, ConstraintSpec, TableSpec, thaw_value
 from vivace.schema.table_spec import value_type_of
+from vivace.types import ValueType
 
 # Changes SQLite makes in place: a column's name and its (separate) index.
 _IN_PLACE = {"db_column_name", "index", "index_method"}
@@ -32,6 +35,17 @@ class SQLiteDDL(DDLCompiler):
     def empty_array_literal(self) -> str | None:
         return "'[]'"
 
+    def type_sql(self, column: ColumnSpec) -> str:
+        return self.vtype_sql(value_type_of(column))
+
+    def vtype_sql(self, vtype: ValueType) -> str:
+        """The declared type; an array names its element (``ARRAY_TEXT OF INTEGER``), which
+        SQLite keeps as written, so introspection reads it back. Its affinity is harmless:
+        JSON text is never a number."""
+        if vtype.name == "array":
+            return "ARRAY_TEXT OF " + self.vtype_sql(vtype.element)
+        return self.dialect.column_type(vtype)
+
     def computed_default(self, default: Default) -> str | None:
         # SQLite's CURRENT_TIMESTAMP is UTC text, unlike PostgreSQL's local time for
         # TIMESTAMP: leave time defaults to Python so both engines agree.
@@ -39,6 +53,18 @@ class SQLiteDDL(DDLCompiler):
 
     def cascade(self, cascade: bool) -> str:
         return ""
+
+    def stored_column(self, column: ColumnSpec) -> ColumnSpec:
+        # Serial keys are INTEGER PRIMARY KEY (SQLite's rowid): one kind of key only.
+        stored = super().stored_column(column)
+        if column.column_class in ("Serial", "BigSerial"):
+            kind = "Serial" if column.primary_key else "Integer"
+            stored = ColumnSpec(stored.name, kind, stored.params, stored.unmapped)
+        ref = column.references
+        if ref is not None and ref.column.column_class == "BigSerial":
+            key = ColumnSpec(ref.column.name, "Serial", ref.column.params)
+            stored = stored.replace_params(references=dataclasses.replace(ref, column=key))
+        return stored
 
     def fill_sql(self, column: ColumnSpec) -> str | None:
         """The value existing rows get in a column added by a rebuild: its DEFAULT clause

@@ -67,12 +67,14 @@ _OUTGREW_BUDGET = "sqlite:outgrew-inline-budget"
 class _Connection:
     """One sqlite3 connection, its step budget and any worker-thread statement in flight."""
 
-    __slots__ = ("raw", "steps", "pending")
+    __slots__ = ("raw", "steps", "pending", "foreign_keys_off")
 
     def __init__(self, raw: sqlite3.Connection, budget: int) -> None:
         self.raw = raw
         self.steps = [_OFF]
         self.pending: asyncio.Future[Any] | None = None
+        #: Set while a schema transaction runs with foreign keys off; restored on release.
+        self.foreign_keys_off = False
         steps = self.steps
 
         def over_budget() -> bool:
@@ -229,6 +231,13 @@ class SQLiteEngine(Engine):
             pending.add_done_callback(lambda _: self._release_after(connection))
             return
         connection.pending = None
+        if connection.foreign_keys_off and not connection.raw.in_transaction:
+            try:
+                connection.raw.execute("PRAGMA foreign_keys = ON")
+            except sqlite3.Error:
+                self._discard(connection)
+                return
+            connection.foreign_keys_off = False
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
@@ -378,8 +387,15 @@ class SQLiteEngine(Engine):
                 self._release(connection)
 
     async def execute_ddl(self, statements: Sequence[str]) -> None:
-        for sql in statements:
-            await self.fetch_sql(sql)
+        """Run DDL in the current transaction, else in a ``schema_transaction()`` (so a
+        table rebuild can run, and several statements apply together or not at all)."""
+        if self._transaction.get() is not None or len(statements) < 2:
+            for sql in statements:
+                await self.fetch_sql(sql)
+            return
+        async with self.schema_transaction():
+            for sql in statements:
+                await self.fetch_sql(sql)
 
     async def get_version(self) -> float:
         major, minor, *_ = sqlite3.sqlite_version.split(".")
@@ -399,9 +415,23 @@ class SQLiteEngine(Engine):
             raise TransactionError(f"transaction_type must be one of {sorted(_TRANSACTION_TYPES)}")
         return Transaction(self, allow_nested=allow_nested, begin=f"BEGIN {kind}")
 
+    def schema_transaction(self) -> Transaction:
+        """A transaction with ``PRAGMA foreign_keys`` OFF (SQLite only reads it outside a
+        transaction, so it is set before ``BEGIN``, and restored when the connection is
+        released). Table rebuilds need it: dropping the old table would otherwise run the
+        ``ON DELETE`` actions of the foreign keys pointing at it. Each rebuild runs
+        ``PRAGMA foreign_key_check`` itself before it ends.
+
+        Example: ``async with DB.schema_transaction(): await DB.execute_ddl(statements)``.
+        """
+        return _SchemaTransaction(self, begin="BEGIN IMMEDIATE")
+
     async def _begin(self, transaction: Transaction) -> _Connection:
         connection = await self._acquire()
         try:
+            if isinstance(transaction, _SchemaTransaction):
+                connection.raw.execute("PRAGMA foreign_keys = OFF")
+                connection.foreign_keys_off = True
             await self._run(connection, transaction.begin_sql, (), inline=True)
         except BaseException:
             self._release(connection)
@@ -442,6 +472,10 @@ class SQLiteEngine(Engine):
     def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:
         """A cursor read in chunks on the worker thread (``fetchmany``)."""
         return SQLiteCursor(self, compiled, values, batch_size)
+
+
+class _SchemaTransaction(Transaction):
+    """A transaction whose connection has foreign keys off (see ``schema_transaction``)."""
 
 
 def _fetch_dicts(
