@@ -90,6 +90,11 @@ class PostgresEngine(Engine):
         return f"{host}:{port}"
 
     # pool ---------------------------------------------------------------------------------
+    @property
+    def pool(self) -> Any:
+        """The asyncpg pool, or None before it starts (Piccolo's attribute)."""
+        return self._pool
+
     async def start_connection_pool(self, **kwargs: Any) -> None:
         """Create the pool now; ``kwargs`` override ``config`` (e.g. ``max_size=20``)."""
         if self._pool is not None and self._pool_loop is asyncio.get_running_loop():

@@ -24,6 +24,7 @@ import asyncio
 import collections
 import contextlib
 import enum
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -192,6 +193,32 @@ class SQLiteEngine(Engine):
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=False)
+
+    def remove_db_file(self) -> None:
+        """Delete the database file (and its WAL files), closing idle connections first so
+        the next query starts a new, empty database. For tests; Piccolo's name.
+
+        Example: ``DB.remove_db_file()``.
+        """
+        for connection in self._idle:
+            connection.raw.close()
+            self._all.remove(connection)
+        self._idle.clear()
+        if self.in_memory:
+            return
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(self.path + suffix):
+                os.unlink(self.path + suffix)
+
+    def create_db_file(self) -> None:
+        """Create an empty database file; refuses one that exists (Piccolo's name).
+
+        Example: ``DB.create_db_file()``.
+        """
+        if os.path.exists(self.path):
+            raise FileExistsError(f"Database at {self.path} already exists")
+        with open(self.path, "w"):
+            pass
 
     async def _acquire(self) -> _Connection:
         if self._idle:
