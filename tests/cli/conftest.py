@@ -48,6 +48,7 @@ def in_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("VIVACE_CONF", raising=False)
     saved_path, before = list(sys.path), set(sys.modules)
+    sys.path.insert(0, str(tmp_path))  # as the working directory is for `vivace`
     importlib.invalidate_caches()
     yield tmp_path
     sys.path[:] = saved_path

@@ -59,8 +59,9 @@ def progress(length: int | None, label: str) -> Iterator[Progress]:
 
 
 def error_line(message: str) -> None:
-    """Print one error line on stderr (red on a terminal)."""
-    click.secho(f"Error: {message}", fg="red", err=True)
+    """Print one error line on stderr (red on a terminal); a database's DETAIL lines are joined."""
+    one_line = " ".join(part.strip() for part in message.splitlines() if part.strip())
+    click.secho(f"Error: {one_line}", fg="red", err=True)
 
 
 def note(message: str) -> None:
