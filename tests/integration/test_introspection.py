@@ -177,8 +177,13 @@ async def test_schemas_and_nulls_not_distinct(postgres_db: Engine, use_tables: U
     ],
 )
 async def test_what_cannot_be_mapped_is_said(db: Engine, sql: str, note: str) -> None:
-    await db.execute_ddl([sql.replace("INTEGER PRIMARY KEY", "SERIAL PRIMARY KEY")
-                          if db.dialect.name == "postgres" else sql])
+    await db.execute_ddl(
+        [
+            sql.replace("INTEGER PRIMARY KEY", "SERIAL PRIMARY KEY")
+            if db.dialect.name == "postgres"
+            else sql
+        ]
+    )
     try:
         found = (await db.introspect(tablenames=["intro_odd"])).table("IntroOdd")
         spot = found.column("spot")
