@@ -31,6 +31,7 @@ from vivace.engine.cache import CompiledCache
 from vivace.engine.cursors import RowCursor
 from vivace.engine.transaction import Atomic, Transaction, run_in_transaction
 from vivace.exceptions import VivaceError
+from vivace.schema.spec import SchemaSpec
 from vivace.sql.nodes import Node
 
 logger = logging.getLogger("vivace.engine")
@@ -212,6 +213,24 @@ class Engine:
         """Run DDL statements in order (in the current transaction, if any)."""
         for sql in statements:
             await self.fetch_sql(sql)
+
+    def schema_transaction(self) -> Transaction:
+        """A transaction for schema changes: ``async with DB.schema_transaction(): ...``.
+
+        On SQLite, foreign keys are not enforced inside it (its table rebuilds need that;
+        each rebuild checks them itself before it ends); elsewhere a plain transaction.
+        """
+        return self.transaction()
+
+    async def introspect(
+        self, schema_name: str | None = None, tablenames: Sequence[str] | None = None
+    ) -> SchemaSpec:
+        """The live schema as specs: ``(await DB.introspect()).by_tablename("band")``.
+
+        ``schema_name`` picks a schema (PostgreSQL; the default one when None),
+        ``tablenames`` some tables only (foreign keys to others are still described).
+        """
+        return await self.dialect.introspector.introspect(self.fetch_sql, schema_name, tablenames)
 
     def placeholder(self, position: int) -> str:
         """The bound-parameter marker at ``position`` (1-based) for SQL built by hand."""

@@ -88,6 +88,11 @@ class PostgresEngine(Engine):
 
     # pool ---------------------------------------------------------------------------------
     @property
+    def pool(self) -> Any:
+        """The asyncpg pool, or None before it starts (Piccolo's attribute)."""
+        return self._front.pool
+
+    @property
     def _pool(self) -> Any:
         """The asyncpg pool of the loop that last used the engine (None before first use)."""
         return self._front.pool

@@ -152,6 +152,13 @@ class ColumnMeta:
         """The dotted path users see as a result key: ``"manager.name"``."""
         return ".".join([*(fk._meta.name for fk in self.call_chain), self.name])
 
+    def get_default_alias(self) -> str:
+        """The column's key in select results: the dotted path of database column names
+        (``"manager.name"``; ``"manager_fk.mname"`` with ``db_column_name``), as in Piccolo."""
+        if not self.call_chain:
+            return self.db_column_name
+        return ".".join([*(fk._key_segment for fk in self.call_chain), self.db_column_name])
+
     @property
     def engine_type(self) -> str:
         return str(self.table._meta.db.engine_type)
