@@ -1,13 +1,13 @@
 """Shared fixtures: real engines for SQLite and PostgreSQL, and tables bound to them.
 
 - ``db``: parametrised over ``sqlite`` and ``postgres``; a test using it runs on both.
-- ``sqlite_db`` / ``postgres_db``: one engine only.
+- ``sqlite_db`` / ``postgres_db`` / ``mysql_db``: one engine only.
 - ``use_tables(db, *tables)``: binds the table classes to ``db``, creates them, and
   drops them after the test.
 
-PostgreSQL: a fresh database ``vivace_test_<pid>`` is created for the session and
-dropped after it. When the server is unreachable the PostgreSQL tests skip with the
-reason, except under ``CI=true``, where they fail.
+PostgreSQL and MariaDB: a fresh database ``vivace_test_<pid>`` is created for the session
+and dropped after it. When a server is unreachable its tests skip with the reason, except
+under ``CI=true``, where they fail.
 """
 
 from __future__ import annotations
@@ -21,13 +21,53 @@ from typing import Any
 import pytest
 
 from vivace import Table, create_db_tables, drop_db_tables
-from vivace.engine import Engine, PostgresEngine, SQLiteEngine
+from vivace.engine import Engine, MySQLEngine, PostgresEngine, SQLiteEngine
 
 PG_HOST = os.environ.get("VIVACE_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("VIVACE_PG_PORT", "5432"))
 PG_USER = os.environ.get("VIVACE_PG_USER", "postgres")
 PG_DATABASE = f"vivace_test_{os.getpid()}"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+MY_HOST = os.environ.get("VIVACE_MYSQL_HOST", "127.0.0.1")
+MY_PORT = int(os.environ.get("VIVACE_MYSQL_PORT", "3306"))
+MY_USER = os.environ.get("VIVACE_MYSQL_USER", "root")
+MY_DATABASE = f"vivace_test_{os.getpid()}"
+
+
+def mysql_config(database: str = MY_DATABASE) -> dict[str, Any]:
+    return {"host": MY_HOST, "port": MY_PORT, "user": MY_USER, "database": database}
+
+
+async def _mysql_admin(sql: str) -> None:
+    import asyncmy
+
+    connection = await asyncmy.connect(host=MY_HOST, port=MY_PORT, user=MY_USER, connect_timeout=5)
+    try:
+        async with connection.cursor() as cursor:
+            await cursor.execute(sql)
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+async def mysql_engine() -> AsyncIterator[MySQLEngine | None]:
+    """MariaDB/MySQL: a fresh database ``vivace_test_<pid>`` for the session."""
+    try:
+        await _mysql_admin(f"DROP DATABASE IF EXISTS `{MY_DATABASE}`")
+        await _mysql_admin(
+            f"CREATE DATABASE `{MY_DATABASE}` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
+        )
+    except Exception as error:  # unreachable server, refused login, driver missing, ...
+        if IN_CI:
+            pytest.fail(f"MariaDB at {MY_HOST}:{MY_PORT} is required in CI: {error}")
+        yield None
+        return
+    engine = MySQLEngine(config=mysql_config())
+    yield engine
+    await engine.close_connection_pool()
+    await _mysql_admin(f"DROP DATABASE IF EXISTS `{MY_DATABASE}`")
 
 
 def pg_config(database: str = PG_DATABASE) -> dict[str, Any]:
@@ -85,12 +125,16 @@ def sqlite_db(sqlite_engine: SQLiteEngine) -> SQLiteEngine:
     return sqlite_engine
 
 
+@pytest.fixture
+def mysql_db(mysql_engine: MySQLEngine | None) -> MySQLEngine:
+    if mysql_engine is None:
+        pytest.skip(f"MariaDB is not reachable at {MY_HOST}:{MY_PORT}")
+    return mysql_engine
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
 def db(request: pytest.FixtureRequest) -> Engine:
-    if request.param == "sqlite":
-        engine: Engine = request.getfixturevalue("sqlite_db")
-    else:
-        engine = request.getfixturevalue("postgres_db")
+    engine: Engine = request.getfixturevalue(f"{request.param}_db")
     return engine
 
 
@@ -123,7 +167,7 @@ async def use_tables() -> AsyncIterator[UseTables]:
 async def _no_leaked_transaction(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     """A test must not leave a transaction open on the shared engines."""
     yield
-    for name in ("sqlite_engine", "postgres_engine"):
+    for name in ("sqlite_engine", "postgres_engine", "mysql_engine"):
         if name in request.fixturenames:
             engine = request.getfixturevalue(name)
             if engine is not None:

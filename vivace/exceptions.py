@@ -93,7 +93,16 @@ class OperationalError(DatabaseError):
 
 
 class ConnectionLost(OperationalError):
-    """The connection to the server was lost or could not be made."""
+    """The connection to the server was lost (it broke, or the server ended it)."""
+
+
+class CannotConnect(OperationalError):
+    """No connection could be made: the host cannot be resolved, the login or database
+    was refused. The message names ``host:port``."""
+
+
+class ConnectionRefused(CannotConnect):
+    """The server refused the connection (nothing listens at ``host:port``)."""
 
 
 class PoolTimeout(OperationalError):
@@ -125,9 +134,11 @@ class MigrationError(VivaceError):
 
 
 __all__ = [
+    "CannotConnect",
     "CheckViolation",
     "ConfigurationError",
     "ConnectionLost",
+    "ConnectionRefused",
     "DataError",
     "DatabaseError",
     "DeadlockDetected",

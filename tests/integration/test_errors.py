@@ -22,6 +22,7 @@ from vivace.engine import Engine, PostgresEngine
 from vivace.exceptions import (
     CheckViolation,
     ConnectionLost,
+    ConnectionRefused,
     DatabaseError,
     DataError,
     ForeignKeyViolation,
@@ -420,19 +421,20 @@ async def test_bare_bool_in_where_is_refused(
 # --- PostgreSQL: connections and timeouts -------------------------------------------------------
 
 
-async def test_postgres_closed_port_is_connection_lost(postgres_db: Engine) -> None:
+async def test_postgres_closed_port_is_connection_refused(postgres_db: Engine) -> None:
     engine = PostgresEngine(
         config={"host": "127.0.0.1", "port": 1, "user": PG_USER, "database": "postgres"}
     )
     ErrNeverCreated._meta.db = engine
     try:
-        with pytest.raises(ConnectionLost) as caught:
+        with pytest.raises(ConnectionRefused) as caught:
             await ErrNeverCreated.select()
         error = caught.value
         assert isinstance(error, OperationalError) and isinstance(error, DatabaseError)
+        assert not isinstance(error, ConnectionLost)  # it never connected: nothing was lost
         assert "127.0.0.1" in str(error) and ":1" in str(error)
         assert isinstance(error.__cause__, OSError)
-        with pytest.raises(ConnectionLost, match=r"127\.0\.0\.1:1"):
+        with pytest.raises(ConnectionRefused, match=r"127\.0\.0\.1:1"):
             await engine.get_version()
     finally:
         ErrNeverCreated._meta.db = None

@@ -10,6 +10,7 @@ from vivace.dialects.compiled import Compiled
 from vivace.dialects.compiler import Compiler, result_key
 from vivace.dialects.dialect import Dialect
 from vivace.dialects.joins import join_alias
+from vivace.dialects.mysql import MariaDBDialect, MySQLDialect
 from vivace.dialects.postgres import PostgresDialect
 from vivace.dialects.sqlite import SQLiteDialect
 
@@ -17,6 +18,8 @@ __all__ = [
     "Compiled",
     "Compiler",
     "Dialect",
+    "MariaDBDialect",
+    "MySQLDialect",
     "PostgresDialect",
     "SQLiteDialect",
     "join_alias",

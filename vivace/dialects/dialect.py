@@ -20,6 +20,7 @@ from vivace.dialects.compiler import Compiler
 from vivace.dialects.ddl import DDLCompiler
 from vivace.dialects.introspection import Introspector
 from vivace.dialects.related import rows_converter
+from vivace.exceptions import TransactionError
 from vivace.schema.column import check_identifier
 from vivace.sql.nodes import Node
 from vivace.types import ValueType
@@ -92,6 +93,28 @@ class Dialect:
         return name
 
     # transactions --------------------------------------------------------------------------
+    #: The isolation levels ``transaction(isolation_level=...)`` takes.
+    isolation_levels: ClassVar[frozenset[str]] = frozenset(
+        {"read committed", "repeatable read", "serializable"}
+    )
+
+    def begin_sql(self, isolation_level: str | None = None, read_only: bool = False) -> str:
+        """The statement that starts a transaction: ``BEGIN ISOLATION LEVEL SERIALIZABLE``."""
+        begin = "BEGIN"
+        if isolation_level is not None:
+            begin += f" ISOLATION LEVEL {self.isolation_level(isolation_level)}"
+        if read_only:
+            begin += " READ ONLY"
+        return begin
+
+    def isolation_level(self, level: str) -> str:
+        """``level`` checked against ``isolation_levels``, as SQL (``REPEATABLE READ``)."""
+        if level.lower() not in self.isolation_levels:
+            raise TransactionError(
+                f"isolation_level must be one of {sorted(self.isolation_levels)}"
+            )
+        return level.upper()
+
     def savepoint_sql(self, name: str) -> str:
         """``SAVEPOINT name``; ``name`` was checked to be a plain identifier."""
         return f"SAVEPOINT {self.quote(name)}"

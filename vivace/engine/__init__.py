@@ -2,11 +2,12 @@
 
 Example::
 
-    from vivace.engine import PostgresEngine, SQLiteEngine, engine_finder
+    from vivace.engine import MySQLEngine, PostgresEngine, SQLiteEngine, engine_finder
 """
 
 from vivace.engine.base import Engine
 from vivace.engine.finder import engine_finder
+from vivace.engine.mysql import MySQLEngine
 from vivace.engine.postgres import PostgresEngine
 from vivace.engine.sqlite import SQLiteEngine
 from vivace.engine.sync import run_sync
@@ -15,6 +16,7 @@ from vivace.engine.transaction import Atomic, Savepoint, Transaction
 __all__ = [
     "Atomic",
     "Engine",
+    "MySQLEngine",
     "PostgresEngine",
     "SQLiteEngine",
     "Savepoint",

@@ -18,18 +18,51 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from vivace.dialects import Compiled, PostgresDialect
-from vivace.engine.base import Engine
 from vivace.engine.cursors import RowCursor
-from vivace.engine.pool import PoolFront
+from vivace.engine.pool import PoolDriver
 from vivace.engine.postgres_cursor import PostgresCursor
 from vivace.engine.postgres_errors import map_postgres_error
-from vivace.engine.transaction import Transaction
-from vivace.exceptions import ConfigurationError, ConnectionLost, TransactionError, VivaceError
+from vivace.engine.server import ServerEngine
+from vivace.exceptions import ConfigurationError, ConnectionLost, VivaceError
 
-_ISOLATION_LEVELS = {"read committed", "repeatable read", "serializable"}
+#: ``config`` keys: asyncpg's ``connect`` and ``create_pool`` arguments (``init`` runs after
+#: Vivace's own check; ``reset`` and ``loop`` are the engine's).
+CONFIG_KEYS = frozenset(
+    {
+        "command_timeout",
+        "connect",
+        "connection_class",
+        "database",
+        "direct_tls",
+        "dsn",
+        "gsslib",
+        "host",
+        "init",
+        "krbsrvname",
+        "max_cacheable_statement_size",
+        "max_cached_statement_lifetime",
+        "max_inactive_connection_lifetime",
+        "max_queries",
+        "max_size",
+        "min_size",
+        "passfile",
+        "password",
+        "port",
+        "record_class",
+        "server_settings",
+        "service",
+        "servicefile",
+        "setup",
+        "ssl",
+        "statement_cache_size",
+        "target_session_attrs",
+        "timeout",
+        "user",
+    }
+)
 
 
-class PostgresEngine(Engine):
+class PostgresEngine(ServerEngine):
     """PostgreSQL engine.
 
     ``config`` takes asyncpg's connect arguments (``host``, ``port``, ``user``,
@@ -49,6 +82,9 @@ class PostgresEngine(Engine):
     """
 
     engine_type = "postgres"
+    config_keys = CONFIG_KEYS
+    default_port = 5432
+    title = "PostgreSQL"
 
     def __init__(
         self,
@@ -65,33 +101,19 @@ class PostgresEngine(Engine):
             raise ConfigurationError(
                 "pgbouncer=True never uses prepared statements: leave statement_cache_size out"
             )
-        super().__init__(log_queries=log_queries, compiled_cache_size=compiled_cache_size)
-        self.config = dict(config or {})
+        super().__init__(config, log_queries, compiled_cache_size, acquire_timeout)
         self.extensions = tuple(extensions)
         self.extra_nodes = dict(extra_nodes or {})
-        self.acquire_timeout = acquire_timeout
         self.command_timeout = command_timeout
         self.pgbouncer = pgbouncer
         self.dialect = PostgresDialect()
-        self._background: set[asyncio.Task[None]] = set()
-        #: Per-loop asyncpg pools served in arrival order (asyncpg's own queue lets a
-        #: newcomer take a slot a woken waiter was handed).
-        self._front = PoolFront(_AsyncpgPools(self), f"PostgreSQL at {self._address()}")
 
-    def __repr__(self) -> str:
-        return f"<PostgresEngine {self._address()}>"
-
-    def _address(self) -> str:
-        host = self.config.get("host", "localhost")
-        port = self.config.get("port", 5432)
-        return f"{host}:{port}"
+    def _pool_driver(self) -> PoolDriver:
+        # asyncpg's own queue lets a newcomer take a slot a woken waiter was handed: the
+        # front's FIFO permits serve waiters in arrival order.
+        return _AsyncpgPools(self)
 
     # pool ---------------------------------------------------------------------------------
-    @property
-    def pool(self) -> Any:
-        """The asyncpg pool, or None before it starts (Piccolo's attribute)."""
-        return self._front.pool
-
     @property
     def _pool(self) -> Any:
         """The asyncpg pool of the loop that last used the engine (None before first use)."""
@@ -100,25 +122,6 @@ class PostgresEngine(Engine):
     @property
     def _parked(self) -> dict[asyncio.AbstractEventLoop, Any]:
         return self._front.parked
-
-    async def start_connection_pool(self, **kwargs: Any) -> None:
-        """Create the pool now; ``kwargs`` override ``config`` (e.g. ``max_size=20``)."""
-        if self._front.pool is not None and self._front.loop is asyncio.get_running_loop():
-            return
-        await self._front.start(kwargs)
-
-    async def close_connection_pool(self, timeout: float | None = None) -> None:
-        """Close every pooled connection.
-
-        Waits up to ``timeout`` seconds (default: ``acquire_timeout``) for connections
-        in use to come back and close cleanly; whatever is left is then terminated.
-        """
-        limit = self.acquire_timeout if timeout is None else timeout
-        loop = asyncio.get_running_loop()
-        ending = [task for task in self._background if task.get_loop() is loop]
-        if ending:
-            await asyncio.wait(ending, timeout=limit)
-        await self._front.close(limit)
 
     async def _create_pool(self, overrides: Mapping[str, Any]) -> Any:
         import asyncpg  # imported here only: the driver is loaded when the engine is used
@@ -194,9 +197,7 @@ class PostgresEngine(Engine):
                 async with asyncio.timeout(timeout):
                     await pool.execute("SELECT pg_terminate_backend($1)", pid)
 
-        task = asyncio.get_running_loop().create_task(end())
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self._in_background(end())
 
     # driver hooks ---------------------------------------------------------------------------
     async def _driver_fetch(self, connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
@@ -230,28 +231,6 @@ class PostgresEngine(Engine):
     async def prep_database(self) -> None:
         """Create the configured extensions (``extensions=("uuid-ossp",)``) if missing."""
         await self._run_statement(self._create_extensions)
-
-    # transactions -------------------------------------------------------------------------------
-    def transaction(
-        self,
-        allow_nested: bool = True,
-        isolation_level: str | None = None,
-        read_only: bool = False,
-        **options: Any,
-    ) -> Transaction:
-        """``async with DB.transaction(isolation_level="serializable"):``."""
-        if options:
-            raise TypeError(f"unknown transaction options: {', '.join(options)}")
-        begin = "BEGIN"
-        if isolation_level is not None:
-            if isolation_level.lower() not in _ISOLATION_LEVELS:
-                raise TransactionError(
-                    f"isolation_level must be one of {sorted(_ISOLATION_LEVELS)}"
-                )
-            begin += f" ISOLATION LEVEL {isolation_level.upper()}"
-        if read_only:
-            begin += " READ ONLY"
-        return Transaction(self, allow_nested=allow_nested, begin=begin)
 
     # cursors --------------------------------------------------------------------------------------
     def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:

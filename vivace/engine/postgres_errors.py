@@ -8,6 +8,8 @@ Example::
 
 from __future__ import annotations
 
+import socket
+
 from vivace import exceptions as ex
 
 _PG_CODES: dict[str, type[ex.DatabaseError]] = {
@@ -26,6 +28,8 @@ _PG_CODES: dict[str, type[ex.DatabaseError]] = {
 
 _PG_CLASSES: dict[str, type[ex.DatabaseError]] = {
     "08": ex.ConnectionLost,
+    "28": ex.CannotConnect,  # the login was refused
+    "3D": ex.CannotConnect,  # no such database
     "22": ex.DataError,
     "23": ex.IntegrityError,
     "42": ex.ProgrammingError,
@@ -41,8 +45,9 @@ def map_postgres_error(error: BaseException, address: str) -> ex.VivaceError:
     code = getattr(error, "sqlstate", None)
     if isinstance(code, str):
         cls = _PG_CODES.get(code) or _PG_CLASSES.get(code[:2], ex.DatabaseError)
-        # A lost connection says which server it was connected to.
-        where = f"PostgreSQL at {address}: " if issubclass(cls, ex.ConnectionLost) else ""
+        # A lost or refused connection says which server it was (to be) connected to.
+        named = issubclass(cls, ex.ConnectionLost | ex.CannotConnect)
+        where = f"PostgreSQL at {address}: " if named else ""
         mapped = cls(f"{where}{error} (SQLSTATE {code})")
         mapped.code = code
         return mapped
@@ -51,6 +56,9 @@ def map_postgres_error(error: BaseException, address: str) -> ex.VivaceError:
         # Before the OSError test: TimeoutError is an OSError. The client gave up waiting
         # for the answer (command_timeout); the connection is discarded by the caller.
         return ex.QueryTimeout(f"PostgreSQL at {address}: no answer in time ({name})")
+    refused = _refused(error)
+    if refused is not None:
+        return refused(f"PostgreSQL at {address}: cannot connect: {name}: {error}")
     if isinstance(error, OSError | ConnectionError) or name in {
         "ConnectionDoesNotExistError",
         "ConnectionFailureError",
@@ -63,3 +71,18 @@ def map_postgres_error(error: BaseException, address: str) -> ex.VivaceError:
         # asyncpg refused to encode a value: say which, and that nothing was sent.
         return ex.DataError(f"cannot send this value to PostgreSQL: {error}")
     return ex.DatabaseError(f"{name}: {error}")
+
+
+def _refused(error: BaseException) -> type[ex.CannotConnect] | None:
+    """``ConnectionRefused`` when nothing listened, ``CannotConnect`` when the host name
+    cannot be resolved; None for any other error."""
+    if isinstance(error, socket.gaierror):
+        return ex.CannotConnect
+    if isinstance(error, ConnectionRefusedError) or _all_refused(error):
+        return ex.ConnectionRefused
+    return None
+
+
+def _all_refused(error: BaseException) -> bool:
+    """asyncio reports every address of a host refusing at once as one plain OSError."""
+    return type(error) is OSError and "Connect call failed" in str(error)

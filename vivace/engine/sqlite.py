@@ -36,7 +36,10 @@ from vivace.engine.cursors import RowCursor
 from vivace.engine.sqlite_cursor import SQLiteCursor
 from vivace.engine.sqlite_errors import map_sqlite_error
 from vivace.engine.transaction import Transaction
-from vivace.exceptions import PoolTimeout, TransactionError, VivaceError
+from vivace.exceptions import ConfigurationError, PoolTimeout, TransactionError, VivaceError
+
+#: ``sqlite3.connect`` arguments passed through (the engine sets the others itself).
+CONNECT_KEYS = frozenset({"detect_types", "factory", "uri"})
 
 _TRANSACTION_TYPES = {"deferred": "DEFERRED", "immediate": "IMMEDIATE", "exclusive": "EXCLUSIVE"}
 
@@ -138,6 +141,13 @@ class SQLiteEngine(Engine):
         compiled_cache_size: int = 512,
         **connection_kwargs: Any,
     ) -> None:
+        unknown = sorted(set(connection_kwargs) - CONNECT_KEYS)
+        if unknown:
+            raise ConfigurationError(
+                f"unknown SQLiteEngine option(s) {', '.join(map(repr, unknown))}; accepted: "
+                "path, log_queries, max_connections, busy_timeout, acquire_timeout, "
+                f"inline_budget, compiled_cache_size, {', '.join(sorted(CONNECT_KEYS))}"
+            )
         super().__init__(log_queries=log_queries, compiled_cache_size=compiled_cache_size)
         self.path = path
         self.in_memory = path == ":memory:" or "mode=memory" in path

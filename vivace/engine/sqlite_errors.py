@@ -26,7 +26,7 @@ _SQLITE_NAMES: dict[str, type[ex.DatabaseError]] = {
     "SQLITE_RANGE": ex.ProgrammingError,
     "SQLITE_INTERRUPT": ex.QueryTimeout,
     "SQLITE_ERROR": ex.ProgrammingError,
-    "SQLITE_CANTOPEN": ex.ConnectionLost,
+    "SQLITE_CANTOPEN": ex.CannotConnect,
 }
 
 
