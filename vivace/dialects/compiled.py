@@ -11,13 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from vivace.exceptions import InvalidValue
+
 Converter = Callable[[Any], Any]
 
 
 class Compiled:
     """SQL text, one converter per placeholder, and the result columns' keys and converters.
 
-    ``cache`` holds row factories built for this statement by the layers above.
+    A converter also checks its value against the column it is stored into or compared
+    with (``vivace.types.checks``); ``labels`` names that column (``"band.name"``) for the
+    message when a value is refused. ``cache`` holds row factories built by the layers above.
     """
 
     __slots__ = (
@@ -28,6 +32,7 @@ class Compiled:
         "is_write",
         "is_small_write",
         "cache",
+        "labels",
         "_bind_all",
     )
 
@@ -39,6 +44,7 @@ class Compiled:
         result_converters: Sequence[Converter | None] = (),
         is_write: bool = False,
         is_small_write: bool = False,
+        labels: Sequence[str | None] = (),
     ) -> None:
         self.sql = sql
         self.converters = tuple(converters)
@@ -49,6 +55,8 @@ class Compiled:
         #: key): cheap and bounded enough to run without a time budget.
         self.is_small_write = is_small_write
         self.cache: dict[Any, Any] = {}
+        #: The ``table.column`` each placeholder's value belongs to, where known.
+        self.labels = tuple(labels)
         # Most statements need no conversion at all: then binding is free.
         self._bind_all = any(c is not None for c in self.converters)
 
@@ -56,7 +64,23 @@ class Compiled:
         """The driver parameters for ``values`` (converted where the column type needs it)."""
         if not self._bind_all:
             return values
-        return [v if c is None or v is None else c(v) for c, v in zip(self.converters, values)]
+        try:
+            return [v if c is None or v is None else c(v) for c, v in zip(self.converters, values)]
+        except InvalidValue as error:
+            raise self._name_the_column(error, values) from None
+
+    def _name_the_column(self, error: InvalidValue, values: Sequence[Any]) -> InvalidValue:
+        """``error`` with the ``table.column`` of the refused value in front (found by
+        converting again one by one: this runs only when a value was refused)."""
+        for index, (convert, value) in enumerate(zip(self.converters, values)):
+            if convert is None or value is None:
+                continue
+            try:
+                convert(value)
+            except InvalidValue as refused:
+                label = self.labels[index] if index < len(self.labels) else None
+                return InvalidValue(f"{label or 'a value'} {refused}")
+        return error
 
     @property
     def has_result_converters(self) -> bool:

@@ -28,6 +28,7 @@ from vivace.schema.column import Column
 from vivace.sql.nodes import (
     Alias,
     Arithmetic,
+    ColumnNode,
     Comparison,
     Expr,
     FunctionCall,
@@ -43,7 +44,7 @@ from vivace.sql.nodes import (
 )
 from vivace.sql.related import RelatedRows
 from vivace.sql.statements import Delete, Insert, OnConflict, Select, Update
-from vivace.types import ValueType
+from vivace.types import ValueType, checks
 
 if TYPE_CHECKING:
     from vivace.dialects.dialect import Dialect
@@ -67,6 +68,18 @@ def result_key(expr: Expr) -> str:
     return "?column?"
 
 
+#: Comparisons whose value is checked against the column it is compared with (a LIKE
+#: pattern is text whatever the column).
+CHECKED_OPERATORS = frozenset({"=", "<>", "<", "<=", ">", ">="})
+
+
+def column_label(column: ColumnNode) -> str:
+    """``table.column`` as messages name a column: ``"band.popularity"``."""
+    table = column._meta.table
+    name = table._meta.tablename if table is not None else "?"
+    return f"{name}.{column._meta.db_column_name}"
+
+
 class Compiler(QueryExtensions):
     """Renders one statement. ``inline=True`` renders values as literals (for reading only)."""
 
@@ -75,6 +88,8 @@ class Compiler(QueryExtensions):
         self.inline = inline
         self.values: list[Any] = []
         self.converters: list[Converter | None] = []
+        #: The ``table.column`` of each placeholder whose value is checked against one.
+        self.labels: list[str | None] = []
         #: Qualify columns with their table (off in single-table statements and DDL).
         self.qualify = True
 
@@ -88,7 +103,9 @@ class Compiler(QueryExtensions):
             names = [result_key(c) for c in columns]
             results = [self.dialect.result_converter(c.value_type) for c in columns]
         is_write = isinstance(node, Insert | Update | Delete)
-        return Compiled(sql, self.converters, names, results, is_write, _is_small_write(node))
+        return Compiled(
+            sql, self.converters, names, results, is_write, _is_small_write(node), self.labels
+        )
 
     def _result_exprs(self, node: Node) -> Sequence[Expr]:
         if isinstance(node, Select):
@@ -107,7 +124,39 @@ class Compiler(QueryExtensions):
             return self.literal(value)
         self.values.append(value)
         self.converters.append(self.dialect.param_converter(vtype))
+        self.labels.append(None)
         return self.placeholder(len(self.values))
+
+    def column_converter(self, column: ColumnNode, store: bool) -> Converter | None:
+        """The converter of a value stored into (``store``) or compared with ``column``:
+        checked against it, except when rendering for reading (``str(query)``)."""
+        if self.inline:
+            return self.dialect.param_converter(column.value_type)
+        return self.dialect.value_converter(column.value_type, store)
+
+    def column_param(
+        self, value: Any, column: ColumnNode, store: bool, convert: Converter | None = None
+    ) -> str:
+        """A parameter checked against ``column``; ``convert`` replaces the dialect's converter."""
+        if convert is None:
+            converter = self.column_converter(column, store)
+        elif self.inline:
+            converter = convert
+        else:
+            converter = checks.fused(checks.value_check(column.value_type, store), convert)
+        return self.param_with(value, converter, column_label(column))
+
+    def operand(self, expr: Expr, other: Expr, op: str) -> str:
+        """One side of a comparison: a value compared with a column is checked against it."""
+        if isinstance(expr, Param) and isinstance(other, Column) and op in CHECKED_OPERATORS:
+            return self.column_param(expr.value, other, store=False)
+        return self.sql(expr)
+
+    def assigned(self, column: ColumnNode, expr: Expr) -> str:
+        """The value written into ``column`` by an update: checked as a stored value."""
+        if isinstance(expr, Param):
+            return self.column_param(expr.value, column, store=True)
+        return self.sql(expr)
 
     def placeholder(self, position: int) -> str:
         return f"${position}"
@@ -169,8 +218,8 @@ class Compiler(QueryExtensions):
         return self.param(node.value, node.vtype)
 
     def visit_binary(self, node: Comparison) -> str:
-        left = self.sql(node.left)
-        right = self.sql(node.right)
+        left = self.operand(node.left, node.right, node.op)
+        right = self.operand(node.right, node.left, node.op)
         return f"{left} {self.operator(node.op)} {right}"
 
     def visit_arith(self, node: Arithmetic) -> str:
@@ -193,17 +242,27 @@ class Compiler(QueryExtensions):
 
     def in_list(self, operand: str, node: InList) -> str:
         """``= ANY($n)``: one array parameter whatever the length (PostgreSQL)."""
-        element = node.operand.value_type
-        placeholder = self.param_with(node.values, self.dialect.list_converter(element))
+        placeholder = self.list_param(node, node.operand.value_type)
         if node.negate:
             return f"NOT ({operand} = ANY({placeholder}))"
         return f"{operand} = ANY({placeholder})"
 
-    def param_with(self, value: Any, converter: Converter | None) -> str:
+    def list_param(self, node: InList, element: ValueType | None) -> str:
+        """The list of an ``is_in`` as one parameter; checked when compared with a column."""
+        convert = self.dialect.list_converter(element)
+        operand = node.operand
+        if isinstance(operand, Column) and not self.inline:
+            check = checks.value_check(operand.value_type, False)
+            checked = checks.each_checked(check, convert)
+            return self.param_with(node.values, checked, column_label(operand))
+        return self.param_with(node.values, convert)
+
+    def param_with(self, value: Any, converter: Converter | None, label: str | None = None) -> str:
         if self.inline:
             return self.literal(value if converter is None or value is None else converter(value))
         self.values.append(value)
         self.converters.append(converter)
+        self.labels.append(label)
         return self.placeholder(len(self.values))
 
     def subquery(self, select: Select) -> str:
@@ -323,10 +382,11 @@ class Compiler(QueryExtensions):
             sql = f"INSERT INTO {table} DEFAULT VALUES"
         else:
             names = ", ".join(self.quote(c._meta.db_column_name) for c in node.columns)
-            converters = [self.dialect.param_converter(c.value_type) for c in node.columns]
+            converters = [self.column_converter(c, store=True) for c in node.columns]
+            labels = [column_label(c) for c in node.columns]
             rows = []
             for row in node.rows:
-                marks = [self.param_with(v, conv) for v, conv in zip(row, converters)]
+                marks = [self.param_with(*item) for item in zip(row, converters, labels)]
                 rows.append("(" + ", ".join(marks) + ")")
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join(rows)
         if node.on_conflict is not None:
@@ -349,7 +409,9 @@ class Compiler(QueryExtensions):
         qualify, self.qualify = self.qualify, True
         for column, expr in node.assignments:
             name = self.quote(column._meta.db_column_name)
-            sets.append(f"{name} = " + (f"EXCLUDED.{name}" if expr is None else self.sql(expr)))
+            sets.append(
+                f"{name} = " + (f"EXCLUDED.{name}" if expr is None else self.assigned(column, expr))
+            )
         sql = f"ON CONFLICT{target} DO UPDATE SET " + ", ".join(sets)
         if node.where is not None:
             sql += " WHERE " + self.sql(node.where)
@@ -359,7 +421,7 @@ class Compiler(QueryExtensions):
     def visit_update(self, node: Update) -> str:
         self.qualify = False
         sets = ", ".join(
-            f"{self.quote(col._meta.db_column_name)} = {self.sql(expr)}"
+            f"{self.quote(col._meta.db_column_name)} = {self.assigned(col, expr)}"
             for col, expr in node.assignments
         )
         sql = f"UPDATE {self.table_name(node.table)} SET {sets}"

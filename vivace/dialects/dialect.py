@@ -24,7 +24,7 @@ from vivace.schema.constraints import Check, Unique
 from vivace.schema.defaults import Default
 from vivace.schema.foreign_key import ForeignKey
 from vivace.sql.nodes import Node
-from vivace.types import ValueType
+from vivace.types import ValueType, checks
 
 
 class Dialect:
@@ -92,6 +92,12 @@ class Dialect:
 
     def _param_converter(self, vtype: ValueType) -> Converter | None:
         return None
+
+    @functools.cache  # noqa: B019
+    def value_converter(self, vtype: ValueType | None, store: bool) -> Converter | None:
+        """Check a value stored into (``store``) or compared with a column of ``vtype``,
+        then convert it as :meth:`param_converter` does: one function, built once."""
+        return checks.fused(checks.value_check(vtype, store), self.param_converter(vtype))
 
     @functools.cache  # noqa: B019
     def result_converter(self, vtype: ValueType | None) -> Converter | None:

@@ -18,10 +18,10 @@ import re
 from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, Generic, Self, TypedDict, TypeVar, overload
 
-from vivace.exceptions import UnsafeIdentifierError
+from vivace.exceptions import InvalidValue, UnsafeIdentifierError
 from vivace.schema.defaults import Default
 from vivace.sql.nodes import ColumnNode
-from vivace.types import ValueType
+from vivace.types import ValueType, checks
 
 if TYPE_CHECKING:
     from vivace.schema.foreign_key import ForeignKey
@@ -218,6 +218,38 @@ class Column(ColumnNode, Generic[T]):
             self._meta.db_column_name = name
         self._meta.table = table
         self._refresh_shape()
+        self._check_definition()
+
+    def _check_definition(self) -> None:
+        """Refuse, when the table is defined, ``choices`` whose values are not values of this
+        column and a default that does not fit it (``ValueError``, as Piccolo does).
+
+        The same checks as for values sent (``vivace.types.checks``): a default that would be
+        refused at every insert is refused at once.
+        """
+        label = f"{self._meta.table._meta.tablename}.{self._meta.db_column_name}"
+        choices = self._meta.choices
+        if choices is not None:
+            vtype = self.value_type
+            element = vtype.element if vtype.name == "array" else vtype
+            check = checks.value_check(element, store=False)
+            for member in choices:
+                try:
+                    if check is not None and member.value is not None:
+                        check(member.value)
+                except InvalidValue:
+                    raise ValueError(f"{member.name} doesn't have the correct type") from None
+        default = self._meta.default
+        if isinstance(default, enum.Enum):
+            default = default.value
+        if default is None or callable(default) or isinstance(default, Default):
+            return
+        check = checks.value_check(self.value_type, store=True)
+        try:
+            if check is not None:
+                check(default)
+        except InvalidValue as error:
+            raise ValueError(f"the default of {label} does not fit: {error}") from None
 
     def _refresh_shape(self) -> None:
         chain = tuple(fk._step for fk in self._meta.call_chain)

@@ -112,6 +112,10 @@ class ForeignKey(Column[Any], Generic[TableT]):
                 self._resolved = ref
         return self._resolved
 
+    def _check_definition(self) -> None:
+        """Nothing to check when the table is defined: the key's type is its target's, which
+        may not be defined yet; its values are checked when they are sent."""
+
     @property
     def target_column(self) -> Column[Any]:
         """The referenced column: the target's primary key unless ``target_column`` names one."""
