@@ -29,6 +29,7 @@ import datetime
 import decimal
 import functools
 import json
+import math
 import struct
 import uuid
 from collections.abc import Callable
@@ -134,8 +135,13 @@ def _real(value: Any) -> Any:
     try:
         single: float = _SINGLE.unpack(_SINGLE.pack(value))[0]
     except (OverflowError, struct.error):
+        single = math.inf
+    if single in _INFINITIES and value not in _INFINITIES:
         refuse(value, "a float within the single-precision range (about 3.4e38)")
     return single
+
+
+_INFINITIES = (math.inf, -math.inf)
 
 
 # exact decimals ------------------------------------------------------------------------------
