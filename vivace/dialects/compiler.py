@@ -16,6 +16,7 @@ import decimal
 import enum
 import json
 import math
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -50,6 +51,24 @@ if TYPE_CHECKING:
     from vivace.dialects.dialect import Dialect
 
 
+#: ``... AS name`` (or ``AS "name"``) ending a raw fragment: the user named the result.
+_WRITTEN_ALIAS = re.compile(
+    r"\s+AS\s+(?:\"((?:[^\"]|\"\")+)\"|([A-Za-z_][A-Za-z0-9_]*))\s*$", re.IGNORECASE
+)
+
+
+def written_alias(raw: Raw) -> str | None:
+    """The name a raw select fragment gives itself: ``QueryString("log(x) AS log_x")``
+    is taken as written (no second alias) and its result key is ``"log_x"``."""
+    if raw.alias is not None:
+        return None
+    match = _WRITTEN_ALIAS.search(raw.parts[-1])
+    if match is None:
+        return None
+    quoted, plain = match.groups()
+    return quoted.replace('""', '"') if quoted is not None else plain
+
+
 def result_key(expr: Expr) -> str:
     """The result-dict key of a selected expression (Piccolo's names)."""
     if isinstance(expr, Column):
@@ -59,7 +78,7 @@ def result_key(expr: Expr) -> str:
     if isinstance(expr, FunctionCall):
         return expr.default_alias or expr.name.lower()
     if isinstance(expr, Raw):
-        return expr.alias or expr.template
+        return expr.alias or written_alias(expr) or expr.template
     if isinstance(expr, RelatedRows):
         return expr.name
     name = getattr(expr, "result_name", None)  # calls, windows, CTE columns
@@ -92,6 +111,11 @@ class Compiler(QueryExtensions):
         self.labels: list[str | None] = []
         #: Qualify columns with their table (off in single-table statements and DDL).
         self.qualify = True
+        #: The tables of the statements being rendered, outermost first: a column must
+        #: belong to one of them, directly or through its foreign keys.
+        self.sources: list[Any] = []
+        #: The FROM table of each statement being rendered (for messages).
+        self.statement_tables: list[Any] = []
 
     # entry points ----------------------------------------------------------------------------
     def compile(self, node: Node) -> Compiled:
@@ -206,12 +230,40 @@ class Compiler(QueryExtensions):
         return self.table_name(column._meta.table)
 
     def visit_column(self, column: Column[Any]) -> str:
+        if self.sources:
+            self.check_source(column)
         name = self.quote(column._meta.db_column_name)
         if not self.qualify:
             if column._meta.call_chain:
                 raise QueryError(f"{column!r} needs a join, which this statement cannot have")
             return name
         return f"{self.table_alias(column)}.{name}"
+
+    def check_source(self, column: Column[Any]) -> None:
+        """Refuse a column of a table the query does not read (``Band.select().where(
+        Manager.name == "x")``) before the database is asked."""
+        chain = column._meta.call_chain
+        root = chain[0]._meta.table if chain else column._meta.table
+        if root is None or root in self.sources or not hasattr(root, "_meta"):
+            return
+        name = getattr(self.statement_tables[-1], "__name__", "this table")
+        raise QueryError(
+            f"{column!r} is a column of {root.__name__}, which is not in this query on "
+            f"{name}: reach it through a foreign key of {name} "
+            f"(e.g. {name}.<foreign key>.{column._meta.name}), or query {root.__name__}"
+        )
+
+    def with_source(self, tables: Sequence[Any], render: Callable[[], str]) -> str:
+        """``render()`` with ``tables`` (the statement's own first) among the tables its
+        columns may belong to."""
+        depth = len(self.sources)
+        self.sources.extend(tables)
+        self.statement_tables.append(tables[0])
+        try:
+            return render()
+        finally:
+            del self.sources[depth:]
+            self.statement_tables.pop()
 
     # expressions --------------------------------------------------------------------------------
     def visit_param(self, node: Param) -> str:
@@ -329,11 +381,16 @@ class Compiler(QueryExtensions):
             if expr._meta.call_chain or expr._meta.db_column_name != expr._meta.name:
                 return f"{text} AS {self.quote(short_identifier(expr._meta.get_full_name()))}"
             return text
-        if isinstance(expr, Alias):
+        if isinstance(expr, Alias) or (isinstance(expr, Raw) and written_alias(expr)):
             return text
         return f"{text} AS {self.quote(result_key(expr))}"
 
     def visit_select(self, node: Select) -> str:
+        # Tables joined explicitly (``Join`` nodes) are in the query too.
+        tables = [node.table, *(j.table for j in node.joins if j.table is not None)]
+        return self.with_source(tables, lambda: self.render_select(node))
+
+    def render_select(self, node: Select) -> str:
         parts = ["SELECT"]
         if node.distinct_on:
             if not self.dialect.supports_distinct_on:
@@ -374,6 +431,9 @@ class Compiler(QueryExtensions):
         return " RETURNING " + ", ".join(self.select_column(e) for e in exprs)
 
     def visit_insert(self, node: Insert) -> str:
+        return self.with_source((node.table,), lambda: self.render_insert(node))
+
+    def render_insert(self, node: Insert) -> str:
         self.qualify = False
         table = self.table_name(node.table)
         if not node.columns:
@@ -419,6 +479,9 @@ class Compiler(QueryExtensions):
         return sql
 
     def visit_update(self, node: Update) -> str:
+        return self.with_source((node.table,), lambda: self.render_update(node))
+
+    def render_update(self, node: Update) -> str:
         self.qualify = False
         sets = ", ".join(
             f"{self.quote(col._meta.db_column_name)} = {self.assigned(col, expr)}"
@@ -431,6 +494,9 @@ class Compiler(QueryExtensions):
         return sql + self.returning(node.returning)
 
     def visit_delete(self, node: Delete) -> str:
+        return self.with_source((node.table,), lambda: self.render_delete(node))
+
+    def render_delete(self, node: Delete) -> str:
         self.qualify = False
         sql = f"DELETE FROM {self.table_name(node.table)}"
         where = without_joins(node.table, node.where)
