@@ -274,3 +274,28 @@ async def test_a_refused_row_in_a_batch_inserts_none(db: Engine, use_tables: Use
     with pytest.raises(InvalidValue, match=r"values_row\.number .* got str 'six'"):
         await ValueRow.insert(*rows)
     assert await ValueRow.count() == 0
+
+
+async def test_a_multi_row_insert_checks_and_returns_as_single_rows_do(
+    db: Engine, use_tables: UseTables
+) -> None:
+    """Many rows are checked a whole column at a time: the outcome is the same as row by row."""
+    await use_tables(db, ValueRow)
+    given = [
+        {"number": 1, "name": "abc", "code": "a", "double": 0.5, "flag": True},
+        {"number": None, "name": None, "code": None, "double": None, "flag": None},
+        {"number": -5, "name": "日本", "code": "xyz", "double": 7, "flag": False},
+    ]
+    await ValueRow.insert(*[ValueRow(**row, price=Decimal("1.5")) for row in given])
+    columns = [ValueRow.number, ValueRow.name, ValueRow.code, ValueRow.double, ValueRow.flag]
+    rows = await ValueRow.select(*columns, ValueRow.price).order_by(ValueRow.id)
+    assert [r["code"] for r in rows] == ["a  ", None, "xyz"]
+    assert [r["double"] for r in rows] == [0.5, None, 7.0]
+    assert type(rows[2]["double"]) is float
+    assert [r["price"] for r in rows] == [Decimal("1.50")] * 3
+    assert [r["name"] for r in rows] == ["abc", None, "日本"]
+    for column, bad in [("name", "toolong"), ("number", 2**40), ("double", math.nan)]:
+        rows_in = [ValueRow(**{column: None}), ValueRow(**{column: bad})]
+        with pytest.raises(InvalidValue, match=f"values_row\\.{column} expects"):
+            await ValueRow.insert(*rows_in)
+    assert await ValueRow.count() == 3

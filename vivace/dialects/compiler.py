@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from vivace.dialects.compiled import Compiled, Converter
+from vivace.dialects.compiled import ColumnBinding, Compiled, Converter
 from vivace.dialects.functions import QueryExtensions
 from vivace.dialects.joins import join_alias, select_joins, short_identifier, without_joins
 from vivace.exceptions import QueryError
@@ -114,6 +114,8 @@ class Compiler(QueryExtensions):
         #: The tables of the statements being rendered, outermost first: a column must
         #: belong to one of them, directly or through its foreign keys.
         self.sources: list[Any] = []
+        #: A multi-row insert's per-column bindings (see ``Compiled.columns``).
+        self.row_columns: list[ColumnBinding] | None = None
         #: The FROM table of each statement being rendered (for messages).
         self.statement_tables: list[Any] = []
 
@@ -122,13 +124,23 @@ class Compiler(QueryExtensions):
         sql = self.sql(node)
         names: Sequence[str] = ()
         results: Sequence[Converter | None] = ()
-        columns = self._result_exprs(node)
-        if columns:
-            names = [result_key(c) for c in columns]
-            results = [self.dialect.result_converter(c.value_type) for c in columns]
+        selected = self._result_exprs(node)
+        if selected:
+            names = [result_key(c) for c in selected]
+            results = [self.dialect.result_converter(c.value_type) for c in selected]
         is_write = isinstance(node, Insert | Update | Delete)
+        columns = self.row_columns
+        if not isinstance(node, Insert) or len(self.values) != len(node.columns) * len(node.rows):
+            columns = None  # more parameters than the rows' (ON CONFLICT values): one by one
         return Compiled(
-            sql, self.converters, names, results, is_write, _is_small_write(node), self.labels
+            sql,
+            self.converters,
+            names,
+            results,
+            is_write,
+            _is_small_write(node),
+            self.labels,
+            columns,
         )
 
     def _result_exprs(self, node: Node) -> Sequence[Expr]:
@@ -448,6 +460,15 @@ class Compiler(QueryExtensions):
             for row in node.rows:
                 marks = [self.param_with(*item) for item in zip(row, converters, labels)]
                 rows.append("(" + ", ".join(marks) + ")")
+            if len(node.rows) > 1 and not self.inline:
+                self.row_columns = [
+                    (
+                        checks.quick_check(c.value_type, True),
+                        self.dialect.param_converter(c.value_type),
+                        converter,
+                    )
+                    for c, converter in zip(node.columns, converters)
+                ]
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join(rows)
         if node.on_conflict is not None:
             sql += " " + self.visit_on_conflict(node.on_conflict)
