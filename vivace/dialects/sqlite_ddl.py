@@ -118,6 +118,8 @@ class SQLiteDDL(DDLCompiler):
         if table.get_column(old.name) is None:
             raise QueryError(f"alter_column() needs the whole spec of table {table.tablename!r}")
         changed = changed_params(old, new)
+        if self.type_sql(old) != self.type_sql(new):
+            changed.add("type")  # Integer -> BigInt: same params, another declared type
         if not changed and using is None:
             return []
         if changed <= _IN_PLACE and using is None:
