@@ -19,11 +19,17 @@ import pytest
 
 from tests.docs.examples import DOCS, Block, matches, python_blocks, run_block, stated_value
 from vivace.engine import Engine
+from vivace.schema.registry import all_tables
+from vivace.testing import ModelBuilder
 
 PAGES = sorted(page for page in DOCS.rglob("*.md") if python_blocks(page))
 
 # A page without its own vivace_conf.py gets this one: a file in the page's directory.
 DEFAULT_CONF = 'from vivace.engine import SQLiteEngine\n\nDB = SQLiteEngine(path="docs.sqlite")\n'
+
+
+# The modules the pages made (their namespaces and files), for the leak check below.
+PAGE_MODULES: set[str] = set()
 
 
 def _module_name(page: Path) -> str:
@@ -39,7 +45,8 @@ async def test_page_examples_run(
     monkeypatch.delenv("VIVACE_CONF", raising=False)
     (tmp_path / "vivace_conf.py").write_text(DEFAULT_CONF)
     written = {"vivace_conf"}
-    module = types.ModuleType(_module_name(page))
+    module_name = _module_name(page)
+    module = types.ModuleType(module_name)
     for name in written:
         sys.modules.pop(name, None)
     sys.modules[module.__name__] = module
@@ -56,10 +63,15 @@ async def test_page_examples_run(
                 await run_block(block, module)
     finally:
         await _close_engines(module, [sys.modules.get(name) for name in written])
-        for name in written | {module.__name__}:
+        for name in written | {module_name}:
             sys.modules.pop(name, None)
         module.__dict__.clear()
+        # ModelBuilder remembers the unique values it gave, per table class: forget the
+        # page's tables, which would otherwise stay alive (and registered by name).
+        for key in [key for key in ModelBuilder._used if key[0].__module__ in written]:
+            del ModelBuilder._used[key]
         gc.collect()  # the page's Table classes leave the registry of table names
+    PAGE_MODULES.update(written | {module_name})
 
 
 def _run_pytest(folder: Path, name: str, block: Block) -> None:
@@ -85,6 +97,14 @@ async def _close_engines(*namespaces: object) -> None:
         for value in list(vars(module).values()):
             if isinstance(value, Engine):
                 await value.close_connection_pool()
+
+
+def test_pages_leave_no_tables_registered() -> None:
+    """Runs after the pages: their Table classes are gone, so later tests that find
+    tables by name (``ForeignKey("Manager")``) never meet a page's."""
+    gc.collect()
+    left = [table for table in all_tables() if table.__module__ in PAGE_MODULES]
+    assert not left, f"tables still registered after the pages ran: {left}"
 
 
 def test_skipped_blocks_say_why_and_stay_rare() -> None:
