@@ -74,25 +74,23 @@ def python_blocks(page: Path) -> list[Block]:
 
 
 def stated_result(block: Block, statement: ast.stmt) -> tuple[bool, Any]:
-    """``(True, value)`` when a literal comment states the statement's result."""
+    """``(True, value)`` when a comment states the statement's result: the comment at the
+    end of its last line, else the comment lines right below it (a trailing remark in
+    prose leaves the lines below to state the result)."""
     lines = block.code.splitlines()
-    last = lines[(statement.end_lineno or statement.lineno) - 1]
-    code_end = statement.end_col_offset or 0
-    trailing = last[code_end:].strip()
-    comment = ""
-    if trailing.startswith("#"):
-        comment = trailing[1:]
-    else:
-        following = []
-        for line in lines[statement.end_lineno or statement.lineno :]:
-            if not line.startswith("# "):
-                break
-            following.append(line[2:])
-        comment = " ".join(following)
-    try:
-        return True, stated_value(comment.strip())
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return False, None
+    end = statement.end_lineno or statement.lineno
+    trailing = lines[end - 1][statement.end_col_offset or 0 :].strip()
+    following = []
+    for line in lines[end:]:
+        if not line.startswith("# "):
+            break
+        following.append(line[2:])
+    for comment in (trailing[1:] if trailing.startswith("#") else "", " ".join(following)):
+        try:
+            return True, stated_value(comment.strip())
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+    return False, None
 
 
 # The names a stated result may call: values that have no literal of their own.

@@ -177,3 +177,9 @@ def test_stated_values_are_literals_or_value_constructors() -> None:
     for prose_or_code in ["per manager", "manager", "open('x')", "__import__('os')", "1 + 1"]:
         with pytest.raises((ValueError, SyntaxError)):
             stated_value(prose_or_code)
+
+
+async def test_a_trailing_remark_leaves_the_result_to_the_line_below(tmp_path: Path) -> None:
+    page = _page(tmp_path, "```python\nx = 3\nx  # a remark in prose\n# 4\n```\n")
+    with pytest.raises(AssertionError, match="the page says 4, the code gives 3"):
+        await run_block(python_blocks(page)[0], types.ModuleType("docs_harness_remark"))
