@@ -165,6 +165,18 @@ def value_from_text(column: CatalogColumn, text: str) -> Any:
     raise ValueError(text)
 
 
+def literal_default(column: CatalogColumn, written: str, text: str, hex_digits: str | None) -> Any:
+    """The value of a default clause ``written`` as a literal whose text is ``text`` (or,
+    for bytes, ``hex_digits``); a note on the column, and None, when it does not fit."""
+    try:
+        if hex_digits is not None and column.column_class == "Bytea":
+            return bytes.fromhex(hex_digits)
+        return value_from_text(column, text)
+    except ValueError:
+        column.notes.append(f"default {written}")
+        return None
+
+
 def _column_spec(table: CatalogTable, column: CatalogColumn) -> ColumnSpec:
     name = attribute_name(column.db_name)
     params: dict[str, Any] = {

@@ -26,7 +26,7 @@ from vivace.dialects.introspection import (
     Fetch,
     Introspector,
     assemble,
-    value_from_text,
+    literal_default,
 )
 from vivace.dialects.postgres_ddl import postgres_object_name
 from vivace.schema.column import OnDelete, OnUpdate
@@ -139,16 +139,9 @@ def parse_default(column: CatalogColumn, text: str | None) -> Any:
     if lowered == "gen_random_uuid()" and kind == "UUID":
         return UUID4()
     literal = _CAST_LITERAL.match(text)
-    try:
-        if literal:
-            value = literal.group(1).replace("''", "'")
-            if kind == "Bytea" and value.startswith("\\x"):
-                return bytes.fromhex(value[2:])
-            return value_from_text(column, value)
-        return value_from_text(column, text)
-    except ValueError:
-        column.notes.append(f"default {text}")
-        return None
+    value = literal.group(1).replace("''", "'") if literal else text
+    hex_digits = value[2:] if literal and value.startswith("\\x") else None
+    return literal_default(column, text, value, hex_digits)
 
 
 class PostgresIntrospector(Introspector):

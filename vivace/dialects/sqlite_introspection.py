@@ -26,9 +26,9 @@ from vivace.dialects.introspection import (
     Fetch,
     Introspector,
     assemble,
+    literal_default,
     on_delete,
     on_update,
-    value_from_text,
 )
 from vivace.schema.column import derived_identifier
 from vivace.schema.spec import ColumnSpec, ConstraintSpec, IndexSpec, SchemaSpec
@@ -144,14 +144,9 @@ def parse_default(column: CatalogColumn, text: str | None) -> Any:
     if text is None or text.upper() == "NULL":
         return None
     quoted = _QUOTED.match(text)
-    try:
-        if text[:2].upper() == "X'" and column.column_class == "Bytea":
-            return bytes.fromhex(text[2:-1])
-        value = quoted.group(1).replace("''", "'") if quoted else text
-        return value_from_text(column, value)
-    except ValueError:
-        column.notes.append(f"default {text}")
-        return None
+    value = quoted.group(1).replace("''", "'") if quoted else text
+    hex_digits = text[2:-1] if text[:2].upper() == "X'" else None
+    return literal_default(column, text, value, hex_digits)
 
 
 class SQLiteIntrospector(Introspector):
