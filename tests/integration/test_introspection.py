@@ -76,6 +76,8 @@ class IntroBand(Table, tablename="intro_band"):
     token = UUID()
     data = JSON()
     doc = JSONB(null=True)
+    settings = JSONB(default={"theme": "dark", "sizes": [1, 2]})
+    extra = JSON(default=[{"a": None}])
     raw = Bytea(default=b"\x01\xff")
     tags = Array(base_column=Varchar(length=5))
     scores = Array(base_column=Integer(), null=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from vivace.dialects.introspection import attribute_name
+from vivace.dialects.introspection import attribute_name, json_default
 from vivace.exceptions import QueryError
 from vivace.schema.column import derived_identifier
 from vivace.schema.defaults import Default
@@ -153,6 +153,8 @@ class DDLCompiler:
             default = None
         elif column.column_class == "Array":
             default = _LIST
+        elif column.column_class in ("JSON", "JSONB"):
+            default = json_default(default)
         # A database knows column names only: the attribute is named after the column.
         name = attribute_name(column.db_column_name)
         db_name = None if name == column.db_column_name else column.db_column_name

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import keyword
 import re
 import uuid
@@ -49,6 +50,7 @@ from vivace.schema.spec import (
     ReferenceSpec,
     SchemaSpec,
     TableSpec,
+    freeze_value,
 )
 
 if TYPE_CHECKING:
@@ -58,7 +60,8 @@ if TYPE_CHECKING:
 Fetch = Callable[[str, Sequence[Any]], Awaitable[list[dict[str, Any]]]]
 
 _INTEGERS = {"Integer", "BigInt", "SmallInt", "Serial", "BigSerial"}
-_TEXTS = {"Varchar", "Char", "Text", "JSON", "JSONB"}
+_TEXTS = {"Varchar", "Char", "Text"}
+_JSON = {"JSON", "JSONB"}
 
 
 @dataclass
@@ -152,6 +155,8 @@ def value_from_text(column: CatalogColumn, text: str) -> Any:
         raise ValueError(text)
     if kind in _TEXTS:
         return text
+    if kind in _JSON:
+        return json_default(text)
     if kind == "UUID":
         return uuid.UUID(text)
     if kind == "Date":
@@ -163,6 +168,19 @@ def value_from_text(column: CatalogColumn, text: str) -> Any:
     if kind == "Array" and text in ("{}", "[]"):
         return CallableRef("builtins", "list")
     raise ValueError(text)
+
+
+def json_default(value: Any) -> Any:
+    """A JSON column's default in one form: JSON text of an object or array becomes the
+    frozen value (``FrozenValue``), so ``JSON(default="{}")``, ``JSON(default={})`` and
+    what PostgreSQL's ``jsonb`` writes back compare equal; other text stays text."""
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        return freeze_value(parsed) if isinstance(parsed, dict | list) else value
+    return value
 
 
 def literal_default(column: CatalogColumn, written: str, text: str, hex_digits: str | None) -> Any:
