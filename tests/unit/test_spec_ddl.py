@@ -106,6 +106,14 @@ def test_postgres_alter_column_steps() -> None:
 
 def test_postgres_tables_constraints_indexes() -> None:
     assert PG.create_schema("music") == ['CREATE SCHEMA IF NOT EXISTS "music"']
+    assert PG.create_table(MUSIC.replace(columns=(KEY,))) == [
+        'CREATE SCHEMA IF NOT EXISTS "music"',
+        'CREATE TABLE "music"."band" ("id" SERIAL PRIMARY KEY)',
+    ]
+    assert len(PG.create_table(MUSIC, create_schema=False)) == 1
+    assert LITE.create_table(MUSIC.replace(columns=(KEY,))) == [
+        'CREATE TABLE "band" ("id" INTEGER PRIMARY KEY)'
+    ]
     assert PG.change_table_schema(BAND, "music") == [
         'CREATE SCHEMA IF NOT EXISTS "music"',
         'ALTER TABLE "band" SET SCHEMA "music"',

@@ -165,12 +165,18 @@ class DDLCompiler:
         """``CREATE SCHEMA IF NOT EXISTS`` where the database has schemas."""
         return []
 
-    def create_table(self, table: TableSpec, if_not_exists: bool = False) -> list[str]:
-        """``CREATE TABLE`` with its constraints, then its indexes."""
+    def create_table(
+        self, table: TableSpec, if_not_exists: bool = False, create_schema: bool = True
+    ) -> list[str]:
+        """``CREATE TABLE`` with its constraints, then its indexes; first its schema
+        (``CREATE SCHEMA IF NOT EXISTS``, where there are schemas) unless told not to."""
+        statements = []
+        if table.schema and create_schema:
+            statements.extend(self.create_schema(table.schema))
         items = [self.column_sql(c) for c in table.columns]
         items.extend(self.constraint_sql(c) for c in table.constraints)
         exists = "IF NOT EXISTS " if if_not_exists else ""
-        statements = [f"CREATE TABLE {exists}{self.table_name(table)} ({', '.join(items)})"]
+        statements.append(f"CREATE TABLE {exists}{self.table_name(table)} ({', '.join(items)})")
         statements.extend(self.create_indexes(table, if_not_exists))
         return statements
 

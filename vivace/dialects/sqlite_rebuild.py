@@ -65,7 +65,7 @@ def rebuild_statements(
     temporary = derived_identifier(f"_vivace_new_{new.tablename}", "table name")
     staged = new.replace(tablename=temporary, indexes=())
     # The staged table's own foreign keys name the final table, as they must end up.
-    create = ddl.create_table(_without_column_indexes(staged))[0]
+    create = ddl.create_table(_without_column_indexes(staged), create_schema=False)[0]
     old_names = {c.db_column_name for c in old.columns}
     targets: list[str] = []
     sources: list[str] = []

@@ -77,12 +77,8 @@ def create_table(table: Any, if_not_exists: bool = False, auto_create_schema: bo
     """``CREATE TABLE`` (and its indexes; and its schema on PostgreSQL)."""
 
     def build(dialect: Dialect) -> list[str]:
-        statements = []
-        schema = table._meta.schema
-        if schema and auto_create_schema:
-            statements.extend(dialect.ddl.create_schema(schema))
-        statements.extend(dialect.ddl.create_table(table_spec(table), if_not_exists=if_not_exists))
-        return statements
+        spec = table_spec(table)
+        return dialect.ddl.create_table(spec, if_not_exists, create_schema=auto_create_schema)
 
     return DDL(table, build)
 
