@@ -210,6 +210,17 @@ DOCUMENTED: list[tuple[str, tuple[str, ...], str]] = [
     ("vivace.auth", ("BaseUser",), "Vivace's API.md (batteries)"),
     ("vivace.utils.pydantic", ("create_pydantic_model",), "serialization/index.rst"),
     ("vivace.pydantic", ("create_pydantic_model",), "Vivace's API.md (batteries)"),
+    # Paths of the migrations work (vivace.conf, vivace.apps.migrations).
+    (
+        "vivace.conf.apps",
+        ("AppConfig", "AppRegistry", "table_finder", "Finder"),
+        "projects_and_apps/piccolo_apps.rst, testing/index.rst",
+    ),
+    (
+        "vivace.apps.migrations.auto.migration_manager",
+        ("MigrationManager",),
+        "migrations/create.rst",
+    ),
 ]
 
 #: Piccolo paths of its documentation that Vivace does not provide, and why.
