@@ -248,6 +248,13 @@ class Column(ColumnNode, Generic[T]):
     def value_type(self) -> ValueType:
         return self._vtype
 
+    @property
+    def default(self) -> Any:
+        """The column's default as given (a value, callable, Enum member or ``Default``),
+        as Piccolo keeps it: ``Boolean().default`` is ``False``, ``Array(...).default`` is
+        ``list``, a JSON default is its JSON text."""
+        return self._meta.default
+
     def join_on(self, column: Column[Any]) -> Any:
         """Join another table where its ``column`` equals this one; no foreign key needed.
 
