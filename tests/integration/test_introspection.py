@@ -10,7 +10,7 @@ import enum
 import pytest
 
 from tests.conftest import UseTables
-from vivace import Table
+from vivace import Table, create_db_tables, drop_db_tables
 from vivace.columns import (
     JSON,
     JSONB,
@@ -39,6 +39,7 @@ from vivace.columns import (
     Varchar,
 )
 from vivace.engine import Engine
+from vivace.orm.spec_tables import table_classes_from_schema
 from vivace.schema import IndexMethod, OnDelete, OnUpdate
 from vivace.schema.spec import ConstraintSpec, IndexSpec, TableSpec
 from vivace.schema.table_spec import table_spec
@@ -112,6 +113,18 @@ async def test_introspect_equals_the_stored_table_spec(db: Engine, use_tables: U
     checks = [c for c in band.constraints if c.kind == "check"]
     assert [c.name for c in checks] == ["intro_band_positive"]
     assert checks[0].check is not None and "popularity" in checks[0].check
+
+
+async def test_introspected_specs_are_a_fixed_point(db: Engine, use_tables: UseTables) -> None:
+    """Tables made from an introspected schema introspect to the same schema (what
+    ``schema generate`` relies on: generate, create, generate again)."""
+    await use_tables(db, IntroManager, IntroBand)
+    first = await db.introspect(tablenames=["intro_manager", "intro_band"])
+    await drop_db_tables(IntroManager, IntroBand)
+    made = table_classes_from_schema(first, db=db)
+    await create_db_tables(*made)
+    second = await db.introspect(tablenames=["intro_manager", "intro_band"])
+    assert second == first
 
 
 def _check_text(expected: TableSpec, found: TableSpec) -> TableSpec:
