@@ -10,7 +10,11 @@ base transaction is rolled back. Transaction options (``isolation_level``,
 ``transaction_type``) do not apply to a savepoint and are ignored inside the scope.
 
 Tasks that do not inherit the scope's context (made before it, or in another thread)
-are untouched: they use the engine as usual.
+are untouched: they use the engine as usual, and so are other engines.
+
+On PostgreSQL a statement that fails outside any transaction of the code's own aborts
+the scope's transaction (as it would any transaction): expect failures inside
+``async with engine.transaction():`` (a savepoint here), as the FastAPI example does.
 
 Example::
 
