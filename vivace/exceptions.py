@@ -31,6 +31,24 @@ class QueryError(VivaceError, ValueError):
     """
 
 
+class DeletionError(QueryError):
+    """A delete of every row without ``force=True`` (Piccolo's name and message)."""
+
+
+class UpdateError(QueryError):
+    """An update of every row without ``force=True`` (Piccolo's name and message)."""
+
+
+class DistinctOnError(QueryError):
+    """``distinct(on=...)`` malformed: ``on`` is no list, or the first ``order_by`` column
+    does not match the first ``on`` column."""
+
+
+class NotSupportedError(QueryError, NotImplementedError):
+    """The database cannot do this (``lock_rows()``, ``distinct(on=...)`` on SQLite); also a
+    ``NotImplementedError``, which Piccolo raises there."""
+
+
 class UnsafeIdentifierError(QueryError):
     """A table, column, alias or savepoint name that cannot be used safely in SQL."""
 

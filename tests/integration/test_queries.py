@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import tempfile
 from typing import Any
 
@@ -789,8 +790,8 @@ async def test_update_with_dict_and_kwargs(db: Engine, use_tables: UseTables) ->
         {"name": "CSharp", "popularity": 1, "manager.name": "Mark"},
         {"name": "pythonettes", "popularity": 3, "manager.name": "Guido"},
     ]
-    with pytest.raises(QueryError):
-        QBand.update({})
+    with pytest.raises(QueryError, match=re.escape("No values were specified to update.")):
+        await QBand.update({}).where(QBand.name == "C#")
     with pytest.raises(ValueError):
         QBand.update(no_such_column=1)
 
@@ -907,8 +908,9 @@ async def test_count(db: Engine, use_tables: UseTables) -> None:
     assert await QBand.count().distinct([QBand.manager]) == 2
     assert await QBand.count(distinct=[QBand.manager]).where(QBand.popularity > 900) == 1
     assert await QBand.count().where(QBand.id < 0) == 0
+    assert await QBand.count(distinct=[QBand.manager, QBand.name]) == 4  # pairs, as Piccolo
     with pytest.raises(QueryError):
-        QBand.count(distinct=[QBand.manager, QBand.name])
+        QBand.count(QBand.name, distinct=[QBand.manager])
 
 
 async def test_exists(db: Engine, use_tables: UseTables) -> None:

@@ -159,8 +159,7 @@ def d(request: pytest.FixtureRequest) -> Dia:
 
 
 BAND_COLUMNS = (
-    '"band"."id", "band"."name", "band"."manager", "band"."popularity", '
-    '"band"."label_col" AS "label"'
+    '"band"."id", "band"."name", "band"."manager", "band"."popularity", "band"."label_col"'
 )
 SELECT_BAND = f'SELECT {BAND_COLUMNS} FROM "band"'
 MANAGER_JOIN = 'LEFT JOIN "manager" AS "manager" ON "band"."manager" = "manager"."id"'
@@ -170,7 +169,7 @@ MANAGER_JOIN = 'LEFT JOIN "manager" AS "manager" ON "band"."manager" = "manager"
 def test_select_all_columns(d: Dia) -> None:
     band = d.t.band
     assert d.compile(band.select()) == (SELECT_BAND, [])
-    assert d.names(band.select()) == ("id", "name", "manager", "popularity", "label")
+    assert d.names(band.select()) == ("id", "name", "manager", "popularity", "label_col")
 
 
 def test_select_chosen_columns(d: Dia) -> None:
@@ -203,11 +202,12 @@ def test_select_by_dotted_string_names(d: Dia) -> None:
     assert d.names(by_name) == ("name", "manager.name")
 
 
-def test_select_db_column_name_is_aliased_to_the_attribute_name(d: Dia) -> None:
+def test_select_db_column_name_is_the_result_key(d: Dia) -> None:
+    # As in Piccolo: a column with db_column_name is keyed by that name in select results.
     band = d.t.band
     query = band.select(band.label)
-    assert d.compile(query) == ('SELECT "band"."label_col" AS "label" FROM "band"', [])
-    assert d.names(query) == ("label",)
+    assert d.compile(query) == ('SELECT "band"."label_col" FROM "band"', [])
+    assert d.names(query) == ("label_col",)
 
 
 def test_select_through_two_foreign_keys(d: Dia) -> None:
@@ -240,9 +240,10 @@ def test_select_all_columns_of_a_joined_table(d: Dia) -> None:
 def test_select_alias_and_coalesce(d: Dia) -> None:
     band = d.t.band
     query = band.select(band.name.as_alias("title"), band.name | "unknown")
-    sql = 'SELECT "band"."name" AS "title", COALESCE("band"."name", $1) AS "coalesce" FROM "band"'
+    # Piccolo keys `column | value` as the column.
+    sql = 'SELECT "band"."name" AS "title", COALESCE("band"."name", $1) AS "name" FROM "band"'
     assert d.compile(query) == (d.ph(sql), ["unknown"])
-    assert d.names(query) == ("title", "coalesce")
+    assert d.names(query) == ("title", "name")
 
 
 def test_objects_selects_every_column_and_prefetch_joins(d: Dia) -> None:
@@ -498,6 +499,10 @@ def test_distinct(d: Dia) -> None:
 
 def test_distinct_on(d: Dia) -> None:
     band = d.t.band
+    if not d.pg:  # refused when called, as in Piccolo
+        with pytest.raises(NotImplementedError, match="SQLite doesn't support DISTINCT ON"):
+            band.select(band.name).distinct(on=[band.name])
+        return
     query = (
         band.select(band.name, band.popularity)
         .distinct(on=[band.name])
@@ -510,9 +515,6 @@ def test_distinct_on(d: Dia) -> None:
             'ORDER BY "band"."name" ASC, "band"."popularity" DESC'
         )
         assert d.compile(query) == (sql, [])
-    else:
-        with pytest.raises(QueryError, match="distinct"):
-            d.compile(query)
 
 
 def test_group_by_and_having_with_count(d: Dia) -> None:
@@ -549,7 +551,7 @@ def test_lock_rows(d: Dia) -> None:
         query = band.select(band.name).lock_rows("SHARE", nowait=True, of=(band,))
         assert d.compile(query)[0] == 'SELECT "band"."name" FROM "band" FOR SHARE OF "band" NOWAIT'
     else:
-        with pytest.raises(QueryError, match="lock_rows"):
+        with pytest.raises(NotImplementedError, match="doesn't support row locking"):
             d.compile(query)
 
 
@@ -581,10 +583,10 @@ def test_insert_with_a_primary_key_value_and_chosen_returning(d: Dia) -> None:
     query = band.insert(band(id=5, name="x")).returning(band.id, band.name, band.label)
     sql = (
         'INSERT INTO "band" ("id", "name", "manager", "popularity", "label_col") '
-        'VALUES ($1, $2, $3, $4, $5) RETURNING "id", "name", "label_col" AS "label"'
+        'VALUES ($1, $2, $3, $4, $5) RETURNING "id", "name", "label_col"'
     )
     assert d.compile(query) == (d.ph(sql), [5, "x", None, 0, ""])
-    assert d.names(query) == ("id", "name", "label")
+    assert d.names(query) == ("id", "name", "label_col")
 
 
 def test_insert_without_column_values_uses_default_values(d: Dia) -> None:
@@ -714,19 +716,15 @@ def test_text_plus_is_concatenation(d: Dia) -> None:
 def test_update_with_returning(d: Dia) -> None:
     band = d.t.band
     query = band.update(popularity=0).where(band.id == 2).returning(band.name, "label")
-    sql = (
-        'UPDATE "band" SET "popularity" = $1 WHERE "id" = $2 '
-        'RETURNING "name", "label_col" AS "label"'
-    )
+    sql = 'UPDATE "band" SET "popularity" = $1 WHERE "id" = $2 RETURNING "name", "label_col"'
     assert d.compile(query) == (d.ph(sql), [0, 2])
-    assert d.names(query) == ("name", "label")
+    assert d.names(query) == ("name", "label_col")
 
 
 def test_update_errors(d: Dia) -> None:
     band = d.t.band
-    with pytest.raises(QueryError, match="at least one"):
-        band.update({})
-    with pytest.raises(QueryError, match="sets columns"):
+    # Piccolo's messages; an update with no values is refused when it runs.
+    with pytest.raises(QueryError, match="Related values can't be updated"):
         band.update({band.manager.name: "x"})
     with pytest.raises(ValueError, match="no column"):
         band.update(nope=1)
@@ -783,8 +781,8 @@ def test_count(d: Dia) -> None:
     distinct = ('SELECT COUNT(DISTINCT "band"."name") AS "count" FROM "band"', [])
     assert d.compile(band.count(distinct=[band.name])) == distinct
     assert d.compile(band.count().distinct([band.name])) == distinct
-    with pytest.raises(QueryError, match="one column"):
-        band.count(distinct=[band.name, band.popularity])
+    several = band.count(distinct=[band.name, band.popularity])
+    assert "COUNT(DISTINCT " in d.compile(several)[0]
 
 
 def test_count_with_where_on_a_joined_column(d: Dia) -> None:
@@ -1100,8 +1098,8 @@ def test_create_table_with_every_column_type(d: Dia) -> None:
         "\"v_json\" JSON_TEXT NOT NULL DEFAULT '{}'",
         "\"v_jsonb\" JSONB_TEXT NOT NULL DEFAULT '{}'",
         "\"v_bytea\" BLOB NOT NULL DEFAULT X''",
-        "\"v_array\" ARRAY_TEXT NOT NULL DEFAULT '[]'",
-        "\"v_text_array\" ARRAY_TEXT NOT NULL DEFAULT '[]'",
+        "\"v_array\" ARRAY_TEXT OF INTEGER NOT NULL DEFAULT '[]'",
+        "\"v_text_array\" ARRAY_TEXT OF VARCHAR(5) NOT NULL DEFAULT '[]'",
     ]
     columns = d.pick(pg_columns, sqlite_columns)
     expected = f'CREATE TABLE "every_type" ({", ".join(columns)})'
@@ -1145,7 +1143,7 @@ def test_create_table_column_options(d: Dia) -> None:
         "\"motto\" TEXT NOT NULL DEFAULT 'it''s'",
         "\"amount\" NUMERIC_TEXT(7, 3) NOT NULL DEFAULT '1.500'",
         '"active" BOOLEAN NOT NULL DEFAULT 1',
-        "\"labels\" ARRAY_TEXT NOT NULL DEFAULT '[]'",
+        "\"labels\" ARRAY_TEXT OF VARCHAR(5) NOT NULL DEFAULT '[]'",
         "\"blob\" BLOB NOT NULL DEFAULT X'01ff'",
         '"ratio" REAL NOT NULL UNIQUE DEFAULT 0.5',
     ]
@@ -1249,10 +1247,11 @@ def test_create_table_unique_and_check_constraints(d: Dia) -> None:
         d.pick('"id" SERIAL PRIMARY KEY', '"id" INTEGER PRIMARY KEY'),
         "\"name\" VARCHAR(20) NOT NULL DEFAULT ''",
         '"popularity" INTEGER NOT NULL DEFAULT 0',
+        # in name order: a table spec holds its constraints as a set, sorted by name
         'CONSTRAINT "constrained_name_popularity" UNIQUE ("name", "popularity")',
+        'CONSTRAINT "constrained_named" CHECK (("popularity" <> 13 AND "name" <> \'it\'\'s\'))',
         'CONSTRAINT "constrained_positive" CHECK ("popularity" >= 0)',
         'CONSTRAINT "small_enough" CHECK (popularity < 100)',
-        'CONSTRAINT "constrained_named" CHECK (("popularity" <> 13 AND "name" <> \'it\'\'s\'))',
     ]
     assert table.create_table().statements() == [
         f'CREATE TABLE "constrained" ({", ".join(columns)})'
@@ -1461,7 +1460,7 @@ def test_names_with_quotes_are_quoted_safely(d: Dia) -> None:
         class_members={"nick": Varchar(length=5, db_column_name='ni"ck')},
     )
     query = table.select(table.nick).where(table.nick == "x")
-    sql = 'SELECT "we""ird"."ni""ck" AS "nick" FROM "we""ird" WHERE "we""ird"."ni""ck" = $1'
+    sql = 'SELECT "we""ird"."ni""ck" FROM "we""ird" WHERE "we""ird"."ni""ck" = $1'
     assert d.compile(query) == (d.ph(sql), ["x"])
     assert table.create_table().statements()[0].startswith('CREATE TABLE "we""ird" (')
     assert '"ni""ck" VARCHAR(5)' in table.create_table().statements()[0]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from vivace.dialects.compiled import ColumnBinding, Compiled, Converter
 from vivace.dialects.functions import QueryExtensions
 from vivace.dialects.joins import join_alias, select_joins, short_identifier, without_joins
-from vivace.exceptions import QueryError
+from vivace.exceptions import NotSupportedError, QueryError
 from vivace.schema.column import Column
 from vivace.sql.nodes import (
     Alias,
@@ -72,7 +72,7 @@ def written_alias(raw: Raw) -> str | None:
 def result_key(expr: Expr) -> str:
     """The result-dict key of a selected expression (Piccolo's names)."""
     if isinstance(expr, Column):
-        return expr._meta.get_full_name()
+        return expr._meta.get_default_alias()
     if isinstance(expr, Alias):
         return expr.name
     if isinstance(expr, FunctionCall):
@@ -390,8 +390,8 @@ class Compiler(QueryExtensions):
     def select_column(self, expr: Expr) -> str:
         text = self.sql(expr)
         if isinstance(expr, Column):
-            if expr._meta.call_chain or expr._meta.db_column_name != expr._meta.name:
-                return f"{text} AS {self.quote(short_identifier(expr._meta.get_full_name()))}"
+            if expr._meta.call_chain:
+                return f"{text} AS {self.quote(short_identifier(expr._meta.get_default_alias()))}"
             return text
         if isinstance(expr, Alias) or (isinstance(expr, Raw) and written_alias(expr)):
             return text
@@ -406,7 +406,7 @@ class Compiler(QueryExtensions):
         parts = ["SELECT"]
         if node.distinct_on:
             if not self.dialect.supports_distinct_on:
-                raise QueryError(f"distinct(on=...) is not supported on {self.dialect.name}")
+                raise NotSupportedError(f"{self.dialect.title} doesn't support DISTINCT ON")
             parts.append("DISTINCT ON (" + ", ".join(self.sql(e) for e in node.distinct_on) + ")")
         elif node.distinct:
             parts.append("DISTINCT")
@@ -435,7 +435,9 @@ class Compiler(QueryExtensions):
         return parts
 
     def lock_rows(self, lock: tuple[str, bool, bool, tuple[Any, ...]]) -> str:
-        raise QueryError(f"lock_rows() is not supported on {self.dialect.name}")
+        raise NotSupportedError(
+            f"{self.dialect.title} doesn't support row locking e.g. SELECT ... FOR UPDATE"
+        )
 
     def returning(self, exprs: Sequence[Expr]) -> str:
         if not exprs:

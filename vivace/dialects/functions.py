@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from vivace.exceptions import QueryError
+from vivace.sql.arrays import ArrayCondition, ArrayIndex
 from vivace.sql.calls import WINDOW_ONLY, Call, Frame, Over
 from vivace.sql.cte import CommonTableExpression, CrossJoin, CTEColumn, WithSelect
 from vivace.sql.nodes import Expr, Node
@@ -160,6 +161,21 @@ class QueryExtensions:
         raise self.unsupported("AtTimeZone()")
 
     # windows ---------------------------------------------------------------------------------
+    # arrays (PostgreSQL's syntax; SQLite overrides) ---------------------------------------------
+    def visit_array_condition(self, node: ArrayCondition) -> str:
+        if node.test == "overlap":
+            return f"{self.sql(node.array)} && {self.sql(node.value)}"
+        value = self.sql(node.value)
+        array = self.sql(node.array)
+        if node.test == "all":
+            return f"{value} = ALL({array})"
+        if node.test == "not_any":
+            return f"NOT ({value} = ANY({array}))"
+        return f"{value} = ANY({array})"
+
+    def visit_array_index(self, node: ArrayIndex) -> str:
+        return f"({self.sql(node.array)})[{node.index + 1}]"  # PostgreSQL counts from 1
+
     def visit_over(self, node: Over) -> str:
         def over() -> str:
             parts = []

@@ -11,11 +11,14 @@ from typing import Any, ClassVar
 
 from vivace.dialects.compiled import Converter
 from vivace.dialects.compiler import Compiler
+from vivace.dialects.ddl import DDLCompiler
 from vivace.dialects.dialect import Dialect
+from vivace.dialects.introspection import Introspector
+from vivace.dialects.postgres_ddl import PostgresDDL
 from vivace.dialects.postgres_functions import PostgresExtensions
+from vivace.dialects.postgres_introspection import PostgresIntrospector
 from vivace.dialects.related import render_related_rows
 from vivace.exceptions import QueryError
-from vivace.schema.column import Column, check_identifier
 from vivace.sql.related import RelatedRows
 from vivace.types import ValueType, adapters
 
@@ -75,7 +78,10 @@ class PostgresDialect(Dialect):
     """PostgreSQL 12+ through asyncpg."""
 
     name = "postgres"
+    title = "PostgreSQL"
     compiler_class: ClassVar[type[Compiler]] = PostgresCompiler
+    ddl_class: ClassVar[type[DDLCompiler]] = PostgresDDL
+    introspector_class: ClassVar[type[Introspector]] = PostgresIntrospector
     supports_distinct_on = True
     supports_schemas = True
     supports_lock_rows = True
@@ -132,22 +138,6 @@ class PostgresDialect(Dialect):
             return base + "[]"
         return _TYPES[name]
 
-    def empty_array_literal(self, column: Column[Any]) -> str | None:
-        return "'{}'"
-
-    def nulls_not_distinct(self) -> str:
-        return " NULLS NOT DISTINCT"
-
-    def index_using(self, method: str) -> str:
-        if method not in ("btree", "hash", "gist", "gin"):
-            raise QueryError(f"unknown index method {method!r}")
-        return f" USING {method}"
-
-    def qualified_index(self, table: Any, name: str) -> str:
-        if table._meta.schema:
-            return f"{self.quote(table._meta.schema)}.{self.quote(name)}"
-        return self.quote(name)
-
     def list_indexes_sql(self, table: Any) -> tuple[str, list[Any]]:
         return (
             "SELECT indexname AS name FROM pg_indexes "
@@ -161,56 +151,3 @@ class PostgresDialect(Dialect):
             "WHERE table_schema = $1 AND table_name = $2)",
             [table._meta.schema or "public", table._meta.tablename],
         )
-
-    def set_null_sql(self, table: Any, name: str, null: bool) -> list[str]:
-        action = "DROP NOT NULL" if null else "SET NOT NULL"
-        return [f"{self.alter_prefix(table)} ALTER COLUMN {self.quote(name)} {action}"]
-
-    def set_default_sql(self, table: Any, column: Column[Any], value: Any) -> list[str]:
-        column = column._copy_for_table()  # render the new default; leave the Table's column be
-        column._meta.default = value
-        default = self.default_sql(column)
-        if default is None:
-            return self.drop_default_sql(table, column._meta.db_column_name)
-        name = self.quote(column._meta.db_column_name)
-        return [f"{self.alter_prefix(table)} ALTER COLUMN {name} SET DEFAULT {default}"]
-
-    def drop_default_sql(self, table: Any, name: str) -> list[str]:
-        return [f"{self.alter_prefix(table)} ALTER COLUMN {self.quote(name)} DROP DEFAULT"]
-
-    def set_unique_sql(self, table: Any, name: str, unique: bool) -> list[str]:
-        # The name PostgreSQL gives a column's UNIQUE itself, so either can drop the other.
-        constraint = postgres_object_name(table._meta.tablename, name, "key")
-        if unique:
-            return [
-                f"{self.alter_prefix(table)} ADD CONSTRAINT {self.quote(constraint)} "
-                f"UNIQUE ({self.quote(name)})"
-            ]
-        return [f"{self.alter_prefix(table)} DROP CONSTRAINT {self.quote(constraint)}"]
-
-    def set_column_type_sql(
-        self, table: Any, name: str, column: Column[Any], using: str | None
-    ) -> list[str]:
-        sql = (
-            f"{self.alter_prefix(table)} ALTER COLUMN {self.quote(name)} "
-            f"TYPE {self.column_type(column.value_type)}"
-        )
-        if using is not None:
-            sql += f" USING {using}"
-        return [sql]
-
-
-def postgres_object_name(first: str, second: str, label: str) -> str:
-    """``{first}_{second}_{label}`` cut to 63 bytes as PostgreSQL cuts the names it makes
-    (``makeObjectName``): the longer part loses bytes first, never half a character."""
-    head, tail = first.encode(), second.encode()
-    available = 63 - len(label.encode()) - 2
-    keep_head, keep_tail = len(head), len(tail)
-    while keep_head + keep_tail > available:
-        if keep_head > keep_tail:
-            keep_head -= 1
-        else:
-            keep_tail -= 1
-    cut_head = head[:keep_head].decode(errors="ignore")
-    cut_tail = tail[:keep_tail].decode(errors="ignore")
-    return check_identifier(f"{cut_head}_{cut_tail}_{label}", "constraint name")

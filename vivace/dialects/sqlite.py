@@ -16,11 +16,14 @@ from typing import Any, ClassVar
 
 from vivace.dialects.compiled import Converter
 from vivace.dialects.compiler import CHECKED_OPERATORS, Compiler
+from vivace.dialects.ddl import DDLCompiler
 from vivace.dialects.dialect import Dialect
+from vivace.dialects.introspection import Introspector
+from vivace.dialects.sqlite_ddl import SQLiteDDL
 from vivace.dialects.sqlite_functions import SQLiteExtensions
+from vivace.dialects.sqlite_introspection import SQLiteIntrospector
 from vivace.exceptions import QueryError
-from vivace.schema.column import Column, derived_identifier
-from vivace.schema.defaults import Default
+from vivace.schema.column import Column
 from vivace.sql.nodes import Comparison, InList, OrderItem, Param
 from vivace.types import ValueType, adapters
 
@@ -134,7 +137,10 @@ class SQLiteDialect(Dialect):
     """SQLite 3.35+ (RETURNING) through the standard library's sqlite3."""
 
     name = "sqlite"
+    title = "SQLite"
     compiler_class: ClassVar[type[Compiler]] = SQLiteCompiler
+    ddl_class: ClassVar[type[DDLCompiler]] = SQLiteDDL
+    introspector_class: ClassVar[type[Introspector]] = SQLiteIntrospector
     max_parameters = 32_766
 
     def bool_literal(self, value: bool) -> str:
@@ -189,17 +195,6 @@ class SQLiteDialect(Dialect):
             return "ARRAY_TEXT"
         return _TYPES[name]
 
-    def empty_array_literal(self, column: Column[Any]) -> str | None:
-        return "'[]'"
-
-    def _computed_default(self, default: Default) -> str | None:
-        # SQLite's CURRENT_TIMESTAMP is UTC text, unlike PostgreSQL's local time for
-        # TIMESTAMP: leave time defaults to Python so both engines agree.
-        return None
-
-    def cascade(self, cascade: bool) -> str:
-        return ""
-
     def list_indexes_sql(self, table: Any) -> tuple[str, list[Any]]:
         return (
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
@@ -212,9 +207,3 @@ class SQLiteDialect(Dialect):
             "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?)",
             [table._meta.tablename],
         )
-
-    def set_unique_sql(self, table: Any, name: str, unique: bool) -> list[str]:
-        index = self.quote(derived_identifier(f"{table._meta.tablename}_{name}_key", "index name"))
-        if unique:
-            return [f"CREATE UNIQUE INDEX {index} ON {self.table_name(table)} ({self.quote(name)})"]
-        return [f"DROP INDEX IF EXISTS {index}"]

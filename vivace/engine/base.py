@@ -20,6 +20,7 @@ from vivace.dialects import Compiled, Dialect
 from vivace.engine.cache import CompiledCache
 from vivace.engine.cursors import RowCursor
 from vivace.engine.transaction import Atomic, Transaction, run_in_transaction
+from vivace.schema.spec import SchemaSpec
 from vivace.sql.nodes import Node
 
 logger = logging.getLogger("vivace.engine")
@@ -66,6 +67,24 @@ class Engine:
     async def execute_ddl(self, statements: Sequence[str]) -> None:
         """Run DDL statements in order (in the current transaction, if any)."""
         raise NotImplementedError
+
+    def schema_transaction(self) -> Transaction:
+        """A transaction for schema changes: ``async with DB.schema_transaction(): ...``.
+
+        On SQLite, foreign keys are not enforced inside it (its table rebuilds need that;
+        each rebuild checks them itself before it ends); elsewhere a plain transaction.
+        """
+        return self.transaction()
+
+    async def introspect(
+        self, schema_name: str | None = None, tablenames: Sequence[str] | None = None
+    ) -> SchemaSpec:
+        """The live schema as specs: ``(await DB.introspect()).by_tablename("band")``.
+
+        ``schema_name`` picks a schema (PostgreSQL; the default one when None),
+        ``tablenames`` some tables only (foreign keys to others are still described).
+        """
+        return await self.dialect.introspector.introspect(self.fetch_sql, schema_name, tablenames)
 
     def placeholder(self, position: int) -> str:
         """The bound-parameter marker at ``position`` (1-based) for SQL built by hand."""

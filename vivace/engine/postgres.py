@@ -77,6 +77,7 @@ class PostgresEngine(Engine):
         self._background: set[asyncio.Task[None]] = set()
         #: Pools of loops still running in another thread (run_sync inside a running loop).
         self._parked: dict[asyncio.AbstractEventLoop, Any] = {}
+        self._beside_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
         #: One FIFO semaphore per pool, sized like it: waiters are served in arrival order
         #: (asyncpg's own queue lets a newcomer take a slot a woken waiter was handed).
         self._permits: dict[int, asyncio.Semaphore] = {}
@@ -90,6 +91,11 @@ class PostgresEngine(Engine):
         return f"{host}:{port}"
 
     # pool ---------------------------------------------------------------------------------
+    @property
+    def pool(self) -> Any:
+        """The asyncpg pool, or None before it starts (Piccolo's attribute)."""
+        return self._pool
+
     async def start_connection_pool(self, **kwargs: Any) -> None:
         """Create the pool now; ``kwargs`` override ``config`` (e.g. ``max_size=20``)."""
         if self._pool is not None and self._pool_loop is asyncio.get_running_loop():
@@ -107,14 +113,18 @@ class PostgresEngine(Engine):
         ending = [task for task in self._background if task.get_loop() is loop]
         if ending:
             await asyncio.wait(ending, timeout=limit)
-        pool, self._pool = self._pool, None
         parked = self._parked.pop(loop, None)
+        self._beside_locks.pop(loop, None)
         if parked is not None:
             self._permits.pop(id(parked), None)
             await _close_pool(parked, limit)
+        owner = self._pool_loop
+        if owner is not None and owner is not loop and owner.is_running():
+            return  # the main pool belongs to a loop running in another thread: not ours
+        pool, self._pool = self._pool, None
         if pool is not None:
             self._permits.pop(id(pool), None)
-            if self._pool_loop is loop:
+            if owner is loop:
                 await _close_pool(pool, limit)
             else:
                 self._terminate(pool)
@@ -123,6 +133,15 @@ class PostgresEngine(Engine):
         loop = asyncio.get_running_loop()
         if self._pool is not None and self._pool_loop is loop:
             return self._pool
+        beside = self._parked.get(loop)
+        if beside is not None:
+            return beside
+        owner = self._pool_loop
+        if self._pool is not None and owner is not None and owner.is_running():
+            # The main pool's loop runs on in another thread (an app's loop while run_sync
+            # works on its bridge loop): that thread reads the main pool without a lock, so
+            # it is never swapped from here; this loop gets a pool of its own beside it.
+            return await self._pool_beside(loop)
         if self._pool_lock is None or self._pool_loop is not loop:
             # A pool belongs to one event loop: a new loop (asyncio.run, run_sync) gets its own.
             if self._pool is not None:
@@ -141,6 +160,21 @@ class PostgresEngine(Engine):
                 await self._make_pool({})
         return self._pool
 
+    async def _pool_beside(self, loop: asyncio.AbstractEventLoop) -> Any:
+        """This loop's pool, kept in ``_parked`` while another loop holds the main one."""
+        for other in [other for other in self._parked if other.is_closed()]:
+            # A finished loop's pool cannot be closed through it any more: let it go.
+            self._permits.pop(id(self._parked.pop(other)), None)
+            self._beside_locks.pop(other, None)
+        lock = self._beside_locks.setdefault(loop, asyncio.Lock())
+        async with lock:
+            pool = self._parked.get(loop)
+            if pool is None:
+                pool = self._parked[loop] = await self._create_pool({})
+                if self.extensions:
+                    await self.prep_database()
+        return pool
+
     def _terminate(self, pool: Any) -> None:
         # The loop of a finished asyncio.run() is closed: its pool cannot be terminated
         # through it (asyncpg would raise "Event loop is closed"), so it is let go.
@@ -149,6 +183,14 @@ class PostgresEngine(Engine):
             pool.terminate()
 
     async def _make_pool(self, overrides: Mapping[str, Any]) -> None:
+        pool = await self._create_pool(overrides)
+        self._pool, self._pool_loop = pool, asyncio.get_running_loop()
+        if self._pool_lock is None:
+            self._pool_lock = asyncio.Lock()
+        if self.extensions:
+            await self.prep_database()
+
+    async def _create_pool(self, overrides: Mapping[str, Any]) -> Any:
         import asyncpg  # imported here only: the driver is loaded when the engine is used
 
         options = {**self.config, **overrides}
@@ -174,12 +216,8 @@ class PostgresEngine(Engine):
             raise _connect_timed_out(self._address(), options["timeout"]) from error
         except Exception as error:
             raise map_postgres_error(error, self._address()) from error
-        self._pool, self._pool_loop = pool, asyncio.get_running_loop()
         self._permits[id(pool)] = asyncio.Semaphore(pool.get_max_size())
-        if self._pool_lock is None:
-            self._pool_lock = asyncio.Lock()
-        if self.extensions:
-            await self.prep_database()
+        return pool
 
     async def _reset_connection(self, connection: Any) -> None:
         # asyncpg already rolled back any open transaction. Our own statements never
@@ -241,8 +279,9 @@ class PostgresEngine(Engine):
     def _end_backend(self, connection: Any) -> None:
         # Closing the socket alone leaves an interrupted statement running on the server,
         # holding its transaction's locks until it ends: have the server end it now.
-        pool = self._pool
-        if pool is None or self._pool_loop is not asyncio.get_running_loop():
+        loop = asyncio.get_running_loop()
+        pool = self._pool if self._pool_loop is loop else self._parked.get(loop)
+        if pool is None:
             return
         try:
             pid, timeout = connection.get_server_pid(), self.acquire_timeout

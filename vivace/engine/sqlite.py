@@ -23,6 +23,8 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import enum
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +38,18 @@ from vivace.engine.transaction import Transaction
 from vivace.exceptions import PoolTimeout, TransactionError
 
 _TRANSACTION_TYPES = {"deferred": "DEFERRED", "immediate": "IMMEDIATE", "exclusive": "EXCLUSIVE"}
+
+
+class TransactionType(str, enum.Enum):
+    """SQLite's transaction kinds (Piccolo's names); plain strings work too.
+
+    Example: ``DB.transaction(transaction_type=TransactionType.deferred)``.
+    """
+
+    deferred = "DEFERRED"
+    immediate = "IMMEDIATE"
+    exclusive = "EXCLUSIVE"
+
 
 #: The progress handler runs every this many SQLite VM steps.
 _STEPS_PER_CALL = 1000
@@ -54,12 +68,14 @@ _OUTGREW_BUDGET = "sqlite:outgrew-inline-budget"
 class _Connection:
     """One sqlite3 connection, its step budget and any worker-thread statement in flight."""
 
-    __slots__ = ("raw", "steps", "pending")
+    __slots__ = ("raw", "steps", "pending", "foreign_keys_off")
 
     def __init__(self, raw: sqlite3.Connection, budget: int) -> None:
         self.raw = raw
         self.steps = [_OFF]
         self.pending: asyncio.Future[Any] | None = None
+        #: Set while a schema transaction runs with foreign keys off; restored on release.
+        self.foreign_keys_off = False
         steps = self.steps
 
         def over_budget() -> bool:
@@ -178,6 +194,32 @@ class SQLiteEngine(Engine):
         if executor is not None:
             executor.shutdown(wait=False)
 
+    def remove_db_file(self) -> None:
+        """Delete the database file (and its WAL files), closing idle connections first so
+        the next query starts a new, empty database. For tests; Piccolo's name.
+
+        Example: ``DB.remove_db_file()``.
+        """
+        for connection in self._idle:
+            connection.raw.close()
+            self._all.remove(connection)
+        self._idle.clear()
+        if self.in_memory:
+            return
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(self.path + suffix):
+                os.unlink(self.path + suffix)
+
+    def create_db_file(self) -> None:
+        """Create an empty database file; refuses one that exists (Piccolo's name).
+
+        Example: ``DB.create_db_file()``.
+        """
+        if os.path.exists(self.path):
+            raise FileExistsError(f"Database at {self.path} already exists")
+        with open(self.path, "w"):
+            pass
+
     async def _acquire(self) -> _Connection:
         if self._idle:
             return self._idle.pop()
@@ -216,6 +258,13 @@ class SQLiteEngine(Engine):
             pending.add_done_callback(lambda _: self._release_after(connection))
             return
         connection.pending = None
+        if connection.foreign_keys_off and not connection.raw.in_transaction:
+            try:
+                connection.raw.execute("PRAGMA foreign_keys = ON")
+            except sqlite3.Error:
+                self._discard(connection)
+                return
+            connection.foreign_keys_off = False
         while self._waiters:
             waiter = self._waiters.popleft()
             if not waiter.done():
@@ -365,8 +414,15 @@ class SQLiteEngine(Engine):
                 self._release(connection)
 
     async def execute_ddl(self, statements: Sequence[str]) -> None:
-        for sql in statements:
-            await self.fetch_sql(sql)
+        """Run DDL in the current transaction, else in a ``schema_transaction()`` (so a
+        table rebuild can run, and several statements apply together or not at all)."""
+        if self._transaction.get() is not None or len(statements) < 2:
+            for sql in statements:
+                await self.fetch_sql(sql)
+            return
+        async with self.schema_transaction():
+            for sql in statements:
+                await self.fetch_sql(sql)
 
     async def get_version(self) -> float:
         major, minor, *_ = sqlite3.sqlite_version.split(".")
@@ -386,9 +442,23 @@ class SQLiteEngine(Engine):
             raise TransactionError(f"transaction_type must be one of {sorted(_TRANSACTION_TYPES)}")
         return Transaction(self, allow_nested=allow_nested, begin=f"BEGIN {kind}")
 
+    def schema_transaction(self) -> Transaction:
+        """A transaction with ``PRAGMA foreign_keys`` OFF (SQLite only reads it outside a
+        transaction, so it is set before ``BEGIN``, and restored when the connection is
+        released). Table rebuilds need it: dropping the old table would otherwise run the
+        ``ON DELETE`` actions of the foreign keys pointing at it. Each rebuild runs
+        ``PRAGMA foreign_key_check`` itself before it ends.
+
+        Example: ``async with DB.schema_transaction(): await DB.execute_ddl(statements)``.
+        """
+        return _SchemaTransaction(self, begin="BEGIN IMMEDIATE")
+
     async def _begin(self, transaction: Transaction) -> _Connection:
         connection = await self._acquire()
         try:
+            if isinstance(transaction, _SchemaTransaction):
+                connection.raw.execute("PRAGMA foreign_keys = OFF")
+                connection.foreign_keys_off = True
             await self._run(connection, transaction.begin_sql, (), inline=True)
         except BaseException:
             self._release(connection)
@@ -429,6 +499,10 @@ class SQLiteEngine(Engine):
     def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:
         """A cursor read in chunks on the worker thread (``fetchmany``)."""
         return SQLiteCursor(self, compiled, values, batch_size)
+
+
+class _SchemaTransaction(Transaction):
+    """A transaction whose connection has foreign keys off (see ``schema_transaction``)."""
 
 
 def _fetch_dicts(

@@ -168,6 +168,10 @@ class Transaction:
         await self.engine._command(self, f'SAVEPOINT "{name}"')
         return Savepoint(self, name)
 
+    async def rollback_to(self, savepoint_name: str) -> None:
+        """Undo everything since the savepoint of this name: ``await t.rollback_to("one")``."""
+        await Savepoint(self, check_plain_name(savepoint_name, "savepoint name")).rollback_to()
+
     def get_savepoint_id(self) -> int:
         """The number the next unnamed savepoint gets."""
         return next(self._savepoints)

@@ -100,7 +100,7 @@ def type_name(expr: Expr) -> str | None:
 def column_key(expr: Any) -> str | None:
     """The result key a column has when selected (``"manager.name"``), else None."""
     if isinstance(expr, ColumnNode):
-        return str(expr._meta.get_full_name())
+        return str(expr._meta.get_default_alias())
     return None
 
 

@@ -29,9 +29,15 @@ class Coalesce(Function):
 
 
 class NullIf(Function):
-    """``NULLIF(a, b)``: NULL when ``a`` equals ``b``, else ``a`` -> key ``"nullif"``."""
+    """``NULLIF(a, b)``: NULL when ``a`` equals ``b``, else ``a``; keyed as the column ``a``
+    (as Piccolo does), else ``"nullif"``."""
 
     def __init__(self, identifier: Any, value: Any, alias: str | None = None) -> None:
         first = argument(identifier)
         second = argument(value, first.value_type)
-        super().__init__("nullif", (first, second), vtype=first.value_type, alias=alias or "nullif")
+        super().__init__(
+            "nullif",
+            (first, second),
+            vtype=first.value_type,
+            alias=alias or column_key(first) or "nullif",
+        )

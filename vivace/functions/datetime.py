@@ -14,10 +14,20 @@ Example::
 
 from __future__ import annotations
 
+import datetime
+import zoneinfo
 from typing import Any, ClassVar
 
 from vivace.exceptions import QueryError
-from vivace.functions.base import BIGINT, INTEGER, TEXT, Function, argument, type_name
+from vivace.functions.base import (
+    BIGINT,
+    INTEGER,
+    TEXT,
+    Function,
+    argument,
+    column_key,
+    type_name,
+)
 from vivace.types import ValueType
 
 #: The parts ``Extract`` takes (PostgreSQL's names). SQLite runs year, quarter, month,
@@ -125,13 +135,20 @@ class Strftime(Function):
 
 
 class AtTimeZone(Function):
-    """``value AT TIME ZONE zone`` (PostgreSQL) -> key ``"at_time_zone"``.
+    """``value AT TIME ZONE zone`` (PostgreSQL), keyed as the column (as Piccolo does), else
+    ``"at_time_zone"``. ``zone`` is a name (``"EST"``), a ``ZoneInfo`` or a ``timedelta``.
 
     A ``Timestamptz`` gives the wall-clock time (naive) in ``zone``; a ``Timestamp`` read
     as wall-clock time in ``zone`` gives the moment (aware).
     """
 
-    def __init__(self, identifier: Any, timezone: str, alias: str | None = None) -> None:
+    def __init__(self, identifier: Any, timezone: Any, alias: str | None = None) -> None:
+        if isinstance(timezone, zoneinfo.ZoneInfo):
+            timezone = timezone.key
+        elif isinstance(timezone, datetime.timedelta):
+            seconds = timezone.total_seconds()
+            sign = "+" if seconds >= 0 else "-"
+            timezone = f"{sign}{datetime.timedelta(seconds=abs(seconds))}"
         value = argument(identifier)
         name = type_name(value)
         vtype: ValueType | None = None
@@ -140,4 +157,9 @@ class AtTimeZone(Function):
         elif name == "timestamp":
             vtype = ValueType("timestamptz")
         zone = argument(timezone, TEXT)
-        super().__init__("at_time_zone", (value, zone), vtype=vtype, alias=alias or "at_time_zone")
+        super().__init__(
+            "at_time_zone",
+            (value, zone),
+            vtype=vtype,
+            alias=alias or column_key(value) or "at_time_zone",
+        )

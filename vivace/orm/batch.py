@@ -125,7 +125,7 @@ def _plan(query: Any) -> tuple[Node, Callable[[Compiled], Mapper]]:
 
 def _json_keys(columns: Sequence[Any]) -> frozenset[str]:
     return frozenset(
-        c._meta.get_full_name()
+        c._meta.get_default_alias()
         for c in columns
         if isinstance(c, Column) and c.value_type.name in JSON_TYPES
     )

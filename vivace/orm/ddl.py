@@ -16,7 +16,9 @@ from vivace.dialects import Dialect
 from vivace.engine import Engine
 from vivace.exceptions import QueryError
 from vivace.orm.query import Query, resolve_column
-from vivace.schema import Column, IndexMethod, Numeric, Varchar
+from vivace.schema import Column, IndexMethod
+from vivace.schema.spec import ColumnSpec, IndexSpec, TableSpec
+from vivace.schema.table_spec import column_spec, table_spec
 from vivace.sql import Raw as RawNode
 
 
@@ -65,16 +67,18 @@ class DDL(Query[None]):
         await engine.execute_ddl(self._build(engine.dialect))
 
 
+def named_spec(table: Any) -> TableSpec:
+    """A spec naming the table only (no columns): enough for single-step DDL."""
+    meta = table._meta
+    return TableSpec(table.__name__, meta.tablename, meta.schema, ())
+
+
 def create_table(table: Any, if_not_exists: bool = False, auto_create_schema: bool = True) -> DDL:
     """``CREATE TABLE`` (and its indexes; and its schema on PostgreSQL)."""
 
     def build(dialect: Dialect) -> list[str]:
-        statements = []
-        schema = table._meta.schema
-        if schema and auto_create_schema and dialect.supports_schemas:
-            statements.append(f"CREATE SCHEMA IF NOT EXISTS {dialect.quote(schema)}")
-        statements.extend(dialect.create_table_sql(table, if_not_exists=if_not_exists))
-        return statements
+        spec = table_spec(table)
+        return dialect.ddl.create_table(spec, if_not_exists, create_schema=auto_create_schema)
 
     return DDL(table, build)
 
@@ -87,6 +91,12 @@ class Indexes(Query[list[str]]):
         return [row["name"] for row in await engine.fetch_sql(sql, params)]
 
 
+def _index(dialect: Dialect, table: Any, columns: Sequence[Any], method: Any) -> IndexSpec:
+    names = [resolve_column(table, c)._meta.db_column_name for c in columns]
+    spec = named_spec(table)
+    return IndexSpec(dialect.ddl.index_name(spec, names), tuple(names), IndexMethod(method).value)
+
+
 def create_index(
     table: Any,
     columns: Sequence[Any],
@@ -94,17 +104,26 @@ def create_index(
     if_not_exists: bool = False,
 ) -> DDL:
     """``CREATE INDEX`` on ``columns``."""
-    resolved = [resolve_column(table, c) for c in columns]
-    return DDL(
-        table,
-        lambda d: [d.create_index_sql(table, resolved, IndexMethod(method).value, if_not_exists)],
-    )
+    for column in columns:
+        resolve_column(table, column)  # refuse unknown columns now, not when run
+
+    def build(d: Dialect) -> list[str]:
+        index = _index(d, table, columns, method)
+        return d.ddl.create_index(named_spec(table), index, if_not_exists)
+
+    return DDL(table, build)
 
 
 def drop_index(table: Any, columns: Sequence[Any], if_exists: bool = True) -> DDL:
     """``DROP INDEX`` made by ``create_index`` on the same columns."""
-    resolved = [resolve_column(table, c) for c in columns]
-    return DDL(table, lambda d: [d.drop_index_sql(table, resolved, if_exists)])
+    for column in columns:
+        resolve_column(table, column)
+
+    def build(d: Dialect) -> list[str]:
+        index = _index(d, table, columns, IndexMethod.btree)
+        return d.ddl.drop_index(named_spec(table), index.name, if_exists)
+
+    return DDL(table, build)
 
 
 def _name(column: Any) -> str:
@@ -144,44 +163,48 @@ class Alter(Query[None]):
     def add_column(self, name: str, column: Column[Any]) -> Alter:
         """Add a column (the Table class is not changed: update it yourself)."""
         column._bind(self.table, name)
-        return self._then(lambda d: d.add_column_sql(self.table, column))
+        return self._then(lambda d: d.ddl.add_column(named_spec(self.table), column_spec(column)))
 
     def drop_column(self, column: Any) -> Alter:
         """Drop a column."""
         name = _name(column)
-        return self._then(lambda d: d.drop_column_sql(self.table, name))
+        return self._then(lambda d: d.ddl.drop_column(named_spec(self.table), name))
 
     def rename_column(self, column: Any, new_name: str) -> Alter:
         """Rename a column."""
         name = _name(column)
-        return self._then(lambda d: d.rename_column_sql(self.table, name, new_name))
+        return self._then(lambda d: d.ddl.rename_column(named_spec(self.table), name, new_name))
 
     def rename_table(self, new_name: str) -> Alter:
         """Rename the table."""
-        return self._then(lambda d: d.rename_table_sql(self.table, new_name))
+        return self._then(lambda d: d.ddl.rename_table(named_spec(self.table), new_name))
 
     def drop_table(self, cascade: bool = False, if_exists: bool = False) -> Alter:
         """Drop the table."""
-        return self._then(lambda d: [d.drop_table_sql(self.table, cascade, if_exists)])
+        return self._then(lambda d: d.ddl.drop_table(named_spec(self.table), cascade, if_exists))
 
     def set_null(self, column: Any, boolean: bool = True) -> Alter:
         """Allow (True) or forbid (False) NULL in a column (PostgreSQL)."""
         name = _name(column)
-        return self._then(lambda d: d.set_null_sql(self.table, name, boolean))
+        return self._then(lambda d: d.ddl.set_null(named_spec(self.table), name, boolean))
 
     def set_default(self, column: Column[Any], value: Any) -> Alter:
         """Change a column's default (PostgreSQL)."""
-        return self._then(lambda d: d.set_default_sql(self.table, column, value))
+        return self._then(
+            lambda d: d.ddl.set_default(
+                named_spec(self.table), column_spec(column).replace_params(default=value)
+            )
+        )
 
     def drop_default(self, column: Any) -> Alter:
         """Remove a column's default (PostgreSQL)."""
         name = _name(column)
-        return self._then(lambda d: d.drop_default_sql(self.table, name))
+        return self._then(lambda d: d.ddl.drop_default(named_spec(self.table), name))
 
     def set_unique(self, column: Any, boolean: bool = True) -> Alter:
         """Add or remove a UNIQUE constraint on a column."""
         name = _name(column)
-        return self._then(lambda d: d.set_unique_sql(self.table, name, boolean))
+        return self._then(lambda d: d.ddl.set_unique(named_spec(self.table), name, boolean))
 
     def set_column_type(
         self, old_column: Any, new_column: Column[Any], using_expression: str | None = None
@@ -189,7 +212,9 @@ class Alter(Query[None]):
         """Change a column's type (PostgreSQL); ``using_expression`` converts the values."""
         name = _name(old_column)
         return self._then(
-            lambda d: d.set_column_type_sql(self.table, name, new_column, using_expression)
+            lambda d: d.ddl.set_type(
+                named_spec(self.table), name, column_spec(new_column), using_expression
+            )
         )
 
     def set_length(self, column: Any, length: int) -> Alter:
@@ -199,13 +224,14 @@ class Alter(Query[None]):
         def step(d: Dialect) -> list[str]:
             if not d.supports_alter_column:
                 return []  # SQLite does not enforce VARCHAR lengths: nothing to change
-            return d.set_column_type_sql(self.table, name, Varchar(length=length), None)
+            return d.ddl.set_type(
+                named_spec(self.table), name, ColumnSpec.of(name, "Varchar", length=length)
+            )
 
         return self._then(step)
 
     def set_digits(self, column: Any, digits: tuple[int, int] | None) -> Alter:
         """Change a Numeric's precision and scale (PostgreSQL)."""
         name = _name(column)
-        return self._then(
-            lambda d: d.set_column_type_sql(self.table, name, Numeric(digits=digits), None)
-        )
+        spec = ColumnSpec.of(name, "Numeric", digits=digits)
+        return self._then(lambda d: d.ddl.set_type(named_spec(self.table), name, spec))

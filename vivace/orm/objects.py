@@ -97,7 +97,7 @@ class Objects(SelectBase, Generic[T]):
         rows = await engine.fetch(compiled, values)
         json_keys = (
             frozenset(
-                c._meta.get_full_name()
+                c._meta.get_default_alias()
                 for c in columns
                 if isinstance(c, Column) and c.value_type.name in JSON_TYPES
             )
@@ -147,6 +147,14 @@ class First(Query[T | None]):
     def _statement(self) -> Any:
         return self._objects._statement()
 
+    def prefetch(self, *foreign_keys: Any) -> First[T]:
+        """Load related rows too: ``Band.objects().get(...).prefetch(Band.manager)``."""
+        return First(self._objects.prefetch(*foreign_keys))
+
+    def output(self, load_json: bool = False) -> First[T]:
+        """``load_json=True`` parses JSON columns into Python values."""
+        return First(self._objects.output(load_json=load_json))
+
     async def _run(self, engine: Engine) -> T | None:
         rows = await self._objects._run(engine)
         return rows[0] if rows else None
@@ -162,6 +170,13 @@ class GetOrCreate(Query[T]):
         super().__init__(objects.table)
         self._objects, self._condition, self._defaults = objects, condition, defaults
 
+    def prefetch(self, *foreign_keys: Any) -> GetOrCreate[T]:
+        """Load related rows too, whether the row was found or made.
+
+        Example: ``await Band.objects().get_or_create(Band.name == "x").prefetch(Band.manager)``.
+        """
+        return GetOrCreate(self._objects.prefetch(*foreign_keys), self._condition, self._defaults)
+
     def _statement(self) -> Any:
         return self._objects.where(self._condition)._statement()
 
@@ -176,6 +191,10 @@ class GetOrCreate(Query[T]):
             values[key._meta.name if isinstance(key, Column) else key] = value
         instance: Any = self.table(**values)
         await instance.save()._run(engine)
+        if self._objects._prefetch or self._objects._relations:
+            # The new row read back with its related rows, as a found one would come.
+            pk = self.table._meta.primary_key
+            instance = await First(self._objects.where(pk == instance._pk_value()))._run(engine)
         instance._was_created = True
         return instance  # type: ignore[no-any-return]
 

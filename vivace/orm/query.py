@@ -13,7 +13,7 @@ from collections.abc import Generator
 from typing import Any, Generic, Self, TypeVar
 
 from vivace.engine import Engine, run_sync
-from vivace.exceptions import ConfigurationError, QueryError
+from vivace.exceptions import ConfigurationError, DeletionError, UpdateError
 from vivace.orm.frozen import FrozenQuery
 from vivace.sql import And, Node, bool_guard
 from vivace.sql.nodes import Condition
@@ -110,9 +110,17 @@ def resolve_column(table: Any, column: Any) -> Any:
 
 
 def check_force(query: Any, what: str) -> None:
-    """Refuse an update/delete of every row unless asked with ``force=True``."""
-    if not query._where and not query._force:
-        raise QueryError(
-            f"{what} without where() would change every row of {query.table.__name__}: "
-            f"add where(...) or pass force=True"
+    """Refuse an update/delete of every row unless asked with ``force=True`` (Piccolo's
+    error types and messages)."""
+    if query._where or query._force:
+        return
+    name = query.table.__name__
+    if what.startswith("delete"):
+        raise DeletionError(
+            f"Do you really want to delete all the data from {name}? "
+            f"If so, use {name}.delete(force=True). Otherwise, add a where clause."
         )
+    raise UpdateError(
+        f"Do you really want to update all rows in {name}? If so, use pass `force=True` "
+        f"into `{name}.update`. Otherwise, add a where clause."
+    )

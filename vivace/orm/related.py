@@ -185,7 +185,7 @@ async def objects_with_related(query: Objects[Any], engine: Engine) -> Any:
     rows = await engine.fetch(compiled, values)
     json_keys = (
         frozenset(
-            c._meta.get_full_name()
+            c._meta.get_default_alias()
             for c in columns
             if isinstance(c, Column) and c.value_type.name in JSON_TYPES
         )

@@ -103,6 +103,24 @@ def list_factory(
     return to_list
 
 
+def attribute_names(table: Any, keys: Sequence[str]) -> list[str]:
+    """The attribute names of result keys, which hold database column names (``db_column_name``).
+
+    A key that is no column (a related list) stays as it is.
+    """
+    by_db_name = table._meta.column_by_db_name
+    names = []
+    for key in keys:
+        column = by_db_name.get(key.rsplit(".", 1)[-1])
+        names.append(key if column is None else column._meta.name)
+    return names
+
+
+def row_attributes(table: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """A result dict keyed by database column names, keyed by attribute names instead."""
+    return dict(zip(attribute_names(table, list(row)), row.values()))
+
+
 def object_factory(
     compiled: Compiled,
     table: Any,
@@ -121,7 +139,7 @@ def object_factory(
         return factory
     converters = _converters(compiled, load_json, json_keys)
     root_end = prefetch[0][2] if prefetch else len(compiled.result_names)
-    root_attrs = [compiled.result_names[i].rsplit(".", 1)[-1] for i in range(root_end)]
+    root_attrs = attribute_names(table, compiled.result_names[:root_end])
     root_converted = [(i, root_attrs[i], c) for i, c in enumerate(converters[:root_end]) if c]
     new = object.__new__
 
@@ -162,7 +180,7 @@ def object_factory(
     else:
         related = []
         for path, cls, start, end in prefetch:
-            attrs = [compiled.result_names[i].rsplit(".", 1)[-1] for i in range(start, end)]
+            attrs = attribute_names(cls, compiled.result_names[start:end])
             conv = [
                 (i, attrs[i - start], c) for i, c in enumerate(converters) if c and start <= i < end
             ]

@@ -8,11 +8,13 @@ Example::
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, Self, cast
 
 from vivace.engine import Engine
-from vivace.exceptions import QueryError
+from vivace.exceptions import DistinctOnError, NotSupportedError, QueryError
+from vivace.functions import Count as CountFunction
 from vivace.orm.batch import Batch
 from vivace.orm.query import Query, WhereMixin, resolve_column
 from vivace.orm.related import find_relations, select_with_related
@@ -40,6 +42,15 @@ def flatten(items: Sequence[Any]) -> list[Any]:
         else:
             result.append(item)
     return result
+
+
+class LockStrength(str, enum.Enum):
+    """How strongly ``lock_rows()`` locks (PostgreSQL's ``FOR ...`` clauses)."""
+
+    update = "UPDATE"
+    no_key_update = "NO KEY UPDATE"
+    share = "SHARE"
+    key_share = "KEY SHARE"
 
 
 class SelectBase(Query[Any], WhereMixin):
@@ -100,16 +111,27 @@ class SelectBase(Query[Any], WhereMixin):
 
     def lock_rows(
         self,
-        lock_strength: str = "UPDATE",
+        lock_strength: LockStrength | str = LockStrength.update,
         nowait: bool = False,
         skip_locked: bool = False,
         of: tuple[Any, ...] = (),
     ) -> Self:
-        """``FOR UPDATE`` (PostgreSQL): lock the selected rows until the transaction ends."""
+        """``FOR UPDATE`` (PostgreSQL): lock the selected rows until the transaction ends.
+
+        ``lock_strength`` is a ``LockStrength`` or its text (``"NO KEY UPDATE"``); ``of``
+        names the tables whose rows are locked.
+        """
+        strength = LockStrength(
+            lock_strength.upper() if isinstance(lock_strength, str) else lock_strength
+        )
+        if not isinstance(nowait, bool) or not isinstance(skip_locked, bool):
+            raise TypeError("nowait and skip_locked must be bools")
+        if not isinstance(of, tuple) or not all(hasattr(t, "_meta") for t in of):
+            raise TypeError("of must be a tuple of Table")
         if nowait and skip_locked:
-            raise QueryError("lock_rows() takes nowait or skip_locked, not both")
+            raise TypeError("The nowait option cannot be used with skip_locked")
         query: Self = self._copy()
-        query._lock = (lock_strength.upper(), nowait, skip_locked, tuple(of))
+        query._lock = (strength.value, nowait, skip_locked, tuple(of))
         return query
 
     def callback(self, callbacks: Any, on: str = "success") -> Self:
@@ -129,6 +151,8 @@ class SelectBase(Query[Any], WhereMixin):
 
     def _select_statement(self, columns: Sequence[Expr]) -> SelectStatement:
         # The joins are worked out by the compiler, and only on a cache miss.
+        if self._distinct_on:
+            _check_distinct_on(self._distinct_on, self._order)
         limit = 1 if self._first else self._limit
         return SelectStatement(
             self.table,
@@ -156,6 +180,15 @@ class SelectBase(Query[Any], WhereMixin):
         then ``async for rows in batch: ...``.
         """
         return Batch(self, batch_size, node)
+
+
+def _check_distinct_on(on: Sequence[Expr], order: Sequence[OrderItem]) -> None:
+    """``DISTINCT ON`` needs the first ``order_by`` column to be the first ``on`` column."""
+    first = order[0].expr if order else None
+    if first is None or (isinstance(first, Column) and first._shape != getattr(on[0], "_shape", 0)):
+        raise DistinctOnError(
+            "The first `order_by` column must match the first column passed to `on`."
+        )
 
 
 class Select(SelectBase):
@@ -189,8 +222,15 @@ class Select(SelectBase):
         return query
 
     def distinct(self, on: Sequence[Any] | None = None) -> Select:
-        """Drop duplicate rows; ``on=[...]`` keeps the first row per value (PostgreSQL)."""
+        """Drop duplicate rows; ``on=[...]`` keeps the first row per value (PostgreSQL), and
+        then the first ``order_by`` column must be the first ``on`` column (as in Piccolo)."""
         query: Select = self._copy()
+        if on is not None:
+            dialect = self._engine().dialect
+            if not dialect.supports_distinct_on:
+                raise NotSupportedError(f"{dialect.title} doesn't support DISTINCT ON")
+            if not isinstance(on, list | tuple):
+                raise DistinctOnError("`on` must be a sequence of `Column` instances")
         if on:
             query._distinct_on = tuple(resolve_column(self.table, c) for c in on)
         else:
@@ -241,7 +281,7 @@ class Select(SelectBase):
 
     def _json_keys(self) -> frozenset[str]:
         return frozenset(
-            c._meta.get_full_name()
+            c._meta.get_default_alias()
             for c in self._selected()
             if isinstance(c, Column) and c.value_type.name in JSON_TYPES
         )
@@ -281,20 +321,18 @@ class Count(Query[int], WhereMixin):
         self._where: tuple[Condition, ...] = ()
         self._column = None if column is None else resolve_column(table, column)
         self._distinct = tuple(resolve_column(table, c) for c in distinct or ())
-        if len(self._distinct) > 1:
-            raise QueryError("count(distinct=...) takes one column")
+        if self._distinct and column is not None:
+            raise QueryError("Only specify `column` or `distinct`")
 
-    def distinct(self, columns: Sequence[Any]) -> Count:
-        """Count distinct values of a column."""
+    def distinct(self, columns: Sequence[Any] | None) -> Count:
+        """Count distinct values of one column, or distinct rows of several columns."""
         query: Count = self._copy()
-        query._distinct = tuple(resolve_column(self.table, c) for c in columns)
-        if len(query._distinct) > 1:
-            raise QueryError("count(distinct=...) takes one column")
+        query._distinct = tuple(resolve_column(self.table, c) for c in columns or ())
         return query
 
     def _statement(self) -> SelectStatement:
         if self._distinct:
-            function = FunctionCall("COUNT", self._distinct, distinct=True, default_alias="count")
+            function: Expr = CountFunction(distinct=self._distinct)
         elif self._column is not None:
             function = FunctionCall("COUNT", (self._column,), default_alias="count")
         else:

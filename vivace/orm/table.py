@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, TypeVar, overload
 
-from vivace.engine import Engine, SQLiteEngine, engine_finder
+from vivace.engine import Engine, engine_finder
+from vivace.engine.finder import default_engine as default_sqlite_engine
 from vivace.exceptions import QueryError
 from vivace.orm.ddl import (
     DDL,
@@ -30,7 +31,9 @@ from vivace.orm.ddl import (
 from vivace.orm.m2m import AddM2M, RemoveM2M, get_m2m
 from vivace.orm.objects import First, Objects
 from vivace.orm.query import Query, resolve_column
+from vivace.orm.refresh import Refresh as Refresh
 from vivace.orm.related import related_objects, related_row
+from vivace.orm.rows import row_attributes
 from vivace.orm.select import Count, Exists, Select
 from vivace.orm.write import Delete, Insert, Update, storable
 from vivace.schema import (
@@ -46,17 +49,14 @@ from vivace.sql.nodes import to_expr
 
 TableT = TypeVar("TableT", bound="Table")
 
-_default_engine: list[Engine] = []
-
 
 def default_engine() -> Engine:
-    """The engine of tables with no ``db=``: the configured ``DB``, else ``vivace.sqlite``."""
+    """The engine of tables with no ``db=``: the configured ``DB``, else ``vivace.sqlite``
+    (with a one-time ``DefaultEngineWarning``)."""
     engine = engine_finder()
     if engine is not None:
         return engine  # type: ignore[no-any-return]
-    if not _default_engine:
-        _default_engine.append(SQLiteEngine(path="vivace.sqlite"))
-    return _default_engine[0]
+    return default_sqlite_engine()
 
 
 class OrmTableMeta(TableMeta):
@@ -170,6 +170,29 @@ class Table(TableBase, abstract=True):
         """Every foreign key, for ``objects(*Band.all_related())``."""
         excluded = {c if isinstance(c, str) else c._meta.name for c in exclude or ()}
         return [c for c in cls._meta.foreign_key_columns if c._meta.name not in excluded]
+
+    @classmethod
+    def ref(cls, column_name: str) -> Column[Any]:
+        """A column reached through foreign keys, by its dotted name: ``Band.ref("manager.name")``
+        is ``Band.manager.name``."""
+        return cls._meta.get_column_by_name(column_name)
+
+    @classmethod
+    def _get_related_readable(cls, foreign_key: ForeignKey[Any]) -> Readable:
+        """The readable of the row a foreign key points at, keyed ``"<key name>_readable"``.
+
+        Example: ``Band.select(Band.name, Band._get_related_readable(Band.manager))``.
+        """
+        readable = foreign_key.resolved_references.get_readable()
+        columns = []
+        for column in readable.columns:
+            reached: Any = foreign_key
+            for step in (*column._meta.call_chain, column):
+                reached = reached._column(step._meta.name)
+            columns.append(reached)
+        return Readable(
+            readable.template, columns, output_name=f"{foreign_key._meta.name}_readable"
+        )
 
     @classmethod
     def get_readable(cls) -> Readable:
@@ -294,31 +317,6 @@ class Remove(_RowQuery):
         self.row.__dict__["_exists_in_db"] = False
 
 
-class Refresh(_RowQuery):
-    """``await band.refresh()``."""
-
-    def __init__(self, row: Table, columns: Sequence[Any] | None, load_json: bool) -> None:
-        super().__init__(row)
-        self.columns, self.load_json = columns, load_json
-
-    def _select(self) -> Query[dict[str, Any] | None]:
-        columns = self.columns or [
-            c for c in self.table._meta.columns if c is not self.table._meta.primary_key
-        ]
-        select: Select = self.table.select(*columns)
-        return select.where(self._pk_condition()).output(load_json=self.load_json).first()
-
-    def _statement(self) -> Any:
-        return self._select()._statement()
-
-    async def _run(self, engine: Engine) -> Table:
-        found = await self._select()._run(engine)
-        if found is None:
-            raise QueryError(f"{self.row!r} is no longer in the database")
-        self.row.__dict__.update(found)
-        return self.row
-
-
 class UpdateSelf(_RowQuery):
     """``await band.update_self({Band.popularity: Band.popularity + 1})``."""
 
@@ -347,4 +345,4 @@ class UpdateSelf(_RowQuery):
         rows = await self._update()._run(engine)
         if not rows:
             raise QueryError(f"{self.row!r} is no longer in the database")
-        self.row.__dict__.update(rows[0])
+        self.row.__dict__.update(row_attributes(self.table, rows[0]))

@@ -9,6 +9,7 @@ Example::
 from __future__ import annotations
 
 import types
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -63,6 +64,17 @@ async def drop_db_tables(*tables: type[Table]) -> None:
 def create_db_tables_sync(*tables: type[Table], if_not_exists: bool = False) -> None:
     """``create_db_tables`` from synchronous code."""
     run_sync(create_db_tables(*tables, if_not_exists=if_not_exists))
+
+
+def create_tables(*tables: type[Table], if_not_exists: bool = False) -> None:
+    """Deprecated (as in Piccolo): ``create_db_tables_sync``, with a ``DeprecationWarning``."""
+    warnings.warn(
+        "`create_tables` is deprecated and will be removed in v1 of Piccolo. "
+        "Use `await create_db_tables(...)` or `create_db_tables_sync(...)` instead.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    create_db_tables_sync(*tables, if_not_exists=if_not_exists)
 
 
 def drop_db_tables_sync(*tables: type[Table]) -> None:

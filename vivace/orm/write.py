@@ -207,14 +207,33 @@ class Insert(Query[list[dict[str, Any]]]):
     ) -> list[dict[str, Any]]:
         compiled, values = engine.compile(self._statement_for(columns, rows))
         result: list[dict[str, Any]] = dict_factory(compiled)(await engine.fetch(compiled, values))
-        pk_name = self.table._meta.primary_key._meta.name
+        pk_meta = self.table._meta.primary_key._meta
+        pk_name, pk_key = pk_meta.name, pk_meta.db_column_name
         if self._on_conflict is None or len(result) == len(rows):
             # RETURNING gives one row per inserted row, in order (a conflict may skip some).
             for row, returned in zip(rows, result):
-                if pk_name in returned:
-                    row.__dict__[pk_name] = returned[pk_name]
+                if pk_key in returned:
+                    row.__dict__[pk_name] = returned[pk_key]
                 row.__dict__["_exists_in_db"] = True
         return result
+
+
+def _assignments(table: Any, given: Mapping[Any, Any]) -> dict[str, tuple[Column[Any], Expr]]:
+    """``{column name: (column, value expression)}`` for update values keyed by column or name."""
+    assignments: dict[str, tuple[Column[Any], Expr]] = {}
+    for key, value in given.items():
+        column = resolve_column(table, key)
+        if not isinstance(column, Column):
+            raise QueryError(
+                f"Unrecognised key - {key!r} is neither a Column or the name of a Column."
+            )
+        if column._meta.call_chain:
+            raise QueryError("Related values can't be updated via an update.")
+        assignments[column._meta.name] = (
+            column,
+            to_expr(storable(value, column), column.value_type),
+        )
+    return assignments
 
 
 class Update(Query[list[dict[str, Any]]], WhereMixin):
@@ -232,23 +251,23 @@ class Update(Query[list[dict[str, Any]]], WhereMixin):
         self._where: tuple[Condition, ...] = ()
         self._returning: tuple[Expr, ...] = ()
         self._force = force
-        given = {**(values or {}), **kwargs}
-        assignments: dict[str, tuple[Column[Any], Expr]] = {}
-        for key, value in given.items():
-            column = resolve_column(table, key)
-            if not isinstance(column, Column) or column._meta.call_chain:
-                raise QueryError(f"update() sets columns of {table.__name__}, got {key!r}")
-            stored = to_expr(storable(value, column), column.value_type)
-            assignments[column._meta.name] = (column, stored)
+        assignments = _assignments(table, {**(values or {}), **kwargs})
         if use_auto_update:
             for column in table._meta.auto_update_columns:
                 if column._meta.name not in assignments:
                     value = column._meta.auto_update
                     value = value() if callable(value) else value
                     assignments[column._meta.name] = (column, to_expr(value, column.value_type))
-        if not assignments:
-            raise QueryError("update() needs at least one column value")
         self._assignments = tuple(assignments.values())
+
+    def values(self, values: Mapping[Any, Any] | None = None, **kwargs: Any) -> Update:
+        """More columns to set: ``.values({Band.popularity: 0})``, ``.values(popularity=0)``
+        or ``.values({"popularity": 0})``; a later value for a column replaces the earlier."""
+        query: Update = self._copy()
+        assignments = {column._meta.name: (column, e) for column, e in self._assignments}
+        assignments.update(_assignments(self.table, {**(values or {}), **kwargs}))
+        query._assignments = tuple(assignments.values())
+        return query
 
     def returning(self, *columns: Any) -> Update:
         """Return these columns of the updated rows."""
@@ -260,6 +279,8 @@ class Update(Query[list[dict[str, Any]]], WhereMixin):
         return UpdateStatement(self.table, self._assignments, self._where_node(), self._returning)
 
     async def _run(self, engine: Engine) -> list[dict[str, Any]]:
+        if not self._assignments:
+            raise QueryError("No values were specified to update.")
         check_force(self, "update()")
         compiled, values = engine.compile(self._statement())
         rows = await engine.fetch(compiled, values)

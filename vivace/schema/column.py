@@ -152,6 +152,13 @@ class ColumnMeta:
         """The dotted path users see as a result key: ``"manager.name"``."""
         return ".".join([*(fk._meta.name for fk in self.call_chain), self.name])
 
+    def get_default_alias(self) -> str:
+        """The column's key in select results: the dotted path of database column names
+        (``"manager.name"``; ``"manager_fk.mname"`` with ``db_column_name``), as in Piccolo."""
+        if not self.call_chain:
+            return self.db_column_name
+        return ".".join([*(fk._key_segment for fk in self.call_chain), self.db_column_name])
+
     @property
     def engine_type(self) -> str:
         return str(self.table._meta.db.engine_type)
@@ -272,6 +279,13 @@ class Column(ColumnNode, Generic[T]):
     @property
     def value_type(self) -> ValueType:
         return self._vtype
+
+    @property
+    def default(self) -> Any:
+        """The column's default as given (a value, callable, Enum member or ``Default``),
+        as Piccolo keeps it: ``Boolean().default`` is ``False``, ``Array(...).default`` is
+        ``list``, a JSON default is its JSON text."""
+        return self._meta.default
 
     def join_on(self, column: Column[Any]) -> Any:
         """Join another table where its ``column`` equals this one; no foreign key needed.

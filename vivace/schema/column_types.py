@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import uuid
 from typing import Any, Unpack
 
@@ -23,6 +24,9 @@ from vivace.schema.defaults import (
     TimestampNow,
     TimestamptzNow,
 )
+from vivace.sql.arrays import ArrayCondition, ArrayIndex
+from vivace.sql.calls import Call
+from vivace.sql.nodes import Expr, to_expr
 from vivace.types import ValueType
 
 
@@ -252,13 +256,18 @@ class UUID(Column[uuid.UUID]):
 
 
 class JSON(Column[str]):
-    """JSON, stored as text; give a str, dict or list. Reads return text unless ``load_json``."""
+    """JSON, stored as text; give a str, dict or list. Reads return text unless ``load_json``.
+
+    A dict or list default is kept as its JSON text (as Piccolo does): new rows hold text.
+    """
 
     python_type = str
     _default_default = "{}"
     _vtype = ValueType("json")
 
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        if isinstance(default, dict | list):
+            default = json.dumps(default)
         super().__init__(default=default, **kwargs)
 
 
@@ -303,3 +312,66 @@ class Array(Column[list[Any]]):
         if default is UNSET:
             default = None if kwargs.get("null") else list
         super().__init__(default=default, **kwargs)
+
+    # Piccolo's array operations (PostgreSQL; SQLite has any/not_any only) ----------------
+    __iter__ = None  # indexing is no iteration: list(Band.tags) must not loop forever
+
+    def __getitem__(self, index: int) -> ArrayIndex:
+        """One element, 0-based: ``Band.select(Band.tags[0])``, key ``"tags"``."""
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise ValueError("Only integers can be used for indexing.")
+        if index < 0:
+            raise ValueError("Only positive integers are allowed.")
+        return ArrayIndex(self, index)
+
+    def _element(self, value: Any) -> Expr:
+        return to_expr(value, self._vtype.element)
+
+    def any(self, value: Any) -> ArrayCondition:
+        """Rows whose array holds ``value``: ``.where(Band.tags.any("rock"))``."""
+        return ArrayCondition("any", self, self._element(value))
+
+    def all(self, value: Any) -> ArrayCondition:
+        """Rows whose every element equals ``value`` (PostgreSQL)."""
+        return ArrayCondition("all", self, self._element(value))
+
+    def not_any(self, value: Any) -> ArrayCondition:
+        """Rows whose array does not hold ``value``."""
+        return ArrayCondition("not_any", self, self._element(value))
+
+    def overlap(self, values: list[Any]) -> ArrayCondition:
+        """Rows whose array shares an element with ``values`` (PostgreSQL)."""
+        return ArrayCondition("overlap", self, to_expr(list(values), self._vtype))
+
+    def _call(self, fn: str, *args: Expr) -> Call:
+        return Call(fn, args, vtype=self._vtype, alias=fn)
+
+    def cat(self, value: Any) -> Call:
+        """The array followed by ``value`` (a list, or one item), key ``"array_cat"``;
+        also ``Band.tags + [...]`` (PostgreSQL). Example:
+        ``Band.update({Band.tags: Band.tags.cat(["jazz"])})``."""
+        values = value if isinstance(value, list | Expr) else [value]
+        return self._call("array_cat", self, to_expr(values, self._vtype))
+
+    def __add__(self, value: Any) -> Call:  # type: ignore[override]
+        return self.cat(value)
+
+    def __radd__(self, value: Any) -> Call:  # type: ignore[override]
+        values = value if isinstance(value, list | Expr) else [value]
+        return self._call("array_cat", to_expr(values, self._vtype), self)
+
+    def append(self, value: Any) -> Call:
+        """The array with ``value`` added at the end, key ``"array_append"`` (PostgreSQL)."""
+        return self._call("array_append", self, self._element(value))
+
+    def prepend(self, value: Any) -> Call:
+        """The array with ``value`` added first, key ``"array_prepend"`` (PostgreSQL)."""
+        return self._call("array_prepend", self._element(value), self)
+
+    def remove(self, value: Any) -> Call:
+        """The array without the elements equal to ``value``, key ``"array_remove"``."""
+        return self._call("array_remove", self, self._element(value))
+
+    def replace(self, old: Any, new: Any) -> Call:
+        """Elements equal to ``old`` replaced by ``new``, key ``"array_replace"``."""
+        return self._call("array_replace", self, self._element(old), self._element(new))

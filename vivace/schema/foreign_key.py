@@ -143,6 +143,12 @@ class ForeignKey(Column[Any], Generic[TableT]):
         """This key's part of the alias of the tables joined through it."""
         return self._meta.name
 
+    @property
+    def _key_segment(self) -> str:
+        """This key's part of the result keys of columns reached through it (Piccolo uses
+        the database column name: ``"manager_fk.name"``)."""
+        return self._meta.db_column_name
+
     def _joined(self, chain: tuple[ForeignKey[Any], ...]) -> Any:
         new = super()._joined(chain)
         self._forget_joins(new)  # the copy joins along another path
@@ -308,6 +314,10 @@ class JoinOn(ForeignKey[Any]):
     @property
     def _alias_segment(self) -> str:
         return self._segment
+
+    @property
+    def _key_segment(self) -> str:
+        return self._meta.name  # the joined table's name: "fan_club.address"
 
     def _source_column(self) -> Column[Any]:
         left = self._left

@@ -25,12 +25,14 @@ from vivace.types import ValueType
 class Readable(FunctionCall):
     """``FORMAT(template, columns...)`` (``printf`` on SQLite), result key ``"readable"``.
 
-    The template takes ``%s`` placeholders, one per column.
+    The template takes ``%s`` placeholders, one per column; ``output_name`` is the key.
     """
 
-    __slots__ = ("template", "columns")
+    __slots__ = ("template", "columns", "output_name")
 
-    def __init__(self, template: str, columns: Sequence[Column[Any]]) -> None:
-        self.template, self.columns = template, list(columns)
+    def __init__(
+        self, template: str, columns: Sequence[Column[Any]], output_name: str = "readable"
+    ) -> None:
+        self.template, self.columns, self.output_name = template, list(columns), output_name
         args = (Param(template, ValueType("text")), *self.columns)
-        super().__init__("FORMAT", args, vtype=ValueType("text"), default_alias="readable")
+        super().__init__("FORMAT", args, vtype=ValueType("text"), default_alias=output_name)

@@ -19,6 +19,14 @@ def register_table(table: Any) -> None:
     _tables.add(table)
 
 
+def unregister_table(table: Any) -> None:
+    """Forget a Table class: string references never find it (tables built from specs).
+
+    Example: ``unregister_table(SnapshotBand)``; ``ForeignKey("Band")`` still finds the user's.
+    """
+    _tables.discard(table)
+
+
 def find_table(name: str, app_name: str | None, near: Any = None) -> Any:
     """The Table class called ``name``; ``near`` prefers one from the same module."""
     matches = [t for t in _tables if t.__name__ == name or t._meta.tablename == name]

@@ -25,6 +25,7 @@ from vivace.schema.constraints import Constraint
 from vivace.schema.foreign_key import ForeignKey
 from vivace.schema.registry import all_tables, register_table
 from vivace.schema.relations import M2M, Relation
+from vivace.sql.nodes import Alias
 from vivace.types import JSON_TYPES
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -224,20 +225,35 @@ class TableBase:
         """A new row from a dict of column names: ``Band.from_dict({"name": "x"})``."""
         return cls(**data)
 
-    def to_dict(self, *columns: Column[Any]) -> dict[str, Any]:
-        """The row as a dict; ``to_dict(Band.name)`` keeps only those columns."""
-        names = (
-            [c._meta.name for c in columns]
-            if columns
-            else [c._meta.name for c in self._meta.columns]
-        )
-        aliases = {c._meta.name: getattr(c, "_alias", None) or c._meta.name for c in columns}
+    def to_dict(self, *columns: Any) -> dict[str, Any]:
+        """The row as a dict; ``to_dict(Band.name)`` keeps only those columns.
+
+        As in Piccolo, an alias renames a key (``to_dict(Band.name.as_alias("title"))``) and
+        a column of a prefetched row keeps that row, nested: ``to_dict(Band.manager.name)``
+        gives ``{"manager": {"name": "Guido"}}``.
+        """
+        cls = type(self)
+        chosen: dict[str, str] = {}  # attribute name -> result key
+        for item in columns:
+            alias = None
+            if isinstance(item, Alias):
+                alias, item = item.name, item.expr
+            meta = item._meta
+            if meta.table is cls:
+                chosen.setdefault(meta.name, alias or meta.name)
+                continue
+            for parent in meta.call_chain:  # a related row's column: keep the related row
+                if parent._meta.table is cls:
+                    chosen.setdefault(parent._meta.name, parent._meta.name)
+                    break
+        if not columns:
+            chosen = {c._meta.name: c._meta.name for c in self._meta.columns}
         result: dict[str, Any] = {}
-        for name in names:
+        for name, key in chosen.items():
             value = self.__dict__.get(name)
             if isinstance(value, TableBase):
-                value = value.to_dict()
-            result[aliases.get(name, name)] = value
+                value = value.to_dict(*columns)
+            result[key] = value
         return result
 
     def __getitem__(self, key: str) -> Any:
@@ -258,8 +274,10 @@ class TableBase:
         if type(other) is not type(self):
             return NotImplemented
         assert isinstance(other, TableBase)
-        mine = self._pk_value()
-        return mine is not None and mine == other._pk_value()
+        mine, theirs = self._pk_value(), other._pk_value()
+        if mine is None or theirs is None:
+            return other is self  # an unsaved row equals itself only, as in Piccolo
+        return bool(mine == theirs)
 
     def __hash__(self) -> int:
         return hash((type(self), self._pk_value()))

@@ -142,9 +142,14 @@ class Expr(Node):
         return self._arith("/", other, reflected=True)
 
     def __or__(self, other: object) -> Expr:
-        """``a | b`` is ``COALESCE(a, b)`` for values (and ``OR`` for conditions)."""
+        """``a | b`` is ``COALESCE(a, b)`` for values (and ``OR`` for conditions); keyed as
+        the column ``a`` (``"manager.name"``), as Piccolo does."""
+        key = self._meta.get_default_alias() if isinstance(self, ColumnNode) else None
         return FunctionCall(
-            "COALESCE", (self, to_expr(other, self.value_type)), vtype=self.value_type
+            "COALESCE",
+            (self, to_expr(other, self.value_type)),
+            vtype=self.value_type,
+            default_alias=key,
         )
 
 

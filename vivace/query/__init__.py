@@ -7,12 +7,16 @@ Example::
 
 Also: ``CTE`` (common table expressions, ``vivace.orm.cte``), ``Exists`` (an EXISTS
 subquery condition) and ``Placeholder`` (a value given per run of a frozen query).
+The aggregates ``Avg``, ``Count``, ``Max``, ``Min`` and ``Sum`` are here too, where
+Piccolo's documentation imports them (``from vivace.query import Avg``); Piccolo's
+module paths ``vivace.query.functions.*`` and ``vivace.query.methods.*`` also work.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from vivace.functions import Avg, Count, Max, Min, Sum
 from vivace.orm.cte import CTE
 from vivace.sql import And, Or, OrderItem, Raw
 from vivace.sql.placeholder import Placeholder
@@ -46,10 +50,15 @@ def OrderByRaw(sql: str, ascending: bool = True) -> OrderItem:
 __all__ = [
     "CTE",
     "And",
+    "Avg",
+    "Count",
     "Exists",
+    "Max",
+    "Min",
     "Or",
     "OrderByRaw",
     "Placeholder",
     "QueryString",
+    "Sum",
     "WhereRaw",
 ]

@@ -1,0 +1,203 @@
+"""``create_pydantic_model``: Piccolo's options, column limits in validation and schema,
+foreign keys and nested models, and rows from SQLite and PostgreSQL fed to the models."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import enum
+import uuid
+from typing import Any
+
+import pydantic
+import pytest
+
+from tests.conftest import UseTables
+from vivace import Table
+from vivace.columns import (
+    JSON,
+    JSONB,
+    UUID,
+    Array,
+    Boolean,
+    Email,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Secret,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from vivace.engine import Engine
+from vivace.pydantic import create_pydantic_model
+from vivace.utils.pydantic import create_pydantic_model as piccolo_path
+
+
+class Country(Table):
+    name = Varchar(length=20, required=True, help_text="The country's name")
+
+
+class Manager(Table, help_text="People who manage bands"):
+    name = Varchar(length=10, required=True)
+    country = ForeignKey(Country)
+
+
+class Band(Table):
+    class Genre(str, enum.Enum):
+        rock = "r"
+        folk = "f"
+
+    name = Varchar(length=20, required=True, unique=True)
+    manager = ForeignKey(Manager)
+    genre = Varchar(length=1, choices=Genre, default=Genre.rock)
+    price = Numeric(digits=(5, 2))
+    contact = Email(length=40, null=True)
+    token = Secret()
+    notes = Text()
+    facts = JSON()
+    facts_b = JSONB(null=True)
+    tags = Array(Varchar(length=3))
+    formed = Timestamptz()
+    code = UUID()
+    active = Boolean()
+
+
+class Fan(Table):
+    band = ForeignKey(Band, target_column=Band.name)
+    score = Integer()
+
+
+def schema(model: type[pydantic.BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
+
+
+def test_fields_types_and_limits() -> None:
+    model = create_pydantic_model(Band)
+    assert model.__name__ == "Band" and piccolo_path is create_pydantic_model
+    properties = schema(model)["properties"]
+    assert "id" not in properties  # the primary key only with include_default_columns
+    assert schema(model)["required"] == ["name"]  # required=True columns only
+    assert properties["name"]["maxLength"] == 20
+    assert properties["genre"]["enum"] == ["r", "f"]
+    assert properties["contact"]["anyOf"][0]["format"] == "email"
+    assert properties["tags"]["items"]["maxLength"] == 3
+    extra = properties["token"]["extra"]
+    assert extra["secret"] is True and properties["name"]["extra"]["unique"] is True
+    assert properties["notes"]["extra"]["widget"] == "text-area"
+    assert properties["formed"]["extra"]["widget"] == "timestamptz"
+    assert properties["price"]["extra"]["digits"] == [5, 2]
+    manager = properties["manager"]
+    assert manager["anyOf"][0]["type"] == "integer"  # the target's value, nullable
+    assert manager["extra"] | {"to": "manager"} == manager["extra"]
+    assert manager["extra"]["foreign_key"] is True and manager["extra"]["target_column"] == "id"
+    assert schema(create_pydantic_model(Manager))["extra"]["help_text"] == (
+        "People who manage bands"
+    )
+
+    good = {"name": "Pythonistas", "price": "12.50", "facts": '{"a": 1}', "tags": ["x"]}
+    row = model(**good)
+    assert row.price == decimal.Decimal("12.50")  # type: ignore[attr-defined]
+    bad_values = [
+        {"name": "x" * 21},
+        {"genre": "x"},
+        {"price": "1234.5"},  # 4 digits before the point: more than (5, 2) allows
+        {"price": "1.234"},
+        {"contact": "not an address"},
+        {"facts": "{not json"},
+        {"tags": ["long"]},
+    ]
+    for bad in bad_values:
+        with pytest.raises(pydantic.ValidationError):
+            model(**(good | bad))
+    with pytest.raises(pydantic.ValidationError):
+        model(price="1")  # name is required
+
+
+def test_options() -> None:
+    with pytest.raises(ValueError, match="at the same time"):
+        create_pydantic_model(Band, include_columns=(Band.name,), exclude_columns=(Band.price,))
+    with pytest.raises(ValueError, match="columns of Band"):
+        create_pydantic_model(Band, include_columns=(Manager.name,))
+    with pytest.raises(ValueError, match="columns of Band"):
+        create_pydantic_model(Band, include_columns=(Band.manager.name,))
+
+    only = create_pydantic_model(Band, include_columns=(Band.name, "price"))
+    assert set(schema(only)["properties"]) == {"name", "price"}
+    without = create_pydantic_model(Band, exclude_columns=(Band.token,))
+    assert "token" not in schema(without)["properties"]
+
+    loose = create_pydantic_model(Band, all_optional=True, model_name="BandFilter")
+    assert loose.__name__ == "BandFilter" and "required" not in schema(loose)
+    assert loose().model_dump()["name"] is None  # type: ignore[call-arg]
+
+    readable = create_pydantic_model(Band, include_readable=True, include_default_columns=True)
+    assert {"id", "manager_readable"} <= set(schema(readable)["properties"])
+
+    parsed = create_pydantic_model(Band, deserialize_json=True, include_columns=(Band.facts,))
+    assert parsed(facts='{"a": [1, 2]}').facts == {"a": [1, 2]}  # type: ignore[attr-defined]
+
+    configured = create_pydantic_model(
+        Band,
+        include_columns=(Band.name,),
+        pydantic_config=pydantic.ConfigDict(extra="forbid"),
+        json_schema_extra={"visible_columns": ["name"]},
+    )
+    assert schema(configured)["extra"]["visible_columns"] == ["name"]
+    with pytest.raises(pydantic.ValidationError):
+        configured(name="x", unknown=1)
+
+
+def test_nested_models_and_depth() -> None:
+    deep = create_pydantic_model(Fan, nested=True)
+    fan = deep(score=1, band={"name": "B", "manager": {"name": "M", "country": {"name": "UK"}}})
+    assert fan.band.manager.country.name == "UK"  # type: ignore[attr-defined]
+    # The key points at Band.name, so without nesting it holds a name.
+    flat = schema(create_pydantic_model(Fan))["properties"]["band"]
+    assert flat["anyOf"][0]["type"] == "string" and flat["extra"]["target_column"] == "name"
+
+    one_level = create_pydantic_model(Fan, nested=True, max_recursion_depth=1)
+    band = schema(one_level)["$defs"]["Band"]["properties"]["manager"]
+    assert band["anyOf"][0]["type"] == "integer"  # below the depth: the key's value
+
+    chosen = create_pydantic_model(Band, nested=(Band.manager,))
+    manager = schema(chosen)["$defs"]["Manager"]["properties"]["country"]
+    assert manager["anyOf"][0]["type"] == "integer"  # only the named keys are nested
+
+
+async def test_rows_from_the_database(db: Engine, use_tables: UseTables) -> None:
+    await use_tables(db, Country, Manager, Band)
+    country = await Country.objects().create(name="UK")
+    manager = await Manager.objects().create(name="Guido", country=country.id)
+    await Band.objects().create(
+        name="Pythonistas",
+        manager=manager.id,
+        genre=Band.Genre.folk,
+        price=decimal.Decimal("9.99"),
+        contact="band@example.com",
+        token="s3cret",
+        facts='{"members": 4}',
+        tags=["a", "b"],
+        formed=datetime.datetime(2020, 1, 2, 3, 4, tzinfo=datetime.UTC),
+        code=uuid.uuid4(),
+        active=True,
+    )
+    flat = create_pydantic_model(Band, include_default_columns=True)
+    selected = await Band.select().first()
+    assert selected is not None
+    assert flat(**selected).model_dump() == selected
+
+    nested = create_pydantic_model(Band, nested=True, include_default_columns=True)
+    band = await Band.objects(Band.manager.all_related(), Band.manager).first()
+    assert band is not None
+    model = nested(**band.to_dict())
+    assert model.manager.name == "Guido"  # type: ignore[attr-defined]
+    assert model.manager.country.name == "UK"  # type: ignore[attr-defined]
+    as_nested = (
+        await Band.select(
+            Band.all_columns(), Band.manager.all_columns(), Band.manager.country.all_columns()
+        )
+        .first()
+        .output(nested=True)
+    )
+    assert nested(**as_nested).model_dump() == model.model_dump()

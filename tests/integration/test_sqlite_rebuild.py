@@ -1,0 +1,215 @@
+"""Column and constraint changes compiled from specs, on both engines. SQLite without
+limits: every change SQLite cannot make in place goes through its table rebuild; rows,
+indexes and foreign keys (both ways) survive, and the database's schema afterwards is the
+new spec's (introspected). PostgreSQL makes the same changes in place."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from collections.abc import Callable
+
+import pytest
+
+from tests.conftest import UseTables
+from vivace import Table
+from vivace.columns import Check, ForeignKey, Integer, Timestamp, Unique, Varchar
+from vivace.engine import Engine
+from vivace.exceptions import CheckViolation, IntegrityError, NotNullViolation
+from vivace.schema import OnDelete
+from vivace.schema.spec import TYPE_PARAMS, ColumnSpec, ConstraintSpec, TableSpec
+from vivace.schema.table_spec import column_spec, table_spec
+
+
+class RbOwner(Table, tablename="rb_owner"):
+    name = Varchar(length=20)
+
+
+class RbItem(Table, tablename="rb_item"):
+    name = Varchar(length=20, index=True)
+    size = Integer(null=True)
+    code = Varchar(length=5, unique=True, null=True)
+    owner = ForeignKey(RbOwner, on_delete=OnDelete.cascade)
+    parent = ForeignKey("self", on_delete=OnDelete.cascade)
+    name_size = Unique([name, size])
+    size_positive = Check(size >= 0)
+
+
+class RbTag(Table, tablename="rb_tag"):
+    item = ForeignKey(RbItem, on_delete=OnDelete.cascade)
+    label = Varchar(length=10)
+
+
+Change = Callable[[Engine, TableSpec], tuple[list[str], TableSpec]]
+
+
+def alter(name: str, **params: object) -> Change:
+    def change(db: Engine, table: TableSpec) -> tuple[list[str], TableSpec]:
+        old = table.column(name)
+        new = old.replace_params(**params)
+        statements = db.dialect.ddl.alter_column(table, old, new)
+        return statements, table.with_column(new)
+
+    return change
+
+
+def retype(name: str, column_class: str, **params: object) -> Change:
+    def change(db: Engine, table: TableSpec) -> tuple[list[str], TableSpec]:
+        old = table.column(name)
+        kept = tuple((k, v) for k, v in old.params if k not in TYPE_PARAMS)
+        new = ColumnSpec(name, column_class, kept).replace_params(**params)
+        return db.dialect.ddl.alter_column(table, old, new), table.with_column(new)
+
+    return change
+
+
+def add_check(db: Engine, table: TableSpec) -> tuple[list[str], TableSpec]:
+    check = ConstraintSpec("rb_item_short_name", "check", check='length("name") < 15')
+    new = table.replace(constraints=(*table.constraints, check))
+    return db.dialect.ddl.add_constraint(table, check), new
+
+
+def drop_check(db: Engine, table: TableSpec) -> tuple[list[str], TableSpec]:
+    kept = tuple(c for c in table.constraints if c.name != "rb_item_size_positive")
+    return db.dialect.ddl.drop_constraint(table, "rb_item_size_positive"), table.replace(
+        constraints=kept
+    )
+
+
+def drop_indexed_column(db: Engine, table: TableSpec) -> tuple[list[str], TableSpec]:
+    # "code" is UNIQUE: SQLite's DROP COLUMN refuses it
+    return db.dialect.ddl.drop_column(table, table.column("code")), table.without_column("code")
+
+
+def add_timestamp(db: Engine, table: TableSpec) -> tuple[list[str], TableSpec]:
+    # NOT NULL with a default only Python computes: existing rows get it, computed now
+    column = column_spec(Timestamp()).renamed("seen")
+    return db.dialect.ddl.add_column(table, column), table.with_column(column)
+
+
+def rename_indexed(db: Engine, table: TableSpec) -> tuple[list[str], TableSpec]:
+    old = table.column("name")
+    new = old.replace_params(db_column_name="title")
+    # SQLite renames the column in the table's constraints too
+    unique = ConstraintSpec("rb_item_name_size", "unique", ("title", "size"))
+    kept = tuple(c for c in table.constraints if c.name != unique.name)
+    after = table.with_column(new).replace(constraints=(*kept, unique))
+    return db.dialect.ddl.alter_column(table, old, new), after
+
+
+CHANGES = {
+    "type": retype("size", "BigInt", default=0),
+    "type_to_text": retype("code", "Text"),
+    "not_null": alter("size", null=False),
+    "default": alter("size", default=7),
+    "unique_on": alter("name", unique=True),
+    "unique_off": alter("code", unique=False),
+    "index_off": alter("name", index=False),
+    "on_delete": alter("owner", on_delete=OnDelete.set_null),
+    "add_check": add_check,
+    "drop_check": drop_check,
+    "drop_column_with_dependants": drop_indexed_column,
+    "add_not_null_python_default": add_timestamp,
+    "rename_indexed_column": rename_indexed,
+}
+
+
+async def _fill(db: Engine) -> None:
+    owner = RbOwner(name="o")
+    await owner.save()
+    first = RbItem(name="a", size=1, code="x", owner=owner.id, parent=None)
+    await first.save()
+    second = RbItem(name="b", size=2, code="y", owner=owner.id, parent=first.id)
+    await second.save()
+    await RbTag.insert(RbTag(item=first.id, label="t1"), RbTag(item=second.id, label="t2"))
+
+
+@pytest.mark.parametrize("kind", list(CHANGES))
+async def test_every_change_keeps_rows_indexes_and_keys(
+    db: Engine, use_tables: UseTables, kind: str
+) -> None:
+    await use_tables(db, RbOwner, RbItem, RbTag)
+    await _fill(db)
+    before = table_spec(RbItem)
+    statements, after = CHANGES[kind](db, before)
+    assert statements
+    await db.execute_ddl(statements)
+    # the database now holds exactly the new spec
+    found = (await db.introspect(tablenames=["rb_item"])).table("RbItem")
+    assert found == same_checks(db.dialect.ddl.stored_form(after), found)
+    rows = await db.fetch_sql('SELECT * FROM "rb_item" ORDER BY "id"')
+    assert [r["id"] for r in rows] == [1, 2]
+    assert [r["parent"] for r in rows] == [None, 1]
+    # the table pointing at it still does, and its ON DELETE still acts
+    if db.dialect.name == "sqlite":
+        assert await db.fetch_sql("SELECT * FROM pragma_foreign_key_check") == []
+    assert len(await RbTag.select()) == 2
+    await db.fetch_sql('DELETE FROM "rb_item" WHERE "id" = 2')
+    assert [r["label"] for r in await RbTag.select(RbTag.label)] == ["t1"]
+    # foreign keys are enforced (again, on SQLite, once the rebuild is over)
+    with pytest.raises(IntegrityError):
+        await db.fetch_sql('INSERT INTO "rb_tag" ("item", "label") VALUES (99, \'z\')')
+    if kind == "add_not_null_python_default":
+        seen = rows[0]["seen"]
+        if isinstance(seen, str):
+            seen = datetime.datetime.fromisoformat(seen)
+        assert abs(seen - datetime.datetime.now()) < datetime.timedelta(hours=1)
+
+
+def same_checks(expected: TableSpec, found: TableSpec) -> TableSpec:
+    """``expected`` with the CHECK texts of ``found`` (PostgreSQL renders them its way)."""
+    texts = {c.name: c.check for c in found.constraints if c.kind == "check"}
+    assert {c.name for c in expected.constraints if c.kind == "check"} == set(texts)
+    constraints = tuple(
+        dataclasses.replace(c, check=texts[c.name]) if c.kind == "check" else c
+        for c in expected.constraints
+    )
+    return expected.replace(constraints=constraints)
+
+
+async def test_a_change_the_rows_refuse_changes_nothing(
+    sqlite_db: Engine, use_tables: UseTables
+) -> None:
+    await use_tables(sqlite_db, RbOwner, RbItem, RbTag)
+    await _fill(sqlite_db)
+    await sqlite_db.fetch_sql('UPDATE "rb_item" SET "size" = NULL WHERE "id" = 2')
+    before = table_spec(RbItem)
+    statements, _ = alter("size", null=False)(sqlite_db, before)
+    with pytest.raises(NotNullViolation):
+        await sqlite_db.execute_ddl(statements)
+    found = (await sqlite_db.introspect(tablenames=["rb_item"])).table("RbItem")
+    assert found == sqlite_db.dialect.ddl.stored_form(before)
+    assert len(await RbItem.select()) == 2 and len(await RbTag.select()) == 2
+    statements, _ = add_check(sqlite_db, before)
+    await sqlite_db.fetch_sql('UPDATE "rb_item" SET "name" = \'a much longer name\' WHERE id = 1')
+    with pytest.raises(CheckViolation):
+        await sqlite_db.execute_ddl(statements)
+
+
+async def test_a_rebuild_refuses_to_run_with_foreign_keys_on(
+    sqlite_db: Engine, use_tables: UseTables
+) -> None:
+    await use_tables(sqlite_db, RbOwner, RbItem, RbTag)
+    await _fill(sqlite_db)
+    statements, _ = alter("size", default=3)(sqlite_db, table_spec(RbItem))
+    with pytest.raises(CheckViolation, match="foreign_keys = OFF"):
+        async with sqlite_db.transaction():  # a plain transaction keeps them on
+            await sqlite_db.execute_ddl(statements)
+    assert len(await RbTag.select()) == 2  # no cascade ran
+    async with sqlite_db.schema_transaction():
+        await sqlite_db.execute_ddl(statements)
+    found = (await sqlite_db.introspect(tablenames=["rb_item"])).table("RbItem")
+    assert found.column("size").default == 3
+
+
+async def test_a_broken_reference_is_caught(sqlite_db: Engine, use_tables: UseTables) -> None:
+    await use_tables(sqlite_db, RbOwner, RbItem, RbTag)
+    await _fill(sqlite_db)
+    before = table_spec(RbItem)
+    # the new "id" values no longer match what rb_tag points at
+    old = before.column("size")
+    statements = sqlite_db.dialect.ddl.alter_column(before, old, old, using='"size"')
+    statements = [s.replace('SELECT "id"', 'SELECT "id" + 10') for s in statements]
+    with pytest.raises(CheckViolation, match="foreign_key_check"):
+        await sqlite_db.execute_ddl(statements)
+    assert [r["id"] for r in await RbItem.select(RbItem.id)] == [1, 2]

@@ -1,0 +1,10 @@
+"""Piccolo's import path ``piccolo.apps.user.tables``: the user table.
+
+Example: ``from vivace.apps.user.tables import BaseUser``.
+"""
+
+from vivace.auth import BaseUser
+
+__all__ = [
+    "BaseUser",
+]

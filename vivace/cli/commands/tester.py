@@ -1,0 +1,66 @@
+"""``vivace tester run``: pytest with a test configuration (``VIVACE_CONF``).
+
+Example::
+
+    $ vivace tester run                                   # VIVACE_CONF=vivace_conf_test
+    $ vivace tester run --pytest_args="-x tests/test_bands.py" --setup_conf=conf.test
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shlex
+import subprocess
+import sys
+
+import click
+
+from vivace.cli.group import VivaceGroup
+from vivace.engine.finder import ENVIRONMENT_VARIABLE
+
+DEFAULT_TEST_CONF = "vivace_conf_test"
+
+
+@click.group(name="tester", cls=VivaceGroup)
+def group() -> None:
+    """Run the project's tests.
+
+    \b
+    Example:
+        vivace tester run
+    """
+
+
+@group.command(name="run")
+@click.option(
+    "--pytest_args",
+    default="",
+    help="Arguments for pytest, in one string (quoted as in a shell).",
+)
+@click.option(
+    "--setup_conf",
+    "--vivace_conf",
+    "setup_conf",
+    default=DEFAULT_TEST_CONF,
+    show_default=True,
+    help="The configuration module the tests use (set as VIVACE_CONF).",
+)
+def run(pytest_args: str, setup_conf: str) -> int:
+    """Run pytest with VIVACE_CONF naming a test configuration (its own database).
+
+    \b
+    Examples:
+        vivace tester run
+        vivace tester run --pytest_args="-x -k bands" --setup_conf=conf_test
+    """
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    if importlib.util.find_spec(setup_conf) is None:
+        raise click.ClickException(
+            f"no module {setup_conf} (a configuration with a test database; "
+            f"copy vivace_conf.py to {setup_conf.replace('.', '/')}.py and change its DB)"
+        )
+    environment = {**os.environ, ENVIRONMENT_VARIABLE: setup_conf}
+    command = [sys.executable, "-m", "pytest", *shlex.split(pytest_args)]
+    return subprocess.run(command, env=environment).returncode

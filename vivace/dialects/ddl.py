@@ -1,0 +1,294 @@
+"""``DDLCompiler``: schema specs to DDL statements, one subclass per database.
+
+Every method takes specs (``vivace.schema.spec``) and returns a list of SQL statements
+to run in order. The dialect owns one: ``dialect.ddl``.
+
+Example::
+
+    ddl = PostgresDialect().ddl
+    ddl.create_table(table_spec(Band))
+    ddl.alter_column(band_spec, band_spec.column("name"),
+                     band_spec.column("name").replace_params(length=100))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from vivace.dialects.introspection import attribute_name, json_default
+from vivace.exceptions import QueryError
+from vivace.schema.column import derived_identifier
+from vivace.schema.defaults import Default
+from vivace.schema.spec import (
+    CallableRef,
+    ColumnSpec,
+    ConstraintSpec,
+    FrozenValue,
+    IndexSpec,
+    TableSpec,
+)
+from vivace.schema.table_spec import value_type_of
+
+if TYPE_CHECKING:
+    from vivace.dialects.dialect import Dialect
+
+_LIST = CallableRef("builtins", "list")
+
+#: Params whose change needs no DDL (they live in Python only).
+PYTHON_SIDE_PARAMS = frozenset({"choices", "secret", "help_text", "required"})
+
+
+class DDLCompiler:
+    """The DDL of the neutral base; subclasses override what their database does differently."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+
+    # names ------------------------------------------------------------------------------------
+    def quote(self, name: str) -> str:
+        return self.dialect.quote(name)
+
+    def qualified(self, schema: str | None, tablename: str) -> str:
+        """A table name with its schema where the database has schemas."""
+        if schema and self.dialect.supports_schemas:
+            return f"{self.quote(schema)}.{self.quote(tablename)}"
+        return self.quote(tablename)
+
+    def table_name(self, table: TableSpec) -> str:
+        return self.qualified(table.schema, table.tablename)
+
+    def alter_prefix(self, table: TableSpec) -> str:
+        return f"ALTER TABLE {self.table_name(table)}"
+
+    def index_name(self, table: TableSpec, columns: Sequence[str]) -> str:
+        """The name Vivace gives an index on ``columns``: ``band_name``."""
+        return derived_identifier(f"{table.tablename}_{'_'.join(columns)}", "index name")
+
+    def column_index(self, table: TableSpec, column: ColumnSpec) -> IndexSpec:
+        """The index a column's ``index=True`` stands for."""
+        name = self.index_name(table, [column.db_column_name])
+        return IndexSpec(name, (column.db_column_name,), column.param("index_method", "btree"))
+
+    # columns ----------------------------------------------------------------------------------
+    def type_sql(self, column: ColumnSpec) -> str:
+        return self.dialect.column_type(value_type_of(column))
+
+    def default_sql(self, column: ColumnSpec) -> str | None:
+        """The DEFAULT clause value of a column, when the database can compute it."""
+        default = column.default
+        if isinstance(default, Default):
+            return self.computed_default(default)
+        is_array = column.column_class == "Array"
+        if is_array and (default == _LIST or default == FrozenValue("list", ())):
+            return self.empty_array_literal()  # rows written outside the ORM get [] too
+        if default is None or isinstance(default, CallableRef) or is_array:
+            return None
+        value = default.thaw() if isinstance(default, FrozenValue) else default
+        converter = self.dialect.param_converter(value_type_of(column))
+        if converter is not None:
+            value = converter(value)
+        return self.dialect.compiler_class(self.dialect, inline=True).literal(value)
+
+    def computed_default(self, default: Default) -> str | None:
+        return default.postgres
+
+    def empty_array_literal(self) -> str | None:
+        return None
+
+    def column_sql(self, column: ColumnSpec) -> str:
+        parts = [self.quote(column.db_column_name), self.type_sql(column)]
+        if column.primary_key:
+            parts.append(self.primary_key_sql(column))
+        else:
+            if not column.null:
+                parts.append("NOT NULL")
+            if column.unique:
+                parts.append("UNIQUE")
+            default = self.default_sql(column)
+            if default is not None:
+                parts.append(f"DEFAULT {default}")
+        if column.references is not None:
+            parts.append(self.references_sql(column))
+        return " ".join(parts)
+
+    def primary_key_sql(self, column: ColumnSpec) -> str:
+        return "PRIMARY KEY"
+
+    def references_sql(self, column: ColumnSpec) -> str:
+        ref = column.references
+        assert ref is not None
+        on_delete = getattr(column.param("on_delete"), "value", "CASCADE")
+        on_update = getattr(column.param("on_update"), "value", "CASCADE")
+        return (
+            f"REFERENCES {self.qualified(ref.schema, ref.tablename)} "
+            f"({self.quote(ref.column.name)}) ON DELETE {on_delete} ON UPDATE {on_update}"
+        )
+
+    def constraint_sql(self, constraint: ConstraintSpec) -> str:
+        name = self.quote(constraint.name)
+        if constraint.kind == "unique":
+            columns = ", ".join(self.quote(c) for c in constraint.columns)
+            nulls = "" if constraint.nulls_distinct else self.nulls_not_distinct()
+            return f"CONSTRAINT {name} UNIQUE{nulls} ({columns})"
+        return f"CONSTRAINT {name} CHECK ({constraint.check})"
+
+    def nulls_not_distinct(self) -> str:
+        raise QueryError(f"Unique(nulls_distinct=False) is not supported on {self.dialect.name}")
+
+    # what the database keeps -------------------------------------------------------------------
+    def stored_form(self, table: TableSpec) -> TableSpec:
+        """The spec as this database keeps it: what introspection gives back after
+        ``create_table(table)`` (see ``vivace.dialects.introspection`` for the rules).
+
+        Example: ``ddl.stored_form(table_spec(Band)) == (await DB.introspect()).table("Band")``.
+        """
+        plain = table.for_database()
+        return plain.replace(columns=tuple(self.stored_column(c) for c in plain.columns))
+
+    def stored_column(self, column: ColumnSpec) -> ColumnSpec:
+        """One column as this database keeps it (see ``stored_form``)."""
+        default = column.default
+        if column.primary_key or self.default_sql(column) is None:
+            default = None
+        elif column.column_class == "Array":
+            default = _LIST
+        elif column.column_class in ("JSON", "JSONB"):
+            default = json_default(default)
+        # A database knows column names only: the attribute is named after the column.
+        name = attribute_name(column.db_column_name)
+        db_name = None if name == column.db_column_name else column.db_column_name
+        return column.renamed(name).replace_params(default=default, db_column_name=db_name)
+
+    # tables -----------------------------------------------------------------------------------
+    def create_schema(self, schema: str) -> list[str]:
+        """``CREATE SCHEMA IF NOT EXISTS`` where the database has schemas."""
+        return []
+
+    def create_table(
+        self, table: TableSpec, if_not_exists: bool = False, create_schema: bool = True
+    ) -> list[str]:
+        """``CREATE TABLE`` with its constraints, then its indexes; first its schema
+        (``CREATE SCHEMA IF NOT EXISTS``, where there are schemas) unless told not to."""
+        statements = []
+        if table.schema and create_schema:
+            statements.extend(self.create_schema(table.schema))
+        items = [self.column_sql(c) for c in table.columns]
+        items.extend(self.constraint_sql(c) for c in table.constraints)
+        exists = "IF NOT EXISTS " if if_not_exists else ""
+        statements.append(f"CREATE TABLE {exists}{self.table_name(table)} ({', '.join(items)})")
+        statements.extend(self.create_indexes(table, if_not_exists))
+        return statements
+
+    def create_indexes(self, table: TableSpec, if_not_exists: bool = False) -> list[str]:
+        """The indexes of a table: its columns' ``index=True`` and its ``IndexSpec`` entries."""
+        indexes = [self.column_index(table, c) for c in table.columns if c.index]
+        indexes.extend(table.indexes)
+        return [sql for index in indexes for sql in self.create_index(table, index, if_not_exists)]
+
+    def drop_table(
+        self, table: TableSpec, cascade: bool = False, if_exists: bool = False
+    ) -> list[str]:
+        exists = "IF EXISTS " if if_exists else ""
+        return [f"DROP TABLE {exists}{self.table_name(table)}{self.cascade(cascade)}"]
+
+    def cascade(self, cascade: bool) -> str:
+        return " CASCADE" if cascade else ""
+
+    def rename_table(self, table: TableSpec, new_tablename: str) -> list[str]:
+        return [f"{self.alter_prefix(table)} RENAME TO {self.quote(new_tablename)}"]
+
+    def change_table_schema(self, table: TableSpec, new_schema: str | None) -> list[str]:
+        """Move a table to another schema (nothing to do where there are no schemas)."""
+        return []
+
+    # columns of a table -----------------------------------------------------------------------
+    def add_column(self, table: TableSpec, column: ColumnSpec) -> list[str]:
+        statements = [f"{self.alter_prefix(table)} ADD COLUMN {self.column_sql(column)}"]
+        if column.index:
+            statements.extend(self.create_index(table, self.column_index(table, column)))
+        return statements
+
+    def drop_column(self, table: TableSpec, column: ColumnSpec | str) -> list[str]:
+        name = column if isinstance(column, str) else column.db_column_name
+        return [f"{self.alter_prefix(table)} DROP COLUMN {self.quote(name)}"]
+
+    def rename_column(self, table: TableSpec, old: str, new: str) -> list[str]:
+        """Rename a column, by database names."""
+        return [f"{self.alter_prefix(table)} RENAME COLUMN {self.quote(old)} TO {self.quote(new)}"]
+
+    def unsupported(self, what: str) -> QueryError:
+        return QueryError(
+            f"{what} is not supported on {self.dialect.name}: it cannot alter a column in place "
+            "(recreate the table, or use a migration)"
+        )
+
+    def set_null(self, table: TableSpec, name: str, null: bool) -> list[str]:
+        raise self.unsupported("set_null()")
+
+    def set_default(self, table: TableSpec, column: ColumnSpec) -> list[str]:
+        """Give a column the default its spec holds (drop it when the spec has none)."""
+        raise self.unsupported("set_default()")
+
+    def drop_default(self, table: TableSpec, name: str) -> list[str]:
+        raise self.unsupported("drop_default()")
+
+    def set_unique(self, table: TableSpec, name: str, unique: bool) -> list[str]:
+        raise self.unsupported("set_unique()")
+
+    def set_type(
+        self, table: TableSpec, name: str, column: ColumnSpec, using: str | None = None
+    ) -> list[str]:
+        raise self.unsupported("set_column_type()")
+
+    def alter_column(
+        self, table: TableSpec, old: ColumnSpec, new: ColumnSpec, using: str | None = None
+    ) -> list[str]:
+        """Change column ``old`` of ``table`` into ``new`` (any params, the database name
+        too); ``using`` is the SQL converting old values when the type changes."""
+        raise self.unsupported("alter_column()")
+
+    # constraints and indexes ------------------------------------------------------------------
+    def add_constraint(self, table: TableSpec, constraint: ConstraintSpec) -> list[str]:
+        return [f"{self.alter_prefix(table)} ADD {self.constraint_sql(constraint)}"]
+
+    def drop_constraint(self, table: TableSpec, name: str) -> list[str]:
+        return [f"{self.alter_prefix(table)} DROP CONSTRAINT {self.quote(name)}"]
+
+    def create_index(
+        self, table: TableSpec, index: IndexSpec, if_not_exists: bool = False
+    ) -> list[str]:
+        exists = "IF NOT EXISTS " if if_not_exists else ""
+        unique = "UNIQUE " if index.unique else ""
+        columns = ", ".join(self.quote(c) for c in index.columns)
+        using = self.index_using(index.method)
+        return [
+            f"CREATE {unique}INDEX {exists}{self.quote(index.name)} "
+            f"ON {self.table_name(table)}{using} ({columns})"
+        ]
+
+    def index_using(self, method: str) -> str:
+        if method != "btree":
+            raise QueryError(f"index method {method!r} is not supported on {self.dialect.name}")
+        return ""
+
+    def drop_index(self, table: TableSpec, name: str, if_exists: bool = False) -> list[str]:
+        exists = "IF EXISTS " if if_exists else ""
+        return [f"DROP INDEX {exists}{self.qualified_index(table, name)}"]
+
+    def qualified_index(self, table: TableSpec, name: str) -> str:
+        return self.quote(name)
+
+
+def changed_params(old: ColumnSpec, new: ColumnSpec) -> set[str]:
+    """The names of the params that differ, Python-only ones left out.
+
+    Example: ``changed_params(spec, spec.replace_params(null=True)) == {"null"}``.
+    """
+    names = {k for k, _ in old.params} | {k for k, _ in new.params}
+    return {n for n in names if old.param(n) != new.param(n)} - PYTHON_SIDE_PARAMS
+
+
+def type_changed(old: ColumnSpec, new: ColumnSpec) -> bool:
+    """Whether the database type differs (class, length, digits, array base, FK key type)."""
+    return value_type_of(old) != value_type_of(new)

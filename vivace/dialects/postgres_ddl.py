@@ -1,0 +1,180 @@
+"""PostgreSQL DDL: schemas, index methods, every column change in place.
+
+A column change is one ``ALTER TABLE`` step per param that changed; a type change drops
+the default first and converts the values with ``USING "col"::type`` unless the caller
+gives its own expression. Constraints that PostgreSQL named itself (a column's foreign
+key, ``UNIQUE`` or primary key) are dropped by looking them up in ``pg_constraint``, so
+tables or columns renamed since they were made are handled too.
+
+Example::
+
+    PostgresDDL(PostgresDialect()).alter_column(band, old, old.replace_params(null=True))
+    # ['ALTER TABLE "band" ALTER COLUMN "name" DROP NOT NULL']
+"""
+
+from __future__ import annotations
+
+from vivace.dialects.ddl import DDLCompiler, changed_params, type_changed
+from vivace.exceptions import QueryError
+from vivace.schema.column import check_identifier
+from vivace.schema.spec import ColumnSpec, TableSpec
+
+_METHODS = ("btree", "hash", "gist", "gin")
+# Serial types are INTEGER/BIGINT with a sequence; a type change names the plain type.
+_PLAIN_TYPES = {"SERIAL": "INTEGER", "BIGSERIAL": "BIGINT"}
+_FOREIGN_KEY_PARAMS = {"references", "on_delete", "on_update", "target_column"}
+
+
+class PostgresDDL(DDLCompiler):
+    """DDL for PostgreSQL 12+."""
+
+    def empty_array_literal(self) -> str | None:
+        return "'{}'"
+
+    def nulls_not_distinct(self) -> str:
+        return " NULLS NOT DISTINCT"
+
+    def index_using(self, method: str) -> str:
+        if method not in _METHODS:
+            raise QueryError(f"unknown index method {method!r}")
+        return f" USING {method}"
+
+    def qualified_index(self, table: TableSpec, name: str) -> str:
+        if table.schema:
+            return f"{self.quote(table.schema)}.{self.quote(name)}"
+        return self.quote(name)
+
+    def create_schema(self, schema: str) -> list[str]:
+        return [f"CREATE SCHEMA IF NOT EXISTS {self.quote(schema)}"]
+
+    def change_table_schema(self, table: TableSpec, new_schema: str | None) -> list[str]:
+        target = new_schema or "public"
+        return [
+            *self.create_schema(target),
+            f"{self.alter_prefix(table)} SET SCHEMA {self.quote(target)}",
+        ]
+
+    # single changes (``Band.alter()``) --------------------------------------------------------
+    def set_null(self, table: TableSpec, name: str, null: bool) -> list[str]:
+        action = "DROP NOT NULL" if null else "SET NOT NULL"
+        return [f"{self.alter_prefix(table)} ALTER COLUMN {self.quote(name)} {action}"]
+
+    def set_default(self, table: TableSpec, column: ColumnSpec) -> list[str]:
+        default = self.default_sql(column)
+        if default is None:
+            return self.drop_default(table, column.db_column_name)
+        name = self.quote(column.db_column_name)
+        return [f"{self.alter_prefix(table)} ALTER COLUMN {name} SET DEFAULT {default}"]
+
+    def drop_default(self, table: TableSpec, name: str) -> list[str]:
+        return [f"{self.alter_prefix(table)} ALTER COLUMN {self.quote(name)} DROP DEFAULT"]
+
+    def set_unique(self, table: TableSpec, name: str, unique: bool) -> list[str]:
+        # The name PostgreSQL gives a column's UNIQUE itself, so either can drop the other.
+        constraint = self.quote(postgres_object_name(table.tablename, name, "key"))
+        if unique:
+            unique_sql = f"ADD CONSTRAINT {constraint} UNIQUE ({self.quote(name)})"
+            return [f"{self.alter_prefix(table)} {unique_sql}"]
+        return [f"{self.alter_prefix(table)} DROP CONSTRAINT {constraint}"]
+
+    def set_type(
+        self, table: TableSpec, name: str, column: ColumnSpec, using: str | None = None
+    ) -> list[str]:
+        target = self.plain_type(column)
+        sql = f"{self.alter_prefix(table)} ALTER COLUMN {self.quote(name)} TYPE {target}"
+        if using is not None:
+            sql += f" USING {using}"
+        return [sql]
+
+    def plain_type(self, column: ColumnSpec) -> str:
+        text = self.type_sql(column)
+        return _PLAIN_TYPES.get(text, text)
+
+    # any change (migrations) ------------------------------------------------------------------
+    def alter_column(
+        self, table: TableSpec, old: ColumnSpec, new: ColumnSpec, using: str | None = None
+    ) -> list[str]:
+        changed = changed_params(old, new)
+        retyped = type_changed(old, new) or bool(using)
+        statements: list[str] = []
+        name = old.db_column_name
+        if new.db_column_name != name:
+            statements.extend(self.rename_column(table, name, new.db_column_name))
+            if old.index:
+                was = self.qualified_index(table, self.column_index(table, old).name)
+                now = self.quote(self.column_index(table, new).name)
+                statements.append(f"ALTER INDEX IF EXISTS {was} RENAME TO {now}")
+            name = new.db_column_name
+        relinked = bool(changed & _FOREIGN_KEY_PARAMS) or retyped
+        if old.references is not None and relinked:
+            statements.append(self.drop_column_constraints(table, name, "f"))
+        old_default, new_default = self.default_sql(old), self.default_sql(new)
+        if retyped:
+            if old_default is not None:
+                statements.extend(self.drop_default(table, name))
+            cast = using or f"{self.quote(name)}::{self.plain_type(new)}"
+            statements.extend(self.set_type(table, name, new, cast))
+        if "null" in changed and not new.primary_key:
+            statements.extend(self.set_null(table, name, new.null))
+        if new_default != old_default or (retyped and new_default is not None):
+            if new_default is not None:
+                statements.extend(self.set_default(table, new))
+            elif not retyped:
+                statements.extend(self.drop_default(table, name))
+        if "unique" in changed:
+            if new.unique:
+                statements.extend(self.set_unique(table, name, True))
+            else:
+                statements.append(self.drop_column_constraints(table, name, "u"))
+        if changed & {"index", "index_method"}:
+            if old.index:
+                index = self.column_index(table, new).name
+                statements.extend(self.drop_index(table, index, if_exists=True))
+            if new.index:
+                statements.extend(self.create_index(table, self.column_index(table, new)))
+        if "primary_key" in changed:
+            if old.primary_key:
+                statements.append(self.drop_column_constraints(table, name, "p"))
+            if new.primary_key:
+                statements.append(
+                    f"{self.alter_prefix(table)} ADD PRIMARY KEY ({self.quote(name)})"
+                )
+        if new.references is not None and (relinked or old.references is None):
+            constraint = self.quote(postgres_object_name(table.tablename, name, "fkey"))
+            statements.append(
+                f"{self.alter_prefix(table)} ADD CONSTRAINT {constraint} "
+                f"FOREIGN KEY ({self.quote(name)}) {self.references_sql(new)}"
+            )
+        return statements
+
+    def drop_column_constraints(self, table: TableSpec, column: str, kind: str) -> str:
+        """Drop the one-column constraints of ``kind`` (``f``oreign key, ``u``nique,
+        ``p``rimary key) on ``column``, whatever their names."""
+        table_text = self.table_name(table).replace("'", "''")
+        format_text = table_text.replace("%", "%%")
+        column_text = column.replace("'", "''")
+        return (
+            "DO $vivace$ DECLARE r record; BEGIN "
+            "FOR r IN SELECT c.conname FROM pg_constraint c JOIN pg_attribute a "
+            "ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+            f"WHERE c.conrelid = '{table_text}'::regclass AND c.contype = '{kind}' "
+            f"AND cardinality(c.conkey) = 1 AND a.attname = '{column_text}' "
+            f"LOOP EXECUTE format('ALTER TABLE {format_text} DROP CONSTRAINT %I', r.conname); "
+            "END LOOP; END $vivace$"
+        )
+
+
+def postgres_object_name(first: str, second: str, label: str) -> str:
+    """``{first}_{second}_{label}`` cut to 63 bytes as PostgreSQL cuts the names it makes
+    (``makeObjectName``): the longer part loses bytes first, never half a character."""
+    head, tail = first.encode(), second.encode()
+    available = 63 - len(label.encode()) - 2
+    keep_head, keep_tail = len(head), len(tail)
+    while keep_head + keep_tail > available:
+        if keep_head > keep_tail:
+            keep_head -= 1
+        else:
+            keep_tail -= 1
+    cut_head = head[:keep_head].decode(errors="ignore")
+    cut_tail = tail[:keep_tail].decode(errors="ignore")
+    return check_identifier(f"{cut_head}_{cut_tail}_{label}", "constraint name")

@@ -1,0 +1,148 @@
+"""Running one migration forwards or backwards on a database.
+
+The statements come from the schema *before* the migration (replayed from the earlier
+files, not read from the database) and the dialect's DDL compiler. Each migration runs
+in one transaction together with its ``migration`` table row: a failure leaves the
+database as it was and raises ``MigrationError`` naming the migration and the operation.
+
+Example::
+
+    plan = plan_migration(manager, state_before, engine.dialect.ddl)
+    await run_plan(engine, plan)               # forwards
+    await run_plan(engine, plan.reversed())    # backwards
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from vivace.dialects.ddl import DDLCompiler
+from vivace.exceptions import MigrationError, VivaceError
+from vivace.migrations.manager import MigrationManager
+from vivace.migrations.operations import Operation
+from vivace.migrations.table import ensure_migration_table, forget_ran, record_ran
+from vivace.schema.spec import SchemaSpec
+
+
+@dataclass
+class Step:
+    """One operation and the SQL that performs it."""
+
+    operation: Operation
+    statements: list[str]
+
+
+@dataclass
+class Plan:
+    """What running a migration does: its steps, raw functions and the schema after."""
+
+    manager: MigrationManager
+    backwards: bool
+    steps: list[Step] = field(default_factory=list)
+    raw: list[Callable[[], Any]] = field(default_factory=list)
+    before: SchemaSpec = field(default_factory=SchemaSpec)
+    after: SchemaSpec = field(default_factory=SchemaSpec)
+    #: The IDs a squashed migration stands for (forgotten with it when it is undone).
+    replaces: list[str] = field(default_factory=list)
+
+    @property
+    def direction(self) -> str:
+        return "backwards" if self.backwards else "forwards"
+
+    @property
+    def statements(self) -> list[str]:
+        """Every SQL statement, in order."""
+        return [sql for step in self.steps for sql in step.statements]
+
+    @property
+    def label(self) -> str:
+        return f"{self.manager.app_name} {self.manager.migration_id}"
+
+
+def plan_migration(
+    manager: MigrationManager, before: SchemaSpec, ddl: DDLCompiler, backwards: bool = False
+) -> Plan:
+    """The steps of ``manager`` applied to ``before`` (or undone, from the schema it made)."""
+    operations = manager.operations(before)
+    states = [before]
+    for operation in operations:
+        states.append(_apply(manager, operation, states[-1]))
+    if not backwards:
+        plan = Plan(manager, False, raw=list(manager.raw), before=before, after=states[-1])
+        for operation, state in zip(operations, states):
+            plan.steps.append(Step(operation, _ddl(manager, operation, state, ddl)))
+        return plan
+    plan = Plan(manager, True, raw=list(manager.raw_backwards), before=states[-1], after=before)
+    current = states[-1]
+    for operation, state in zip(reversed(operations), reversed(states[:-1])):
+        for inverse in operation.inverse(state):
+            plan.steps.append(Step(inverse, _ddl(manager, inverse, current, ddl)))
+            current = _apply(manager, inverse, current)
+    return plan
+
+
+def _apply(manager: MigrationManager, operation: Operation, state: SchemaSpec) -> SchemaSpec:
+    try:
+        return operation.apply(state)
+    except MigrationError as error:
+        raise _failure(manager, operation, error) from error
+
+
+def _ddl(
+    manager: MigrationManager, operation: Operation, state: SchemaSpec, ddl: DDLCompiler
+) -> list[str]:
+    try:
+        return operation.ddl(state, ddl)
+    except VivaceError as error:
+        raise _failure(manager, operation, error) from error
+
+
+def _failure(
+    manager: MigrationManager, operation: Operation | None, error: Exception
+) -> MigrationError:
+    where = f" at {operation.describe()}" if operation is not None else ""
+    return MigrationError(
+        f"migration {manager.migration_id} of {manager.app_name} failed{where}: {error}"
+    )
+
+
+def schema_transaction(engine: Any, wrap: bool = True) -> AbstractAsyncContextManager[Any]:
+    """The engine's transaction for schema changes (SQLite: with foreign keys off, so a
+    table rebuild keeps the rows that point at it); none when ``wrap`` is False."""
+    if not wrap:
+        return contextlib.nullcontext()
+    make = getattr(engine, "schema_transaction", None)
+    return make() if make is not None else engine.transaction()  # type: ignore[no-any-return]
+
+
+async def run_plan(engine: Any, plan: Plan, fake: bool = False) -> None:
+    """Run a plan in one transaction, with its ``migration`` table row (added forwards,
+    removed backwards). ``fake`` only records it."""
+    manager = plan.manager
+    await ensure_migration_table(engine)
+    current: Operation | None = None
+    try:
+        async with schema_transaction(engine, manager.wrap_in_transaction):
+            if not (fake or manager.fake):
+                for raw in plan.raw:
+                    result = raw()
+                    if inspect.isawaitable(result):
+                        await result
+                for step in plan.steps:
+                    current = step.operation
+                    await engine.execute_ddl(step.statements)
+                current = None
+            if plan.backwards:
+                forgotten = [manager.migration_id, *plan.replaces]
+                await forget_ran(engine, manager.app_name, forgotten)
+            else:
+                await record_ran(engine, manager.app_name, manager.migration_id)
+    except MigrationError:
+        raise
+    except Exception as error:
+        raise _failure(manager, current, error) from error

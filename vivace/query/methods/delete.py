@@ -1,0 +1,10 @@
+"""Piccolo's import path ``piccolo.query.methods.delete``: the ``delete`` query class.
+
+Example: ``from vivace.query.methods.delete import Delete``.
+"""
+
+from vivace.orm import Delete
+
+__all__ = [
+    "Delete",
+]

@@ -1,0 +1,10 @@
+"""Piccolo's import path ``piccolo.query.methods.update``: the ``update`` query class.
+
+Example: ``from vivace.query.methods.update import Update``.
+"""
+
+from vivace.orm import Update
+
+__all__ = [
+    "Update",
+]

@@ -1,0 +1,76 @@
+"""unittest base classes with Piccolo's names and behaviour.
+
+- ``TableTest``: ``tables`` are created before each test and dropped after it (sync).
+- ``AsyncTableTest``: the same, for ``async def`` tests (``IsolatedAsyncioTestCase``).
+- ``AsyncTransactionTest``: each test runs in a transaction rolled back after it, on
+  ``db`` (default: the configured engine); transactions the code opens become
+  savepoints (see ``vivace.testing.rollback``).
+
+Example::
+
+    class TestBand(AsyncTableTest):
+        tables = [Manager, Band]
+
+        async def test_insert(self) -> None:
+            await Band.insert(Band(name="Pythonistas"))
+            self.assertEqual(await Band.count(), 1)
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from unittest import IsolatedAsyncioTestCase, TestCase
+
+from vivace.engine import Engine, engine_finder
+from vivace.exceptions import ConfigurationError
+from vivace.orm import (
+    Table,
+    create_db_tables,
+    create_db_tables_sync,
+    drop_db_tables,
+    drop_db_tables_sync,
+)
+from vivace.testing.rollback import RollbackScope
+
+
+class TableTest(TestCase):
+    """Creates ``tables`` before each test and drops them after it."""
+
+    tables: ClassVar[list[type[Table]]] = []
+
+    def setUp(self) -> None:
+        create_db_tables_sync(*self.tables)
+
+    def tearDown(self) -> None:
+        drop_db_tables_sync(*self.tables)
+
+
+class AsyncTableTest(IsolatedAsyncioTestCase):
+    """``TableTest`` for ``async def`` tests."""
+
+    tables: ClassVar[list[type[Table]]] = []
+
+    async def asyncSetUp(self) -> None:
+        await create_db_tables(*self.tables)
+
+    async def asyncTearDown(self) -> None:
+        await drop_db_tables(*self.tables)
+
+
+class AsyncTransactionTest(IsolatedAsyncioTestCase):
+    """Each test runs in a transaction on ``db`` that is rolled back after it."""
+
+    #: The engine; None: the configured one (``engine_finder()``), found at setup.
+    db: ClassVar[Engine | None] = None
+
+    async def asyncSetUp(self) -> None:
+        engine = self.db if self.db is not None else engine_finder()
+        if engine is None:
+            raise ConfigurationError(
+                f"{type(self).__name__}: set db = <engine>, or configure one (vivace_conf.py)"
+            )
+        self._rollback_scope = RollbackScope(engine)
+        self.transaction: Any = await self._rollback_scope.__aenter__()
+
+    async def asyncTearDown(self) -> None:
+        await self._rollback_scope.__aexit__(None, None, None)

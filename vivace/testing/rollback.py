@@ -1,0 +1,163 @@
+"""``RollbackScope``: everything an engine does inside it is rolled back at the end.
+
+The scope opens one transaction (the *base*) on the engine. Code under test that opens
+its own transaction there gets a savepoint instead, which behaves like the transaction
+it asked for: committed (released) on a clean exit, rolled back on an exception or by
+``rollback()``, refusing ``allow_nested=False`` only inside another one, and
+``run_in_transaction`` works. ``transaction_exists()`` answers as it would without the
+scope. Whatever was committed that way is still undone when the scope ends, because the
+base transaction is rolled back. Transaction options (``isolation_level``,
+``transaction_type``) do not apply to a savepoint and are ignored inside the scope.
+
+Tasks that do not inherit the scope's context (made before it, or in another thread)
+are untouched: they use the engine as usual, and so are other engines.
+
+On PostgreSQL a statement that fails outside any transaction of the code's own aborts
+the scope's transaction (as it would any transaction): expect failures inside
+``async with engine.transaction():`` (a savepoint here), as the FastAPI example does.
+
+Example::
+
+    async with RollbackScope(DB):
+        await Band.insert(Band(name="gone soon"))
+        async with DB.transaction():      # a savepoint inside the scope
+            ...
+    # nothing of the above is in the database
+"""
+
+from __future__ import annotations
+
+import itertools
+from types import TracebackType
+from typing import Any
+
+from vivace.engine import Engine, Transaction
+
+_names = itertools.count(1)
+
+
+class _SavepointTransaction(Transaction):
+    """What ``engine.transaction()`` gives at the top of a rollback scope: a savepoint on
+    the base transaction's connection that acts like a transaction of its own."""
+
+    def __init__(self, base: Transaction, engine: Any, allow_nested: bool) -> None:
+        super().__init__(engine, allow_nested=allow_nested)
+        self._base = base
+        self._name = f"vivace_test_{next(_names)}"
+
+    async def __aenter__(self) -> Transaction:
+        # Made only at the top of the scope: always a savepoint of its own, never a join.
+        await self.begin()
+        return self
+
+    async def begin(self) -> None:
+        base = self._base
+        base.check_open()
+        # The base's connection, and its lock: statements of both never interleave.
+        self.connection, self.lock = base.connection, base.lock
+        await self.engine._command(base, f'SAVEPOINT "{self._name}"')
+        self._token = self.engine._transaction.set(self)
+
+    async def commit(self) -> None:
+        self.check_open()
+        try:
+            await self.engine._command(self._base, f'RELEASE SAVEPOINT "{self._name}"')
+        finally:
+            self._finished = True
+
+    async def rollback(self) -> None:
+        if self._finished:
+            return
+        try:
+            if not self._poisoned:
+                await self.engine._command(self._base, f'ROLLBACK TO SAVEPOINT "{self._name}"')
+                await self.engine._command(self._base, f'RELEASE SAVEPOINT "{self._name}"')
+        finally:
+            self._finished = True
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        if self._outer is not None:
+            return False
+        try:
+            if not self._finished:
+                if exc is None and not self._poisoned:
+                    await self.commit()
+                else:
+                    await self.rollback()
+        finally:
+            self._finished = True
+            self._forget()
+            # What happened to the shared connection matters to the base transaction.
+            if self._poisoned:
+                self._base.poison()
+            if self.needs_reset:
+                self._base.needs_reset = True
+        return False
+
+
+class RollbackScope:
+    """``async with RollbackScope(engine) as base:`` runs its body in a transaction that
+    is always rolled back; see the module docstring."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.base: Transaction | None = None
+        self._saved: dict[str, Any] = {}
+
+    async def __aenter__(self) -> Transaction:
+        engine = self.engine
+        base = engine.transaction()
+        await base.__aenter__()
+        self.base = base
+        original_transaction = engine.transaction
+        original_exists = engine.transaction_exists
+
+        def transaction(allow_nested: bool = True, **options: Any) -> Transaction:
+            if engine._transaction.get() is base:
+                return _SavepointTransaction(base, engine, allow_nested)
+            return original_transaction(allow_nested=allow_nested, **options)
+
+        def transaction_exists() -> bool:
+            return engine._transaction.get() is not base and original_exists()
+
+        def current_transaction() -> Transaction | None:
+            current = engine._transaction.get()
+            return None if current is base else current
+
+        # Instance attributes shadow the engine's methods for the scope's duration only.
+        patches = {
+            "transaction": transaction,
+            "transaction_exists": transaction_exists,
+            "current_transaction": current_transaction,
+        }
+        for name, patch in patches.items():
+            if name in vars(engine):
+                self._saved[name] = vars(engine)[name]
+            vars(engine)[name] = patch
+        return base
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> bool:
+        engine, base = self.engine, self.base
+        for name in ("transaction", "transaction_exists", "current_transaction"):
+            if name in self._saved:
+                vars(engine)[name] = self._saved.pop(name)
+            else:
+                vars(engine).pop(name, None)
+        if base is not None:
+            self.base = None
+            try:
+                await base.rollback()
+            finally:
+                # Rolled back already: exiting only ends it and hands the connection back.
+                await base.__aexit__(None, None, None)
+        return False
