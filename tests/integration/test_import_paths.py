@@ -207,6 +207,7 @@ DOCUMENTED: list[tuple[str, tuple[str, ...], str]] = [
         "testing/index.rst",
     ),
     ("vivace.apps.user.tables", ("BaseUser",), "authentication/baseuser.rst"),
+    ("vivace.apps.user.piccolo_app", ("APP_CONFIG",), "authentication/index.rst"),
     ("vivace.auth", ("BaseUser",), "Vivace's API.md (batteries)"),
     ("vivace.utils.pydantic", ("create_pydantic_model",), "serialization/index.rst"),
     ("vivace.pydantic", ("create_pydantic_model",), "Vivace's API.md (batteries)"),
