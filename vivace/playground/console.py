@@ -25,6 +25,8 @@ import sys
 from types import CodeType
 from typing import Any
 
+from vivace.exceptions import ConfigurationError
+
 TOP_LEVEL_AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
 
@@ -105,6 +107,8 @@ def interact(
     if not use_ipython:
         AsyncConsole(namespace, loop).interact(banner=banner, exitmsg="")
         return
+    if not has_ipython():
+        raise ConfigurationError("IPython is not installed: pip install ipython (or --no_ipython)")
     ipapp = importlib.import_module("IPython.terminal.ipapp")
     app = ipapp.TerminalIPythonApp.instance(user_ns=namespace)
     app.config.TerminalInteractiveShell.banner2 = banner + "\n"  # shown by initialize()
