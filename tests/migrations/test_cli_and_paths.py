@@ -3,6 +3,7 @@ programmatic ``run_forwards``/``run_backwards`` and Piccolo's import paths."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import pytest
@@ -64,3 +65,17 @@ def test_cli_and_programmatic_runs(project: Project, capsys: pytest.CaptureFixtu
     assert project.run("migrations", "clean", app, "--auto_agree") == 0
     assert project.run("migrations", "squash", app, "--auto_agree") == 0
     assert "nothing to squash" in capsys.readouterr().out
+
+
+def test_rename_asked_on_the_terminal(
+    project: Project, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = project.package
+    project.write_tables(TABLES)
+    assert project.run("migrations", "new", app, "--auto") == 0
+    project.write_tables(TABLES.replace("name =", "title ="))
+    monkeypatch.setattr("sys.stdin", io.StringIO("y\n"))
+    assert project.run("migrations", "new", app, "--auto") == 0
+    assert "Did you rename the column name to title on the table Band?" in capsys.readouterr().out
+    newest = project.migration_files()[-1].read_text()
+    assert "manager.rename_column(" in newest and "drop_column" not in newest
