@@ -172,3 +172,33 @@ def test_graph_dot_and_drawing(
     monkeypatch.setenv("PATH", str(in_project))
     assert run_cli("schema", "graph", "--output=music.png") == 1
     assert "Graphviz is not installed" in capsys.readouterr().err
+
+
+class SrcInvoice(Table, tablename="gen_invoice", schema="gen_billing"):
+    number = Varchar(length=20, unique=True)
+    previous = ForeignKey("self")
+
+
+def test_generate_another_postgres_schema(
+    in_project: Path, cli_pg_database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = {"host": PG_HOST, "port": PG_PORT, "user": PG_USER, "database": cli_pg_database}
+    engine = PostgresEngine(config=config)
+
+    async def create() -> None:
+        try:
+            await engine.execute_ddl(['CREATE SCHEMA IF NOT EXISTS "gen_billing"'])
+        finally:
+            await engine.close_connection_pool()
+
+    asyncio.run(create())
+    asyncio.run(rebuild(engine, [SrcInvoice], [SrcInvoice]))
+    (in_project / "vivace_conf.py").write_text(
+        f"from vivace.engine import PostgresEngine\nDB = PostgresEngine(config={config!r})\n"
+    )
+    capsys.readouterr()
+    assert run_cli("schema", "generate", "--schema_name=gen_billing") == 0
+    source = capsys.readouterr().out
+    assert "class GenInvoice(Table, tablename='gen_invoice', schema='gen_billing'):" in source
+    assert "previous = ForeignKey('GenInvoice'" in source
+    asyncio.run(rebuild(engine, [SrcInvoice], []))

@@ -4,6 +4,7 @@ results (and keys) Piccolo 1.x gives for the same programs."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -171,3 +172,85 @@ async def test_defaults_round_trip(db: Engine, use_tables: UseTables) -> None:
     assert rows[0]["at"] >= before.replace(microsecond=0)
     assert (rows[0]["doc"], rows[0]["flags"], rows[0]["on"]) == ('{"a": 1}', [1, 2], True)
     assert rows[1]["at"] == exact
+
+
+# JSON operators --------------------------------------------------------------------------------
+class ParDoc(Table, tablename="par_doc"):
+    name = Varchar(length=20)
+    facts = JSONB(null=True)
+
+
+class ParDocLink(Table, tablename="par_doc_link"):
+    doc = ForeignKey(ParDoc)
+
+
+async def seed_docs(db: Engine, use_tables: UseTables) -> None:
+    await use_tables(db, ParDoc, ParDocLink)
+    await ParDoc.insert(
+        ParDoc(name="one", facts={"x": {"y": [1, 2]}, "n": 1}),
+        ParDoc(name="two", facts={"x": {"y": [3]}, "n": 2}),
+        ParDoc(name="none", facts=None),
+    )
+    await ParDocLink.insert(ParDocLink(doc=1))
+
+
+async def test_json_operators_in_select(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: arrow(), ["key"] at any depth and from_path() give JSON keyed as the column;
+    # load_json parses them, aliased ones and joined ones too.
+    await seed_docs(db, use_tables)
+    facts, order = ParDoc.facts, ParDoc.id
+
+    async def values(expr: Any, load_json: bool = False) -> list[Any]:
+        rows = await ParDoc.select(expr).output(load_json=load_json).order_by(order)
+        return [next(iter(row.items())) for row in rows]
+
+    assert await values(facts.arrow("x").arrow("y"), load_json=True) == [
+        ("facts", [1, 2]),
+        ("facts", [3]),
+        ("facts", None),
+    ]
+    assert await values(facts["x"]["y"][0]) == [("facts", "1"), ("facts", "3"), ("facts", None)]
+    assert await values(facts.arrow("x").arrow("y").arrow(1)) == [
+        ("facts", "2"),
+        ("facts", None),
+        ("facts", None),
+    ]
+    assert await values(facts.from_path(["x", "y", 1])) == [
+        ("facts", "2"),
+        ("facts", None),
+        ("facts", None),
+    ]
+    assert await values(facts.from_path(["x", "y"]).as_alias("p"), load_json=True) == [
+        ("p", [1, 2]),
+        ("p", [3]),
+        ("p", None),
+    ]
+    assert await values(facts["x"].as_alias("xx"), load_json=True) == [
+        ("xx", {"y": [1, 2]}),
+        ("xx", {"y": [3]}),
+        ("xx", None),
+    ]
+    assert await values(facts.as_alias("f"), load_json=True) == [
+        ("f", {"x": {"y": [1, 2]}, "n": 1}),
+        ("f", {"x": {"y": [3]}, "n": 2}),
+        ("f", None),
+    ]
+    joined = ParDocLink.select(ParDocLink.doc.facts, ParDocLink.doc.name)
+    assert await joined.output(load_json=True, nested=True) == [
+        {"doc": {"facts": {"x": {"y": [1, 2]}, "n": 1}, "name": "one"}}
+    ]
+    assert await ParDocLink.select(ParDocLink.doc.facts.arrow("n")) == [{"doc.facts": "1"}]
+
+
+async def test_json_operators_in_where(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo compares the JSON at a key with a value given as JSON (a str as JSON text).
+    await seed_docs(db, use_tables)
+    facts = ParDoc.facts
+    query = ParDoc.select(ParDoc.name).order_by(ParDoc.id)
+    assert names(await query.where(facts.arrow("n") == 1)) == ["one"]
+    assert names(await query.where(facts.arrow("n") == "1")) == ["one"]
+    assert names(await query.where(facts["n"] == 2)) == ["two"]
+    assert names(await query.where(facts.from_path(["x", "y", 0]) == 3)) == ["two"]
+    assert names(await query.where(facts["n"].is_null())) == ["none"]
+    with pytest.raises(QueryError, match="from_path"):
+        facts.from_path("x")  # type: ignore[arg-type]

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import decimal
+import random
 from collections.abc import Callable
 
 import pytest
 
 from tests.conftest import UseTables
 from vivace import Table
-from vivace.columns import Check, ForeignKey, Integer, Timestamp, Unique, Varchar
+from vivace.columns import Check, ForeignKey, Integer, Numeric, Timestamp, Unique, Varchar
 from vivace.engine import Engine
 from vivace.exceptions import CheckViolation, IntegrityError, NotNullViolation
-from vivace.schema import OnDelete
+from vivace.schema import IndexMethod, OnDelete
 from vivace.schema.spec import TYPE_PARAMS, ColumnSpec, ConstraintSpec, TableSpec
 from vivace.schema.table_spec import column_spec, table_spec
 
@@ -213,3 +215,94 @@ async def test_a_broken_reference_is_caught(sqlite_db: Engine, use_tables: UseTa
     with pytest.raises(CheckViolation, match="foreign_key_check"):
         await sqlite_db.execute_ddl(statements)
     assert [r["id"] for r in await RbItem.select(RbItem.id)] == [1, 2]
+
+
+async def test_renamed_tables_and_columns_keep_their_names_in_order(
+    db: Engine, use_tables: UseTables
+) -> None:
+    """Indexes and constraints named after a table or column follow its new name, so the
+    renamed table introspects as the renamed spec."""
+    await use_tables(db, RbOwner, RbItem, RbTag)
+    await _fill(db)
+    ddl = db.dialect.ddl
+    table = table_spec(RbItem)
+    for name in ("name", "code", "owner"):  # indexed, unique, foreign key
+        column = table.column_by_db_name(name)
+        assert column is not None
+        await db.execute_ddl(ddl.rename_column(table, name, f"{name}_2"))
+        table = table.with_column(column.replace_params(db_column_name=f"{name}_2"))
+    unique = ConstraintSpec("rb_item_name_size", "unique", ("name_2", "size"))
+    table = table.replace(constraints=(*table.constraints[1:], unique))
+    await db.execute_ddl(ddl.rename_table(table, "rb_item_2"))
+    parent = table.column("parent")
+    assert parent.references is not None
+    reference = dataclasses.replace(parent.references, tablename="rb_item_2", class_name="RbItem2")
+    moved = table.replace(tablename="rb_item_2").with_column(
+        parent.replace_params(references=reference)
+    )
+    try:
+        found = (await db.introspect(tablenames=["rb_item_2"])).table("RbItem2")
+        expected = same_checks(ddl.stored_form(moved).replace(class_name="RbItem2"), found)
+        assert found == expected
+        assert len(await db.fetch_sql('SELECT * FROM "rb_item_2"')) == 2
+    finally:
+        await db.execute_ddl(ddl.rename_table(moved, "rb_item"))
+
+
+# random sequences of changes ---------------------------------------------------------------------
+class RbParent(Table, tablename="rb_parent"):
+    label = Varchar(length=10)
+
+
+class RbThing(Table, tablename="rb_thing"):
+    a = Varchar(length=20)
+    b = Integer()
+    c = Numeric(digits=(6, 2), null=True)
+    d = ForeignKey(RbParent)
+
+
+def _random_change(rng: random.Random, table: TableSpec, postgres: bool) -> ColumnSpec:
+    """A new spec for one column of ``table``: some param changed, values kept valid."""
+    name = rng.choice(["a", "b", "c", "d"])
+    old = table.column(name)
+    kind = rng.choice(["null", "unique", "index", "rename", "type", "default"])
+    if kind == "null":
+        return old.replace_params(null=not old.null)
+    if kind == "unique":
+        return old.replace_params(unique=not old.unique)
+    if kind == "index":
+        methods = [IndexMethod.btree, IndexMethod.hash] if postgres else [IndexMethod.btree]
+        return old.replace_params(index=not old.index, index_method=rng.choice(methods))
+    if kind == "rename":
+        return old.replace_params(db_column_name=f"{name}_{rng.randrange(100)}")
+    if name == "d":
+        on_delete = rng.choice([OnDelete.cascade, OnDelete.set_null, OnDelete.restrict])
+        return old.replace_params(on_delete=on_delete)
+    if kind == "default":
+        values = {"a": ["", "z", None], "b": [0, 7, None], "c": [None, decimal.Decimal("2.5")]}
+        return old.replace_params(default=rng.choice(values[name]))
+    kept = tuple((k, v) for k, v in old.params if k not in TYPE_PARAMS)
+    if name == "a":
+        if rng.random() < 0.5:
+            return ColumnSpec(name, "Text", kept)
+        return ColumnSpec(name, "Varchar", kept).replace_params(length=rng.randrange(5, 40))
+    if name == "b":
+        return ColumnSpec(name, rng.choice(["Integer", "BigInt", "SmallInt"]), kept)
+    return ColumnSpec(name, "Numeric", kept).replace_params(digits=(rng.randrange(5, 12), 2))
+
+
+@pytest.mark.parametrize("seed", range(6))
+async def test_random_sequences_of_changes(db: Engine, use_tables: UseTables, seed: int) -> None:
+    await use_tables(db, RbParent, RbThing)
+    await RbParent.insert(RbParent(label="p"), RbParent(label="q"))
+    await RbThing.insert(RbThing(a="abc", b=1, c=1, d=1), RbThing(a="xyz", b=2, c=3, d=2))
+    rng = random.Random(seed)
+    table = table_spec(RbThing)
+    for _ in range(4):
+        new = _random_change(rng, table, db.dialect.name == "postgres")
+        old = table.column(new.name)
+        await db.execute_ddl(db.dialect.ddl.alter_column(table, old, new))
+        table = table.with_column(new)
+        found = (await db.introspect(tablenames=["rb_thing"])).table("RbThing")
+        assert found == db.dialect.ddl.stored_form(table), (old, new)
+    assert len(await db.fetch_sql('SELECT * FROM "rb_thing"')) == 2

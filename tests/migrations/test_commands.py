@@ -252,3 +252,23 @@ async def test_safety_warnings(harness: Harness, fresh: Fresh) -> None:
         assert "VALIDATE CONSTRAINT" in output
     else:
         assert "rewrites" not in output and "CONCURRENTLY" not in output
+
+
+async def test_without_a_transaction(harness: Harness, fresh: Fresh) -> None:
+    path = harness.write(
+        "2026-01-01T00:00:06:000000",
+        """
+        manager.add_column(
+            table_class_name="Band", tablename="band", column_name="plain",
+            column_class=Integer, params={"null": True},
+        )
+        """,
+    )
+    path.write_text(
+        path.read_text().replace(
+            "description=DESCRIPTION)", "description=DESCRIPTION, wrap_in_transaction=False)"
+        )
+    )
+    assert await forwards("app", context=harness.context) == [*IDS, "2026-01-01T00:00:06:000000"]
+    band = (await fresh.engine.introspect()).by_tablename("band")
+    assert band is not None and band.get_column("plain") is not None

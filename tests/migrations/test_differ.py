@@ -264,7 +264,7 @@ def test_answers() -> None:
         asked.append(question)
         return "Y "
 
-    assert answer_with(None, prompt)("rename?") is True and asked == ["rename? "]
+    assert answer_with(None, prompt)("rename?") is True and asked == ["rename? (y/N) "]
     assert answer_with("n")("x") is False and answer_with("yes")("x") is True
 
 

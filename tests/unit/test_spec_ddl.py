@@ -136,7 +136,31 @@ def test_postgres_tables_constraints_indexes() -> None:
     assert PG.drop_index(MUSIC, "band_name_size") == ['DROP INDEX "music"."band_name_size"']
     with pytest.raises(QueryError, match="unknown index method"):
         PG.index_using("brin")
-    assert PG.rename_table(BAND, "group") == ['ALTER TABLE "band" RENAME TO "group"']
+    assert PG.rename_table(BAND.replace(columns=(KEY,)), "group") == [
+        'ALTER TABLE "band" RENAME TO "group"'
+    ]
+    # what PostgreSQL named after the table follows it
+    renamed = PG.rename_table(BAND.with_column(NAME.replace_params(index=True)), "group")
+    assert renamed[1] == 'ALTER INDEX IF EXISTS "band_name" RENAME TO "group_name"'
+    assert renamed[2] == (
+        "DO $vivace$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint "
+        "WHERE conrelid = '\"group\"'::regclass AND conname = 'band_owner_fkey') THEN "
+        'ALTER TABLE "group" RENAME CONSTRAINT "band_owner_fkey" TO "group_owner_fkey"; '
+        "END IF; END $vivace$"
+    )
+    column = PG.rename_column(BAND.with_column(NAME.replace_params(unique=True)), "name", "title")
+    assert column[0] == 'ALTER TABLE "band" RENAME COLUMN "name" TO "title"'
+    assert 'RENAME CONSTRAINT "band_name_key" TO "band_title_key"' in column[1]
+    indexed = BAND.with_column(NAME.replace_params(index=True))
+    assert LITE.rename_table(indexed, "group")[1:] == [
+        'DROP INDEX "band_name"',
+        'CREATE INDEX "group_name" ON "group" ("name")',
+    ]
+    assert LITE.rename_column(indexed, "name", "title") == [
+        'DROP INDEX IF EXISTS "band_name"',
+        'ALTER TABLE "band" RENAME COLUMN "name" TO "title"',
+        'CREATE INDEX "band_title" ON "band" ("title")',
+    ]
     with_index = BAND.replace(indexes=(index,))
     assert PG.create_table(with_index)[1].startswith('CREATE UNIQUE INDEX "band_name_size"')
     assert PG.add_column(BAND, SIZE.replace_params(index=True)) == [

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from vivace.dialects.introspection import attribute_name, json_default
 from vivace.exceptions import QueryError
-from vivace.schema.column import derived_identifier
+from vivace.schema.column import IndexMethod, derived_identifier
 from vivace.schema.defaults import Default
 from vivace.schema.spec import (
     CallableRef,
@@ -158,7 +158,11 @@ class DDLCompiler:
         # A database knows column names only: the attribute is named after the column.
         name = attribute_name(column.db_column_name)
         db_name = None if name == column.db_column_name else column.db_column_name
-        return column.renamed(name).replace_params(default=default, db_column_name=db_name)
+        # An index method without an index leaves no trace in the database.
+        method = column.param("index_method") if column.index else IndexMethod.btree
+        return column.renamed(name).replace_params(
+            default=default, db_column_name=db_name, index_method=method
+        )
 
     # tables -----------------------------------------------------------------------------------
     def create_schema(self, schema: str) -> list[str]:

@@ -42,6 +42,10 @@ class Dialect:
     #: Whether related rows (``RelatedRows``) can be listed inside one statement; when not,
     #: the ORM fetches them with one extra ``IN`` query.
     supports_row_aggregation: ClassVar[bool] = False
+    #: Whether schema changes on a live table take locks other sessions wait on, with
+    #: lighter forms to use instead (``CREATE INDEX CONCURRENTLY``, ``NOT VALID``): the
+    #: migrations safety check warns about the heavy forms.
+    warns_about_schema_locks: ClassVar[bool] = False
     #: The most bound parameters one statement may carry.
     max_parameters: ClassVar[int] = 32_766
 

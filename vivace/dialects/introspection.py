@@ -16,6 +16,7 @@ from Table classes, so ``introspect()`` after ``create_table(T)`` equals
   aliases their main class (``Email`` -> ``Varchar``);
 - a default the database cannot compute (Python callables, most ``Default`` objects on
   SQLite) is None; ``now()``-like defaults come back as ``TimestampNow()``... objects;
+- a column without an index has the ``btree`` index method;
 - a single-column ``UNIQUE`` named as the database names a column's own (PostgreSQL:
   ``{table}_{column}_key``; SQLite: an unnamed one) is the column's ``unique`` param, and
   an index named ``{table}_{column}`` on one column its ``index``/``index_method``;

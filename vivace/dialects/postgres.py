@@ -88,6 +88,7 @@ class PostgresDialect(Dialect):
     supports_alter_column = True
     supports_index_methods = True
     supports_row_aggregation = True
+    warns_about_schema_locks = True
     max_parameters = 32_767
 
     def bytes_literal(self, value: bytes) -> str:

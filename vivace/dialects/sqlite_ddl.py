@@ -139,9 +139,28 @@ class SQLiteDDL(DDLCompiler):
         if old.index:
             statements.extend(self.drop_index(table, self.column_index(table, old).name, True))
         if new.db_column_name != old.db_column_name:
-            statements.extend(self.rename_column(table, old.db_column_name, new.db_column_name))
+            statements.extend(super().rename_column(table, old.db_column_name, new.db_column_name))
         if new.index:
             statements.extend(self.create_index(table, self.column_index(table, new)))
+        return statements
+
+    def rename_column(self, table: TableSpec, old: str, new: str) -> list[str]:
+        """Rename a column; when ``table`` describes it and it has an index, the index is
+        made again under the name that follows the column (SQLite cannot rename one)."""
+        column = table.column_by_db_name(old)
+        if column is None or not column.index:
+            return super().rename_column(table, old, new)
+        return self._alter_in_place(table, column, column.replace_params(db_column_name=new))
+
+    def rename_table(self, table: TableSpec, new_tablename: str) -> list[str]:
+        """Rename a table; the indexes of the columns ``table`` describes are made again
+        under names that follow the new table name."""
+        statements = super().rename_table(table, new_tablename)
+        renamed = table.replace(tablename=new_tablename)
+        for column in table.columns:
+            if column.index:
+                statements.extend(self.drop_index(table, self.column_index(table, column).name))
+                statements.extend(self.create_index(renamed, self.column_index(renamed, column)))
         return statements
 
     def add_constraint(self, table: TableSpec, constraint: ConstraintSpec) -> list[str]:

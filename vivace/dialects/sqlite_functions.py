@@ -25,6 +25,7 @@ from vivace.dialects.functions import OverText, QueryExtensions, is_float, is_in
 from vivace.exceptions import QueryError
 from vivace.sql.arrays import ArrayCondition, ArrayIndex
 from vivace.sql.calls import Call
+from vivace.sql.json_paths import JSONGet, json_path_text
 from vivace.sql.nodes import Expr
 from vivace.types import ValueType
 
@@ -54,6 +55,10 @@ _CAST_TYPES = {
     "double": "REAL",
     "bytea": "BLOB",
 }
+
+
+def _one_key_path(key: str | int) -> str:
+    return json_path_text([key])
 
 
 class SQLiteExtensions(QueryExtensions):
@@ -157,6 +162,11 @@ class SQLiteExtensions(QueryExtensions):
 
     def visit_array_index(self, node: ArrayIndex) -> str:
         raise QueryError("Only Postgres and Cockroach support array indexing.")
+
+    def visit_json_get(self, node: JSONGet) -> str:
+        # SQLite's -> takes a JSON path and gives JSON text, as PostgreSQL's -> and #> do.
+        converter = json_path_text if node.path else _one_key_path
+        return f"({self.sql(node.json)} -> {self.param_with(node.key.value, converter)})"
 
     def call_array_cat(self, node: Call, over: OverText) -> str:
         raise QueryError("Only Postgres and Cockroach support array concatenation.")

@@ -79,7 +79,7 @@ def _renamed_table(table: TableSpec, gone: list[TableSpec], ask: Ask) -> TableSp
             return candidate  # same database table, the class was renamed: no question
     # The most alike first: "y" to every question then picks the likely rename.
     for candidate in sorted(gone, key=lambda old: -_table_likeness(old, table)):
-        if ask(f"Did you rename the table {candidate.class_name} to {table.class_name}? (y/N)"):
+        if ask(f"Did you rename the table {candidate.class_name} to {table.class_name}?"):
             return candidate
     return None
 
@@ -118,7 +118,7 @@ def _diff_table(old: TableSpec, new: TableSpec, ask: Ask) -> list[Operation]:
                 continue  # a foreign key and a plain column are not one column renamed
             question = (
                 f"Did you rename the column {candidate.name} to {column.name} "
-                f"on the table {name}? (y/N)"
+                f"on the table {name}?"
             )
             if ask(question):
                 gone.remove(candidate)
@@ -167,4 +167,4 @@ def answer_with(auto_input: str | None, prompt: Callable[[str], str] = input) ->
     if auto_input is not None:
         answer = auto_input.strip().lower() in {"y", "yes"}
         return lambda question: answer
-    return lambda question: prompt(question + " ").strip().lower() in {"y", "yes"}
+    return lambda question: prompt(question + " (y/N) ").strip().lower() in {"y", "yes"}

@@ -12,6 +12,7 @@ import enum
 from collections.abc import Callable, Generator, Sequence
 from typing import Any, Self, cast
 
+from vivace.dialects import result_key
 from vivace.engine import Engine
 from vivace.exceptions import DistinctOnError, NotSupportedError, QueryError
 from vivace.functions import Count as CountFunction
@@ -280,10 +281,12 @@ class Select(SelectBase):
         return self._select_statement(columns)
 
     def _json_keys(self) -> frozenset[str]:
+        """The result keys ``load_json`` parses: JSON columns (joined ones too), their
+        aliases and the values reached into them (``Band.facts["a"]``), as in Piccolo."""
         return frozenset(
-            c._meta.get_default_alias()
+            result_key(c)
             for c in self._selected()
-            if isinstance(c, Column) and c.value_type.name in JSON_TYPES
+            if (vtype := c.value_type) is not None and vtype.name in JSON_TYPES
         )
 
     async def _run(self, engine: Engine) -> Any:

@@ -26,6 +26,7 @@ from vivace.schema.defaults import (
 )
 from vivace.sql.arrays import ArrayCondition, ArrayIndex
 from vivace.sql.calls import Call
+from vivace.sql.json_paths import JSONGet
 from vivace.sql.nodes import Expr, to_expr
 from vivace.types import ValueType
 
@@ -269,6 +270,20 @@ class JSON(Column[str]):
         if isinstance(default, dict | list):
             default = json.dumps(default)
         super().__init__(default=default, **kwargs)
+
+    def arrow(self, key: str | int) -> JSONGet:
+        """The value under ``key`` (or at index ``key``), as JSON: ``Band.facts.arrow("a")``,
+        also ``Band.facts["a"]``; keyed as the column in results."""
+        return JSONGet(self, key)
+
+    def __getitem__(self, key: str | int) -> JSONGet:
+        return JSONGet(self, key)
+
+    __iter__ = None  # indexing is no iteration
+
+    def from_path(self, path: list[str | int]) -> JSONGet:
+        """The value at a path of keys and indexes: ``Band.facts.from_path(["a", 0])``."""
+        return JSONGet(self, path, path=True)
 
 
 class JSONB(JSON):
