@@ -1515,11 +1515,14 @@ def test_foreign_key_to_a_table_defined_later(d: Dia) -> None:
         class_kwargs={"db": d.engine, "tablename": "early"},
         class_members={"later": ForeignKey(f"FkLater{suffix}")},
     )
-    create_table_class(
+    # Kept in a name: the registry holds tables weakly, and a collection between here and
+    # the lookup below would forget an unreferenced class (a flaky failure otherwise).
+    later = create_table_class(
         f"FkLater{suffix}",
         class_kwargs={"db": d.engine, "tablename": "later"},
         class_members={"title": Varchar(length=10)},
     )
+    assert later._meta.tablename == "later"
     assert early.create_table().statements() == [
         'CREATE TABLE "early" ('
         + d.pick('"id" SERIAL PRIMARY KEY', '"id" INTEGER PRIMARY KEY')
