@@ -41,6 +41,14 @@ from vivace.columns import (
 from vivace.engine import Engine
 from vivace.orm.spec_tables import table_classes_from_schema
 from vivace.schema import IndexMethod, OnDelete, OnUpdate
+from vivace.schema.defaults import (
+    DateCustom,
+    DateOffset,
+    IntervalCustom,
+    TimeCustom,
+    TimeOffset,
+    TimestampOffset,
+)
 from vivace.schema.spec import ConstraintSpec, IndexSpec, TableSpec
 from vivace.schema.table_spec import table_spec
 
@@ -82,6 +90,12 @@ class IntroBand(Table, tablename="intro_band"):
     raw = Bytea(default=b"\x01\xff")
     tags = Array(base_column=Varchar(length=5))
     scores = Array(base_column=Integer(), null=True)
+    later = Timestamp(default=TimestampOffset(hours=25))
+    fixed_day = Date(default=DateCustom(2020, 1, 2))
+    nine = Time(default=TimeCustom(9, 30))
+    week = Interval(default=IntervalCustom(weeks=1))
+    soon = Date(default=DateOffset(days=7))
+    in_an_hour = Time(default=TimeOffset(hours=1))
     manager = ForeignKey(IntroManager, on_delete=OnDelete.set_null, on_update=OnUpdate.restrict)
     manager_name = ForeignKey(IntroManager, target_column="name", null=True)
     mentor = ForeignKey("self", db_column_name="mentor_id", on_delete=OnDelete.restrict)

@@ -15,6 +15,7 @@ from vivace.dialects.introspection import (
     CatalogColumn,
     Introspector,
     attribute_name,
+    canonical_default,
     class_name_for,
     value_from_text,
 )
@@ -25,7 +26,19 @@ from vivace.dialects.sqlite_introspection import parse_type as sqlite_type
 from vivace.dialects.sqlite_introspection import split_top_level, table_constraints, unquote
 from vivace.exceptions import QueryError
 from vivace.schema import IndexMethod, OnDelete
-from vivace.schema.defaults import UUID4, DateNow, TimestampNow, TimestamptzNow
+from vivace.schema.defaults import (
+    UUID4,
+    DateCustom,
+    DateNow,
+    DateOffset,
+    IntervalCustom,
+    TimeNow,
+    TimeOffset,
+    TimestampNow,
+    TimestampOffset,
+    TimestamptzNow,
+    TimestamptzOffset,
+)
 from vivace.schema.spec import (
     CallableRef,
     ColumnSpec,
@@ -299,7 +312,14 @@ def test_values_from_text() -> None:
     assert value("Time", "10:00:00") == datetime.time(10)
     assert value("Timestamp", "2020-01-02 03:04:05") == datetime.datetime(2020, 1, 2, 3, 4, 5)
     assert value("Array", "{}") == CallableRef("builtins", "list")
-    for kind, text in (("Boolean", "maybe"), ("Interval", "1 day"), ("Integer", "x")):
+    assert value("Interval", "1 day 02:00:00.5") == datetime.timedelta(days=1, hours=2, seconds=0.5)
+    assert value("Interval", "-00:00:01") == datetime.timedelta(seconds=-1)
+    assert value("Interval", "7 days") == datetime.timedelta(days=7)
+    assert value("Interval", "1500") == datetime.timedelta(microseconds=1500)
+    assert value("Timestamptz", "2020-01-02 03:04:05+00") == datetime.datetime(
+        2020, 1, 2, 3, 4, 5, tzinfo=datetime.UTC
+    )
+    for kind, text in (("Boolean", "maybe"), ("Interval", "1 mon"), ("Integer", "x")):
         with pytest.raises(ValueError):
             value(kind, text)
 
@@ -350,6 +370,8 @@ def test_postgres_parsers() -> None:
     assert default("Timestamp", "CURRENT_TIMESTAMP") == TimestampNow()
     assert default("Timestamptz", "now()") == TimestamptzNow()
     assert default("Date", "CURRENT_DATE") == DateNow()
+    if TimeNow.postgres is not None:  # PostgreSQL's time of day, when Vivace writes it
+        assert default("Time", TimeNow.postgres.upper()) == TimeNow()
     assert default("UUID", "gen_random_uuid()") == UUID4()
     assert default("Varchar", "'it''s'::character varying") == "it's"
     assert default("Bytea", "'\\x01ff'::bytea") == b"\x01\xff"
@@ -357,3 +379,19 @@ def test_postgres_parsers() -> None:
     assert default("Integer", None) is None and default("Text", "NULL::text") is None
     column = CatalogColumn("c", "Integer")
     assert pg_default(column, "(1 + 1)") is None and column.notes == ["default (1 + 1)"]
+    later = "(CURRENT_TIMESTAMP + '1 day 01:00:00'::interval)"
+    assert default("Timestamp", later) == TimestampOffset(days=1, hours=1)
+    assert default("Timestamptz", later) == TimestamptzOffset(days=1, hours=1)
+    assert default("Time", "(LOCALTIME + '01:30:00'::interval)") == TimeOffset(hours=1, minutes=30)
+    assert default("Date", "(CURRENT_DATE + 7)") == DateOffset(days=7)
+    assert default("Timestamp", "(CURRENT_TIMESTAMP + '1 mon'::interval)") is None
+    assert default("Integer", "(CURRENT_DATE + 7)") is None
+
+
+def test_canonical_defaults() -> None:
+    assert canonical_default(TimestampOffset(hours=25)) == TimestampOffset(days=1, hours=1)
+    assert canonical_default(TimeOffset(minutes=90)) == TimeOffset(hours=1, minutes=30)
+    assert canonical_default(DateCustom(2020, 1, 2)) == datetime.date(2020, 1, 2)
+    assert canonical_default(IntervalCustom(weeks=1)) == datetime.timedelta(days=7)
+    assert canonical_default(DateOffset(days=3)) == DateOffset(days=3)
+    assert canonical_default(5) == 5

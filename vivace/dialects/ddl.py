@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from vivace.dialects.introspection import attribute_name, json_default
+from vivace.dialects.introspection import attribute_name, canonical_default, json_default
 from vivace.exceptions import QueryError
 from vivace.schema.column import IndexMethod, derived_identifier
 from vivace.schema.defaults import Default
@@ -155,6 +155,8 @@ class DDLCompiler:
             default = _LIST
         elif column.column_class in ("JSON", "JSONB"):
             default = json_default(default)
+        else:
+            default = canonical_default(default)
         # A database knows column names only: the attribute is named after the column.
         name = attribute_name(column.db_column_name)
         db_name = None if name == column.db_column_name else column.db_column_name

@@ -42,6 +42,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vivace.schema.column import IndexMethod, OnDelete, OnUpdate, derived_identifier
+from vivace.schema.defaults import (
+    DateCustom,
+    Default,
+    IntervalCustom,
+    TimeCustom,
+    TimeOffset,
+    TimestampCustom,
+    TimestampOffset,
+)
 from vivace.schema.spec import (
     COMMON_PARAMS,
     CallableRef,
@@ -164,11 +173,66 @@ def value_from_text(column: CatalogColumn, text: str) -> Any:
         return datetime.date.fromisoformat(text)
     if kind == "Time":
         return datetime.time.fromisoformat(text)
-    if kind == "Timestamp":
+    if kind in ("Timestamp", "Timestamptz"):
         return datetime.datetime.fromisoformat(text)
+    if kind == "Interval":
+        return interval_from_text(text)
     if kind == "Array" and text in ("{}", "[]"):
         return CallableRef("builtins", "list")
     raise ValueError(text)
+
+
+_INTERVAL = re.compile(r"^(?:(-?\d+) days? ?)?(?:(-)?(\d+):(\d\d):(\d\d)(?:\.(\d{1,6}))?)?$")
+_FIXED = (TimestampCustom, DateCustom, TimeCustom, IntervalCustom)
+
+
+def interval_from_text(text: str) -> datetime.timedelta:
+    """A duration as PostgreSQL writes it (``1 day 02:00:00``, ``-00:00:01.5``) or as
+    SQLite stores it (integer microseconds). Months and years have no fixed length:
+    ``ValueError``."""
+    if re.fullmatch(r"-?\d+", text) and ":" not in text:
+        return datetime.timedelta(microseconds=int(text))
+    match = _INTERVAL.match(text.strip())
+    if not match or not text.strip():
+        raise ValueError(text)
+    days, negative, hours, minutes, seconds, fraction = match.groups()
+    clock = datetime.timedelta(
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=int(seconds or 0),
+        microseconds=int((fraction or "0").ljust(6, "0")),
+    )
+    return datetime.timedelta(days=int(days or 0)) + (-clock if negative else clock)
+
+
+def canonical_default(default: Any) -> Any:
+    """One form for defaults that mean the same: a fixed ``...Custom`` default is its
+    value (what a database stores), an offset is split into whole days, hours, minutes
+    and seconds (``TimestampOffset(hours=25)`` is ``TimestampOffset(days=1, hours=1)``).
+
+    Example: ``canonical_default(DateCustom(2020, 1, 2)) == datetime.date(2020, 1, 2)``.
+    """
+    if isinstance(default, _FIXED):
+        return default.python()
+    if isinstance(default, TimestampOffset):
+        return offset_default(type(default), default._delta())
+    if isinstance(default, TimeOffset):
+        delta = datetime.timedelta(
+            hours=default.hours, minutes=default.minutes, seconds=default.seconds
+        )
+        return offset_default(TimeOffset, delta)
+    return default
+
+
+def offset_default(kind: type[Default], delta: datetime.timedelta) -> Default:
+    """The ``kind`` offset (``TimestampOffset``, ``TimeOffset``...) of ``delta``, split
+    into whole units as ``canonical_default`` does."""
+    seconds = int(delta.total_seconds())
+    if kind is TimeOffset or not issubclass(kind, TimestampOffset):
+        hours, rest = divmod(seconds, 3600)
+        return kind(hours=hours, minutes=rest // 60, seconds=rest % 60)  # type: ignore[call-arg]
+    days, rest = divmod(seconds, 86_400)
+    return kind(days=days, hours=rest // 3600, minutes=rest % 3600 // 60, seconds=rest % 60)
 
 
 def json_default(value: Any) -> Any:

@@ -26,11 +26,24 @@ from vivace.dialects.introspection import (
     Fetch,
     Introspector,
     assemble,
+    interval_from_text,
     literal_default,
+    offset_default,
 )
 from vivace.dialects.postgres_ddl import postgres_object_name
 from vivace.schema.column import OnDelete, OnUpdate
-from vivace.schema.defaults import UUID4, DateNow, TimestampNow, TimestamptzNow
+from vivace.schema.defaults import (
+    UUID4,
+    DateNow,
+    DateOffset,
+    Default,
+    TimeNow,
+    TimeOffset,
+    TimestampNow,
+    TimestampOffset,
+    TimestamptzNow,
+    TimestamptzOffset,
+)
 from vivace.schema.spec import ColumnSpec, ConstraintSpec, IndexSpec, SchemaSpec
 
 _TYPES = {
@@ -54,7 +67,14 @@ _TYPES = {
 _SIZED = re.compile(r"^(character varying|character|numeric)(?:\((\d+)(?:,(\d+))?\))?$")
 _CAST_LITERAL = re.compile(r"^'((?:[^']|'')*)'::[\w\s\[\]\".]+$", re.DOTALL)
 _ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
-_NOW = {"Timestamp": TimestampNow(), "Timestamptz": TimestamptzNow()}
+#: The defaults PostgreSQL computes itself, per column class: recognised by their SQL.
+_COMPUTED: dict[str, Default] = {
+    "Timestamp": TimestampNow(),
+    "Timestamptz": TimestamptzNow(),
+    "Date": DateNow(),
+    "Time": TimeNow(),
+    "UUID": UUID4(),
+}
 
 _TABLES = """
 SELECT c.oid, n.nspname AS schema, c.relname AS tablename
@@ -131,17 +151,43 @@ def parse_default(column: CatalogColumn, text: str | None) -> Any:
     if text is None or text.upper().startswith("NULL"):
         return None
     kind = column.column_class
-    lowered = text.lower()
-    if lowered in ("current_timestamp", "now()") and kind in _NOW:
-        return _NOW[kind]
-    if lowered == "current_date" and kind == "Date":
-        return DateNow()
-    if lowered == "gen_random_uuid()" and kind == "UUID":
-        return UUID4()
+    computed = _COMPUTED.get(kind)
+    if computed is not None and computed.postgres is not None:
+        lowered = text.lower()
+        if lowered == computed.postgres.lower() or (lowered == "now()" and "Timestamp" in kind):
+            return computed
+    offset = _offset(kind, text)
+    if offset is not None:
+        return offset
     literal = _CAST_LITERAL.match(text)
     value = literal.group(1).replace("''", "'") if literal else text
     hex_digits = value[2:] if literal and value.startswith("\\x") else None
     return literal_default(column, text, value, hex_digits)
+
+
+_PLUS_INTERVAL = re.compile(
+    r"^\(?(CURRENT_TIMESTAMP|LOCALTIME) \+ '([^']*)'::interval\)?$", re.IGNORECASE
+)
+_PLUS_DAYS = re.compile(r"^\(?CURRENT_DATE \+ (-?\d+)\)?$", re.IGNORECASE)
+_OFFSETS: dict[str, type[Default]] = {
+    "Timestamp": TimestampOffset,
+    "Timestamptz": TimestamptzOffset,
+    "Time": TimeOffset,
+}
+
+
+def _offset(kind: str, text: str) -> Default | None:
+    """``now() + interval``-like defaults as Vivace's offset defaults."""
+    plus = _PLUS_INTERVAL.match(text)
+    if plus and kind in _OFFSETS:
+        try:
+            return offset_default(_OFFSETS[kind], interval_from_text(plus.group(2)))
+        except ValueError:
+            return None
+    days = _PLUS_DAYS.match(text)
+    if days and kind == "Date":
+        return DateOffset(days=int(days.group(1)))
+    return None
 
 
 class PostgresIntrospector(Introspector):
