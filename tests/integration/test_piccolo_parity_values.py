@@ -254,3 +254,19 @@ async def test_json_operators_in_where(db: Engine, use_tables: UseTables) -> Non
     assert names(await query.where(facts["n"].is_null())) == ["none"]
     with pytest.raises(QueryError, match="from_path"):
         facts.from_path("x")  # type: ignore[arg-type]
+
+
+class ParClock(Table, tablename="par_clock"):
+    name = Varchar(length=20)
+
+
+async def test_time_now_column_added_on_postgres(
+    postgres_db: Engine, use_tables: UseTables
+) -> None:
+    # Piccolo: a Time(default=TimeNow()) column added to a table with rows gets the time
+    # of day (DEFAULT current_time), and a Time value round-trips.
+    await use_tables(postgres_db, ParClock)
+    await ParClock.insert(ParClock(name="before"))
+    await ParClock.alter().add_column("at", Time(default=TimeNow()))
+    rows = await ParClock.raw("SELECT at FROM par_clock")
+    assert isinstance(rows[0]["at"], datetime.time)

@@ -1065,7 +1065,7 @@ def test_create_table_with_every_column_type(d: Dia) -> None:
         '"v_timestamp" TIMESTAMP NOT NULL DEFAULT current_timestamp',
         '"v_timestamptz" TIMESTAMPTZ NOT NULL DEFAULT current_timestamp',
         '"v_date" DATE NOT NULL DEFAULT current_date',
-        '"v_time" TIME NOT NULL',
+        '"v_time" TIME NOT NULL DEFAULT current_time',
         '"v_interval" INTERVAL NOT NULL',
         '"v_uuid" UUID NOT NULL DEFAULT gen_random_uuid()',
         "\"v_json\" JSON NOT NULL DEFAULT '{}'",

@@ -161,6 +161,8 @@ class DateCustom(Default):
 class TimeNow(Default):
     """The current local time of day. Example: ``Time(default=TimeNow())``."""
 
+    postgres = "current_time"  # as Piccolo writes it; a TIME column drops the zone
+
     def python(self) -> datetime.time:
         return datetime.datetime.now().time()
 
