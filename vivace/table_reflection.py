@@ -42,7 +42,8 @@ def _split(key: str, schema_name: str) -> tuple[str | None, str]:
 
 
 class TableStorage:
-    """Reflected Table classes by name (see the module docstring)."""
+    """Reflected Table classes by name: ``await TableStorage(DB).reflect()`` (see the
+    module docstring)."""
 
     _storages: ClassVar[dict[int, TableStorage]] = {}
     _ready: bool

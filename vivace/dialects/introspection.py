@@ -76,7 +76,7 @@ _JSON = {"JSON", "JSONB"}
 
 @dataclass
 class CatalogColumn:
-    """One column as a catalog describes it."""
+    """One column as a catalog describes it: ``CatalogColumn("name", "Varchar")``."""
 
     db_name: str
     column_class: str
@@ -88,7 +88,8 @@ class CatalogColumn:
 
 @dataclass
 class CatalogForeignKey:
-    """A one-column foreign key as a catalog describes it."""
+    """A one-column foreign key as a catalog describes it (its ``target`` is the
+    referenced column's name, empty for "the primary key")."""
 
     column: str
     schema: str | None
@@ -100,7 +101,7 @@ class CatalogForeignKey:
 
 @dataclass
 class CatalogTable:
-    """Everything a catalog says about one table."""
+    """Everything a catalog says about one table: ``CatalogTable(None, "band")``."""
 
     schema: str | None
     tablename: str
@@ -116,7 +117,7 @@ class CatalogTable:
 
 
 class Introspector:
-    """Base of the per-database introspectors."""
+    """Base of the per-database introspectors: ``dialect.introspector.introspect(fetch)``."""
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect

@@ -36,7 +36,8 @@ _GUARD = 'temp."_vivace_rebuild_guard"'
 
 
 def guard_table_sql() -> str:
-    """The temporary table whose CHECKs stop a rebuild that would lose data."""
+    """The temporary table whose CHECKs stop a rebuild that would lose data (its
+    constraint names are the error messages). Example: ``guard_table_sql()``."""
     return (
         f"CREATE TEMP TABLE IF NOT EXISTS {_GUARD} ("
         '"foreign_keys" INTEGER CONSTRAINT '
