@@ -347,6 +347,8 @@ class IndexSpec:
 class TableSpec:
     """One table: ``TableSpec("Band", "band", None, columns, constraints, indexes)``.
 
+    ``unmapped`` says what a producer found on the table but could not express (an
+    expression index, a trigger...): never dropped silently.
     Example: ``spec.column("name").param("length")``; ``spec.primary_key.name``.
     """
 
@@ -356,6 +358,7 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     constraints: tuple[ConstraintSpec, ...] = ()
     indexes: tuple[IndexSpec, ...] = ()
+    unmapped: str | None = None
     _by_name: dict[str, ColumnSpec] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
