@@ -205,6 +205,20 @@ async def test_a_rebuild_refuses_to_run_with_foreign_keys_on(
     assert found.column("size").default == 3
 
 
+async def test_a_rebuild_refuses_a_table_with_triggers(
+    sqlite_db: Engine, use_tables: UseTables
+) -> None:
+    await use_tables(sqlite_db, RbOwner, RbItem, RbTag)
+    await sqlite_db.execute_ddl(
+        ['CREATE TRIGGER "rb_touch" AFTER UPDATE ON "rb_item" BEGIN SELECT 1; END']
+    )
+    statements, _ = alter("size", default=3)(sqlite_db, table_spec(RbItem))
+    with pytest.raises(CheckViolation, match="triggers"):
+        await sqlite_db.execute_ddl(statements)
+    triggers = await sqlite_db.fetch_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    assert triggers == [{"name": "rb_touch"}]
+
+
 async def test_a_broken_reference_is_caught(sqlite_db: Engine, use_tables: UseTables) -> None:
     await use_tables(sqlite_db, RbOwner, RbItem, RbTag)
     await _fill(sqlite_db)
