@@ -190,7 +190,10 @@ class ColumnSpec:
 
     def __post_init__(self) -> None:
         items = self.params.items() if isinstance(self.params, Mapping) else self.params
-        frozen = tuple(sorted((str(k), freeze_value(v)) for k, v in items))
+        # One value per name (the last given), sorted by name only: values of different
+        # types need not be orderable.
+        latest = {str(k): v for k, v in items}
+        frozen = tuple((k, freeze_value(latest[k])) for k in sorted(latest))
         object.__setattr__(self, "params", frozen)
 
     @classmethod
