@@ -20,7 +20,7 @@ from vivace.columns import Check, ForeignKey, Integer, Numeric, Timestamp, Uniqu
 from vivace.engine import Engine
 from vivace.exceptions import CheckViolation, IntegrityError, NotNullViolation
 from vivace.schema import IndexMethod, OnDelete
-from vivace.schema.spec import TYPE_PARAMS, ColumnSpec, ConstraintSpec, TableSpec
+from vivace.schema.spec import TYPE_PARAMS, ColumnSpec, ConstraintSpec, ReferenceSpec, TableSpec
 from vivace.schema.table_spec import column_spec, table_spec
 
 
@@ -100,6 +100,14 @@ def rename_indexed(db: Engine, table: TableSpec) -> tuple[list[str], TableSpec]:
     return db.dialect.ddl.alter_column(table, old, new), after
 
 
+def retarget(db: Engine, table: TableSpec) -> tuple[list[str], TableSpec]:
+    # the owner key now points at the table itself (row 1 exists for both rows)
+    old = table.column("owner")
+    key = ReferenceSpec("RbItem", "rb_item", None, ColumnSpec("id", "Serial"))
+    new = old.replace_params(references=key, on_delete=OnDelete.restrict)
+    return db.dialect.ddl.alter_column(table, old, new), table.with_column(new)
+
+
 CHANGES = {
     "type": retype("size", "BigInt", default=0),
     "type_to_text": retype("code", "Text"),
@@ -109,6 +117,7 @@ CHANGES = {
     "unique_off": alter("code", unique=False),
     "index_off": alter("name", index=False),
     "on_delete": alter("owner", on_delete=OnDelete.set_null),
+    "retarget": retarget,
     "add_check": add_check,
     "drop_check": drop_check,
     "drop_column_with_dependants": drop_indexed_column,
