@@ -195,6 +195,36 @@ async def test_schemas_and_nulls_not_distinct(postgres_db: Engine, use_tables: U
         await postgres_db.execute_ddl(['DROP SCHEMA IF EXISTS "intro_music" CASCADE'])
 
 
+async def test_what_a_table_spec_cannot_hold_is_said(db: Engine, use_tables: UseTables) -> None:
+    await use_tables(db, IntroManager)
+    if db.dialect.name == "postgres":
+        trigger = [
+            "CREATE FUNCTION intro_noop() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ "
+            "LANGUAGE plpgsql",
+            'CREATE TRIGGER "intro_touch" BEFORE UPDATE ON "intro_manager" '
+            "FOR EACH ROW EXECUTE FUNCTION intro_noop()",
+        ]
+    else:
+        trigger = [
+            'CREATE TRIGGER "intro_touch" AFTER UPDATE ON "intro_manager" BEGIN SELECT 1; END'
+        ]
+    await db.execute_ddl(
+        [
+            'CREATE INDEX "intro_lower" ON "intro_manager" (lower("name"))',
+            'CREATE INDEX "intro_some" ON "intro_manager" ("name") WHERE "id" > 10',
+            *trigger,
+        ]
+    )
+    try:
+        found = (await db.introspect(tablenames=["intro_manager"])).table("IntroManager")
+        assert found.indexes == ()
+        notes = found.unmapped or ""
+        assert "intro_lower" in notes and "intro_some" in notes and "intro_touch" in notes
+    finally:
+        if db.dialect.name == "postgres":
+            await db.execute_ddl(["DROP FUNCTION intro_noop() CASCADE"])
+
+
 @pytest.mark.parametrize(
     ("sql", "note"),
     [

@@ -20,7 +20,7 @@ from vivace.columns import Check, ForeignKey, Integer, Numeric, Timestamp, Uniqu
 from vivace.engine import Engine
 from vivace.exceptions import CheckViolation, IntegrityError, NotNullViolation
 from vivace.schema import IndexMethod, OnDelete
-from vivace.schema.spec import TYPE_PARAMS, ColumnSpec, ConstraintSpec, TableSpec
+from vivace.schema.spec import TYPE_PARAMS, ColumnSpec, ConstraintSpec, ReferenceSpec, TableSpec
 from vivace.schema.table_spec import column_spec, table_spec
 
 
@@ -100,6 +100,14 @@ def rename_indexed(db: Engine, table: TableSpec) -> tuple[list[str], TableSpec]:
     return db.dialect.ddl.alter_column(table, old, new), after
 
 
+def retarget(db: Engine, table: TableSpec) -> tuple[list[str], TableSpec]:
+    # the owner key now points at the table itself (row 1 exists for both rows)
+    old = table.column("owner")
+    key = ReferenceSpec("RbItem", "rb_item", None, ColumnSpec("id", "Serial"))
+    new = old.replace_params(references=key, on_delete=OnDelete.restrict)
+    return db.dialect.ddl.alter_column(table, old, new), table.with_column(new)
+
+
 CHANGES = {
     "type": retype("size", "BigInt", default=0),
     "type_to_text": retype("code", "Text"),
@@ -109,6 +117,7 @@ CHANGES = {
     "unique_off": alter("code", unique=False),
     "index_off": alter("name", index=False),
     "on_delete": alter("owner", on_delete=OnDelete.set_null),
+    "retarget": retarget,
     "add_check": add_check,
     "drop_check": drop_check,
     "drop_column_with_dependants": drop_indexed_column,
@@ -203,6 +212,20 @@ async def test_a_rebuild_refuses_to_run_with_foreign_keys_on(
         await sqlite_db.execute_ddl(statements)
     found = (await sqlite_db.introspect(tablenames=["rb_item"])).table("RbItem")
     assert found.column("size").default == 3
+
+
+async def test_a_rebuild_refuses_a_table_with_triggers(
+    sqlite_db: Engine, use_tables: UseTables
+) -> None:
+    await use_tables(sqlite_db, RbOwner, RbItem, RbTag)
+    await sqlite_db.execute_ddl(
+        ['CREATE TRIGGER "rb_touch" AFTER UPDATE ON "rb_item" BEGIN SELECT 1; END']
+    )
+    statements, _ = alter("size", default=3)(sqlite_db, table_spec(RbItem))
+    with pytest.raises(CheckViolation, match="triggers"):
+        await sqlite_db.execute_ddl(statements)
+    triggers = await sqlite_db.fetch_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    assert triggers == [{"name": "rb_touch"}]
 
 
 async def test_a_broken_reference_is_caught(sqlite_db: Engine, use_tables: UseTables) -> None:

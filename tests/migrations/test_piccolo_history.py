@@ -56,3 +56,26 @@ async def test_piccolo_history_forwards_and_backwards(fresh: Fresh, tmp_path: Pa
     assert {c.name for c in schema.by_tablename("band").constraints} >= {"uq"}  # type: ignore[union-attr]
     assert await backwards("music", "all", context=context) == [FIRST]
     assert [t.tablename for t in await db.introspect()] == ["migration"]
+
+
+PICCOLO_MIGRATION_TABLE = (
+    'CREATE TABLE "migration" ("id" {key} PRIMARY KEY NOT NULL, '
+    "\"name\" VARCHAR(200) NOT NULL DEFAULT '', \"app_name\" VARCHAR(200) NOT NULL DEFAULT '', "
+    '"ran_on" TIMESTAMP NOT NULL DEFAULT current_timestamp)'
+)
+
+
+async def test_a_database_piccolo_migrated_carries_on(fresh: Fresh, tmp_path: Path) -> None:
+    shutil.copytree(HISTORY, tmp_path / "migrations")
+    context = context_for(fresh.engine, tmp_path / "migrations")
+    db = fresh.engine
+    await forwards("music", FIRST, context=context)
+    # The migration table exactly as Piccolo 1.38 creates and fills it.
+    await db.fetch_sql('DROP TABLE "migration"')
+    key = "INTEGER" if fresh.kind == "sqlite" else "SERIAL"
+    await db.fetch_sql(PICCOLO_MIGRATION_TABLE.format(key=key))
+    await db.fetch_sql(f"INSERT INTO migration (name, app_name) VALUES ('{FIRST}', 'music')")
+    assert await forwards("music", context=context) == [SECOND]
+    assert [r.ran for r in await check("music", context=context)] == [True, True]
+    assert await backwards("music", "all", context=context) == [SECOND, FIRST]
+    assert await db.fetch_sql("SELECT count(*) AS n FROM migration") == [{"n": 0}]

@@ -35,7 +35,7 @@ async def check_relations(manager: TManager, band: TBand, genre: TGenre) -> None
     assert_type(TBand.genres(TGenre.name), RelatedRows)
     assert_type(await TManager.objects(TManager.bands), list[TManager])
     assert_type(await manager.get_related(TManager.bands), list[Any])
-    assert_type(await band.get_related(TBand.manager), Any)
+    assert_type(await band.get_related(TBand.manager), TManager | None)
     assert_type(await band.get_m2m(TBand.genres), list[Any])
     assert_type(band.add_m2m(genre, m2m=TBand.genres), AddM2M)
     assert_type(await band.add_m2m(genre, m2m=TBand.genres), list[dict[str, Any]])

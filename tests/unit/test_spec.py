@@ -133,6 +133,10 @@ def test_specs_are_frozen_hashable_and_compare_by_value() -> None:
     assert changed.null and changed.param("length") == 9 and not a.null
     assert changed.renamed("title").name == "title"
     assert [k for k, _ in a.params] == sorted(k for k, _ in a.params)
+    assert ColumnSpec("x", "Integer", (("null", 1), ("null", None), ("a", b""))).params == (
+        ("a", b""),
+        ("null", None),
+    )
 
 
 def test_frozen_value_forms() -> None:

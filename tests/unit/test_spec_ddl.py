@@ -205,8 +205,9 @@ def test_sqlite_rebuild_statements() -> None:
     statements = LITE.alter_column(BAND, SIZE, SIZE.replace_params(null=False, default=0))
     assert statements[0].startswith('CREATE TEMP TABLE IF NOT EXISTS temp."_vivace_rebuild_guard"')
     assert statements[1] == (
-        'INSERT INTO temp."_vivace_rebuild_guard" ("foreign_keys") '
-        "SELECT foreign_keys FROM pragma_foreign_keys"
+        'INSERT INTO temp."_vivace_rebuild_guard" ("foreign_keys", "triggers") '
+        "SELECT (SELECT foreign_keys FROM pragma_foreign_keys), (SELECT count(*) "
+        "FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'band')"
     )
     assert statements[2] == (
         'CREATE TABLE "_vivace_new_band" ("id" INTEGER PRIMARY KEY, '

@@ -20,8 +20,9 @@ from Table classes, so ``introspect()`` after ``create_table(T)`` equals
 - a single-column ``UNIQUE`` named as the database names a column's own (PostgreSQL:
   ``{table}_{column}_key``; SQLite: an unnamed one) is the column's ``unique`` param, and
   an index named ``{table}_{column}`` on one column its ``index``/``index_method``;
-- what cannot be mapped (an unknown type, a default that is not a literal) is said in
-  the column's ``unmapped`` text: never dropped silently.
+- what cannot be mapped is said in an ``unmapped`` text, never dropped silently: the
+  column's (an unknown type, a default that is not a literal, a composite key) or the
+  table's (expression or partial indexes, exclusion constraints, triggers).
 
 Example::
 
@@ -111,6 +112,8 @@ class CatalogTable:
     foreign_keys: list[CatalogForeignKey] = field(default_factory=list)
     constraints: list[ConstraintSpec] = field(default_factory=list)
     indexes: list[IndexSpec] = field(default_factory=list)
+    #: What the catalog shows that a spec cannot hold (expression indexes, triggers...).
+    notes: list[str] = field(default_factory=list)
 
     def column(self, db_name: str) -> CatalogColumn | None:
         return next((c for c in self.columns if c.db_name == db_name), None)
@@ -333,6 +336,7 @@ def assemble(tables: Sequence[CatalogTable], known: Sequence[CatalogTable] = ())
                 columns=tuple(columns.values()),
                 constraints=tuple(table.constraints),
                 indexes=tuple(i for i in table.indexes if i.name not in column_indexes),
+                unmapped="; ".join(table.notes) or None,
             )
         )
     return SchemaSpec(tuple(SchemaSpec(tuple(specs)).dependency_order()))

@@ -5,8 +5,8 @@
 ``integer``/``bigint`` columns numbered by a sequence (``nextval(...)``) or an identity
 are ``Serial``/``BigSerial``. A ``CHECK`` keeps PostgreSQL's own rendering of its
 condition (``(popularity >= 0)``), which differs in form from the text Vivace wrote:
-compare checks by name. Expression and partial indexes, and exclusion constraints, are
-left out.
+compare checks by name. Expression and partial indexes, exclusion constraints and
+triggers are named in the table's ``unmapped`` text.
 
 Example::
 
@@ -82,6 +82,11 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND n.nspname = $1
 ORDER BY c.relname
 """
+_TRIGGERS = """
+SELECT t.tgrelid AS oid, t.tgname AS name FROM pg_trigger t
+WHERE t.tgrelid = ANY($1::oid[]) AND NOT t.tgisinternal
+ORDER BY t.tgname
+"""
 _TABLES_BY_OID = """
 SELECT c.oid, n.nspname AS schema, c.relname AS tablename
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -116,11 +121,13 @@ SELECT i.indrelid AS oid, ic.relname AS name, i.indisunique AS is_unique, am.amn
        ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
              ORDER BY k.o) AS columns,
-       i.indnatts AS column_count
+       i.indnatts AS column_count,
+       i.indexprs IS NOT NULL OR i.indpred IS NOT NULL AS special,
+       pg_get_indexdef(i.indexrelid) AS definition
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
-WHERE i.indrelid = ANY($1::oid[]) AND i.indexprs IS NULL AND i.indpred IS NULL
+WHERE i.indrelid = ANY($1::oid[])
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 ORDER BY ic.relname
 """
@@ -213,9 +220,13 @@ class PostgresIntrospector(Introspector):
             _add_constraint(tables[row["oid"]], row, everything)
         for row in await fetch(_INDEXES, [list(tables)]):
             columns = tuple(row["columns"])
-            if len(columns) == row["column_count"]:
-                index = IndexSpec(row["name"], columns, row["method"], row["is_unique"])
-                tables[row["oid"]].indexes.append(index)
+            if row["special"] or len(columns) != row["column_count"]:
+                tables[row["oid"]].notes.append(f"index {row['definition']}")
+                continue
+            index = IndexSpec(row["name"], columns, row["method"], row["is_unique"])
+            tables[row["oid"]].indexes.append(index)
+        for row in await fetch(_TRIGGERS, [list(tables)]):
+            tables[row["oid"]].notes.append(f"trigger {row['name']}")
         for row in await fetch(_CONSTRAINTS, [list(known)]) if known else []:
             if row["kind"] == "p":
                 known[row["oid"]].primary_key = row["columns"][0]
@@ -261,7 +272,9 @@ def _add_constraint(
         definition: str = row["definition"]
         inner = definition[definition.index("(") + 1 : definition.rindex(")")]
         table.constraints.append(ConstraintSpec(name, "check", check=inner))
-    elif kind == "f":
+    elif kind != "f":  # exclusion constraints, constraint triggers
+        table.notes.append(f"constraint {name} {row['definition']}")
+    else:
         target = tables.get(row["target_oid"])
         if len(columns) != 1 or target is None:
             note = f"foreign key {name} ({row['definition']})"

@@ -8,7 +8,7 @@ foreign key, a constraint) follows the procedure of sqlite.org/lang_altertable.h
 1. a guard checks that ``PRAGMA foreign_keys`` is OFF, or else dropping the old table
    would run its foreign keys' ``ON DELETE`` actions on the rows that point at it; the
    engine's ``schema_transaction()`` turns it off around a transaction (it cannot be
-   changed inside one);
+   changed inside one); and that the table has no triggers (they would be lost);
 2. the new table is created under a temporary name, the rows copied into it
    (renamed columns mapped, new columns filled with their default), the old table
    dropped and the new one renamed: tables pointing at it keep pointing at it;
@@ -43,6 +43,9 @@ def guard_table_sql() -> str:
         '"foreign_keys" INTEGER CONSTRAINT '
         '"a table rebuild needs PRAGMA foreign_keys = OFF: run it in engine.schema_transaction()" '
         'CHECK ("foreign_keys" = 0), '
+        '"triggers" INTEGER CONSTRAINT '
+        "\"a table rebuild would lose the table''s triggers: drop them, and create them after\" "
+        'CHECK ("triggers" = 0), '
         '"violations" INTEGER CONSTRAINT '
         '"PRAGMA foreign_key_check found rows without their referenced row after a table rebuild" '
         'CHECK ("violations" = 0))'
@@ -90,7 +93,10 @@ def rebuild_statements(
     )
     return [
         guard_table_sql(),
-        f'INSERT INTO {_GUARD} ("foreign_keys") SELECT foreign_keys FROM pragma_foreign_keys',
+        f'INSERT INTO {_GUARD} ("foreign_keys", "triggers") '
+        "SELECT (SELECT foreign_keys FROM pragma_foreign_keys), "
+        "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+        f"AND tbl_name = {_text(old.tablename)})",
         create,
         copy,
         f"DROP TABLE {ddl.table_name(old)}",
@@ -99,6 +105,10 @@ def rebuild_statements(
         f'INSERT INTO {_GUARD} ("violations") SELECT count(*) FROM pragma_foreign_key_check',
         f"DROP TABLE {_GUARD}",
     ]
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _without_column_indexes(table: TableSpec) -> TableSpec:

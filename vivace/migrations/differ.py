@@ -117,8 +117,7 @@ def _diff_table(old: TableSpec, new: TableSpec, ask: Ask) -> list[Operation]:
             if (candidate.references is None) != (column.references is None):
                 continue  # a foreign key and a plain column are not one column renamed
             question = (
-                f"Did you rename the column {candidate.name} to {column.name} "
-                f"on the table {name}?"
+                f"Did you rename the column {candidate.name} to {column.name} on the table {name}?"
             )
             if ask(question):
                 gone.remove(candidate)

@@ -20,7 +20,6 @@ from typing import Any
 from vivace.exceptions import MigrationError
 from vivace.schema.check_sql import check_sql
 from vivace.schema.column import Column
-from vivace.schema.foreign_key import ForeignKey
 from vivace.schema.spec import ColumnSpec, ConstraintSpec, ReferenceSpec, freeze_value
 from vivace.schema.table_spec import COLUMN_CLASSES, column_from_spec, column_spec
 from vivace.sql.nodes import Condition
@@ -133,8 +132,3 @@ def constraint_spec_from_params(
         text = check_sql(condition) if isinstance(condition, Condition) else str(condition)
         return ConstraintSpec(constraint_name, "check", check=text)
     raise MigrationError(f"unknown constraint class {constraint_class!r}")
-
-
-def is_foreign_key(column_class: type[Column[Any]]) -> bool:
-    """Whether ``column_class`` is a foreign key class."""
-    return issubclass(column_class, ForeignKey)

@@ -48,6 +48,7 @@ from vivace.schema import (
 from vivace.sql.nodes import to_expr
 
 TableT = TypeVar("TableT", bound="Table")
+RelatedT = TypeVar("RelatedT", bound=TableBase)
 
 
 def default_engine() -> Engine:
@@ -223,7 +224,10 @@ class Table(TableBase, abstract=True):
     def get_related(self, foreign_key: Relation) -> Objects[Any]: ...
 
     @overload
-    def get_related(self, foreign_key: ForeignKey[Any] | str) -> First[Any]: ...
+    def get_related(self, foreign_key: ForeignKey[RelatedT, Any]) -> First[RelatedT]: ...
+
+    @overload
+    def get_related(self, foreign_key: str) -> First[Any]: ...
 
     def get_related(self, foreign_key: Any) -> Any:
         """The row a foreign key of this row points at: ``await band.get_related(Band.manager)``.

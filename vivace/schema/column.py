@@ -16,9 +16,10 @@ import enum
 import hashlib
 import re
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, Generic, Self, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
 from vivace.exceptions import InvalidValue, UnsafeIdentifierError
+from vivace.schema.column_typing import ColumnOptions
 from vivace.schema.defaults import Default
 from vivace.sql.nodes import ColumnNode
 from vivace.types import ValueType, checks
@@ -109,20 +110,10 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-class ColumnKwargs(TypedDict, total=False):
+class ColumnKwargs(ColumnOptions, total=False):
     """Options every column accepts."""
 
     null: bool
-    primary_key: bool
-    unique: bool
-    index: bool
-    index_method: IndexMethod
-    choices: type[enum.Enum] | None
-    db_column_name: str | None
-    secret: bool
-    auto_update: Any
-    help_text: str | None
-    required: bool
 
 
 class ColumnMeta:

@@ -13,9 +13,25 @@ import datetime
 import decimal
 import json
 import uuid
-from typing import Any, Unpack
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack, overload
 
 from vivace.schema.column import UNSET, Column, ColumnKwargs
+from vivace.schema.column_typing import (
+    UUIDT,
+    BoolT,
+    BytesT,
+    DateT,
+    DatetimeT,
+    DecimalT,
+    FloatT,
+    IntT,
+    ListT,
+    NotNull,
+    Nullable,
+    StrT,
+    TimedeltaT,
+    TimeT,
+)
 from vivace.schema.defaults import (
     UUID4,
     DateNow,
@@ -30,13 +46,26 @@ from vivace.sql.json_paths import JSONGet
 from vivace.sql.nodes import Expr, to_expr
 from vivace.types import ValueType
 
+V = TypeVar("V")  # the element type of an Array
 
-class Varchar(Column[str]):
+
+class Varchar(Column[StrT]):
     """Text with a maximum length: ``Varchar(length=100)``."""
 
     python_type = str
     _default_default = ""
 
+    @overload
+    def __init__(
+        self: Varchar[str], length: int | None = ..., default: Any = ..., **kwargs: Unpack[NotNull]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Varchar[str | None],
+        length: int | None = ...,
+        default: Any = ...,
+        **kwargs: Unpack[Nullable],
+    ) -> None: ...
     def __init__(
         self, length: int | None = 255, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]
     ) -> None:
@@ -47,84 +76,186 @@ class Varchar(Column[str]):
         super().__init__(default=default, **kwargs)
 
 
-class Char(Varchar):
+class Char(Varchar[StrT]):
     """Fixed-length, blank-padded text on PostgreSQL: ``Char(length=2)``."""
 
+    @overload
+    def __init__(
+        self: Char[str], length: int = ..., default: Any = ..., **kwargs: Unpack[NotNull]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Char[str | None], length: int = ..., default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(
         self, length: int = 1, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]
     ) -> None:
-        super().__init__(length=length, default=default, **kwargs)
+        # The parent's overloads fix its value type; this class's own overloads chose it.
+        super().__init__(length=length, default=default, **kwargs)  # type: ignore[misc]
         self._vtype = ValueType("char", (length,))
 
 
-class Email(Varchar):
+class Email(Varchar[StrT]):
     """An email address (a Varchar; serialisers validate it): ``Email(unique=True)``."""
 
+    if TYPE_CHECKING:
 
-class Secret(Varchar):
+        @overload
+        def __init__(
+            self: Email[str],
+            length: int | None = ...,
+            default: Any = ...,
+            **kwargs: Unpack[NotNull],
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: Email[str | None],
+            length: int | None = ...,
+            default: Any = ...,
+            **kwargs: Unpack[Nullable],
+        ) -> None: ...
+        def __init__(
+            self, length: int | None = ..., default: Any = ..., **kwargs: Unpack[ColumnKwargs]
+        ) -> None: ...
+
+
+class Secret(Varchar[StrT]):
     """A Varchar left out of ``select(exclude_secrets=True)``: ``Secret()``."""
 
+    @overload
+    def __init__(
+        self: Secret[str], length: int | None = ..., default: Any = ..., **kwargs: Unpack[NotNull]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Secret[str | None],
+        length: int | None = ...,
+        default: Any = ...,
+        **kwargs: Unpack[Nullable],
+    ) -> None: ...
     def __init__(
         self, length: int | None = 255, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]
     ) -> None:
         kwargs.setdefault("secret", True)
-        super().__init__(length=length, default=default, **kwargs)
+        super().__init__(length=length, default=default, **kwargs)  # type: ignore[misc]
 
 
-class Text(Column[str]):
+class Text(Column[StrT]):
     """Text of any length: ``Text()``."""
 
     python_type = str
     _default_default = ""
     _vtype = ValueType("text")
 
+    @overload
+    def __init__(self: Text[str], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+    @overload
+    def __init__(
+        self: Text[str | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         super().__init__(default=default, **kwargs)
 
 
-class Integer(Column[int]):
+class Integer(Column[IntT]):
     """A 32-bit integer: ``Integer(default=0)``."""
 
     python_type = int
     _default_default: Any = 0
     _vtype = ValueType("integer")
 
+    @overload
+    def __init__(self: Integer[int], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+    @overload
+    def __init__(
+        self: Integer[int | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         super().__init__(default=default, **kwargs)
 
 
-class BigInt(Integer):
+class BigInt(Integer[IntT]):
     """A 64-bit integer: ``BigInt()``."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(self: BigInt[int], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+        @overload
+        def __init__(
+            self: BigInt[int | None], default: Any = ..., **kwargs: Unpack[Nullable]
+        ) -> None: ...
+        def __init__(self, default: Any = ..., **kwargs: Unpack[ColumnKwargs]) -> None: ...
 
     _vtype = ValueType("bigint")
 
 
-class SmallInt(Integer):
+class SmallInt(Integer[IntT]):
     """A 16-bit integer: ``SmallInt()``."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(
+            self: SmallInt[int], default: Any = ..., **kwargs: Unpack[NotNull]
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: SmallInt[int | None], default: Any = ..., **kwargs: Unpack[Nullable]
+        ) -> None: ...
+        def __init__(self, default: Any = ..., **kwargs: Unpack[ColumnKwargs]) -> None: ...
 
     _vtype = ValueType("smallint")
 
 
-class Serial(Integer):
+class Serial(Integer[IntT]):
     """An auto-incrementing integer, usually the primary key: ``Serial(primary_key=True)``."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(self: Serial[int], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+        @overload
+        def __init__(
+            self: Serial[int | None], default: Any = ..., **kwargs: Unpack[Nullable]
+        ) -> None: ...
+        def __init__(self, default: Any = ..., **kwargs: Unpack[ColumnKwargs]) -> None: ...
 
     _default_default = None
     _vtype = ValueType("serial")
 
 
-class BigSerial(Serial):
+class BigSerial(Serial[IntT]):
     """A 64-bit auto-incrementing integer: ``BigSerial(primary_key=True)``."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(
+            self: BigSerial[int], default: Any = ..., **kwargs: Unpack[NotNull]
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: BigSerial[int | None], default: Any = ..., **kwargs: Unpack[Nullable]
+        ) -> None: ...
+        def __init__(self, default: Any = ..., **kwargs: Unpack[ColumnKwargs]) -> None: ...
 
     _vtype = ValueType("bigserial")
 
 
-class Boolean(Column[bool]):
+class Boolean(Column[BoolT]):
     """True or false: ``Boolean(default=False)``."""
 
     python_type = bool
     _default_default = False
     _vtype = ValueType("boolean")
 
+    @overload
+    def __init__(self: Boolean[bool], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+    @overload
+    def __init__(
+        self: Boolean[bool | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         super().__init__(default=default, **kwargs)
 
@@ -137,12 +268,26 @@ class Boolean(Column[bool]):
         return self != value
 
 
-class Numeric(Column[decimal.Decimal]):
+class Numeric(Column[DecimalT]):
     """An exact decimal: ``Numeric(digits=(10, 2))``. SQLite stores it as exact text."""
 
     python_type = decimal.Decimal
     _default_default = decimal.Decimal(0)
 
+    @overload
+    def __init__(
+        self: Numeric[decimal.Decimal],
+        digits: tuple[int, int] | None = ...,
+        default: Any = ...,
+        **kwargs: Unpack[NotNull],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Numeric[decimal.Decimal | None],
+        digits: tuple[int, int] | None = ...,
+        default: Any = ...,
+        **kwargs: Unpack[Nullable],
+    ) -> None: ...
     def __init__(
         self,
         digits: tuple[int, int] | None = None,
@@ -159,104 +304,201 @@ class Numeric(Column[decimal.Decimal]):
         super().__init__(default=default, **kwargs)
 
 
-class Decimal(Numeric):
+class Decimal(Numeric[DecimalT]):
     """Another name for ``Numeric``."""
 
+    if TYPE_CHECKING:
 
-class Real(Column[float]):
+        @overload
+        def __init__(
+            self: Decimal[decimal.Decimal],
+            digits: tuple[int, int] | None = ...,
+            default: Any = ...,
+            **kwargs: Unpack[NotNull],
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: Decimal[decimal.Decimal | None],
+            digits: tuple[int, int] | None = ...,
+            default: Any = ...,
+            **kwargs: Unpack[Nullable],
+        ) -> None: ...
+        def __init__(
+            self,
+            digits: tuple[int, int] | None = ...,
+            default: Any = ...,
+            **kwargs: Unpack[ColumnKwargs],
+        ) -> None: ...
+
+
+class Real(Column[FloatT]):
     """A 4-byte float: ``Real()``."""
 
     python_type = float
     _default_default = 0.0
     _vtype = ValueType("real")
 
+    @overload
+    def __init__(self: Real[float], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+    @overload
+    def __init__(
+        self: Real[float | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         super().__init__(default=default, **kwargs)
 
 
-class Float(Real):
+class Float(Real[FloatT]):
     """Another name for ``Real``."""
 
+    if TYPE_CHECKING:
 
-class DoublePrecision(Real):
+        @overload
+        def __init__(self: Float[float], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+        @overload
+        def __init__(
+            self: Float[float | None], default: Any = ..., **kwargs: Unpack[Nullable]
+        ) -> None: ...
+        def __init__(self, default: Any = ..., **kwargs: Unpack[ColumnKwargs]) -> None: ...
+
+
+class DoublePrecision(Real[FloatT]):
     """An 8-byte float: ``DoublePrecision()``."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(
+            self: DoublePrecision[float], default: Any = ..., **kwargs: Unpack[NotNull]
+        ) -> None: ...
+        @overload
+        def __init__(
+            self: DoublePrecision[float | None], default: Any = ..., **kwargs: Unpack[Nullable]
+        ) -> None: ...
+        def __init__(self, default: Any = ..., **kwargs: Unpack[ColumnKwargs]) -> None: ...
 
     _vtype = ValueType("double")
 
 
-class Timestamp(Column[datetime.datetime]):
+class Timestamp(Column[DatetimeT]):
     """A naive date and time: ``Timestamp(default=TimestampNow())``. Aware values are refused."""
 
     python_type = datetime.datetime
     _vtype = ValueType("timestamp")
 
+    @overload
+    def __init__(
+        self: Timestamp[datetime.datetime], default: Any = ..., **kwargs: Unpack[NotNull]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Timestamp[datetime.datetime | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
             default = None if kwargs.get("null") else TimestampNow()
         super().__init__(default=default, **kwargs)
 
 
-class Timestamptz(Column[datetime.datetime]):
+class Timestamptz(Column[DatetimeT]):
     """An aware moment, returned in UTC: ``Timestamptz()``. Naive values are refused."""
 
     python_type = datetime.datetime
     _vtype = ValueType("timestamptz")
 
+    @overload
+    def __init__(
+        self: Timestamptz[datetime.datetime], default: Any = ..., **kwargs: Unpack[NotNull]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Timestamptz[datetime.datetime | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
             default = None if kwargs.get("null") else TimestamptzNow()
         super().__init__(default=default, **kwargs)
 
 
-class Date(Column[datetime.date]):
+class Date(Column[DateT]):
     """A calendar date: ``Date(default=DateNow())``."""
 
     python_type = datetime.date
     _vtype = ValueType("date")
 
+    @overload
+    def __init__(
+        self: Date[datetime.date], default: Any = ..., **kwargs: Unpack[NotNull]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Date[datetime.date | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
             default = None if kwargs.get("null") else DateNow()
         super().__init__(default=default, **kwargs)
 
 
-class Time(Column[datetime.time]):
+class Time(Column[TimeT]):
     """A time of day: ``Time(default=TimeNow())``."""
 
     python_type = datetime.time
     _vtype = ValueType("time")
 
+    @overload
+    def __init__(
+        self: Time[datetime.time], default: Any = ..., **kwargs: Unpack[NotNull]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Time[datetime.time | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
             default = None if kwargs.get("null") else TimeNow()
         super().__init__(default=default, **kwargs)
 
 
-class Interval(Column[datetime.timedelta]):
+class Interval(Column[TimedeltaT]):
     """A duration: ``Interval(default=IntervalCustom(hours=1))``."""
 
     python_type = datetime.timedelta
     _vtype = ValueType("interval")
 
+    @overload
+    def __init__(
+        self: Interval[datetime.timedelta], default: Any = ..., **kwargs: Unpack[NotNull]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Interval[datetime.timedelta | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
             default = None if kwargs.get("null") else IntervalCustom()
         super().__init__(default=default, **kwargs)
 
 
-class UUID(Column[uuid.UUID]):
+class UUID(Column[UUIDT]):
     """A UUID, random by default: ``UUID(primary_key=True)``."""
 
     python_type = uuid.UUID
     _vtype = ValueType("uuid")
 
+    @overload
+    def __init__(self: UUID[uuid.UUID], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+    @overload
+    def __init__(
+        self: UUID[uuid.UUID | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
             default = None if kwargs.get("null") else UUID4()
         super().__init__(default=default, **kwargs)
 
 
-class JSON(Column[str]):
+class JSON(Column[StrT]):
     """JSON, stored as text; give a str, dict or list. Reads return text unless ``load_json``.
 
     A dict or list default is kept as its JSON text (as Piccolo does): new rows hold text.
@@ -266,6 +508,12 @@ class JSON(Column[str]):
     _default_default = "{}"
     _vtype = ValueType("json")
 
+    @overload
+    def __init__(self: JSON[str], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+    @overload
+    def __init__(
+        self: JSON[str | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if isinstance(default, dict | list):
             default = json.dumps(default)
@@ -286,28 +534,54 @@ class JSON(Column[str]):
         return JSONGet(self, path, path=True)
 
 
-class JSONB(JSON):
+class JSONB(JSON[StrT]):
     """Binary JSON on PostgreSQL (JSON text on SQLite): ``JSONB()``."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(self: JSONB[str], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+        @overload
+        def __init__(
+            self: JSONB[str | None], default: Any = ..., **kwargs: Unpack[Nullable]
+        ) -> None: ...
+        def __init__(self, default: Any = ..., **kwargs: Unpack[ColumnKwargs]) -> None: ...
 
     _vtype = ValueType("jsonb")
 
 
-class Bytea(Column[bytes]):
+class Bytea(Column[BytesT]):
     """Binary data: ``Bytea()``."""
 
     python_type = bytes
     _default_default = b""
     _vtype = ValueType("bytea")
 
+    @overload
+    def __init__(self: Bytea[bytes], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+    @overload
+    def __init__(
+        self: Bytea[bytes | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         super().__init__(default=default, **kwargs)
 
 
-class Blob(Bytea):
+class Blob(Bytea[BytesT]):
     """Another name for ``Bytea``."""
 
+    if TYPE_CHECKING:
 
-class Array(Column[list[Any]]):
+        @overload
+        def __init__(self: Blob[bytes], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+        @overload
+        def __init__(
+            self: Blob[bytes | None], default: Any = ..., **kwargs: Unpack[Nullable]
+        ) -> None: ...
+        def __init__(self, default: Any = ..., **kwargs: Unpack[ColumnKwargs]) -> None: ...
+
+
+class Array(Column[ListT]):
     """A list of values of one column type: ``Array(base_column=Integer())``.
 
     PostgreSQL stores a native array; SQLite stores JSON text.
@@ -315,6 +589,17 @@ class Array(Column[list[Any]]):
 
     python_type = list
 
+    @overload
+    def __init__(
+        self: Array[list[V]], base_column: Column[V], default: Any = ..., **kwargs: Unpack[NotNull]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Array[list[V] | None],
+        base_column: Column[V],
+        default: Any = ...,
+        **kwargs: Unpack[Nullable],
+    ) -> None: ...
     def __init__(
         self, base_column: Column[Any], default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]
     ) -> None:

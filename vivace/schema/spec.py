@@ -190,7 +190,10 @@ class ColumnSpec:
 
     def __post_init__(self) -> None:
         items = self.params.items() if isinstance(self.params, Mapping) else self.params
-        frozen = tuple(sorted((str(k), freeze_value(v)) for k, v in items))
+        # One value per name (the last given), sorted by name only: values of different
+        # types need not be orderable.
+        latest = {str(k): v for k, v in items}
+        frozen = tuple((k, freeze_value(latest[k])) for k in sorted(latest))
         object.__setattr__(self, "params", frozen)
 
     @classmethod
@@ -347,6 +350,8 @@ class IndexSpec:
 class TableSpec:
     """One table: ``TableSpec("Band", "band", None, columns, constraints, indexes)``.
 
+    ``unmapped`` says what a producer found on the table but could not express (an
+    expression index, a trigger...): never dropped silently.
     Example: ``spec.column("name").param("length")``; ``spec.primary_key.name``.
     """
 
@@ -356,6 +361,7 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     constraints: tuple[ConstraintSpec, ...] = ()
     indexes: tuple[IndexSpec, ...] = ()
+    unmapped: str | None = None
     _by_name: dict[str, ColumnSpec] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from vivace.exceptions import ConfigurationError, QueryError
 from vivace.schema.column import UNSET, Column, check_identifier
@@ -149,6 +149,11 @@ class TableBase:
     #: The metadata class; the ORM layer uses a subclass that can find the engine.
     _meta_class: ClassVar[type[TableMeta]] = TableMeta
 
+    if TYPE_CHECKING:
+        #: The primary key added to a table that declares none, for type checkers (at run
+        #: time ``__init_subclass__`` adds it): ``band.id`` is an int, ``Band.id`` a Serial.
+        id: Serial
+
     def __init_subclass__(
         cls,
         tablename: str | None = None,
@@ -221,7 +226,7 @@ class TableBase:
 
     # row helpers ----------------------------------------------------------------------------
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Any:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """A new row from a dict of column names: ``Band.from_dict({"name": "x"})``."""
         return cls(**data)
 

@@ -1,0 +1,85 @@
+"""Typing checks (never executed): foreign keys, the implicit ``id``, related rows.
+
+``band.manager`` is what the row holds: the stored key (an ``int``; ``None`` unless
+``null=False``) or, once prefetched, the ``Manager`` row. ``Band.manager._.name`` is the
+typed spelling of ``Band.manager.name`` (which runs, but type checkers cannot follow it).
+Negative lines end in ``# type: ignore[code]`` (see check_nullable.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import assert_type
+
+from vivace import Table
+from vivace.columns import UUID, ForeignKey, Integer, LazyTableReference, Serial, Varchar
+from vivace.orm.objects import First
+
+
+class Manager(Table):
+    name = Varchar(length=50)
+
+
+class Band(Table):
+    name = Varchar(length=50)
+    rating = Integer(null=True)
+    manager = ForeignKey(Manager)
+    owner = ForeignKey(Manager, null=False)
+
+
+class Concert(Table):
+    band = ForeignKey(Band)
+    # Lazy references name the target in the annotation.
+    headliner: ForeignKey[Band, int | None] = ForeignKey(
+        LazyTableReference("Band", module_path=__name__)
+    )
+
+
+class Studio(Table):
+    # ``id`` is typed a Serial on every table; a table keyed otherwise under that name
+    # annotates its own (both checkers then read the annotation).
+    id: UUID = UUID(primary_key=True)  # type: ignore[assignment]
+
+
+def check_rows(band: Band, concert: Concert) -> None:
+    assert_type(band.id, int)  # the primary key every table gets unless it declares one
+    assert_type(band.rating, int | None)
+    assert_type(band.manager, Manager | int | None)
+    assert_type(band.owner, Manager | int)
+    assert_type(concert.headliner, Band | int | None)
+    band.rating = None
+    band.manager = None
+    band.manager = 3
+    band.manager = Manager(name="Guido")
+    band.owner = None  # type: ignore[assignment]
+    band.manager = "3"  # type: ignore[assignment]
+    if isinstance(band.manager, Manager):
+        assert_type(band.manager.name, str)
+
+
+def check_studio(studio: Studio) -> None:
+    assert_type(studio.id, uuid.UUID)
+    assert_type(Studio.id, UUID)
+
+
+def check_chains() -> None:
+    assert_type(Band.id, Serial)
+    assert_type(Band.manager, ForeignKey[Manager, int | None])
+    assert_type(Band.owner, ForeignKey[Manager, int])
+    assert_type(Band.manager._, type[Manager])
+    assert_type(Band.manager._.name, Varchar)
+    assert_type(Band.manager._.id, Serial)
+    assert_type(Concert.band._.manager._.name, Varchar)
+    assert_type(Concert.headliner._.rating, Integer[int | None])
+    Band.select(Band.manager._.nme)  # type: ignore[attr-defined]
+    Band.select(Band.manager.nme)  # type: ignore[attr-defined]
+    Concert.select(Concert.band._.manager._.nme)  # type: ignore[attr-defined]
+    Band.select(Band.nme)  # type: ignore[attr-defined]
+
+
+async def check_related(band: Band, concert: Concert) -> None:
+    assert_type(band.get_related(Band.manager), First[Manager])
+    assert_type(await band.get_related(Band.manager), Manager | None)
+    assert_type(await concert.get_related(Concert.band._.manager), Manager | None)
+    assert_type(await concert.get_related(Concert.headliner), Band | None)
+    band.get_related(Band.name)  # type: ignore[call-overload]
