@@ -390,3 +390,13 @@ async def test_functions_nested_in_query_strings(db: Engine, use_tables: UseTabl
         QueryString("length({})", ParBand.name), ascending=False
     )
     assert (await by_length)[0] == {"bname": "Pythonistas"}
+
+
+def test_piccolo_error_messages() -> None:
+    # Messages Piccolo users match on: a bool in where(), an unknown column, a wrong row type.
+    with pytest.raises(ValueError, match="A boolean value has been passed in to a where clause"):
+        ParBand.select().where(ParBand.name is None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=re.escape("Unrecognized columns - ['nme']")):
+        ParBand(nme="x")
+    with pytest.raises(TypeError, match="Incompatible type added"):
+        ParBand.insert(ParManager(name="x"))  # type: ignore[arg-type]

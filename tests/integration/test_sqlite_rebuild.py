@@ -16,9 +16,20 @@ import pytest
 
 from tests.conftest import UseTables
 from vivace import Table
-from vivace.columns import Check, ForeignKey, Integer, Numeric, Timestamp, Unique, Varchar
+from vivace.columns import (
+    Boolean,
+    Check,
+    ForeignKey,
+    Integer,
+    Numeric,
+    Timestamp,
+    Timestamptz,
+    Unique,
+    Varchar,
+)
 from vivace.engine import Engine
 from vivace.exceptions import CheckViolation, IntegrityError, NotNullViolation
+from vivace.orm.spec_tables import table_class_from_spec
 from vivace.schema import IndexMethod, OnDelete
 from vivace.schema.spec import TYPE_PARAMS, ColumnSpec, ConstraintSpec, ReferenceSpec, TableSpec
 from vivace.schema.table_spec import column_spec, table_spec
@@ -226,6 +237,53 @@ async def test_a_rebuild_refuses_a_table_with_triggers(
         await sqlite_db.execute_ddl(statements)
     triggers = await sqlite_db.fetch_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
     assert triggers == [{"name": "rb_touch"}]
+
+
+class RbValues(Table, tablename="rb_values"):
+    price = Numeric(digits=(5, 2))
+    stamp = Timestamp()
+    moment = Timestamptz()
+    count = Integer()
+    flag = Boolean()
+
+
+@pytest.mark.parametrize(
+    ("name", "column_class", "default", "expected"),
+    [
+        ("price", "Integer", 0, 2),
+        ("stamp", "Timestamptz", None, datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)),
+        ("stamp", "Date", None, datetime.date(2020, 1, 2)),
+        ("moment", "Timestamp", None, datetime.datetime(2020, 1, 2, 3, 4, 5)),
+        ("count", "Boolean", False, True),
+        ("flag", "Varchar", "", "true"),
+    ],
+)
+async def test_type_changes_convert_values_as_postgresql_does(
+    db: Engine,
+    use_tables: UseTables,
+    name: str,
+    column_class: str,
+    default: object,
+    expected: object,
+) -> None:
+    await use_tables(db, RbValues)
+    await RbValues.insert(
+        RbValues(
+            price=decimal.Decimal("1.5"),
+            stamp=datetime.datetime(2020, 1, 2, 3, 4, 5),
+            moment=datetime.datetime(2020, 1, 2, 3, 4, 5, tzinfo=datetime.UTC),
+            count=5,
+            flag=True,
+        )
+    )
+    statements, after = retype(name, column_class, default=default)(db, table_spec(RbValues))
+    async with db.schema_transaction():
+        if db.dialect.name == "postgres":  # a naive time is read as UTC, as on SQLite
+            await db.fetch_sql("SET LOCAL TIME ZONE 'UTC'")
+        await db.execute_ddl(statements)
+    values = table_class_from_spec(after, db=db)
+    rows = await values.select(getattr(values, name))
+    assert rows == [{name: expected}]
 
 
 async def test_a_broken_reference_is_caught(sqlite_db: Engine, use_tables: UseTables) -> None:

@@ -81,8 +81,7 @@ class Harness:
     def __init__(self, engine: Any, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(exist_ok=True)
-        registry = AppRegistry()
-        registry._configs = {"app": AppConfig("app", folder)}
+        registry = AppRegistry(app_configs=[AppConfig("app", folder)])
         self.lines: list[str] = []
         self.answers: list[bool] = []
         self.questions: list[str] = []

@@ -15,8 +15,7 @@ FIRST, SECOND = "2026-12-01T03:23:44:434772", "2026-12-01T03:23:56:323063"
 
 
 def context_for(engine: object, folder: Path, app: str = "music") -> MigrationContext:
-    registry = AppRegistry()
-    registry._configs = {app: AppConfig(app, folder)}
+    registry = AppRegistry(app_configs=[AppConfig(app, folder)])
     lines: list[str] = []
     return MigrationContext(engine, registry, output=lines.append, confirm=lambda q: True)
 

@@ -122,13 +122,11 @@ async def _check(kind: str, history: list[SchemaSpec]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         migrated, created, names = await _engines(kind, folder)
         try:
-            registry = AppRegistry()
-            context = MigrationContext(migrated, registry, output=lambda line: None)
+            context = MigrationContext(migrated, AppRegistry(), output=lambda line: None)
             for version in history:
                 tables = table_classes_from_schema(version)
-                registry._configs = {
-                    "prop": AppConfig("prop", Path(folder) / "migrations", table_classes=tables)
-                }
+                app = AppConfig("prop", Path(folder) / "migrations", table_classes=tables)
+                context.registry = AppRegistry(app_configs=[app])
                 await new("prop", auto=True, auto_input="n", context=context)
                 await forwards("prop", context=context)
             final = table_classes_from_schema(history[-1], db=created)

@@ -21,6 +21,7 @@ from vivace.dialects.introspection import (
 )
 from vivace.dialects.postgres_introspection import parse_default as pg_default
 from vivace.dialects.postgres_introspection import parse_type as pg_type
+from vivace.dialects.sqlite_casts import sqlite_cast
 from vivace.dialects.sqlite_introspection import parse_default as sqlite_default
 from vivace.dialects.sqlite_introspection import parse_type as sqlite_type
 from vivace.dialects.sqlite_introspection import split_top_level, table_constraints, unquote
@@ -47,6 +48,7 @@ from vivace.schema.spec import (
     ReferenceSpec,
     TableSpec,
 )
+from vivace.types import ValueType
 
 PG = PostgresDialect().ddl
 LITE = SQLiteDialect().ddl
@@ -396,3 +398,13 @@ def test_canonical_defaults() -> None:
     assert canonical_default(IntervalCustom(weeks=1)) == datetime.timedelta(days=7)
     assert canonical_default(DateOffset(days=3)) == DateOffset(days=3)
     assert canonical_default(5) == 5
+
+
+def test_sqlite_casts() -> None:
+    date, stamp, aware = ValueType("date"), ValueType("timestamp"), ValueType("timestamptz")
+    assert sqlite_cast(date, stamp, "x") == "x || ' 00:00:00.000000'"
+    assert sqlite_cast(date, aware, "x") == "x || ' 00:00:00.000000+00:00'"
+    assert sqlite_cast(ValueType("real"), ValueType("bigint"), "x") == "CAST(ROUND(x) AS INTEGER)"
+    assert sqlite_cast(ValueType("integer"), ValueType("text"), "x") is None
+    retyped = LITE.alter_column(BAND, SIZE, ColumnSpec("size", "Boolean", SIZE.params))
+    assert 'SELECT "id", "name", ("size" <> 0), "owner" FROM "band"' in retyped[3]

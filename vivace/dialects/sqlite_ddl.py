@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 
 from vivace.dialects.ddl import DDLCompiler, changed_params
+from vivace.dialects.sqlite_casts import sqlite_cast
 from vivace.dialects.sqlite_rebuild import needs_rebuild_to_add, rebuild_statements
 from vivace.exceptions import QueryError
 from vivace.schema.column import derived_identifier
@@ -124,6 +125,9 @@ class SQLiteDDL(DDLCompiler):
             return []
         if changed <= _IN_PLACE and using is None:
             return self._alter_in_place(table, old, new)
+        if using is None:  # values stored differently by the new type are converted
+            source = self.quote(old.db_column_name)
+            using = sqlite_cast(value_type_of(old), value_type_of(new), source)
         columns = tuple(new if c.name == old.name else c for c in table.columns)
         renamed = {new.db_column_name: old.db_column_name}
         return rebuild_statements(

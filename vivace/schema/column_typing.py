@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     #: The value a foreign key stores, the target's primary key: ``ForeignKey(Manager)`` is
     #: a ``ForeignKey[Manager, int | None]`` (a Serial key); in an annotation, say it.
     KeyT = TypeVar("KeyT", default=Any)
+    #: The table whose rows an M2M or ReverseForeignKey lists.
+    FarT = TypeVar("FarT", bound=TableBase, default=TableBase, covariant=True)
 else:
     from typing import TypeVar
 
@@ -65,6 +67,7 @@ else:
     ListT = TypeVar("ListT")
     TableT = TypeVar("TableT")
     KeyT = TypeVar("KeyT")
+    FarT = TypeVar("FarT", covariant=True)
 
 
 class ColumnOptions(TypedDict, total=False):

@@ -220,8 +220,8 @@ class TableBase:
             else:
                 values[name] = column.get_default_value()
         if given:
-            unknown = ", ".join(sorted(map(str, given)))
-            raise QueryError(f"{type(self).__name__} has no column(s) named: {unknown}")
+            # Piccolo's message: "Unrecognized columns - ['nme']".
+            raise QueryError(f"Unrecognized columns - {sorted(map(str, given))}")
         values["_exists_in_db"] = _exists_in_db
 
     # row helpers ----------------------------------------------------------------------------
