@@ -400,3 +400,17 @@ def test_piccolo_error_messages() -> None:
         ParBand(nme="x")
     with pytest.raises(TypeError, match="Incompatible type added"):
         ParBand.insert(ParManager(name="x"))  # type: ignore[arg-type]
+
+
+class ParOnlyKey(Table, tablename="par_only_key"):
+    pass
+
+
+async def test_refresh_with_nothing_to_fetch(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: refreshing a row of a table with only its key has no columns to fetch.
+    await use_tables(db, ParOnlyKey)
+    row = ParOnlyKey()
+    await row.save()
+    assert "SELECT" in str(row.refresh())
+    with pytest.raises(ValueError, match=re.escape("No columns to fetch.")):
+        await row.refresh()

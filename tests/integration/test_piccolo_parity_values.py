@@ -10,13 +10,24 @@ import pytest
 
 from tests.conftest import UseTables
 from vivace import Table
-from vivace.columns import JSON, JSONB, Array, Boolean, ForeignKey, Integer, Time, Varchar
+from vivace.columns import (
+    JSON,
+    JSONB,
+    Array,
+    Boolean,
+    ForeignKey,
+    Integer,
+    Time,
+    Timestamp,
+    Varchar,
+)
 from vivace.columns.defaults import (
     DateCustom,
     IntervalCustom,
     TimeCustom,
     TimeNow,
     TimestampCustom,
+    TimestampNow,
     TimestamptzCustom,
 )
 from vivace.engine import Engine
@@ -270,3 +281,30 @@ async def test_time_now_column_added_on_postgres(
     await ParClock.alter().add_column("at", Time(default=TimeNow()))
     rows = await ParClock.raw("SELECT at FROM par_clock")
     assert isinstance(rows[0]["at"], datetime.time)
+
+
+class ParStamp(Table, tablename="par_stamp"):
+    name = Varchar(length=20)
+    at = Timestamp(default=TimestampNow())
+
+
+async def test_timestamp_now_keeps_the_time_of_day(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: TimestampNow() is the moment the row is made (date and time of day).
+    await use_tables(db, ParStamp)
+    before = datetime.datetime.now()
+    await ParStamp(name="x").save()
+    after = datetime.datetime.now()
+    [row] = await ParStamp.select(ParStamp.at)
+    assert before <= row["at"] <= after
+
+
+async def test_json_key_errors(db: Engine, use_tables: UseTables) -> None:
+    # A JSON key is a str or an int; SQLite's paths cannot hold a double quote.
+    await seed_docs(db, use_tables)
+    with pytest.raises(QueryError, match="a JSON key is a str or an int"):
+        ParDoc.facts[True]
+    if db.engine_type == "sqlite":
+        with pytest.raises(QueryError, match="double quote"):
+            await ParDoc.select(ParDoc.facts['a"b'])
+    else:
+        assert (await ParDoc.select(ParDoc.facts['a"b']))[0] == {"facts": None}
