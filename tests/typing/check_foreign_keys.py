@@ -9,7 +9,7 @@ Negative lines end in ``# type: ignore[code]`` (see check_nullable.py).
 from __future__ import annotations
 
 import uuid
-from typing import assert_type
+from typing import Any, assert_type
 
 from vivace import Table
 from vivace.columns import UUID, ForeignKey, Integer, LazyTableReference, Serial, Varchar
@@ -75,6 +75,9 @@ def check_chains() -> None:
     Band.select(Band.manager.nme)  # type: ignore[attr-defined]
     Concert.select(Concert.band._.manager._.nme)  # type: ignore[attr-defined]
     Band.select(Band.nme)  # type: ignore[attr-defined]
+    # A join walked backwards, or on any columns, reaches a table known only at run time.
+    assert_type(Band.manager.reverse().rating, Any)
+    assert_type(Manager.id.join_on(Band.manager).rating, Any)
 
 
 async def check_related(band: Band, concert: Concert) -> None:

@@ -323,6 +323,11 @@ class JoinOn(ForeignKey[Any, Any]):
     Made by ``Column.join_on`` and ``ForeignKey.reverse``.
     """
 
+    if TYPE_CHECKING:
+        # The joined table is known only at run time (a column's table is not part of its
+        # type): the columns reached through a join are open to type checkers.
+        def __getattr__(self, name: str) -> Any: ...
+
     def __init__(
         self,
         left: Column[Any],
