@@ -263,6 +263,8 @@ async def test_json_operators_in_where(db: Engine, use_tables: UseTables) -> Non
     assert names(await query.where(facts["n"] == 2)) == ["two"]
     assert names(await query.where(facts.from_path(["x", "y", 0]) == 3)) == ["two"]
     assert names(await query.where(facts["n"].is_null())) == ["none"]
+    assert names(await query.where(facts.arrow("n").eq(2))) == ["two"]
+    assert names(await query.where(facts.arrow("n").ne(2))) == ["one"]
     with pytest.raises(QueryError, match="from_path"):
         facts.from_path("x")  # type: ignore[arg-type]
 
