@@ -147,7 +147,9 @@ async def test_refresh_updates_prefetched_rows_at_any_depth(
     assert band is not None
     band.popularity = 0
     await ParBand.update({ParBand.name: "Ruby"}).where(ParBand.id == band.id)
-    await band.refresh([ParBand.name])
+    query = band.refresh([ParBand.name])
+    assert [c._meta.name for c in query._columns] == ["name"]
+    await query
     assert (band.name, band.popularity) == ("Ruby", 0)
 
 
