@@ -41,6 +41,13 @@ class Studio(Table):
     id: UUID = UUID(primary_key=True)  # type: ignore[assignment]
 
 
+class Session(Table):
+    # A key to a table keyed otherwise than by a Serial: the constructor types the key as
+    # a Serial's int, so the annotation that says the key's type overrides it.
+    studio: ForeignKey[Studio, uuid.UUID | None] = ForeignKey(Studio)  # type: ignore[assignment]
+    backup: ForeignKey[Studio, uuid.UUID] = ForeignKey(Studio, null=False)  # type: ignore[assignment]
+
+
 def check_rows(band: Band, concert: Concert) -> None:
     assert_type(band.id, int)  # the primary key every table gets unless it declares one
     assert_type(band.rating, int | None)
@@ -57,9 +64,11 @@ def check_rows(band: Band, concert: Concert) -> None:
         assert_type(band.manager.name, str)
 
 
-def check_studio(studio: Studio) -> None:
+def check_studio(studio: Studio, session: Session) -> None:
     assert_type(studio.id, uuid.UUID)
     assert_type(Studio.id, UUID)
+    assert_type(session.studio, Studio | uuid.UUID | None)
+    assert_type(session.backup, Studio | uuid.UUID)
 
 
 def check_chains() -> None:

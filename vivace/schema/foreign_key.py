@@ -65,14 +65,16 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
     ``references`` may be a Table class, its name, ``"self"`` or a ``LazyTableReference``.
     Example: ``Band.manager.name`` selects the manager's name through a LEFT JOIN.
 
-    For type checkers ``ForeignKey(Manager)`` is a ``ForeignKey[Manager]``: on a row its
-    value is the stored key (``int | None``; ``int`` with ``null=False``) or, once
-    prefetched, a ``Manager`` (so ``band.manager`` reads as ``Manager | int | None``).
-    ``Band.manager._.name`` is the manager's ``name`` column, typed; the untyped spelling
-    ``Band.manager.name`` runs the same but checkers do not know it. The key is typed
-    as the Serial primary key's ``int``; for a table keyed otherwise, annotate it:
-    ``manager: ForeignKey[Manager, UUID | None] = ForeignKey(Manager)  # type: ignore``
-    (a bare ``ForeignKey[Manager]`` annotation leaves the key's type open: ``Any``).
+    For type checkers ``ForeignKey(Manager)`` is a ``ForeignKey[Manager, int | None]``: on
+    a row its value is the stored key (``int | None``; ``int`` with ``null=False``) or,
+    once prefetched, a ``Manager`` (``band.manager`` reads as ``Manager | int | None``:
+    narrow it with ``isinstance``). ``Band.manager._.name`` is the manager's ``name``
+    column, typed; Piccolo's spelling ``Band.manager.name`` runs the same, but checkers
+    report it (so that they catch typos in chains). The key is typed as a Serial primary
+    key's ``int``; a key to a table keyed otherwise says its type in an annotation that
+    overrides the constructor's: ``manager: ForeignKey[Manager, UUID | None] =
+    ForeignKey(Manager)  # type: ignore[assignment]``. A bare ``ForeignKey[Manager]``
+    annotation (for a lazy reference) leaves the key's type open (``Any``).
     """
 
     @overload
