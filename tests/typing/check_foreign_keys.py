@@ -12,8 +12,17 @@ import uuid
 from typing import Any, assert_type
 
 from vivace import Table
-from vivace.columns import UUID, ForeignKey, Integer, LazyTableReference, Serial, Varchar
-from vivace.orm.objects import First
+from vivace.columns import (
+    UUID,
+    Column,
+    ForeignKey,
+    Integer,
+    LazyTableReference,
+    Serial,
+    Varchar,
+)
+from vivace.orm.objects import First, Objects
+from vivace.sql.nodes import Condition
 
 
 class Manager(Table):
@@ -84,6 +93,14 @@ def check_chains() -> None:
     Band.select(Band.manager.nme)  # type: ignore[attr-defined]
     Concert.select(Concert.band._.manager._.nme)  # type: ignore[attr-defined]
     Band.select(Band.nme)  # type: ignore[attr-defined]
+    # The key's own methods stay typed (only the target's columns need ``_``).
+    assert_type(Band.manager == 1, Condition)
+    assert_type(Band.manager != Manager(), Condition)
+    assert_type(Band.manager.is_in([1, 2]), Condition)
+    assert_type(Band.manager.not_in([1]), Condition)
+    assert_type(Band.manager.is_null(), Condition)
+    assert_type(Band.manager.all_columns(), list[Column[Any]])
+    assert_type(Band.objects(Band.manager, *Band.manager.all_related()), Objects[Band])
     # A join walked backwards, or on any columns, reaches a table known only at run time.
     assert_type(Band.manager.reverse().rating, Any)
     assert_type(Manager.id.join_on(Band.manager).rating, Any)

@@ -20,6 +20,7 @@ from vivace.exceptions import ConfigurationError
 from vivace.schema.column import UNSET, Column, ColumnKwargs, OnDelete, OnUpdate
 from vivace.schema.column_typing import KeyT, NotNullKey, TableT
 from vivace.schema.registry import find_table
+from vivace.sql.nodes import Condition
 from vivace.types import ValueType
 
 # Serial keys are plain integers once they are referenced.
@@ -236,18 +237,18 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
             return column
 
     # A related row compares as the value of the column this key points at.
-    def __eq__(self, other: object) -> Any:
+    def __eq__(self, other: object) -> Condition:  # type: ignore[override]
         return super().__eq__(key_value(self, other))
 
-    def __ne__(self, other: object) -> Any:
+    def __ne__(self, other: object) -> Condition:  # type: ignore[override]
         return super().__ne__(key_value(self, other))
 
-    def is_in(self, values: Any) -> Any:
+    def is_in(self, values: Any) -> Condition:
         if isinstance(values, list | tuple | set):
             values = [key_value(self, v) for v in values]
         return super().is_in(values)
 
-    def not_in(self, values: Any) -> Any:
+    def not_in(self, values: Any) -> Condition:
         if isinstance(values, list | tuple | set):
             values = [key_value(self, v) for v in values]
         return super().not_in(values)
