@@ -84,6 +84,19 @@ class DataError(DatabaseError):
     """A value the database cannot store in that column (too long, out of range, bad text)."""
 
 
+class InvalidValue(DataError, ValueError):
+    """A value that does not fit its column, refused before anything is sent.
+
+    Raised the same way on every engine; the message names ``table.column``, the
+    value's type and what the column accepts. Example::
+
+        try:
+            await Band.insert(Band(popularity="many"))
+        except InvalidValue as error:
+            print(error)  # band.popularity expects an int from -2147483648 to ..., got str 'many'
+    """
+
+
 class ProgrammingError(DatabaseError):
     """The statement is wrong for this database: a missing table or column, a syntax error."""
 
@@ -144,6 +157,7 @@ __all__ = [
     "DeadlockDetected",
     "ForeignKeyViolation",
     "IntegrityError",
+    "InvalidValue",
     "LockTimeout",
     "MigrationError",
     "NotNullViolation",

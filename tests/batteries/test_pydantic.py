@@ -163,6 +163,14 @@ def test_nested_models_and_depth() -> None:
     chosen = create_pydantic_model(Band, nested=(Band.manager,))
     manager = schema(chosen)["$defs"]["Manager"]["properties"]["country"]
     assert manager["anyOf"][0]["type"] == "integer"  # only the named keys are nested
+    # A path nests every key along it.
+    deep_path = create_pydantic_model(Fan, nested=(Fan.band.manager.country,))
+    fan = deep_path(band={"name": "B", "manager": {"name": "M", "country": {"name": "UK"}}})
+    assert fan.band.manager.country.name == "UK"  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="foreign keys of Band"):
+        create_pydantic_model(Band, nested=(Fan.band,))
+    with pytest.raises(ValueError, match="foreign keys of Band"):
+        create_pydantic_model(Band, nested=(Band.name,))  # type: ignore[arg-type]
 
 
 async def test_rows_from_the_database(db: Engine, use_tables: UseTables) -> None:

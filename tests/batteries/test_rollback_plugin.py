@@ -8,14 +8,16 @@ that nothing they wrote is left.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 
 from vivace import Table, create_table_class
 from vivace.columns import Varchar
-from vivace.engine import Engine
-from vivace.exceptions import TransactionError, UniqueViolation
+from vivace.engine import Engine, Transaction
+from vivace.exceptions import DatabaseError, TransactionError, UniqueViolation
+from vivace.testing import RollbackScope
 
 NOTES: dict[str, type[Table]] = {}
 
@@ -103,6 +105,42 @@ async def test_code_that_opens_its_own_transactions(
     texts = await note.select(note.text).order_by(note.text).output(as_list=True)
     # The first test's row is gone already: each test has its own rolled-back transaction.
     assert texts == ["committed block", "explicit commit", "kept", "nested block", "retried work"]
+
+
+async def test_a_failing_statement_leaves_the_test_going(
+    vivace_transaction: Transaction, note: type[Table], db: Engine
+) -> None:
+    await note.insert(note(text="first"))
+    with pytest.raises(UniqueViolation):
+        await note.insert(note(text="first"))  # no block of its own: still only it fails
+    with pytest.raises(DatabaseError):
+        await note.raw("SELECT * FROM no_such_table")
+    await note.insert(note(text="second"))
+
+    async def both() -> None:  # statements of concurrent tasks, each with its savepoint
+        await asyncio.gather(*(note.count() for _ in range(5)))
+
+    await both()
+    assert await note.select(note.text).order_by(note.text).output(as_list=True) == [
+        "first",
+        "second",
+    ]
+
+
+async def test_scopes_nest_and_raw_sql_is_noted(
+    vivace_transaction: Transaction, note: type[Table], db: Engine
+) -> None:
+    async with RollbackScope(db) as inner_base:  # e.g. a unittest case inside the plugin
+        await note.insert(note(text="in the inner scope"))
+        async with db.transaction() as block:
+            await note.raw("SELECT 1")  # raw SQL may change the session
+            await block.rollback()
+            await block.rollback()  # a second rollback is a no-op
+        assert inner_base is not vivace_transaction
+    assert vars(db)["transaction"] is not None  # the outer scope's patch is back
+    assert await note.count() == 0
+    # Raw SQL in a block: the connection is reset when the test's transaction ends.
+    assert vivace_transaction.needs_reset == (db.engine_type == "postgres")
 
 
 async def test_nothing_is_left(note: type[Table], db: Engine) -> None:

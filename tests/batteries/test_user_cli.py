@@ -35,6 +35,8 @@ def user_engine(
     monkeypatch.setenv("VIVACE_CONF", module)
     importlib.invalidate_caches()
     monkeypatch.setattr(BaseUser._meta, "_db", None)  # found again, from this configuration
+    # A cheap KDF cost keeps these tests quick (the real cost is checked in test_auth).
+    monkeypatch.setattr(BaseUser, "_pbkdf2_iteration_count", 1000)
     engine = BaseUser._meta.db
     assert isinstance(engine, PostgresEngine | SQLiteEngine)
     BaseUser.alter().drop_table(if_exists=True).run_sync()

@@ -129,3 +129,14 @@ def test_the_readme_command_runs_without_a_terminal() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert_full_tour(done.stdout)
+
+
+def test_asking_for_ipython_without_it_says_how_to_get_it(
+    typed_lines: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from vivace.playground.console import has_ipython
+
+    if has_ipython():
+        pytest.skip("IPython is installed here: the shell would start")
+    assert main(["playground", "run", "--ipython"]) == 1
+    assert "IPython is not installed: pip install ipython" in capsys.readouterr().err

@@ -98,3 +98,24 @@ def test_tester_runs_pytest_with_the_test_configuration(
     assert run_cli("tester", "run", pytest_args) == 0
     assert "1 passed" in capfd.readouterr().out
     assert run_cli("tester", "run", pytest_args, "--setup_conf=vivace_conf") == 1  # test fails
+
+
+def test_commands_on_the_database_warn_once_about_pending_migrations(
+    in_project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    make_project(in_project)
+    assert run_cli("migrations", "new", "music", "--auto") == 0
+    capsys.readouterr()
+    assert run_cli("fixtures", "dump") == 1  # the table is not there yet
+    warning = "Warning: 1 migration has not run (music: 1); vivace migrations forwards all"
+    assert capsys.readouterr().err.count(warning) == 1
+    assert shell(monkeypatch, "await Music.count()\n") == 0  # the shell shows errors, goes on
+    err = capsys.readouterr().err
+    assert warning in err and "no such table: music" in err
+    assert run_cli("migrations", "forwards", "all") == 0
+    capsys.readouterr()
+    assert run_cli("fixtures", "dump") == 0
+    assert "Warning" not in capsys.readouterr().err
+    (in_project / "music" / "migrations" / "broken.py").write_text("import nosuchmodule\n")
+    assert run_cli("fixtures", "dump") in (0, 1)
+    assert "could not check the migrations" in capsys.readouterr().err

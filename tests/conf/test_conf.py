@@ -141,6 +141,9 @@ def test_app_config_register_table_and_command() -> None:
     assert config.register_table(Fake) is Fake
     assert config.get_table_with_name("Fake") is Fake
     assert Command(print).name == "print"
+    assert AppRegistry(app_configs=[config]).require_app_config("x") is config
+    with pytest.raises(ConfigurationError, match="two apps are called 'x'"):
+        _ = AppRegistry(app_configs=[config, config]).app_configs
     assert piccolo_path.AppConfig is AppConfig and piccolo_path.table_finder is table_finder
 
 

@@ -8,6 +8,12 @@ A page's ```` ```python ```` blocks run in order, in one module namespace, with 
 - ``skip="reason"``: the block is not run (it needs PostgreSQL, or is a fragment); the
   reason is required and reported.
 
+```` ```console ```` blocks are commands, run in the page's directory: each ``$ `` line is
+one command (``vivace`` and ``python`` are the ones of the running interpreter), the
+lines below it up to the next ``$ `` its expected output. ``...`` inside a line matches
+any text, a line of just ``...`` any number of lines; a command with no lines below it
+only has to succeed.
+
 A top-level expression followed by a comment that reads as a Python value states its
 result, and the result is checked: ``await Band.count()`` then ``# 3`` (or ``# 3`` at the
 end of the same line). A value is a literal, possibly holding ``decimal.Decimal(...)``,
@@ -24,6 +30,8 @@ import decimal
 import inspect
 import re
 import shlex
+import subprocess
+import sys
 import types
 import uuid
 from dataclasses import dataclass, field
@@ -43,6 +51,7 @@ class Block:
     line: int  # the page's line number of the block's first code line
     code: str
     options: dict[str, str] = field(default_factory=dict)
+    language: str = "python"
 
     @property
     def where(self) -> str:
@@ -50,8 +59,8 @@ class Block:
         return f"{page}:{self.line}"
 
 
-def python_blocks(page: Path) -> list[Block]:
-    """The ```` ```python ```` blocks of ``page``, in order, with their info-string options."""
+def page_blocks(page: Path) -> list[Block]:
+    """The python and console blocks of ``page``, in order, with their info-string options."""
     blocks: list[Block] = []
     lines = page.read_text(encoding="utf-8").splitlines()
     index = 0
@@ -67,32 +76,92 @@ def python_blocks(page: Path) -> list[Block]:
             index += 1
         body = [line[len(opening["indent"]) :] for line in lines[start:index]]
         index += 1
-        if words and words[0] in {"python", "py"}:
+        language = {"python": "python", "py": "python", "console": "console"}.get(
+            words[0] if words else ""
+        )
+        if language is not None:
             options = dict(word.split("=", 1) for word in words[1:] if "=" in word)
-            blocks.append(Block(page, start + 1, "\n".join(body) + "\n", options))
+            blocks.append(Block(page, start + 1, "\n".join(body) + "\n", options, language))
     return blocks
 
 
+def python_blocks(page: Path) -> list[Block]:
+    """The ```` ```python ```` blocks of ``page``."""
+    return [block for block in page_blocks(page) if block.language == "python"]
+
+
+def console_steps(block: Block) -> list[tuple[str, list[str]]]:
+    """A console block's commands, each with the output lines the page shows for it."""
+    steps: list[tuple[str, list[str]]] = []
+    for line in block.code.splitlines():
+        if line.startswith("$ "):
+            steps.append((line[2:], []))
+        elif steps:
+            steps[-1][1].append(line.rstrip())
+    return steps
+
+
+def output_matches(expected: list[str], actual: str) -> bool:
+    """``actual`` reads as ``expected``, where ``...`` is any text (a line of it: any lines)."""
+    pattern = "".join(
+        r"(?:[^\n]*\n)*?"
+        if line.strip() == "..."
+        else re.escape(line).replace(r"\.\.\.", ".*") + r"\n"
+        for line in expected
+    )
+    lines = "".join(line.rstrip() + "\n" for line in actual.splitlines())
+    return re.fullmatch(pattern, lines) is not None
+
+
+def run_console(block: Block, folder: Path, env: dict[str, str]) -> None:
+    """Run a console block's commands in ``folder``; each succeeds and prints what is shown."""
+    tools = Path(sys.executable).parent
+    for command, expected in console_steps(block):
+        words = shlex.split(command)
+        extra = {}
+        while words and re.fullmatch(r"[A-Z_]+=.*", words[0]):
+            name, value = words.pop(0).split("=", 1)
+            extra[name] = value
+        if words[0] == "python":
+            words[0] = sys.executable
+        elif (tools / words[0]).exists():
+            words[0] = str(tools / words[0])
+        run = subprocess.run(
+            words,
+            cwd=folder,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        shown = run.stdout + run.stderr
+        if run.returncode != 0:
+            raise AssertionError(f"{block.where}: `{command}` exited {run.returncode}:\n{shown}")
+        if expected and not output_matches(expected, shown):
+            raise AssertionError(
+                f"{block.where}: `{command}` printed:\n{shown}\nthe page shows:\n"
+                + "\n".join(expected)
+            )
+
+
 def stated_result(block: Block, statement: ast.stmt) -> tuple[bool, Any]:
-    """``(True, value)`` when a literal comment states the statement's result."""
+    """``(True, value)`` when a comment states the statement's result: the comment at the
+    end of its last line, else the comment lines right below it (a trailing remark in
+    prose leaves the lines below to state the result)."""
     lines = block.code.splitlines()
-    last = lines[(statement.end_lineno or statement.lineno) - 1]
-    code_end = statement.end_col_offset or 0
-    trailing = last[code_end:].strip()
-    comment = ""
-    if trailing.startswith("#"):
-        comment = trailing[1:]
-    else:
-        following = []
-        for line in lines[statement.end_lineno or statement.lineno :]:
-            if not line.startswith("# "):
-                break
-            following.append(line[2:])
-        comment = " ".join(following)
-    try:
-        return True, stated_value(comment.strip())
-    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-        return False, None
+    end = statement.end_lineno or statement.lineno
+    trailing = lines[end - 1][statement.end_col_offset or 0 :].strip()
+    following = []
+    for line in lines[end:]:
+        if not line.startswith("# "):
+            break
+        following.append(line[2:])
+    for comment in (trailing[1:] if trailing.startswith("#") else "", " ".join(following)):
+        try:
+            return True, stated_value(comment.strip())
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+    return False, None
 
 
 # The names a stated result may call: values that have no literal of their own.

@@ -27,6 +27,7 @@ from vivace.exceptions import (
     DataError,
     ForeignKeyViolation,
     IntegrityError,
+    InvalidValue,
     NotNullViolation,
     OperationalError,
     ProgrammingError,
@@ -238,36 +239,42 @@ async def test_failed_statement_in_transaction_rolls_it_back(
     await assert_usable(db)
 
 
-async def test_value_out_of_range_is_a_data_error(db: Engine, use_tables: UseTables) -> None:
+async def test_value_out_of_range_is_refused_before_sending(
+    db: Engine, use_tables: UseTables
+) -> None:
+    """Issue 11: a value that does not fit its column is refused on every engine alike,
+    before anything is sent (no driver error behind it), and changes nothing."""
     _, band = await setup(db, use_tables)
     before = await snapshot()
-    with pytest.raises(DataError) as caught:
+    with pytest.raises(InvalidValue, match=r"errors_band\.big expects an int from") as caught:
         await ErrBand.update({ErrBand.big: 2**63}).where(ErrBand.id == band.id)
-    assert isinstance(caught.value, DatabaseError)
-    assert caught.value.__cause__ is not None
-    with pytest.raises(DataError):
+    assert isinstance(caught.value, DataError)
+    assert caught.value.__cause__ is None
+    with pytest.raises(InvalidValue):
         await ErrBand.insert(ErrBand(name="Huge", popularity=1, big=-(2**63) - 1))
-    with pytest.raises(DataError):
+    with pytest.raises(InvalidValue, match=r"errors_band\.big"):
         async with db.transaction():
             await ErrBand.update({ErrBand.popularity: 11}).where(ErrBand.id == band.id)
             await ErrBand.insert(ErrBand(name="Huge", popularity=1, big=2**64))
+    with pytest.raises(InvalidValue, match=r"errors_band\.label .* at most 20"):
+        await ErrBand.update({ErrBand.label: "x" * 21}).where(ErrBand.id == band.id)
+    with pytest.raises(InvalidValue, match=r"errors_band\.small"):
+        await ErrBand.update({ErrBand.small: 2**15}).where(ErrBand.id == band.id)
     assert await snapshot() == before
     await assert_usable(db)
 
 
 async def test_postgres_value_errors(postgres_db: Engine, use_tables: UseTables) -> None:
-    """PostgreSQL enforces lengths and ranges (SQLite stores what it is given)."""
+    """What only the database can see (an overflow computed by SQL) is its DataError,
+    with the driver's exception as the cause."""
     _, band = await setup(postgres_db, use_tables)
     before = await snapshot()
     with pytest.raises(DataError) as caught:
-        await ErrBand.update({ErrBand.label: "x" * 21}).where(ErrBand.id == band.id)
-    assert isinstance(caught.value.__cause__, asyncpg.StringDataRightTruncationError)
-    with pytest.raises(DataError):
-        await ErrBand.update({ErrBand.small: 2**15}).where(ErrBand.id == band.id)
-    with pytest.raises(DataError):
-        await ErrBand.update({ErrBand.popularity: ErrBand.popularity + 2**31 - 1}).where(
+        await ErrBand.update({ErrBand.popularity: ErrBand.popularity + (2**31 - 1)}).where(
             ErrBand.id == band.id
         )
+    assert not isinstance(caught.value, InvalidValue)
+    assert isinstance(caught.value.__cause__, asyncpg.NumericValueOutOfRangeError)
     assert await snapshot() == before
     await assert_usable(postgres_db)
 

@@ -207,9 +207,24 @@ DOCUMENTED: list[tuple[str, tuple[str, ...], str]] = [
         "testing/index.rst",
     ),
     ("vivace.apps.user.tables", ("BaseUser",), "authentication/baseuser.rst"),
+    ("vivace.apps.user.piccolo_app", ("APP_CONFIG",), "authentication/index.rst"),
     ("vivace.auth", ("BaseUser",), "Vivace's API.md (batteries)"),
     ("vivace.utils.pydantic", ("create_pydantic_model",), "serialization/index.rst"),
     ("vivace.pydantic", ("create_pydantic_model",), "Vivace's API.md (batteries)"),
+    # Paths of the migrations work (vivace.conf, vivace.apps.migrations).
+    (
+        "vivace.conf.apps",
+        ("AppConfig", "AppRegistry", "table_finder", "Finder"),
+        "projects_and_apps/piccolo_apps.rst, testing/index.rst",
+    ),
+    ("vivace.apps.migrations.commands.forwards", ("run_forwards",), "testing/index.rst"),
+    ("vivace.apps.migrations.commands.backwards", ("run_backwards",), "testing/index.rst"),
+    ("vivace.table_reflection", ("TableStorage",), "schema/advanced.rst"),
+    (
+        "vivace.apps.migrations.auto.migration_manager",
+        ("MigrationManager",),
+        "migrations/create.rst",
+    ),
 ]
 
 #: Piccolo paths of its documentation that Vivace does not provide, and why.
@@ -220,6 +235,8 @@ NOT_PROVIDED = {
     "use Unique([...]) from vivace.constraints",
     "piccolo.query.CTERef / CTEError": "Vivace's CTE has its own API (docs/queries.md)",
     "piccolo.extensions.user / piccolo.tables": "paths of old documentation versions only",
+    "piccolo.composite_index.CompositeIndex": "not built (Band.create_index([...]) is)",
+    "piccolo.engine.cockroach.CockroachEngine": "CockroachDB is not supported",
 }
 
 

@@ -10,7 +10,7 @@ import enum
 import pytest
 
 from tests.conftest import UseTables
-from vivace import Table
+from vivace import Table, create_db_tables, drop_db_tables
 from vivace.columns import (
     JSON,
     JSONB,
@@ -39,7 +39,16 @@ from vivace.columns import (
     Varchar,
 )
 from vivace.engine import Engine
+from vivace.orm.spec_tables import table_classes_from_schema
 from vivace.schema import IndexMethod, OnDelete, OnUpdate
+from vivace.schema.defaults import (
+    DateCustom,
+    DateOffset,
+    IntervalCustom,
+    TimeCustom,
+    TimeOffset,
+    TimestampOffset,
+)
 from vivace.schema.spec import ConstraintSpec, IndexSpec, TableSpec
 from vivace.schema.table_spec import table_spec
 
@@ -76,9 +85,17 @@ class IntroBand(Table, tablename="intro_band"):
     token = UUID()
     data = JSON()
     doc = JSONB(null=True)
+    settings = JSONB(default={"theme": "dark", "sizes": [1, 2]})
+    extra = JSON(default=[{"a": None}])
     raw = Bytea(default=b"\x01\xff")
     tags = Array(base_column=Varchar(length=5))
     scores = Array(base_column=Integer(), null=True)
+    later = Timestamp(default=TimestampOffset(hours=25))
+    fixed_day = Date(default=DateCustom(2020, 1, 2))
+    nine = Time(default=TimeCustom(9, 30))
+    week = Interval(default=IntervalCustom(weeks=1))
+    soon = Date(default=DateOffset(days=7))
+    in_an_hour = Time(default=TimeOffset(hours=1))
     manager = ForeignKey(IntroManager, on_delete=OnDelete.set_null, on_update=OnUpdate.restrict)
     manager_name = ForeignKey(IntroManager, target_column="name", null=True)
     mentor = ForeignKey("self", db_column_name="mentor_id", on_delete=OnDelete.restrict)
@@ -110,6 +127,18 @@ async def test_introspect_equals_the_stored_table_spec(db: Engine, use_tables: U
     checks = [c for c in band.constraints if c.kind == "check"]
     assert [c.name for c in checks] == ["intro_band_positive"]
     assert checks[0].check is not None and "popularity" in checks[0].check
+
+
+async def test_introspected_specs_are_a_fixed_point(db: Engine, use_tables: UseTables) -> None:
+    """Tables made from an introspected schema introspect to the same schema (what
+    ``schema generate`` relies on: generate, create, generate again)."""
+    await use_tables(db, IntroManager, IntroBand)
+    first = await db.introspect(tablenames=["intro_manager", "intro_band"])
+    await drop_db_tables(IntroManager, IntroBand)
+    made = table_classes_from_schema(first, db=db)
+    await create_db_tables(*made)
+    second = await db.introspect(tablenames=["intro_manager", "intro_band"])
+    assert second == first
 
 
 def _check_text(expected: TableSpec, found: TableSpec) -> TableSpec:
@@ -164,6 +193,36 @@ async def test_schemas_and_nulls_not_distinct(postgres_db: Engine, use_tables: U
         )
     finally:
         await postgres_db.execute_ddl(['DROP SCHEMA IF EXISTS "intro_music" CASCADE'])
+
+
+async def test_what_a_table_spec_cannot_hold_is_said(db: Engine, use_tables: UseTables) -> None:
+    await use_tables(db, IntroManager)
+    if db.dialect.name == "postgres":
+        trigger = [
+            "CREATE FUNCTION intro_noop() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ "
+            "LANGUAGE plpgsql",
+            'CREATE TRIGGER "intro_touch" BEFORE UPDATE ON "intro_manager" '
+            "FOR EACH ROW EXECUTE FUNCTION intro_noop()",
+        ]
+    else:
+        trigger = [
+            'CREATE TRIGGER "intro_touch" AFTER UPDATE ON "intro_manager" BEGIN SELECT 1; END'
+        ]
+    await db.execute_ddl(
+        [
+            'CREATE INDEX "intro_lower" ON "intro_manager" (lower("name"))',
+            'CREATE INDEX "intro_some" ON "intro_manager" ("name") WHERE "id" > 10',
+            *trigger,
+        ]
+    )
+    try:
+        found = (await db.introspect(tablenames=["intro_manager"])).table("IntroManager")
+        assert found.indexes == ()
+        notes = found.unmapped or ""
+        assert "intro_lower" in notes and "intro_some" in notes and "intro_touch" in notes
+    finally:
+        if db.dialect.name == "postgres":
+            await db.execute_ddl(["DROP FUNCTION intro_noop() CASCADE"])
 
 
 @pytest.mark.parametrize(

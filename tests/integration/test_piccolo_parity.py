@@ -17,8 +17,9 @@ from vivace import Table
 from vivace.columns import ForeignKey, Integer, Timestamptz, Varchar
 from vivace.engine import Engine
 from vivace.exceptions import DeletionError, DistinctOnError, QueryError, UpdateError
-from vivace.functions import AtTimeZone, Coalesce, NullIf
+from vivace.functions import AtTimeZone, Coalesce, Lower, NullIf, Upper
 from vivace.orm.select import LockStrength
+from vivace.query import QueryString
 
 
 class ParManager(Table, tablename="par_manager"):
@@ -146,7 +147,9 @@ async def test_refresh_updates_prefetched_rows_at_any_depth(
     assert band is not None
     band.popularity = 0
     await ParBand.update({ParBand.name: "Ruby"}).where(ParBand.id == band.id)
-    await band.refresh([ParBand.name])
+    query = band.refresh([ParBand.name])
+    assert [c._meta.name for c in query._columns] == ["name"]
+    await query
     assert (band.name, band.popularity) == ("Ruby", 0)
 
 
@@ -327,3 +330,89 @@ async def test_lock_rows_options(db: Engine, use_tables: UseTables) -> None:
     async with db.transaction():
         assert await locked == [{"bname": "Pythonistas"}]
         assert await query.lock_rows("key share", nowait=True) == [{"bname": "Pythonistas"}]
+
+
+# self-referencing keys, QueryString with functions inside -------------------------------------
+class ParNode(Table, tablename="par_node"):
+    name = Varchar(length=20)
+    parent = ForeignKey("self", null=True)
+
+
+async def test_self_referencing_key_joined_to_itself(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: a "self" foreign key joins its own table at any depth.
+    await use_tables(db, ParNode)
+    await ParNode.insert(ParNode(name="root"))
+    await ParNode.insert(ParNode(name="child", parent=1))
+    await ParNode.insert(ParNode(name="grandchild", parent=2))
+    order = ParNode.id
+    query = ParNode.select(ParNode.name, ParNode.parent.name, ParNode.parent.parent.name)
+    assert await query.order_by(order) == [
+        {"name": "root", "parent.name": None, "parent.parent.name": None},
+        {"name": "child", "parent.name": "root", "parent.parent.name": None},
+        {"name": "grandchild", "parent.name": "child", "parent.parent.name": "root"},
+    ]
+    nested = ParNode.select(ParNode.name, ParNode.parent.parent.name).output(nested=True)
+    assert (await nested.order_by(order))[2] == {
+        "name": "grandchild",
+        "parent": {"parent": {"name": "root"}},
+    }
+    assert await ParNode.select(ParNode.name).where(ParNode.parent.parent.name == "root") == [
+        {"name": "grandchild"}
+    ]
+    assert await ParNode.count().where(ParNode.parent.name == "child") == 1
+    rows = await ParNode.objects(ParNode.parent.parent).order_by(order)
+    assert rows[2].to_dict() == {
+        "id": 3,
+        "name": "grandchild",
+        "parent": {"id": 2, "name": "child", "parent": {"id": 1, "name": "root", "parent": None}},
+    }
+    grand = await rows[2].get_related(ParNode.parent.parent)
+    assert grand is not None and grand.name == "root"
+
+
+async def test_functions_nested_in_query_strings(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: QueryString arguments may be functions (and joined columns), at any depth.
+    await seed(db, use_tables)
+    order = ParBand.id
+    both = QueryString(
+        "{} || '-' || {}", Upper(ParBand.name), Lower(ParBand.manager.name), alias="x"
+    )
+    assert await ParBand.select(both).order_by(order) == [
+        {"x": "PYTHONISTAS-guido"},
+        {"x": "RUBYISTS-yukihiro"},
+        {"x": None},
+    ]
+    where = QueryString("{} = {}", Upper(ParBand.manager.name), "YUKIHIRO")
+    assert await ParBand.select(ParBand.name).where(where) == [{"bname": "Rubyists"}]
+    upper = Upper(QueryString("{} || 'x'", ParBand.name), alias="u")
+    assert (await ParBand.select(upper).order_by(order))[0] == {"u": "PYTHONISTASX"}
+    inner = QueryString("{} || {}", QueryString("upper({})", ParBand.name), "!", alias="y")
+    assert (await ParBand.select(inner).order_by(order))[2] == {"y": "SOLO!"}
+    by_length = ParBand.select(ParBand.name).order_by(
+        QueryString("length({})", ParBand.name), ascending=False
+    )
+    assert (await by_length)[0] == {"bname": "Pythonistas"}
+
+
+def test_piccolo_error_messages() -> None:
+    # Messages Piccolo users match on: a bool in where(), an unknown column, a wrong row type.
+    with pytest.raises(ValueError, match="A boolean value has been passed in to a where clause"):
+        ParBand.select().where(ParBand.name is None)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=re.escape("Unrecognized columns - ['nme']")):
+        ParBand(nme="x")
+    with pytest.raises(TypeError, match="Incompatible type added"):
+        ParBand.insert(ParManager(name="x"))  # type: ignore[arg-type]
+
+
+class ParOnlyKey(Table, tablename="par_only_key"):
+    pass
+
+
+async def test_refresh_with_nothing_to_fetch(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: refreshing a row of a table with only its key has no columns to fetch.
+    await use_tables(db, ParOnlyKey)
+    row = ParOnlyKey()
+    await row.save()
+    assert "SELECT" in str(row.refresh())
+    with pytest.raises(ValueError, match=re.escape("No columns to fetch.")):
+        await row.refresh()

@@ -21,14 +21,24 @@ python="$work/venv/bin/python"
 version="$("$work/venv/bin/vivace" meta version)"
 test "$version" = "$("$python" -c 'import vivace; print(vivace.__version__)')"
 
-# A wheel (what `pip install vivace` gets) carries the typing marker.
+# A wheel (what `pip install vivace` gets) carries the typing marker and every module
+# its entry points name (the console script, the pytest plugin).
 "$work/venv/bin/pip" wheel -q --no-deps -w "$work/dist" "$repo"
 "$python" - "$work"/dist/vivace-*.whl <<'PY'
+import configparser
 import sys
 import zipfile
 
-names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+wheel = zipfile.ZipFile(sys.argv[1])
+names = set(wheel.namelist())
 assert "vivace/py.typed" in names, "py.typed is missing from the wheel"
+entry_points = configparser.ConfigParser()
+[listing] = [name for name in names if name.endswith(".dist-info/entry_points.txt")]
+entry_points.read_string(wheel.read(listing).decode())
+for group in entry_points.sections():
+    for target in entry_points[group].values():
+        path = target.split(":")[0].replace(".", "/")
+        assert {f"{path}.py", f"{path}/__init__.py"} & names, f"{group}: {target} is not in the wheel"
 PY
 
 mkdir "$work/project"

@@ -111,3 +111,20 @@ def test_select_by_pk_end_to_end_on_sqlite_stays_small() -> None:
     calls = asyncio.run(scenario())
     # Build + compile hit (~40) + engine fetch/bind + row factory + coroutine frames.
     assert calls <= 110, calls
+
+
+def test_binding_a_1000_row_insert_checks_whole_columns_not_each_value() -> None:
+    """Issue 11: every value is checked against its column, but a bulk insert of plain
+    values pays a few C-level passes per column, not a Python call per value."""
+    rows = [HotBand(name=f"band {i}", popularity=i) for i in range(1000)]
+    compiled, values = ENGINE.compile(HotBand.insert(*rows)._statement())
+    calls = count_calls(lambda: compiled.bind(values))
+    assert calls <= 12, calls
+    assert compiled.bind(values) is values  # nothing needed converting: no copy either
+
+
+def test_binding_one_row_pays_one_call_per_checked_value() -> None:
+    compiled, values = ENGINE.compile(HotBand.insert(HotBand(name="a", popularity=1))._statement())
+    calls = count_calls(lambda: compiled.bind(values))
+    # The lambda, bind, its comprehension, and one check per column (name, popularity).
+    assert calls <= 5, calls

@@ -17,7 +17,7 @@ import pytest
 
 import vivace.sql
 from vivace import Table, create_table_class
-from vivace.columns import ForeignKey, Integer, Numeric, ReverseForeignKey, Varchar
+from vivace.columns import Column, ForeignKey, Integer, Numeric, ReverseForeignKey, Varchar
 from vivace.dialects import PostgresDialect, SQLiteDialect
 from vivace.engine import Engine, PostgresEngine, SQLiteEngine
 from vivace.functions import Cast, Count, Extract, Lag, Lower, Rank, Replace, Sum, Upper
@@ -46,6 +46,7 @@ from vivace.sql import (
     Update,
 )
 from vivace.sql.cte import CommonTableExpression, CrossJoin, WithSelect
+from vivace.sql.related import RelatedRows
 from vivace.sql.subquery import Exists as SqlExists
 from vivace.types import ValueType
 
@@ -418,6 +419,12 @@ def as_statement(node: Node) -> Node:
     if isinstance(node, CommonTableExpression):
         return WithSelect((node,), Select(Band, (Band_.id,)))
     assert isinstance(node, Expr)
+    if isinstance(node, Column) and not node._meta.call_chain:
+        # A column of another table is refused in a select on Band (issue 11): select it
+        # from its own table.
+        return Select(node._meta.table, (node,))
+    if isinstance(node, RelatedRows):
+        return Select(node.step._meta.table, (node,))
     return Select(Band, (node,))
 
 

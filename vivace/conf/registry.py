@@ -34,10 +34,17 @@ def load_app_config(module_path: str) -> AppConfig:
 
 
 class AppRegistry:
-    """The apps of a project. Example: ``AppRegistry(apps=["music.vivace_app"])``."""
+    """The apps of a project. Example: ``AppRegistry(apps=["music.vivace_app"])``.
 
-    def __init__(self, apps: Sequence[str] | None = None) -> None:
+    ``app_configs`` adds ``AppConfig`` objects directly (scripts and tests):
+    ``AppRegistry(app_configs=[AppConfig("music", "music/migrations")])``.
+    """
+
+    def __init__(
+        self, apps: Sequence[str] | None = None, app_configs: Sequence[AppConfig] = ()
+    ) -> None:
         self.apps: list[str] = list(apps or [])
+        self._given = list(app_configs)
         self._configs: dict[str, AppConfig] | None = None
 
     @property
@@ -45,8 +52,9 @@ class AppRegistry:
         """App name -> ``AppConfig``, importing the app modules the first time."""
         if self._configs is None:
             configs: dict[str, AppConfig] = {}
-            for module_path in self.apps:
-                config = load_app_config(module_path)
+            named = [(path, load_app_config(path)) for path in self.apps]
+            named += [(f"AppConfig {c.app_name!r}", c) for c in self._given]
+            for module_path, config in named:
                 if config.app_name in configs:
                     raise ConfigurationError(
                         f"two apps are called {config.app_name!r} (the second is {module_path})"

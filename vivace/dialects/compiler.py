@@ -16,11 +16,12 @@ import decimal
 import enum
 import json
 import math
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from vivace.dialects.compiled import Compiled, Converter
+from vivace.dialects.compiled import ColumnBinding, Compiled, Converter
 from vivace.dialects.functions import QueryExtensions
 from vivace.dialects.joins import join_alias, select_joins, short_identifier, without_joins
 from vivace.exceptions import NotSupportedError, QueryError
@@ -28,6 +29,7 @@ from vivace.schema.column import Column
 from vivace.sql.nodes import (
     Alias,
     Arithmetic,
+    ColumnNode,
     Comparison,
     Expr,
     FunctionCall,
@@ -43,10 +45,28 @@ from vivace.sql.nodes import (
 )
 from vivace.sql.related import RelatedRows
 from vivace.sql.statements import Delete, Insert, OnConflict, Select, Update
-from vivace.types import ValueType
+from vivace.types import ValueType, checks
 
 if TYPE_CHECKING:
     from vivace.dialects.dialect import Dialect
+
+
+#: ``... AS name`` (or ``AS "name"``) ending a raw fragment: the user named the result.
+_WRITTEN_ALIAS = re.compile(
+    r"\s+AS\s+(?:\"((?:[^\"]|\"\")+)\"|([A-Za-z_][A-Za-z0-9_]*))\s*$", re.IGNORECASE
+)
+
+
+def written_alias(raw: Raw) -> str | None:
+    """The name a raw select fragment gives itself: ``QueryString("log(x) AS log_x")``
+    is taken as written (no second alias) and its result key is ``"log_x"``."""
+    if raw.alias is not None:
+        return None
+    match = _WRITTEN_ALIAS.search(raw.parts[-1])
+    if match is None:
+        return None
+    quoted, plain = match.groups()
+    return quoted.replace('""', '"') if quoted is not None else plain
 
 
 def result_key(expr: Expr) -> str:
@@ -58,13 +78,25 @@ def result_key(expr: Expr) -> str:
     if isinstance(expr, FunctionCall):
         return expr.default_alias or expr.name.lower()
     if isinstance(expr, Raw):
-        return expr.alias or expr.template
+        return expr.alias or written_alias(expr) or expr.template
     if isinstance(expr, RelatedRows):
         return expr.name
     name = getattr(expr, "result_name", None)  # calls, windows, CTE columns
     if isinstance(name, str):
         return name
     return "?column?"
+
+
+#: Comparisons whose value is checked against the column it is compared with (a LIKE
+#: pattern is text whatever the column).
+CHECKED_OPERATORS = frozenset({"=", "<>", "<", "<=", ">", ">="})
+
+
+def column_label(column: ColumnNode) -> str:
+    """``table.column`` as messages name a column: ``"band.popularity"``."""
+    table = column._meta.table
+    name = table._meta.tablename if table is not None else "?"
+    return f"{name}.{column._meta.db_column_name}"
 
 
 class Compiler(QueryExtensions):
@@ -75,20 +107,41 @@ class Compiler(QueryExtensions):
         self.inline = inline
         self.values: list[Any] = []
         self.converters: list[Converter | None] = []
+        #: The ``table.column`` of each placeholder whose value is checked against one.
+        self.labels: list[str | None] = []
         #: Qualify columns with their table (off in single-table statements and DDL).
         self.qualify = True
+        #: The tables of the statements being rendered, outermost first: a column must
+        #: belong to one of them, directly or through its foreign keys.
+        self.sources: list[Any] = []
+        #: A multi-row insert's per-column bindings (see ``Compiled.columns``).
+        self.row_columns: list[ColumnBinding] | None = None
+        #: The FROM table of each statement being rendered (for messages).
+        self.statement_tables: list[Any] = []
 
     # entry points ----------------------------------------------------------------------------
     def compile(self, node: Node) -> Compiled:
         sql = self.sql(node)
         names: Sequence[str] = ()
         results: Sequence[Converter | None] = ()
-        columns = self._result_exprs(node)
-        if columns:
-            names = [result_key(c) for c in columns]
-            results = [self.dialect.result_converter(c.value_type) for c in columns]
+        selected = self._result_exprs(node)
+        if selected:
+            names = [result_key(c) for c in selected]
+            results = [self.dialect.result_converter(c.value_type) for c in selected]
         is_write = isinstance(node, Insert | Update | Delete)
-        return Compiled(sql, self.converters, names, results, is_write, _is_small_write(node))
+        columns = self.row_columns
+        if not isinstance(node, Insert) or len(self.values) != len(node.columns) * len(node.rows):
+            columns = None  # more parameters than the rows' (ON CONFLICT values): one by one
+        return Compiled(
+            sql,
+            self.converters,
+            names,
+            results,
+            is_write,
+            _is_small_write(node),
+            self.labels,
+            columns,
+        )
 
     def _result_exprs(self, node: Node) -> Sequence[Expr]:
         if isinstance(node, Select):
@@ -107,7 +160,39 @@ class Compiler(QueryExtensions):
             return self.literal(value)
         self.values.append(value)
         self.converters.append(self.dialect.param_converter(vtype))
+        self.labels.append(None)
         return self.placeholder(len(self.values))
+
+    def column_converter(self, column: ColumnNode, store: bool) -> Converter | None:
+        """The converter of a value stored into (``store``) or compared with ``column``:
+        checked against it, except when rendering for reading (``str(query)``)."""
+        if self.inline:
+            return self.dialect.param_converter(column.value_type)
+        return self.dialect.value_converter(column.value_type, store)
+
+    def column_param(
+        self, value: Any, column: ColumnNode, store: bool, convert: Converter | None = None
+    ) -> str:
+        """A parameter checked against ``column``; ``convert`` replaces the dialect's converter."""
+        if convert is None:
+            converter = self.column_converter(column, store)
+        elif self.inline:
+            converter = convert
+        else:
+            converter = checks.fused(checks.value_check(column.value_type, store), convert)
+        return self.param_with(value, converter, column_label(column))
+
+    def operand(self, expr: Expr, other: Expr, op: str) -> str:
+        """One side of a comparison: a value compared with a column is checked against it."""
+        if isinstance(expr, Param) and isinstance(other, Column) and op in CHECKED_OPERATORS:
+            return self.column_param(expr.value, other, store=False)
+        return self.sql(expr)
+
+    def assigned(self, column: ColumnNode, expr: Expr) -> str:
+        """The value written into ``column`` by an update: checked as a stored value."""
+        if isinstance(expr, Param):
+            return self.column_param(expr.value, column, store=True)
+        return self.sql(expr)
 
     def placeholder(self, position: int) -> str:
         """The bound-parameter marker at ``position`` (1-based): each dialect says."""
@@ -158,6 +243,8 @@ class Compiler(QueryExtensions):
         return self.table_name(column._meta.table)
 
     def visit_column(self, column: Column[Any]) -> str:
+        if self.sources:
+            self.check_source(column)
         name = self.quote(column._meta.db_column_name)
         if not self.qualify:
             if column._meta.call_chain:
@@ -165,13 +252,39 @@ class Compiler(QueryExtensions):
             return name
         return f"{self.table_alias(column)}.{name}"
 
+    def check_source(self, column: Column[Any]) -> None:
+        """Refuse a column of a table the query does not read (``Band.select().where(
+        Manager.name == "x")``) before the database is asked."""
+        chain = column._meta.call_chain
+        root = chain[0]._meta.table if chain else column._meta.table
+        if root is None or root in self.sources or not hasattr(root, "_meta"):
+            return
+        name = getattr(self.statement_tables[-1], "__name__", "this table")
+        raise QueryError(
+            f"{column!r} is a column of {root.__name__}, which is not in this query on "
+            f"{name}: reach it through a foreign key of {name} "
+            f"(e.g. {name}.<foreign key>.{column._meta.name}), or query {root.__name__}"
+        )
+
+    def with_source(self, tables: Sequence[Any], render: Callable[[], str]) -> str:
+        """``render()`` with ``tables`` (the statement's own first) among the tables its
+        columns may belong to."""
+        depth = len(self.sources)
+        self.sources.extend(tables)
+        self.statement_tables.append(tables[0])
+        try:
+            return render()
+        finally:
+            del self.sources[depth:]
+            self.statement_tables.pop()
+
     # expressions --------------------------------------------------------------------------------
     def visit_param(self, node: Param) -> str:
         return self.param(node.value, node.vtype)
 
     def visit_binary(self, node: Comparison) -> str:
-        left = self.sql(node.left)
-        right = self.sql(node.right)
+        left = self.operand(node.left, node.right, node.op)
+        right = self.operand(node.right, node.left, node.op)
         return f"{left} {self.operator(node.op)} {right}"
 
     def visit_arith(self, node: Arithmetic) -> str:
@@ -198,11 +311,22 @@ class Compiler(QueryExtensions):
         each dialect says how (an array, a JSON list)."""
         raise NotImplementedError
 
-    def param_with(self, value: Any, converter: Converter | None) -> str:
+    def list_param(self, node: InList, element: ValueType | None) -> str:
+        """The list of an ``is_in`` as one parameter; checked when compared with a column."""
+        convert = self.dialect.list_converter(element)
+        operand = node.operand
+        if isinstance(operand, Column) and not self.inline:
+            check = checks.value_check(operand.value_type, False)
+            checked = checks.each_checked(check, convert)
+            return self.param_with(node.values, checked, column_label(operand))
+        return self.param_with(node.values, convert)
+
+    def param_with(self, value: Any, converter: Converter | None, label: str | None = None) -> str:
         if self.inline:
             return self.literal(value if converter is None or value is None else converter(value))
         self.values.append(value)
         self.converters.append(converter)
+        self.labels.append(label)
         return self.placeholder(len(self.values))
 
     def subquery(self, select: Select) -> str:
@@ -269,11 +393,16 @@ class Compiler(QueryExtensions):
             if expr._meta.call_chain:
                 return f"{text} AS {self.quote(short_identifier(expr._meta.get_default_alias()))}"
             return text
-        if isinstance(expr, Alias):
+        if isinstance(expr, Alias) or (isinstance(expr, Raw) and written_alias(expr)):
             return text
         return f"{text} AS {self.quote(result_key(expr))}"
 
     def visit_select(self, node: Select) -> str:
+        # Tables joined explicitly (``Join`` nodes) are in the query too.
+        tables = [node.table, *(j.table for j in node.joins if j.table is not None)]
+        return self.with_source(tables, lambda: self.render_select(node))
+
+    def render_select(self, node: Select) -> str:
         parts = ["SELECT"]
         if node.distinct_on:
             if not self.dialect.supports_distinct_on:
@@ -318,6 +447,9 @@ class Compiler(QueryExtensions):
         return " RETURNING " + ", ".join(self.select_column(e) for e in exprs)
 
     def visit_insert(self, node: Insert) -> str:
+        return self.with_source((node.table,), lambda: self.render_insert(node))
+
+    def render_insert(self, node: Insert) -> str:
         self.qualify = False
         table = self.table_name(node.table)
         if not node.columns:
@@ -326,11 +458,21 @@ class Compiler(QueryExtensions):
             sql = f"INSERT INTO {table} DEFAULT VALUES"
         else:
             names = ", ".join(self.quote(c._meta.db_column_name) for c in node.columns)
-            converters = [self.dialect.param_converter(c.value_type) for c in node.columns]
+            converters = [self.column_converter(c, store=True) for c in node.columns]
+            labels = [column_label(c) for c in node.columns]
             rows = []
             for row in node.rows:
-                marks = [self.param_with(v, conv) for v, conv in zip(row, converters)]
+                marks = [self.param_with(*item) for item in zip(row, converters, labels)]
                 rows.append("(" + ", ".join(marks) + ")")
+            if len(node.rows) > 1 and not self.inline:
+                self.row_columns = [
+                    (
+                        checks.quick_check(c.value_type, True),
+                        self.dialect.param_converter(c.value_type),
+                        converter,
+                    )
+                    for c, converter in zip(node.columns, converters)
+                ]
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join(rows)
         if node.on_conflict is not None:
             sql += " " + self.visit_on_conflict(node.on_conflict)
@@ -352,7 +494,9 @@ class Compiler(QueryExtensions):
         qualify, self.qualify = self.qualify, True
         for column, expr in node.assignments:
             name = self.quote(column._meta.db_column_name)
-            sets.append(f"{name} = " + (f"EXCLUDED.{name}" if expr is None else self.sql(expr)))
+            sets.append(
+                f"{name} = " + (f"EXCLUDED.{name}" if expr is None else self.assigned(column, expr))
+            )
         sql = f"ON CONFLICT{target} DO UPDATE SET " + ", ".join(sets)
         if node.where is not None:
             sql += " WHERE " + self.sql(node.where)
@@ -360,9 +504,12 @@ class Compiler(QueryExtensions):
         return sql
 
     def visit_update(self, node: Update) -> str:
+        return self.with_source((node.table,), lambda: self.render_update(node))
+
+    def render_update(self, node: Update) -> str:
         self.qualify = False
         sets = ", ".join(
-            f"{self.quote(col._meta.db_column_name)} = {self.sql(expr)}"
+            f"{self.quote(col._meta.db_column_name)} = {self.assigned(col, expr)}"
             for col, expr in node.assignments
         )
         sql = f"UPDATE {self.table_name(node.table)} SET {sets}"
@@ -374,6 +521,9 @@ class Compiler(QueryExtensions):
         return sql + self.returning(node.returning)
 
     def visit_delete(self, node: Delete) -> str:
+        return self.with_source((node.table,), lambda: self.render_delete(node))
+
+    def render_delete(self, node: Delete) -> str:
         self.qualify = False
         sql = f"DELETE FROM {self.table_name(node.table)}"
         where = without_joins(node.table, node.where)

@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from vivace.dialects.introspection import attribute_name
+from vivace.dialects.introspection import attribute_name, canonical_default, json_default
 from vivace.exceptions import QueryError
-from vivace.schema.column import derived_identifier
+from vivace.schema.column import IndexMethod, derived_identifier
 from vivace.schema.defaults import Default
 from vivace.schema.spec import (
     CallableRef,
@@ -40,7 +40,10 @@ PYTHON_SIDE_PARAMS = frozenset({"choices", "secret", "help_text", "required"})
 
 
 class DDLCompiler:
-    """The DDL of the neutral base; subclasses override what their database does differently."""
+    """The DDL of the neutral base; subclasses override what their database does differently.
+
+    Example: ``SQLiteDialect().ddl.drop_table(spec)`` is ``['DROP TABLE "band"']``.
+    """
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
@@ -72,6 +75,7 @@ class DDLCompiler:
 
     # columns ----------------------------------------------------------------------------------
     def type_sql(self, column: ColumnSpec) -> str:
+        """The column's SQL type: ``ddl.type_sql(ColumnSpec.of("n", "Varchar", length=5))``."""
         return self.dialect.column_type(value_type_of(column))
 
     def default_sql(self, column: ColumnSpec) -> str | None:
@@ -97,6 +101,7 @@ class DDLCompiler:
         return None
 
     def column_sql(self, column: ColumnSpec) -> str:
+        """A column's definition in ``CREATE TABLE``: ``'"name" VARCHAR(5) NOT NULL'``..."""
         parts = [self.quote(column.db_column_name), self.type_sql(column)]
         if column.primary_key:
             parts.append(self.primary_key_sql(column))
@@ -126,6 +131,7 @@ class DDLCompiler:
         )
 
     def constraint_sql(self, constraint: ConstraintSpec) -> str:
+        """A table constraint's definition: ``'CONSTRAINT "u" UNIQUE ("a", "b")'``."""
         name = self.quote(constraint.name)
         if constraint.kind == "unique":
             columns = ", ".join(self.quote(c) for c in constraint.columns)
@@ -153,22 +159,36 @@ class DDLCompiler:
             default = None
         elif column.column_class == "Array":
             default = _LIST
+        elif column.column_class in ("JSON", "JSONB"):
+            default = json_default(default)
+        else:
+            default = canonical_default(default)
         # A database knows column names only: the attribute is named after the column.
         name = attribute_name(column.db_column_name)
         db_name = None if name == column.db_column_name else column.db_column_name
-        return column.renamed(name).replace_params(default=default, db_column_name=db_name)
+        # An index method without an index leaves no trace in the database.
+        method = column.param("index_method") if column.index else IndexMethod.btree
+        return column.renamed(name).replace_params(
+            default=default, db_column_name=db_name, index_method=method
+        )
 
     # tables -----------------------------------------------------------------------------------
     def create_schema(self, schema: str) -> list[str]:
         """``CREATE SCHEMA IF NOT EXISTS`` where the database has schemas."""
         return []
 
-    def create_table(self, table: TableSpec, if_not_exists: bool = False) -> list[str]:
-        """``CREATE TABLE`` with its constraints, then its indexes."""
+    def create_table(
+        self, table: TableSpec, if_not_exists: bool = False, create_schema: bool = True
+    ) -> list[str]:
+        """``CREATE TABLE`` with its constraints, then its indexes; first its schema
+        (``CREATE SCHEMA IF NOT EXISTS``, where there are schemas) unless told not to."""
+        statements = []
+        if table.schema and create_schema:
+            statements.extend(self.create_schema(table.schema))
         items = [self.column_sql(c) for c in table.columns]
         items.extend(self.constraint_sql(c) for c in table.constraints)
         exists = "IF NOT EXISTS " if if_not_exists else ""
-        statements = [f"CREATE TABLE {exists}{self.table_name(table)} ({', '.join(items)})"]
+        statements.append(f"CREATE TABLE {exists}{self.table_name(table)} ({', '.join(items)})")
         statements.extend(self.create_indexes(table, if_not_exists))
         return statements
 
@@ -181,6 +201,7 @@ class DDLCompiler:
     def drop_table(
         self, table: TableSpec, cascade: bool = False, if_exists: bool = False
     ) -> list[str]:
+        """``DROP TABLE`` (``CASCADE`` where the database has it): ``ddl.drop_table(spec)``."""
         exists = "IF EXISTS " if if_exists else ""
         return [f"DROP TABLE {exists}{self.table_name(table)}{self.cascade(cascade)}"]
 
@@ -188,6 +209,7 @@ class DDLCompiler:
         return " CASCADE" if cascade else ""
 
     def rename_table(self, table: TableSpec, new_tablename: str) -> list[str]:
+        """Rename a table: ``ddl.rename_table(spec, "bands")``."""
         return [f"{self.alter_prefix(table)} RENAME TO {self.quote(new_tablename)}"]
 
     def change_table_schema(self, table: TableSpec, new_schema: str | None) -> list[str]:
@@ -196,12 +218,14 @@ class DDLCompiler:
 
     # columns of a table -----------------------------------------------------------------------
     def add_column(self, table: TableSpec, column: ColumnSpec) -> list[str]:
+        """Add a column (and its index): ``ddl.add_column(spec, ColumnSpec.of("x", "Text"))``."""
         statements = [f"{self.alter_prefix(table)} ADD COLUMN {self.column_sql(column)}"]
         if column.index:
             statements.extend(self.create_index(table, self.column_index(table, column)))
         return statements
 
     def drop_column(self, table: TableSpec, column: ColumnSpec | str) -> list[str]:
+        """Drop a column, given by spec or database name: ``ddl.drop_column(spec, "x")``."""
         name = column if isinstance(column, str) else column.db_column_name
         return [f"{self.alter_prefix(table)} DROP COLUMN {self.quote(name)}"]
 
@@ -216,6 +240,7 @@ class DDLCompiler:
         )
 
     def set_null(self, table: TableSpec, name: str, null: bool) -> list[str]:
+        """Allow or forbid NULL in place: ``ddl.set_null(spec, "name", True)``."""
         raise self.unsupported("set_null()")
 
     def set_default(self, table: TableSpec, column: ColumnSpec) -> list[str]:
@@ -242,14 +267,17 @@ class DDLCompiler:
 
     # constraints and indexes ------------------------------------------------------------------
     def add_constraint(self, table: TableSpec, constraint: ConstraintSpec) -> list[str]:
+        """Add a table constraint: ``ddl.add_constraint(spec, ConstraintSpec(...))``."""
         return [f"{self.alter_prefix(table)} ADD {self.constraint_sql(constraint)}"]
 
     def drop_constraint(self, table: TableSpec, name: str) -> list[str]:
+        """Drop a table constraint by name: ``ddl.drop_constraint(spec, "band_pair")``."""
         return [f"{self.alter_prefix(table)} DROP CONSTRAINT {self.quote(name)}"]
 
     def create_index(
         self, table: TableSpec, index: IndexSpec, if_not_exists: bool = False
     ) -> list[str]:
+        """``CREATE [UNIQUE] INDEX``: ``ddl.create_index(spec, IndexSpec("i", ("a",)))``."""
         exists = "IF NOT EXISTS " if if_not_exists else ""
         unique = "UNIQUE " if index.unique else ""
         columns = ", ".join(self.quote(c) for c in index.columns)
@@ -265,6 +293,7 @@ class DDLCompiler:
         return ""
 
     def drop_index(self, table: TableSpec, name: str, if_exists: bool = False) -> list[str]:
+        """``DROP INDEX`` by name: ``ddl.drop_index(spec, "band_name", if_exists=True)``."""
         exists = "IF EXISTS " if if_exists else ""
         return [f"DROP INDEX {exists}{self.qualified_index(table, name)}"]
 
@@ -282,5 +311,8 @@ def changed_params(old: ColumnSpec, new: ColumnSpec) -> set[str]:
 
 
 def type_changed(old: ColumnSpec, new: ColumnSpec) -> bool:
-    """Whether the database type differs (class, length, digits, array base, FK key type)."""
+    """Whether the database type differs (class, length, digits, array base, FK key type).
+
+    Example: ``type_changed(spec, spec.replace_params(length=9))`` for a Varchar is True.
+    """
     return value_type_of(old) != value_type_of(new)

@@ -23,7 +23,7 @@ from vivace.dialects.related import rows_converter
 from vivace.exceptions import TransactionError
 from vivace.schema.column import check_identifier
 from vivace.sql.nodes import Node
-from vivace.types import ValueType
+from vivace.types import ValueType, checks
 
 
 class Dialect:
@@ -43,6 +43,10 @@ class Dialect:
     #: Whether related rows (``RelatedRows``) can be listed inside one statement; when not,
     #: the ORM fetches them with one extra ``IN`` query.
     supports_row_aggregation: ClassVar[bool] = False
+    #: Whether schema changes on a live table take locks other sessions wait on, with
+    #: lighter forms to use instead (``CREATE INDEX CONCURRENTLY``, ``NOT VALID``): the
+    #: migrations safety check warns about the heavy forms.
+    warns_about_schema_locks: ClassVar[bool] = False
     #: The most bound parameters one statement may carry.
     max_parameters: ClassVar[int] = 32_766
     #: Whether INSERT (and DELETE) can return rows (``RETURNING``). When not, the ORM
@@ -135,6 +139,12 @@ class Dialect:
 
     def _param_converter(self, vtype: ValueType) -> Converter | None:
         return None
+
+    @functools.cache  # noqa: B019
+    def value_converter(self, vtype: ValueType | None, store: bool) -> Converter | None:
+        """Check a value stored into (``store``) or compared with a column of ``vtype``,
+        then convert it as :meth:`param_converter` does: one function, built once."""
+        return checks.fused(checks.value_check(vtype, store), self.param_converter(vtype))
 
     @functools.cache  # noqa: B019
     def result_converter(self, vtype: ValueType | None) -> Converter | None:

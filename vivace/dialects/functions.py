@@ -24,8 +24,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from vivace.exceptions import QueryError
+from vivace.sql.arrays import ArrayCondition, ArrayIndex
 from vivace.sql.calls import WINDOW_ONLY, Call, Frame, Over
 from vivace.sql.cte import CommonTableExpression, CrossJoin, CTEColumn, WithSelect
+from vivace.sql.json_paths import JSONGet
 from vivace.sql.nodes import Expr, Node
 from vivace.sql.statements import Select
 from vivace.sql.subquery import Exists
@@ -60,6 +62,11 @@ def is_float(expr: Any) -> bool:
     return type_name(expr) in FLOAT_TYPES
 
 
+def _path_texts(keys: Sequence[str | int]) -> list[str]:
+    """A JSON path as PostgreSQL's ``#>`` takes it: a text array (indexes as text)."""
+    return [str(key) for key in keys]
+
+
 class QueryExtensions:
     """Calls, windows, EXISTS and CTEs; mixed into ``Compiler``."""
 
@@ -74,6 +81,8 @@ class QueryExtensions:
         def quote_text(self, text: str) -> str: ...
 
         def visit_select(self, node: Select) -> str: ...
+
+        def param_with(self, value: Any, converter: Callable[[Any], Any] | None) -> str: ...
 
     # calls -----------------------------------------------------------------------------------
     def visit_call(self, node: Call) -> str:
@@ -160,6 +169,29 @@ class QueryExtensions:
         raise self.unsupported("AtTimeZone()")
 
     # windows ---------------------------------------------------------------------------------
+    # arrays (PostgreSQL's syntax; SQLite overrides) ---------------------------------------------
+    def visit_array_condition(self, node: ArrayCondition) -> str:
+        if node.test == "overlap":
+            return f"{self.sql(node.array)} && {self.sql(node.value)}"
+        value = self.sql(node.value)
+        array = self.sql(node.array)
+        if node.test == "all":
+            return f"{value} = ALL({array})"
+        if node.test == "not_any":
+            return f"NOT ({value} = ANY({array}))"
+        return f"{value} = ANY({array})"
+
+    def visit_array_index(self, node: ArrayIndex) -> str:
+        return f"({self.sql(node.array)})[{node.index + 1}]"  # PostgreSQL counts from 1
+
+    # JSON (PostgreSQL's operators; SQLite overrides) ---------------------------------------------
+    def visit_json_get(self, node: JSONGet) -> str:
+        json = self.sql(node.json)
+        if node.path:
+            return f"({json} #> {self.param_with(node.key.value, _path_texts)})"
+        key = self.param_with(node.key.value, None)
+        return f"({json} -> {key}::int)" if node.int_key else f"({json} -> {key})"
+
     def visit_over(self, node: Over) -> str:
         def over() -> str:
             parts = []

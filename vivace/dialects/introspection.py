@@ -16,11 +16,13 @@ from Table classes, so ``introspect()`` after ``create_table(T)`` equals
   aliases their main class (``Email`` -> ``Varchar``);
 - a default the database cannot compute (Python callables, most ``Default`` objects on
   SQLite) is None; ``now()``-like defaults come back as ``TimestampNow()``... objects;
+- a column without an index has the ``btree`` index method;
 - a single-column ``UNIQUE`` named as the database names a column's own (PostgreSQL:
   ``{table}_{column}_key``; SQLite: an unnamed one) is the column's ``unique`` param, and
   an index named ``{table}_{column}`` on one column its ``index``/``index_method``;
-- what cannot be mapped (an unknown type, a default that is not a literal) is said in
-  the column's ``unmapped`` text: never dropped silently.
+- what cannot be mapped is said in an ``unmapped`` text, never dropped silently: the
+  column's (an unknown type, a default that is not a literal, a composite key) or the
+  table's (expression or partial indexes, exclusion constraints, triggers).
 
 Example::
 
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import keyword
 import re
 import uuid
@@ -40,6 +43,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from vivace.schema.column import IndexMethod, OnDelete, OnUpdate, derived_identifier
+from vivace.schema.defaults import (
+    DateCustom,
+    Default,
+    IntervalCustom,
+    TimeCustom,
+    TimeOffset,
+    TimestampCustom,
+    TimestampOffset,
+)
 from vivace.schema.spec import (
     COMMON_PARAMS,
     CallableRef,
@@ -49,6 +61,7 @@ from vivace.schema.spec import (
     ReferenceSpec,
     SchemaSpec,
     TableSpec,
+    freeze_value,
 )
 
 if TYPE_CHECKING:
@@ -58,12 +71,13 @@ if TYPE_CHECKING:
 Fetch = Callable[[str, Sequence[Any]], Awaitable[list[dict[str, Any]]]]
 
 _INTEGERS = {"Integer", "BigInt", "SmallInt", "Serial", "BigSerial"}
-_TEXTS = {"Varchar", "Char", "Text", "JSON", "JSONB"}
+_TEXTS = {"Varchar", "Char", "Text"}
+_JSON = {"JSON", "JSONB"}
 
 
 @dataclass
 class CatalogColumn:
-    """One column as a catalog describes it."""
+    """One column as a catalog describes it: ``CatalogColumn("name", "Varchar")``."""
 
     db_name: str
     column_class: str
@@ -75,7 +89,8 @@ class CatalogColumn:
 
 @dataclass
 class CatalogForeignKey:
-    """A one-column foreign key as a catalog describes it."""
+    """A one-column foreign key as a catalog describes it (its ``target`` is the
+    referenced column's name, empty for "the primary key")."""
 
     column: str
     schema: str | None
@@ -87,7 +102,7 @@ class CatalogForeignKey:
 
 @dataclass
 class CatalogTable:
-    """Everything a catalog says about one table."""
+    """Everything a catalog says about one table: ``CatalogTable(None, "band")``."""
 
     schema: str | None
     tablename: str
@@ -97,13 +112,15 @@ class CatalogTable:
     foreign_keys: list[CatalogForeignKey] = field(default_factory=list)
     constraints: list[ConstraintSpec] = field(default_factory=list)
     indexes: list[IndexSpec] = field(default_factory=list)
+    #: What the catalog shows that a spec cannot hold (expression indexes, triggers...).
+    notes: list[str] = field(default_factory=list)
 
     def column(self, db_name: str) -> CatalogColumn | None:
         return next((c for c in self.columns if c.db_name == db_name), None)
 
 
 class Introspector:
-    """Base of the per-database introspectors."""
+    """Base of the per-database introspectors: ``dialect.introspector.introspect(fetch)``."""
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
@@ -152,17 +169,99 @@ def value_from_text(column: CatalogColumn, text: str) -> Any:
         raise ValueError(text)
     if kind in _TEXTS:
         return text
+    if kind in _JSON:
+        return json_default(text)
     if kind == "UUID":
         return uuid.UUID(text)
     if kind == "Date":
         return datetime.date.fromisoformat(text)
     if kind == "Time":
         return datetime.time.fromisoformat(text)
-    if kind == "Timestamp":
+    if kind in ("Timestamp", "Timestamptz"):
         return datetime.datetime.fromisoformat(text)
+    if kind == "Interval":
+        return interval_from_text(text)
     if kind == "Array" and text in ("{}", "[]"):
         return CallableRef("builtins", "list")
     raise ValueError(text)
+
+
+_INTERVAL = re.compile(r"^(?:(-?\d+) days? ?)?(?:(-)?(\d+):(\d\d):(\d\d)(?:\.(\d{1,6}))?)?$")
+_FIXED = (TimestampCustom, DateCustom, TimeCustom, IntervalCustom)
+
+
+def interval_from_text(text: str) -> datetime.timedelta:
+    """A duration as PostgreSQL writes it (``1 day 02:00:00``, ``-00:00:01.5``) or as
+    SQLite stores it (integer microseconds). Months and years have no fixed length:
+    ``ValueError``."""
+    if re.fullmatch(r"-?\d+", text) and ":" not in text:
+        return datetime.timedelta(microseconds=int(text))
+    match = _INTERVAL.match(text.strip())
+    if not match or not text.strip():
+        raise ValueError(text)
+    days, negative, hours, minutes, seconds, fraction = match.groups()
+    clock = datetime.timedelta(
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=int(seconds or 0),
+        microseconds=int((fraction or "0").ljust(6, "0")),
+    )
+    return datetime.timedelta(days=int(days or 0)) + (-clock if negative else clock)
+
+
+def canonical_default(default: Any) -> Any:
+    """One form for defaults that mean the same: a fixed ``...Custom`` default is its
+    value (what a database stores), an offset is split into whole days, hours, minutes
+    and seconds (``TimestampOffset(hours=25)`` is ``TimestampOffset(days=1, hours=1)``).
+
+    Example: ``canonical_default(DateCustom(2020, 1, 2)) == datetime.date(2020, 1, 2)``.
+    """
+    if isinstance(default, _FIXED):
+        return default.python()
+    if isinstance(default, TimestampOffset):
+        return offset_default(type(default), default._delta())
+    if isinstance(default, TimeOffset):
+        delta = datetime.timedelta(
+            hours=default.hours, minutes=default.minutes, seconds=default.seconds
+        )
+        return offset_default(TimeOffset, delta)
+    return default
+
+
+def offset_default(kind: type[Default], delta: datetime.timedelta) -> Default:
+    """The ``kind`` offset (``TimestampOffset``, ``TimeOffset``...) of ``delta``, split
+    into whole units as ``canonical_default`` does."""
+    seconds = int(delta.total_seconds())
+    if kind is TimeOffset or not issubclass(kind, TimestampOffset):
+        hours, rest = divmod(seconds, 3600)
+        return kind(hours=hours, minutes=rest // 60, seconds=rest % 60)  # type: ignore[call-arg]
+    days, rest = divmod(seconds, 86_400)
+    return kind(days=days, hours=rest // 3600, minutes=rest % 3600 // 60, seconds=rest % 60)
+
+
+def json_default(value: Any) -> Any:
+    """A JSON column's default in one form: JSON text of an object or array becomes the
+    frozen value (``FrozenValue``), so ``JSON(default="{}")``, ``JSON(default={})`` and
+    what PostgreSQL's ``jsonb`` writes back compare equal; other text stays text."""
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        return freeze_value(parsed) if isinstance(parsed, dict | list) else value
+    return value
+
+
+def literal_default(column: CatalogColumn, written: str, text: str, hex_digits: str | None) -> Any:
+    """The value of a default clause ``written`` as a literal whose text is ``text`` (or,
+    for bytes, ``hex_digits``); a note on the column, and None, when it does not fit."""
+    try:
+        if hex_digits is not None and column.column_class == "Bytea":
+            return bytes.fromhex(hex_digits)
+        return value_from_text(column, text)
+    except ValueError:
+        column.notes.append(f"default {written}")
+        return None
 
 
 def _column_spec(table: CatalogTable, column: CatalogColumn) -> ColumnSpec:
@@ -237,6 +336,7 @@ def assemble(tables: Sequence[CatalogTable], known: Sequence[CatalogTable] = ())
                 columns=tuple(columns.values()),
                 constraints=tuple(table.constraints),
                 indexes=tuple(i for i in table.indexes if i.name not in column_indexes),
+                unmapped="; ".join(table.notes) or None,
             )
         )
     return SchemaSpec(tuple(SchemaSpec(tuple(specs)).dependency_order()))

@@ -10,6 +10,7 @@ Example::
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -48,7 +49,7 @@ def columns_in(node: Any) -> Iterator[Any]:
         # Its rows come from its own FROM: only the outer row's key joins out here.
         yield from columns_in(node.step)
         return
-    for name in getattr(type(node), "__slots__", ()):
+    for name in _slot_names(type(node)):
         child = getattr(node, name, None)
         if isinstance(child, Node):
             yield from columns_in(child)
@@ -60,6 +61,18 @@ def columns_in(node: Any) -> Iterator[Any]:
                     for sub in item:
                         if isinstance(sub, Node):
                             yield from columns_in(sub)
+
+
+@functools.cache
+def _slot_names(cls: type) -> tuple[str, ...]:
+    """Every slot of a node class, its bases' included (``QueryString`` adds none of its
+    own: its expressions sit in ``Raw``'s slots)."""
+    names: list[str] = []
+    for klass in reversed(cls.__mro__):
+        for name in vars(klass).get("__slots__", ()):
+            if name not in names:
+                names.append(name)
+    return tuple(names)
 
 
 def joins_for(nodes: Iterable[Any]) -> tuple[Join, ...]:

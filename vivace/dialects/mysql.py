@@ -79,7 +79,7 @@ class MySQLCompiler(MySQLExtensions, Compiler):
 
     def in_list(self, operand: str, node: InList) -> str:
         element = node.operand.value_type
-        placeholder = self.param_with(node.values, self.dialect.list_converter(element))
+        placeholder = self.list_param(node, element)
         keyword = "NOT IN" if node.negate else "IN"
         return (
             f"{operand} {keyword} (SELECT vivace_v FROM JSON_TABLE({placeholder}, '$[*]' "

@@ -108,14 +108,16 @@ class MySQLDDL(DDLCompiler):
     def unique_name(self, table: TableSpec, column: str) -> str:
         return self.quote(f"{table.tablename}_{column}_key")
 
-    def create_table(self, table: TableSpec, if_not_exists: bool = False) -> list[str]:
+    def create_table(
+        self, table: TableSpec, if_not_exists: bool = False, create_schema: bool = True
+    ) -> list[str]:
+        # No schemas here: ``create_schema`` has nothing to create.
         items = [self.column_sql(c) for c in table.columns]
         items.extend(item for c in table.columns for item in self.column_items(table, c))
         items.extend(self.constraint_sql(c) for c in table.constraints)
         exists = "IF NOT EXISTS " if if_not_exists else ""
-        create = (
-            f"CREATE TABLE {exists}{self.table_name(table)} ({', '.join(items)}) {TABLE_OPTIONS}"
-        )
+        name = self.table_name(table)
+        create = f"CREATE TABLE {exists}{name} ({', '.join(items)}) {TABLE_OPTIONS}"
         return [create, *self.create_indexes(table, if_not_exists)]
 
     def add_column(self, table: TableSpec, column: ColumnSpec) -> list[str]:

@@ -55,8 +55,7 @@ class PostgresCompiler(PostgresExtensions, Compiler):
 
     def in_list(self, operand: str, node: InList) -> str:
         """``= ANY($n)``: one array parameter whatever the length."""
-        element = node.operand.value_type
-        placeholder = self.param_with(node.values, self.dialect.list_converter(element))
+        placeholder = self.list_param(node, node.operand.value_type)
         if node.negate:
             return f"NOT ({operand} = ANY({placeholder}))"
         return f"{operand} = ANY({placeholder})"
@@ -100,6 +99,7 @@ class PostgresDialect(Dialect):
     supports_alter_column = True
     supports_index_methods = True
     supports_row_aggregation = True
+    warns_about_schema_locks = True
     max_parameters = 32_767
 
     def bytes_literal(self, value: bytes) -> str:

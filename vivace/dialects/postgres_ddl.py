@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from vivace.dialects.ddl import DDLCompiler, changed_params, type_changed
 from vivace.exceptions import QueryError
-from vivace.schema.column import check_identifier
+from vivace.schema.column import check_identifier, derived_identifier
 from vivace.schema.spec import ColumnSpec, TableSpec
 
 _METHODS = ("btree", "hash", "gist", "gin")
@@ -99,11 +99,8 @@ class PostgresDDL(DDLCompiler):
         statements: list[str] = []
         name = old.db_column_name
         if new.db_column_name != name:
-            statements.extend(self.rename_column(table, name, new.db_column_name))
-            if old.index:
-                was = self.qualified_index(table, self.column_index(table, old).name)
-                now = self.quote(self.column_index(table, new).name)
-                statements.append(f"ALTER INDEX IF EXISTS {was} RENAME TO {now}")
+            statements.extend(super().rename_column(table, name, new.db_column_name))
+            statements.extend(self.rename_owned(table, table.tablename, old, new.db_column_name))
             name = new.db_column_name
         relinked = bool(changed & _FOREIGN_KEY_PARAMS) or retyped
         if old.references is not None and relinked:
@@ -146,6 +143,61 @@ class PostgresDDL(DDLCompiler):
                 f"FOREIGN KEY ({self.quote(name)}) {self.references_sql(new)}"
             )
         return statements
+
+    # names that follow a table's or column's name ---------------------------------------------
+    def rename_column(self, table: TableSpec, old: str, new: str) -> list[str]:
+        """Rename a column and, when ``table`` describes it, the index and constraints
+        named after it (PostgreSQL keeps their old names), so they stay recognisable."""
+        statements = super().rename_column(table, old, new)
+        column = table.column_by_db_name(old)
+        if column is not None:
+            statements.extend(self.rename_owned(table, table.tablename, column, new))
+        return statements
+
+    def rename_table(self, table: TableSpec, new_tablename: str) -> list[str]:
+        """Rename a table and the indexes and constraints named after it (those of the
+        columns ``table`` describes)."""
+        statements = super().rename_table(table, new_tablename)
+        renamed = table.replace(tablename=new_tablename)
+        for column in table.columns:
+            statements.extend(
+                self.rename_owned(renamed, table.tablename, column, column.db_column_name)
+            )
+        return statements
+
+    def rename_owned(
+        self, table: TableSpec, old_tablename: str, column: ColumnSpec, new_name: str
+    ) -> list[str]:
+        """Give the index, ``UNIQUE`` and foreign key of ``column`` (named for table
+        ``old_tablename``) the names they get for ``new_name`` in ``table``."""
+        statements: list[str] = []
+        old_name = column.db_column_name
+        if column.index:
+            was = derived_identifier(f"{old_tablename}_{old_name}", "index name")
+            now = self.index_name(table, [new_name])
+            if was != now:
+                statements.append(
+                    f"ALTER INDEX IF EXISTS {self.qualified_index(table, was)} "
+                    f"RENAME TO {self.quote(now)}"
+                )
+        labels = (["key"] if column.unique else []) + (["fkey"] if column.references else [])
+        for label in labels:
+            was = postgres_object_name(old_tablename, old_name, label)
+            now = postgres_object_name(table.tablename, new_name, label)
+            if was != now:
+                statements.append(self.rename_constraint_if_exists(table, was, now))
+        return statements
+
+    def rename_constraint_if_exists(self, table: TableSpec, old: str, new: str) -> str:
+        """``ALTER TABLE ... RENAME CONSTRAINT`` when a constraint is named ``old``."""
+        table_text = self.table_name(table).replace("'", "''")
+        old_text = old.replace("'", "''")
+        return (
+            "DO $vivace$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint "
+            f"WHERE conrelid = '{table_text}'::regclass AND conname = '{old_text}') THEN "
+            f"ALTER TABLE {self.table_name(table)} RENAME CONSTRAINT {self.quote(old)} "
+            f"TO {self.quote(new)}; END IF; END $vivace$"
+        )
 
     def drop_column_constraints(self, table: TableSpec, column: str, kind: str) -> str:
         """Drop the one-column constraints of ``kind`` (``f``oreign key, ``u``nique,

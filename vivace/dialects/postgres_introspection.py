@@ -5,8 +5,8 @@
 ``integer``/``bigint`` columns numbered by a sequence (``nextval(...)``) or an identity
 are ``Serial``/``BigSerial``. A ``CHECK`` keeps PostgreSQL's own rendering of its
 condition (``(popularity >= 0)``), which differs in form from the text Vivace wrote:
-compare checks by name. Expression and partial indexes, and exclusion constraints, are
-left out.
+compare checks by name. Expression and partial indexes, exclusion constraints and
+triggers are named in the table's ``unmapped`` text.
 
 Example::
 
@@ -26,11 +26,24 @@ from vivace.dialects.introspection import (
     Fetch,
     Introspector,
     assemble,
-    value_from_text,
+    interval_from_text,
+    literal_default,
+    offset_default,
 )
 from vivace.dialects.postgres_ddl import postgres_object_name
 from vivace.schema.column import OnDelete, OnUpdate
-from vivace.schema.defaults import UUID4, DateNow, TimestampNow, TimestamptzNow
+from vivace.schema.defaults import (
+    UUID4,
+    DateNow,
+    DateOffset,
+    Default,
+    TimeNow,
+    TimeOffset,
+    TimestampNow,
+    TimestampOffset,
+    TimestamptzNow,
+    TimestamptzOffset,
+)
 from vivace.schema.spec import ColumnSpec, ConstraintSpec, IndexSpec, SchemaSpec
 
 _TYPES = {
@@ -54,13 +67,25 @@ _TYPES = {
 _SIZED = re.compile(r"^(character varying|character|numeric)(?:\((\d+)(?:,(\d+))?\))?$")
 _CAST_LITERAL = re.compile(r"^'((?:[^']|'')*)'::[\w\s\[\]\".]+$", re.DOTALL)
 _ACTIONS = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
-_NOW = {"Timestamp": TimestampNow(), "Timestamptz": TimestamptzNow()}
+#: The defaults PostgreSQL computes itself, per column class: recognised by their SQL.
+_COMPUTED: dict[str, Default] = {
+    "Timestamp": TimestampNow(),
+    "Timestamptz": TimestamptzNow(),
+    "Date": DateNow(),
+    "Time": TimeNow(),
+    "UUID": UUID4(),
+}
 
 _TABLES = """
 SELECT c.oid, n.nspname AS schema, c.relname AS tablename
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND n.nspname = $1
 ORDER BY c.relname
+"""
+_TRIGGERS = """
+SELECT t.tgrelid AS oid, t.tgname AS name FROM pg_trigger t
+WHERE t.tgrelid = ANY($1::oid[]) AND NOT t.tgisinternal
+ORDER BY t.tgname
 """
 _TABLES_BY_OID = """
 SELECT c.oid, n.nspname AS schema, c.relname AS tablename
@@ -96,11 +121,13 @@ SELECT i.indrelid AS oid, ic.relname AS name, i.indisunique AS is_unique, am.amn
        ARRAY(SELECT a.attname FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)
              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n
              ORDER BY k.o) AS columns,
-       i.indnatts AS column_count
+       i.indnatts AS column_count,
+       i.indexprs IS NOT NULL OR i.indpred IS NOT NULL AS special,
+       pg_get_indexdef(i.indexrelid) AS definition
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_am am ON am.oid = ic.relam
-WHERE i.indrelid = ANY($1::oid[]) AND i.indexprs IS NULL AND i.indpred IS NULL
+WHERE i.indrelid = ANY($1::oid[])
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
 ORDER BY ic.relname
 """
@@ -131,24 +158,43 @@ def parse_default(column: CatalogColumn, text: str | None) -> Any:
     if text is None or text.upper().startswith("NULL"):
         return None
     kind = column.column_class
-    lowered = text.lower()
-    if lowered in ("current_timestamp", "now()") and kind in _NOW:
-        return _NOW[kind]
-    if lowered == "current_date" and kind == "Date":
-        return DateNow()
-    if lowered == "gen_random_uuid()" and kind == "UUID":
-        return UUID4()
+    computed = _COMPUTED.get(kind)
+    if computed is not None and computed.postgres is not None:
+        lowered = text.lower()
+        if lowered == computed.postgres.lower() or (lowered == "now()" and "Timestamp" in kind):
+            return computed
+    offset = _offset(kind, text)
+    if offset is not None:
+        return offset
     literal = _CAST_LITERAL.match(text)
-    try:
-        if literal:
-            value = literal.group(1).replace("''", "'")
-            if kind == "Bytea" and value.startswith("\\x"):
-                return bytes.fromhex(value[2:])
-            return value_from_text(column, value)
-        return value_from_text(column, text)
-    except ValueError:
-        column.notes.append(f"default {text}")
-        return None
+    value = literal.group(1).replace("''", "'") if literal else text
+    hex_digits = value[2:] if literal and value.startswith("\\x") else None
+    return literal_default(column, text, value, hex_digits)
+
+
+_PLUS_INTERVAL = re.compile(
+    r"^\(?(CURRENT_TIMESTAMP|LOCALTIME) \+ '([^']*)'::interval\)?$", re.IGNORECASE
+)
+_PLUS_DAYS = re.compile(r"^\(?CURRENT_DATE \+ (-?\d+)\)?$", re.IGNORECASE)
+_OFFSETS: dict[str, type[Default]] = {
+    "Timestamp": TimestampOffset,
+    "Timestamptz": TimestamptzOffset,
+    "Time": TimeOffset,
+}
+
+
+def _offset(kind: str, text: str) -> Default | None:
+    """``now() + interval``-like defaults as Vivace's offset defaults."""
+    plus = _PLUS_INTERVAL.match(text)
+    if plus and kind in _OFFSETS:
+        try:
+            return offset_default(_OFFSETS[kind], interval_from_text(plus.group(2)))
+        except ValueError:
+            return None
+    days = _PLUS_DAYS.match(text)
+    if days and kind == "Date":
+        return DateOffset(days=int(days.group(1)))
+    return None
 
 
 class PostgresIntrospector(Introspector):
@@ -174,9 +220,13 @@ class PostgresIntrospector(Introspector):
             _add_constraint(tables[row["oid"]], row, everything)
         for row in await fetch(_INDEXES, [list(tables)]):
             columns = tuple(row["columns"])
-            if len(columns) == row["column_count"]:
-                index = IndexSpec(row["name"], columns, row["method"], row["is_unique"])
-                tables[row["oid"]].indexes.append(index)
+            if row["special"] or len(columns) != row["column_count"]:
+                tables[row["oid"]].notes.append(f"index {row['definition']}")
+                continue
+            index = IndexSpec(row["name"], columns, row["method"], row["is_unique"])
+            tables[row["oid"]].indexes.append(index)
+        for row in await fetch(_TRIGGERS, [list(tables)]):
+            tables[row["oid"]].notes.append(f"trigger {row['name']}")
         for row in await fetch(_CONSTRAINTS, [list(known)]) if known else []:
             if row["kind"] == "p":
                 known[row["oid"]].primary_key = row["columns"][0]
@@ -222,7 +272,9 @@ def _add_constraint(
         definition: str = row["definition"]
         inner = definition[definition.index("(") + 1 : definition.rindex(")")]
         table.constraints.append(ConstraintSpec(name, "check", check=inner))
-    elif kind == "f":
+    elif kind != "f":  # exclusion constraints, constraint triggers
+        table.notes.append(f"constraint {name} {row['definition']}")
+    else:
         target = tables.get(row["target_oid"])
         if len(columns) != 1 or target is None:
             note = f"foreign key {name} ({row['definition']})"

@@ -15,7 +15,7 @@ import json
 from typing import Any, ClassVar
 
 from vivace.dialects.compiled import Converter
-from vivace.dialects.compiler import Compiler
+from vivace.dialects.compiler import CHECKED_OPERATORS, Compiler
 from vivace.dialects.ddl import DDLCompiler
 from vivace.dialects.dialect import Dialect
 from vivace.dialects.introspection import Introspector
@@ -23,6 +23,7 @@ from vivace.dialects.sqlite_ddl import SQLiteDDL
 from vivace.dialects.sqlite_functions import SQLiteExtensions
 from vivace.dialects.sqlite_introspection import SQLiteIntrospector
 from vivace.exceptions import QueryError
+from vivace.schema.column import Column
 from vivace.sql.nodes import Comparison, InList, OrderItem, Param
 from vivace.types import ValueType, adapters
 
@@ -90,12 +91,15 @@ class SQLiteCompiler(SQLiteExtensions, Compiler):
         if _is_decimal(node.left) or _is_decimal(node.right):
             # Decimals are stored as exact text: compare them as numbers, not as text,
             # and with the value given, not one rounded to the column's scale.
-            left, right = self._exact(node.left), self._exact(node.right)
+            left = self._exact(node.left, node.right, node.op)
+            right = self._exact(node.right, node.left, node.op)
             return f"CAST({left} AS REAL) {node.op} CAST({right} AS REAL)"
-        return f"{self.sql(node.left)} {node.op} {self.sql(node.right)}"
+        return super().visit_binary(node)
 
-    def _exact(self, expr: Any) -> str:
+    def _exact(self, expr: Any, other: Any, op: str) -> str:
         if isinstance(expr, Param) and _is_decimal(expr):
+            if isinstance(other, Column) and op in CHECKED_OPERATORS:
+                return self.column_param(expr.value, other, False, adapters.decimal_to_text)
             return self.param_with(expr.value, adapters.decimal_to_text)
         return self.sql(expr)
 
@@ -110,15 +114,12 @@ class SQLiteCompiler(SQLiteExtensions, Compiler):
         keyword = "NOT IN" if node.negate else "IN"
         if _is_decimal(node.operand):
             # Decimals are stored as exact text: compare numbers, with the values as given.
-            exact = self.dialect.list_converter(ValueType("numeric"))
-            placeholder = self.param_with(node.values, exact)
+            placeholder = self.list_param(node, ValueType("numeric"))
             return (
                 f"CAST({operand} AS REAL) {keyword} "
                 f"(SELECT CAST(value AS REAL) FROM json_each({placeholder}))"
             )
-        placeholder = self.param_with(
-            node.values, self.dialect.list_converter(node.operand.value_type)
-        )
+        placeholder = self.list_param(node, node.operand.value_type)
         return f"{operand} {keyword} (SELECT value FROM json_each({placeholder}))"
 
     def limit_offset(self, limit: int | None, offset: int | None) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 
 from vivace.dialects.ddl import DDLCompiler, changed_params
+from vivace.dialects.sqlite_casts import sqlite_cast
 from vivace.dialects.sqlite_rebuild import needs_rebuild_to_add, rebuild_statements
 from vivace.exceptions import QueryError
 from vivace.schema.column import derived_identifier
@@ -118,10 +119,15 @@ class SQLiteDDL(DDLCompiler):
         if table.get_column(old.name) is None:
             raise QueryError(f"alter_column() needs the whole spec of table {table.tablename!r}")
         changed = changed_params(old, new)
+        if self.type_sql(old) != self.type_sql(new):
+            changed.add("type")  # Integer -> BigInt: same params, another declared type
         if not changed and using is None:
             return []
         if changed <= _IN_PLACE and using is None:
             return self._alter_in_place(table, old, new)
+        if using is None:  # values stored differently by the new type are converted
+            source = self.quote(old.db_column_name)
+            using = sqlite_cast(value_type_of(old), value_type_of(new), source)
         columns = tuple(new if c.name == old.name else c for c in table.columns)
         renamed = {new.db_column_name: old.db_column_name}
         return rebuild_statements(
@@ -137,9 +143,28 @@ class SQLiteDDL(DDLCompiler):
         if old.index:
             statements.extend(self.drop_index(table, self.column_index(table, old).name, True))
         if new.db_column_name != old.db_column_name:
-            statements.extend(self.rename_column(table, old.db_column_name, new.db_column_name))
+            statements.extend(super().rename_column(table, old.db_column_name, new.db_column_name))
         if new.index:
             statements.extend(self.create_index(table, self.column_index(table, new)))
+        return statements
+
+    def rename_column(self, table: TableSpec, old: str, new: str) -> list[str]:
+        """Rename a column; when ``table`` describes it and it has an index, the index is
+        made again under the name that follows the column (SQLite cannot rename one)."""
+        column = table.column_by_db_name(old)
+        if column is None or not column.index:
+            return super().rename_column(table, old, new)
+        return self._alter_in_place(table, column, column.replace_params(db_column_name=new))
+
+    def rename_table(self, table: TableSpec, new_tablename: str) -> list[str]:
+        """Rename a table; the indexes of the columns ``table`` describes are made again
+        under names that follow the new table name."""
+        statements = super().rename_table(table, new_tablename)
+        renamed = table.replace(tablename=new_tablename)
+        for column in table.columns:
+            if column.index:
+                statements.extend(self.drop_index(table, self.column_index(table, column).name))
+                statements.extend(self.create_index(renamed, self.column_index(renamed, column)))
         return statements
 
     def add_constraint(self, table: TableSpec, constraint: ConstraintSpec) -> list[str]:

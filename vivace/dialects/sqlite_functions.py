@@ -23,7 +23,9 @@ from collections.abc import Sequence
 
 from vivace.dialects.functions import OverText, QueryExtensions, is_float, is_integral, type_name
 from vivace.exceptions import QueryError
+from vivace.sql.arrays import ArrayCondition, ArrayIndex
 from vivace.sql.calls import Call
+from vivace.sql.json_paths import JSONGet, json_path_text
 from vivace.sql.nodes import Expr
 from vivace.types import ValueType
 
@@ -53,6 +55,10 @@ _CAST_TYPES = {
     "double": "REAL",
     "bytea": "BLOB",
 }
+
+
+def _one_key_path(key: str | int) -> str:
+    return json_path_text([key])
 
 
 class SQLiteExtensions(QueryExtensions):
@@ -146,21 +152,36 @@ class SQLiteExtensions(QueryExtensions):
         value = self.datetime_argument(node.args[0], "Strftime()")
         return f"STRFTIME({self.quote_text(format)}, {value})"
 
-    # PostgreSQL only ---------------------------------------------------------------------------
+    # arrays: JSON text here; PostgreSQL's array functions are refused (Piccolo's messages) ----
+    def visit_array_condition(self, node: ArrayCondition) -> str:
+        if node.test not in ("any", "not_any"):
+            raise QueryError("Unsupported by SQLite")
+        value = self.sql(node.value)
+        found = f"EXISTS (SELECT 1 FROM json_each({self.sql(node.array)}) WHERE value = {value})"
+        return found if node.test == "any" else f"NOT {found}"
+
+    def visit_array_index(self, node: ArrayIndex) -> str:
+        raise QueryError("Only Postgres and Cockroach support array indexing.")
+
+    def visit_json_get(self, node: JSONGet) -> str:
+        # SQLite's -> takes a JSON path and gives JSON text, as PostgreSQL's -> and #> do.
+        converter = json_path_text if node.path else _one_key_path
+        return f"({self.sql(node.json)} -> {self.param_with(node.key.value, converter)})"
+
     def call_array_cat(self, node: Call, over: OverText) -> str:
-        raise self.unsupported("ArrayCat() (a PostgreSQL array function)")
+        raise QueryError("Only Postgres and Cockroach support array concatenation.")
 
     def call_array_append(self, node: Call, over: OverText) -> str:
-        raise self.unsupported("ArrayAppend() (a PostgreSQL array function)")
+        raise QueryError("Only Postgres and Cockroach support array appending.")
 
     def call_array_prepend(self, node: Call, over: OverText) -> str:
-        raise self.unsupported("ArrayPrepend() (a PostgreSQL array function)")
+        raise QueryError("Only Postgres and Cockroach support array prepending.")
 
     def call_array_remove(self, node: Call, over: OverText) -> str:
-        raise self.unsupported("ArrayRemove() (a PostgreSQL array function)")
+        raise QueryError("Only Postgres and Cockroach support array removing.")
 
     def call_array_replace(self, node: Call, over: OverText) -> str:
-        raise self.unsupported("ArrayReplace() (a PostgreSQL array function)")
+        raise QueryError("Only Postgres and Cockroach support array substitution.")
 
     # aggregates of exact decimals (stored as text) -----------------------------------------------
     def call_sum(self, node: Call, over: OverText) -> str:

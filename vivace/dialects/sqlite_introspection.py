@@ -6,7 +6,8 @@ constraints).
 Declared types are read as Vivace writes them (``VARCHAR(50)``, ``NUMERIC_TEXT(5, 2)``,
 ``ARRAY_TEXT OF INTEGER``); the common names other tools write (``INT``, ``VARCHAR``,
 ``FLOAT``...) are understood too. ``INTEGER PRIMARY KEY`` is a ``Serial`` (it is SQLite's
-rowid, numbered automatically). Expression and partial indexes are left out.
+rowid, numbered automatically). Expression and partial indexes and triggers are named in
+the table's ``unmapped`` text (a table rebuild would not keep triggers).
 
 Example::
 
@@ -26,9 +27,9 @@ from vivace.dialects.introspection import (
     Fetch,
     Introspector,
     assemble,
+    literal_default,
     on_delete,
     on_update,
-    value_from_text,
 )
 from vivace.schema.column import derived_identifier
 from vivace.schema.spec import ColumnSpec, ConstraintSpec, IndexSpec, SchemaSpec
@@ -144,14 +145,9 @@ def parse_default(column: CatalogColumn, text: str | None) -> Any:
     if text is None or text.upper() == "NULL":
         return None
     quoted = _QUOTED.match(text)
-    try:
-        if text[:2].upper() == "X'" and column.column_class == "Bytea":
-            return bytes.fromhex(text[2:-1])
-        value = quoted.group(1).replace("''", "'") if quoted else text
-        return value_from_text(column, value)
-    except ValueError:
-        column.notes.append(f"default {text}")
-        return None
+    value = quoted.group(1).replace("''", "'") if quoted else text
+    hex_digits = text[2:-1] if text[:2].upper() == "X'" else None
+    return literal_default(column, text, value, hex_digits)
 
 
 class SQLiteIntrospector(Introspector):
@@ -196,6 +192,11 @@ class SQLiteIntrospector(Introspector):
                 "composite primary key " + ", ".join(k["name"] for k in keys)
             )
         table.constraints = table_constraints(create_sql)
+        triggers = await fetch(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY name",
+            [name],
+        )
+        table.notes.extend(f"trigger {row['name']}" for row in triggers)
         await self._foreign_keys(fetch, table)
         await self._indexes(fetch, table)
         return table
@@ -235,14 +236,18 @@ class SQLiteIntrospector(Introspector):
         )
         named_unique = {c.columns for c in table.constraints if c.kind == "unique"}
         for row in rows:
-            if row["origin"] == "pk" or row["partial"]:
+            if row["origin"] == "pk":
+                continue
+            if row["partial"]:
+                table.notes.append(f"partial index {row['name']}")
                 continue
             info = await fetch(
                 "SELECT name FROM pragma_index_info(?) ORDER BY seqno", [row["name"]]
             )
             columns = tuple(r["name"] for r in info)
             if any(c is None for c in columns):
-                continue  # an expression index
+                table.notes.append(f"expression index {row['name']}")
+                continue
             if row["origin"] == "u":
                 if columns not in named_unique and len(columns) == 1:
                     table.unique_columns.add(columns[0])

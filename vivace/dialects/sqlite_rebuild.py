@@ -8,7 +8,7 @@ foreign key, a constraint) follows the procedure of sqlite.org/lang_altertable.h
 1. a guard checks that ``PRAGMA foreign_keys`` is OFF, or else dropping the old table
    would run its foreign keys' ``ON DELETE`` actions on the rows that point at it; the
    engine's ``schema_transaction()`` turns it off around a transaction (it cannot be
-   changed inside one);
+   changed inside one); and that the table has no triggers (they would be lost);
 2. the new table is created under a temporary name, the rows copied into it
    (renamed columns mapped, new columns filled with their default), the old table
    dropped and the new one renamed: tables pointing at it keep pointing at it;
@@ -36,12 +36,16 @@ _GUARD = 'temp."_vivace_rebuild_guard"'
 
 
 def guard_table_sql() -> str:
-    """The temporary table whose CHECKs stop a rebuild that would lose data."""
+    """The temporary table whose CHECKs stop a rebuild that would lose data (its
+    constraint names are the error messages). Example: ``guard_table_sql()``."""
     return (
         f"CREATE TEMP TABLE IF NOT EXISTS {_GUARD} ("
         '"foreign_keys" INTEGER CONSTRAINT '
         '"a table rebuild needs PRAGMA foreign_keys = OFF: run it in engine.schema_transaction()" '
         'CHECK ("foreign_keys" = 0), '
+        '"triggers" INTEGER CONSTRAINT '
+        "\"a table rebuild would lose the table''s triggers: drop them, and create them after\" "
+        'CHECK ("triggers" = 0), '
         '"violations" INTEGER CONSTRAINT '
         '"PRAGMA foreign_key_check found rows without their referenced row after a table rebuild" '
         'CHECK ("violations" = 0))'
@@ -65,7 +69,7 @@ def rebuild_statements(
     temporary = derived_identifier(f"_vivace_new_{new.tablename}", "table name")
     staged = new.replace(tablename=temporary, indexes=())
     # The staged table's own foreign keys name the final table, as they must end up.
-    create = ddl.create_table(_without_column_indexes(staged))[0]
+    create = ddl.create_table(_without_column_indexes(staged), create_schema=False)[0]
     old_names = {c.db_column_name for c in old.columns}
     targets: list[str] = []
     sources: list[str] = []
@@ -89,7 +93,10 @@ def rebuild_statements(
     )
     return [
         guard_table_sql(),
-        f'INSERT INTO {_GUARD} ("foreign_keys") SELECT foreign_keys FROM pragma_foreign_keys',
+        f'INSERT INTO {_GUARD} ("foreign_keys", "triggers") '
+        "SELECT (SELECT foreign_keys FROM pragma_foreign_keys), "
+        "(SELECT count(*) FROM sqlite_master WHERE type = 'trigger' "
+        f"AND tbl_name = {_text(old.tablename)})",
         create,
         copy,
         f"DROP TABLE {ddl.table_name(old)}",
@@ -98,6 +105,10 @@ def rebuild_statements(
         f'INSERT INTO {_GUARD} ("violations") SELECT count(*) FROM pragma_foreign_key_check',
         f"DROP TABLE {_GUARD}",
     ]
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _without_column_indexes(table: TableSpec) -> TableSpec:

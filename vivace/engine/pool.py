@@ -1,8 +1,9 @@
 """``PoolFront``: the part of a connection pool every server engine shares.
 
 A driver's own pool (asyncpg, asyncmy, ...) belongs to the event loop it was made on.
-The front gives each loop its own pool, parks the pool of a loop still running in
-another thread (``run_sync`` inside a running loop) until that loop asks again, and
+The front gives each loop its own pool: while the main pool's loop runs on in another
+thread (``run_sync``'s bridge loop beside an app's loop), another loop gets a pool beside
+it; a pool of a loop that has stopped is replaced. It
 hands connections out in arrival order with a FIFO semaphore sized like the pool: a
 newcomer never takes the slot a woken waiter was handed. Every wait for a free slot
 is bounded by the engine's ``acquire_timeout``.
@@ -68,6 +69,7 @@ class PoolFront:
         self.parked: dict[asyncio.AbstractEventLoop, Any] = {}
         #: One FIFO semaphore per pool, sized like it.
         self._permits: dict[int, asyncio.Semaphore] = {}
+        self._beside_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
     def current(self) -> Any:
         """The running loop's pool, or None when it has none yet."""
@@ -88,6 +90,15 @@ class PoolFront:
         loop = asyncio.get_running_loop()
         if self.pool is not None and self.loop is loop:
             return self.pool
+        beside = self.parked.get(loop)
+        if beside is not None:
+            return beside
+        owner = self.loop
+        if self.pool is not None and owner is not None and owner.is_running():
+            # The main pool's loop runs on in another thread (an app's loop while run_sync
+            # works on its bridge loop): that thread reads the main pool without a lock, so
+            # it is never swapped from here; this loop gets a pool of its own beside it.
+            return await self._pool_beside(loop)
         if self._lock is None or self.loop is not loop:
             await self._adopt_loop()
         assert self._lock is not None
@@ -95,6 +106,20 @@ class PoolFront:
             if self.pool is None:
                 await self._make({})
         return self.pool
+
+    async def _pool_beside(self, loop: asyncio.AbstractEventLoop) -> Any:
+        """This loop's pool, kept in ``parked`` while another loop holds the main one."""
+        for other in [other for other in self.parked if other.is_closed()]:
+            # A finished loop's pool cannot be closed through it any more: let it go.
+            self._permits.pop(id(self.parked.pop(other)), None)
+            self._beside_locks.pop(other, None)
+        lock = self._beside_locks.setdefault(loop, asyncio.Lock())
+        async with lock:
+            pool = self.parked.get(loop)
+            if pool is None:
+                pool = self.parked[loop] = await self.driver.create({})
+                self._permits[id(pool)] = asyncio.Semaphore(self.driver.max_size(pool))
+        return pool
 
     async def _adopt_loop(self) -> None:
         # A pool belongs to one event loop: a new loop (asyncio.run, run_sync) gets its own.
@@ -176,14 +201,18 @@ class PoolFront:
     async def close(self, limit: float) -> None:
         """Close the running loop's pools, waiting up to ``limit`` s; terminate the rest."""
         loop = asyncio.get_running_loop()
-        pool, self.pool = self.pool, None
         parked = self.parked.pop(loop, None)
+        self._beside_locks.pop(loop, None)
         if parked is not None:
             self._permits.pop(id(parked), None)
             await self._close(parked, limit)
+        owner = self.loop
+        if owner is not None and owner is not loop and owner.is_running():
+            return  # the main pool belongs to a loop running in another thread: not ours
+        pool, self.pool = self.pool, None
         if pool is not None:
             self._permits.pop(id(pool), None)
-            if self.loop is loop:
+            if owner is loop:
                 await self._close(pool, limit)
             else:
                 self._terminate(pool)

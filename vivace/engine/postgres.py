@@ -123,6 +123,11 @@ class PostgresEngine(ServerEngine):
     def _parked(self) -> dict[asyncio.AbstractEventLoop, Any]:
         return self._front.parked
 
+    @property
+    def _pool_loop(self) -> asyncio.AbstractEventLoop | None:
+        """The loop the main pool belongs to."""
+        return self._front.loop
+
     async def _create_pool(self, overrides: Mapping[str, Any]) -> Any:
         import asyncpg  # imported here only: the driver is loaded when the engine is used
 
@@ -182,8 +187,8 @@ class PostgresEngine(ServerEngine):
     def _end_backend(self, connection: Any) -> None:
         # Closing the socket alone leaves an interrupted statement running on the server,
         # holding its transaction's locks until it ends: have the server end it now.
-        pool = self._front.pool
-        if pool is None or self._front.loop is not asyncio.get_running_loop():
+        pool = self._front.current()
+        if pool is None:
             return
         try:
             pid, timeout = connection.get_server_pid(), self.acquire_timeout

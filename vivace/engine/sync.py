@@ -1,32 +1,87 @@
-"""Running a coroutine from synchronous code.
+"""Running a coroutine from synchronous code: ``run_sync``.
+
+Every call, from any thread, with or without a running event loop in it, runs on one
+long-lived loop in a background thread (the *bridge*). So sync code everywhere shares
+one pool per engine on that loop, a pool is never used on a loop it does not belong to
+(Piccolo #505, #807), nothing is reconnected per call, and a call made inside a running
+loop (a notebook, a sync function called from async code) leaves that loop's pool alone.
 
 Example::
 
     from vivace import run_sync
-    bands = run_sync(Band.select())
+    bands = run_sync(Band.select().run())
 """
 
 from __future__ import annotations
 
 import asyncio
-import atexit
+import concurrent.futures
+import contextvars
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+_lock = threading.Lock()
+_bridge: asyncio.AbstractEventLoop | None = None
+
+
+def bridge_loop() -> asyncio.AbstractEventLoop:
+    """The loop ``run_sync`` runs coroutines on (started on first use, runs for good)."""
+    global _bridge
+    with _lock:
+        if _bridge is None or _bridge.is_closed():
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="vivace-run-sync", daemon=True)
+            thread.start()
+            _bridge = loop
+        return _bridge
+
 
 def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
-    """Run ``coroutine`` to completion; works with or without a running event loop.
+    """Run ``coroutine`` to completion and return its result; callable from anywhere.
 
-    Inside a running loop (a notebook, a sync function called from async code) it runs
-    on a fresh loop in a helper thread, since the running loop cannot be re-entered.
+    The coroutine runs on the bridge loop in a context of its own: it does not join a
+    transaction the caller's task has open (that transaction's connection belongs to the
+    caller's loop). An interruption of the waiting thread (Ctrl-C) cancels it.
     """
+    loop = bridge_loop()
     try:
-        asyncio.get_running_loop()
+        running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
     except RuntimeError:
-        return _runner().run(coroutine)
+        running = None
+    if running is loop:
+        # Called from a coroutine run_sync is running: the bridge is busy waiting for it.
+        return _run_on_a_thread_of_its_own(coroutine)
+    outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
+    started: list[asyncio.Task[T]] = []
+
+    def report(task: asyncio.Task[T]) -> None:
+        if task.cancelled():
+            outcome.set_exception(asyncio.CancelledError())
+        elif (error := task.exception()) is not None:
+            outcome.set_exception(error)
+        else:
+            outcome.set_result(task.result())
+
+    def start() -> None:
+        task = loop.create_task(coroutine)
+        started.append(task)
+        task.add_done_callback(report)
+
+    # An empty context: the caller's context variables (its open transaction, whose
+    # connection belongs to the caller's loop) must not follow the coroutine there.
+    loop.call_soon_threadsafe(start, context=contextvars.Context())
+    try:
+        return outcome.result()
+    except BaseException:
+        if not outcome.done():  # the waiting thread was interrupted (Ctrl-C): stop it
+            loop.call_soon_threadsafe(lambda: [task.cancel() for task in started])
+        raise
+
+
+def _run_on_a_thread_of_its_own(coroutine: Coroutine[Any, Any, T]) -> T:
     result: list[T] = []
     error: list[BaseException] = []
 
@@ -36,24 +91,9 @@ def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
         except BaseException as exc:  # handed to the caller's thread below
             error.append(exc)
 
-    thread = threading.Thread(target=target, name="vivace-run-sync")
+    thread = threading.Thread(target=target, name="vivace-run-sync-nested")
     thread.start()
     thread.join()
     if error:
         raise error[0]
     return result[0]
-
-
-_local = threading.local()
-
-
-def _runner() -> asyncio.Runner:
-    """One event loop per thread for run_sync() calls, so a pool made by one call serves
-    the next (a fresh loop per call would strand the previous call's connections)."""
-    runner: asyncio.Runner | None = getattr(_local, "runner", None)
-    if runner is None:
-        # loop_factory: the loop is not made the thread's current loop (nobody else's business).
-        runner = asyncio.Runner(loop_factory=asyncio.new_event_loop)
-        _local.runner = runner
-        atexit.register(runner.close)
-    return runner

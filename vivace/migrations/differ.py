@@ -39,9 +39,6 @@ def diff_schemas(old: SchemaSpec, new: SchemaSpec, ask: Ask) -> list[Operation]:
     old_names = {t.class_name for t in old}
     gone = [t for t in old if t.class_name not in new_names]
     added = [t for t in new if t.class_name not in old_names]
-    pairs: list[tuple[TableSpec, TableSpec]] = [
-        (t, new.table(t.class_name)) for t in old if t.class_name in new_names
-    ]
     renames: list[Operation] = []
     for table in list(added):
         match = _renamed_table(table, gone, ask)
@@ -57,7 +54,12 @@ def diff_schemas(old: SchemaSpec, new: SchemaSpec, ask: Ask) -> list[Operation]:
                     table.tablename,
                 )
             )
-            pairs.append((match, table))
+    # Compare with the tables renamed (foreign keys to them follow, as in the database).
+    renamed = old
+    for rename in renames:
+        renamed = rename.apply(renamed)
+    kept = {t.class_name for t in renamed}
+    pairs = [(renamed.table(t.class_name), t) for t in new if t.class_name in kept]
     operations: list[Operation] = []
     # New tables, in foreign key order (the manager breaks cycles when it runs them).
     added_schema = SchemaSpec(tuple(added))
@@ -75,10 +77,26 @@ def _renamed_table(table: TableSpec, gone: list[TableSpec], ask: Ask) -> TableSp
     for candidate in gone:
         if candidate.qualified_name == table.qualified_name:
             return candidate  # same database table, the class was renamed: no question
-    for candidate in gone:
-        if ask(f"Did you rename the table {candidate.class_name} to {table.class_name}? (y/N)"):
+    # The most alike first: "y" to every question then picks the likely rename.
+    for candidate in sorted(gone, key=lambda old: -_table_likeness(old, table)):
+        if ask(f"Did you rename the table {candidate.class_name} to {table.class_name}?"):
             return candidate
     return None
+
+
+def _table_likeness(old: TableSpec, new: TableSpec) -> int:
+    shared = {(c.name, c.column_class) for c in old.columns} & {
+        (c.name, c.column_class) for c in new.columns
+    }
+    return len(shared)
+
+
+def _column_likeness(old: ColumnSpec, new: ColumnSpec) -> int:
+    same_params = sum(1 for key, value in old.params if new.param(key, _ABSENT) == value)
+    return (100 if old.column_class == new.column_class else 0) + same_params
+
+
+_ABSENT = object()
 
 
 def _diff_table(old: TableSpec, new: TableSpec, ask: Ask) -> list[Operation]:
@@ -95,10 +113,11 @@ def _diff_table(old: TableSpec, new: TableSpec, ask: Ask) -> list[Operation]:
     added = [c for c in new.columns if c.name not in old_columns]
     pairs = [(c, new.column(c.name)) for c in old.columns if c.name in new_columns]
     for column in list(added):
-        for candidate in gone:
+        for candidate in sorted(gone, key=lambda old: -_column_likeness(old, column)):
+            if (candidate.references is None) != (column.references is None):
+                continue  # a foreign key and a plain column are not one column renamed
             question = (
-                f"Did you rename the column {candidate.name} to {column.name} "
-                f"on the table {name}? (y/N)"
+                f"Did you rename the column {candidate.name} to {column.name} on the table {name}?"
             )
             if ask(question):
                 gone.remove(candidate)
@@ -147,4 +166,4 @@ def answer_with(auto_input: str | None, prompt: Callable[[str], str] = input) ->
     if auto_input is not None:
         answer = auto_input.strip().lower() in {"y", "yes"}
         return lambda question: answer
-    return lambda question: prompt(question + " ").strip().lower() in {"y", "yes"}
+    return lambda question: prompt(question + " (y/N) ").strip().lower() in {"y", "yes"}

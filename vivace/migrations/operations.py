@@ -428,10 +428,3 @@ class DropConstraint(Operation):
 
     def describe(self) -> str:
         return f"drop_constraint {self.tablename}.{self.constraint_name}"
-
-
-def apply_all(state: SchemaSpec, operations: list[Operation]) -> SchemaSpec:
-    """``state`` after every operation in turn."""
-    for operation in operations:
-        state = operation.apply(state)
-    return state

@@ -20,7 +20,6 @@ from typing import Any
 from vivace.exceptions import MigrationError
 from vivace.schema.check_sql import check_sql
 from vivace.schema.column import Column
-from vivace.schema.foreign_key import ForeignKey
 from vivace.schema.spec import ColumnSpec, ConstraintSpec, ReferenceSpec, freeze_value
 from vivace.schema.table_spec import COLUMN_CLASSES, column_from_spec, column_spec
 from vivace.sql.nodes import Condition
@@ -62,9 +61,9 @@ def column_spec_from_params(
     return spec.replace_params(db_column_name=None if db_name == column_name else db_name)
 
 
-def changed_params(params: Mapping[str, Any]) -> dict[str, Any]:
+def changed_params(params: Mapping[str, Any], target_column: str | None = None) -> dict[str, Any]:
     """``alter_column`` params as spec values: a base column as its type-only spec, a
-    Table class as a ``ReferenceSpec``, everything else frozen."""
+    Table class as a ``ReferenceSpec`` (to ``target_column``), everything else frozen."""
     converted: dict[str, Any] = {}
     for key, value in params.items():
         if key in _IGNORED_PARAMS:
@@ -72,7 +71,7 @@ def changed_params(params: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, Column):
             value = column_spec(value).type_only().renamed("")
         elif key == "references" and isinstance(value, type):
-            value = reference_spec(value)
+            value = reference_spec(value, params.get("target_column", target_column))
         converted[key] = freeze_value(value)
     return converted
 
@@ -82,7 +81,7 @@ def altered_spec(
 ) -> ColumnSpec:
     """``old`` with ``params`` applied and, when given, made a ``column_class`` column
     (params the new class does not take are dropped, missing ones get its defaults)."""
-    merged = {**old.param_dict, **changed_params(params)}
+    merged = {**old.param_dict, **changed_params(params, old.param("target_column"))}
     if column_class is None or column_class.__name__ == old.column_class:
         return ColumnSpec(old.name, old.column_class, tuple(merged.items()))
     class_name = column_class.__name__
@@ -133,8 +132,3 @@ def constraint_spec_from_params(
         text = check_sql(condition) if isinstance(condition, Condition) else str(condition)
         return ConstraintSpec(constraint_name, "check", check=text)
     raise MigrationError(f"unknown constraint class {constraint_class!r}")
-
-
-def is_foreign_key(column_class: type[Column[Any]]) -> bool:
-    """Whether ``column_class`` is a foreign key class."""
-    return issubclass(column_class, ForeignKey)

@@ -48,11 +48,25 @@ def migration_file_name(app_name: str, migration_id: str) -> str:
 
 
 @dataclass
-class _Stubs:
-    """The Table classes a file defines for its foreign keys' targets."""
+class _Stub:
+    """A Table class a file defines for its foreign keys' targets."""
 
-    names: dict[tuple[str, str, str | None, str], str] = field(default_factory=dict)
-    bodies: list[str] = field(default_factory=list)
+    name: str
+    ref: ReferenceSpec
+    columns: dict[str, str] = field(default_factory=dict)
+
+    def source(self) -> str:
+        ref = self.ref
+        lines = [f"class {self.name}(Table, tablename={ref.tablename!r}, schema={ref.schema!r}):"]
+        lines.extend(f"    {attribute} = {column}" for attribute, column in self.columns.items())
+        if self.name != ref.class_name:  # the local name had to differ: keep the real one
+            lines.append(f"\n\n{self.name}.__name__ = {ref.class_name!r}")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Stubs:
+    tables: dict[tuple[str, str, str | None], _Stub] = field(default_factory=dict)
 
 
 class MigrationWriter:
@@ -71,21 +85,21 @@ class MigrationWriter:
             self.code.reserve(name)
 
     # foreign key targets ------------------------------------------------------------------
-    def _reference(self, ref: ReferenceSpec) -> str:
-        key = (ref.class_name, ref.tablename, ref.schema, ref.column.name)
-        name = self.stubs.names.get(key)
-        if name is not None:
-            return name
-        name = self.code.reserve(ref.class_name)
-        self.stubs.names[key] = name
-        table = self.code.import_name("vivace", "Table")
-        key_column = ref.column.replace_params(primary_key=True)
-        lines = [
-            f"class {name}({table}, tablename={ref.tablename!r}, schema={ref.schema!r}):",
-            f"    {ref.column.name} = {self.code.column(key_column, only_changed=True)}",
-        ]
-        self.stubs.bodies.append("\n".join(lines))
-        return name
+    def _reference(self, ref: ReferenceSpec, target_column: str | None = None) -> str:
+        """The name of the stand-in class for a foreign key's target: one per table, with
+        the key columns the file's foreign keys use."""
+        key = (ref.class_name, ref.tablename, ref.schema)
+        stub = self.stubs.tables.get(key)
+        if stub is None:
+            stub = _Stub(self.code.reserve(ref.class_name), ref)
+            self.stubs.tables[key] = stub
+            self.code.import_name("vivace", "Table")
+        if target_column is None:
+            column = ref.column.replace_params(primary_key=True)
+            stub.columns[ref.column.name] = self.code.column(column, only_changed=True)
+        else:  # a key other than the primary key (the class gets the default one)
+            stub.columns[target_column] = self.code.column(ref.column, only_changed=True)
+        return stub.name
 
     # calls --------------------------------------------------------------------------------
     def calls(self, operations: list[Operation], state: SchemaSpec) -> list[str]:
@@ -198,8 +212,13 @@ class MigrationWriter:
             items = [(k, v) for k, v in spec.params if k in keys]
         if not items:
             return "{}"
-        lines = [f"    {k!r}: {self.code.value(v)}," for k, v in items]
+        lines = [f"    {k!r}: {self._value(spec, k, v)}," for k, v in items]
         return "{\n" + "\n".join(lines) + "\n}"
+
+    def _value(self, spec: ColumnSpec, key: str, value: object) -> str:
+        if key == "references" and isinstance(value, ReferenceSpec):
+            return self._reference(value, spec.param("target_column"))
+        return self.code.value(value)
 
     def _add_column(
         self, class_name: str, tablename: str, schema: str | None, column: ColumnSpec
@@ -269,7 +288,7 @@ class MigrationWriter:
     ) -> str:
         """The whole file."""
         parts = ["\n".join(self.code.import_lines())]
-        parts.extend(self.stubs.bodies)
+        parts.extend(stub.source() for stub in self.stubs.tables.values())
         header = [
             f"ID = {migration_id!r}",
             f"VERSION = {vivace.__version__!r}",

@@ -77,12 +77,8 @@ def create_table(table: Any, if_not_exists: bool = False, auto_create_schema: bo
     """``CREATE TABLE`` (and its indexes; and its schema on PostgreSQL)."""
 
     def build(dialect: Dialect) -> list[str]:
-        statements = []
-        schema = table._meta.schema
-        if schema and auto_create_schema:
-            statements.extend(dialect.ddl.create_schema(schema))
-        statements.extend(dialect.ddl.create_table(table_spec(table), if_not_exists=if_not_exists))
-        return statements
+        spec = table_spec(table)
+        return dialect.ddl.create_table(spec, if_not_exists, create_schema=auto_create_schema)
 
     return DDL(table, build)
 
@@ -167,8 +163,7 @@ class Alter(Query[None]):
     def add_column(self, name: str, column: Column[Any]) -> Alter:
         """Add a column (the Table class is not changed: update it yourself)."""
         column._bind(self.table, name)
-        spec = column_spec(column)
-        return self._then(lambda d: d.ddl.add_column(named_spec(self.table), spec))
+        return self._then(lambda d: d.ddl.add_column(named_spec(self.table), column_spec(column)))
 
     def drop_column(self, column: Any) -> Alter:
         """Drop a column."""
@@ -195,8 +190,11 @@ class Alter(Query[None]):
 
     def set_default(self, column: Column[Any], value: Any) -> Alter:
         """Change a column's default (PostgreSQL)."""
-        spec = column_spec(column).replace_params(default=value)
-        return self._then(lambda d: d.ddl.set_default(named_spec(self.table), spec))
+        return self._then(
+            lambda d: d.ddl.set_default(
+                named_spec(self.table), column_spec(column).replace_params(default=value)
+            )
+        )
 
     def drop_default(self, column: Any) -> Alter:
         """Remove a column's default (PostgreSQL)."""
@@ -213,9 +211,10 @@ class Alter(Query[None]):
     ) -> Alter:
         """Change a column's type (PostgreSQL); ``using_expression`` converts the values."""
         name = _name(old_column)
-        spec = column_spec(new_column)
         return self._then(
-            lambda d: d.ddl.set_type(named_spec(self.table), name, spec, using_expression)
+            lambda d: d.ddl.set_type(
+                named_spec(self.table), name, column_spec(new_column), using_expression
+            )
         )
 
     def set_length(self, column: Any, length: int) -> Alter:

@@ -9,7 +9,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Generator, Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from vivace.engine import Engine
 from vivace.exceptions import QueryError
@@ -25,7 +25,7 @@ from vivace.types import JSON_TYPES
 T = TypeVar("T")
 
 
-class Objects(SelectBase, Generic[T]):
+class Objects(SelectBase[list[T]]):
     """``Band.objects(*prefetch)``: a list of ``Band`` instances."""
 
     #: Relations (``Manager.bands``, ``Band.genres``) whose lists of instances are loaded too.

@@ -44,11 +44,16 @@ class Refresh(Query[Any]):
             raise ValueError(CHILD_COLUMN_ERROR)
         self.columns, self.load_json = chosen, load_json
 
+    @property
+    def _columns(self) -> list[Column[Any]]:
+        """The row's columns to reload: those given, else all but the primary key."""
+        pk = self.table._meta.primary_key
+        return self.columns or [c for c in self.table._meta.columns if c is not pk]
+
     def _plan(self) -> tuple[list[Column[Any]], list[Target], list[tuple[TableBase, str, Any]]]:
         """The columns to select, where each value goes, and the prefetched rows refreshed
         (each with its parent and attribute, so a row now gone becomes None)."""
-        pk = self.table._meta.primary_key
-        top = self.columns or [c for c in self.table._meta.columns if c is not pk]
+        top = self._columns
         columns: list[Column[Any]] = []
         targets: list[Target] = []
         children: list[tuple[TableBase, str, Any]] = []

@@ -119,7 +119,7 @@ def _unique(values: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(v for v in values if v is not None))
 
 
-async def select_with_related(query: Select, engine: Engine) -> Any:
+async def select_with_related(query: Select[Any], engine: Engine) -> Any:
     """A select with related-rows items, where the database cannot aggregate rows."""
     hidden: dict[str, RelatedRows] = {}
     columns: list[Any] = []

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Generator, Sequence
-from typing import Any, Self, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast, overload
 
+from vivace.dialects import result_key
 from vivace.engine import Engine
 from vivace.exceptions import DistinctOnError, NotSupportedError, QueryError
 from vivace.functions import Count as CountFunction
@@ -31,6 +32,21 @@ from vivace.sql import And, Expr, FunctionCall, OrderItem, Star
 from vivace.sql import Select as SelectStatement
 from vivace.sql.nodes import Condition
 from vivace.types import JSON_TYPES
+
+if TYPE_CHECKING:
+    # TypeVar defaults (PEP 696): read by type checkers from typing_extensions' stub.
+    from typing_extensions import TypeVar
+
+    #: What a query builder gives when awaited.
+    ResultT = TypeVar("ResultT", default=Any)
+    #: What a ``select`` gives: dicts, unless ``output()`` reshapes them.
+    RowsT = TypeVar("RowsT", default=list[dict[str, Any]])
+else:
+    from typing import TypeVar
+
+    ResultT = TypeVar("ResultT")
+    RowsT = TypeVar("RowsT")
+ValueT = TypeVar("ValueT")
 
 
 def flatten(items: Sequence[Any]) -> list[Any]:
@@ -53,7 +69,7 @@ class LockStrength(str, enum.Enum):
     key_share = "KEY SHARE"
 
 
-class SelectBase(Query[Any], WhereMixin):
+class SelectBase(Query[ResultT], WhereMixin):
     """Clauses shared by ``select`` and ``objects``."""
 
     def __init__(self, table: Any, columns: Sequence[Any] = ()) -> None:
@@ -191,17 +207,26 @@ def _check_distinct_on(on: Sequence[Expr], order: Sequence[OrderItem]) -> None:
         )
 
 
-class Select(SelectBase):
-    """``Band.select(*columns, exclude_secrets=False)``: rows as dicts."""
+class Select(SelectBase[RowsT]):
+    """``Band.select(*columns, exclude_secrets=False)``: rows as dicts.
+
+    For type checkers a ``Select[list[dict[str, Any]]]`` (written ``Select``);
+    ``output(as_list=True)`` makes it a ``Select[list[Any]]``, ``output(as_json=True)`` a
+    ``Select[str]``, and ``first()`` gives one item of the list, or None.
+    """
 
     #: The related-rows items (``Band.genres(...)``) among the columns.
     _relations: tuple[Any, ...] = ()
 
-    def first(self) -> Query[dict[str, Any] | None]:
+    @overload
+    def first(self: Select[list[ValueT]]) -> Query[ValueT | None]: ...
+    @overload
+    def first(self: Select[str]) -> Query[str]: ...
+    def first(self) -> Query[Any]:
         """Only the first row as a dict, or None."""
-        return cast(Query[dict[str, Any] | None], self._first_copy())
+        return cast(Query[Any], self._first_copy())
 
-    def __await__(self) -> Generator[Any, None, list[dict[str, Any]]]:
+    def __await__(self) -> Generator[Any, None, RowsT]:
         return self.run().__await__()
 
     def __init__(self, table: Any, columns: Sequence[Any] = (), exclude_secrets: bool = False):
@@ -212,19 +237,19 @@ class Select(SelectBase):
         self._as_json = False
         self._nested = False
 
-    def columns(self, *columns: Any) -> Select:
+    def columns(self, *columns: Any) -> Self:
         """Add columns to select."""
-        query: Select = self._copy()
+        query: Self = self._copy()
         query._columns = self._columns + tuple(
             resolve_column(self.table, c) for c in flatten(columns)
         )
         query._relations = find_relations(query._columns)
         return query
 
-    def distinct(self, on: Sequence[Any] | None = None) -> Select:
+    def distinct(self, on: Sequence[Any] | None = None) -> Self:
         """Drop duplicate rows; ``on=[...]`` keeps the first row per value (PostgreSQL), and
         then the first ``order_by`` column must be the first ``on`` column (as in Piccolo)."""
-        query: Select = self._copy()
+        query: Self = self._copy()
         if on is not None:
             dialect = self._engine().dialect
             if not dialect.supports_distinct_on:
@@ -237,28 +262,57 @@ class Select(SelectBase):
             query._distinct = True
         return query
 
-    def group_by(self, *columns: Any) -> Select:
+    def group_by(self, *columns: Any) -> Self:
         """``GROUP BY`` columns or expressions."""
-        query: Select = self._copy()
+        query: Self = self._copy()
         query._group_by = self._group_by + tuple(resolve_column(self.table, c) for c in columns)
         return query
 
-    def having(self, *conditions: Condition) -> Select:
+    def having(self, *conditions: Condition) -> Self:
         """Conditions on groups: ``.having(Count() > 1)``."""
-        query: Select = self._copy()
+        query: Self = self._copy()
         combined = ((self._having,) if self._having is not None else ()) + tuple(conditions)
         query._having = combined[0] if len(combined) == 1 else And(*combined)
         return query
 
+    @overload
+    def output(
+        self,
+        as_list: bool = ...,
+        *,
+        as_json: Literal[True],
+        load_json: bool = ...,
+        nested: bool = ...,
+    ) -> Select[str]: ...
+    @overload
+    def output(
+        self,
+        as_list: Literal[True],
+        as_json: Literal[False] = ...,
+        load_json: bool = ...,
+        nested: bool = ...,
+    ) -> Select[list[Any]]: ...
+    @overload
+    def output(
+        self,
+        as_list: Literal[False] = ...,
+        as_json: Literal[False] = ...,
+        load_json: bool = ...,
+        nested: bool = ...,
+    ) -> Self: ...
     def output(
         self,
         as_list: bool = False,
         as_json: bool = False,
         load_json: bool = False,
         nested: bool = False,
-    ) -> Select:
-        """Shape the result: a flat list, JSON text, parsed JSON columns, or nested dicts."""
-        query: Select = self._copy()
+    ) -> Any:
+        """Shape the result: a flat list, JSON text, parsed JSON columns, or nested dicts.
+
+        For type checkers ``as_list=True`` gives a ``Select[list[Any]]`` (each row's one
+        value) and ``as_json=True`` a ``Select[str]``.
+        """
+        query: Select[Any] = self._copy()
         query._as_list = as_list or self._as_list
         query._as_json = as_json or self._as_json
         query._load_json = load_json or self._load_json
@@ -280,10 +334,12 @@ class Select(SelectBase):
         return self._select_statement(columns)
 
     def _json_keys(self) -> frozenset[str]:
+        """The result keys ``load_json`` parses: JSON columns (joined ones too), their
+        aliases and the values reached into them (``Band.facts["a"]``), as in Piccolo."""
         return frozenset(
-            c._meta.get_default_alias()
+            result_key(c)
             for c in self._selected()
-            if isinstance(c, Column) and c.value_type.name in JSON_TYPES
+            if (vtype := c.value_type) is not None and vtype.name in JSON_TYPES
         )
 
     async def _run(self, engine: Engine) -> Any:

@@ -47,8 +47,11 @@ class SpecReference(LazyTableReference):
             return found
         target = self.schema.by_tablename(ref.tablename, ref.schema) if self.schema else None
         if target is None:
+            # A stand-in with just the key, kept out of the registry: the real table may
+            # be built later from another schema spec.
             key = ref.column.replace_params(primary_key=True)
-            target = TableSpec(ref.class_name, ref.tablename, ref.schema, (key,))
+            stand_in = TableSpec(ref.class_name, ref.tablename, ref.schema, (key,))
+            return table_class_from_spec(stand_in, db=self.db)
         return table_class_from_spec(target, self.schema, registry=self.registry, db=self.db)
 
 

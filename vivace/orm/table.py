@@ -37,6 +37,7 @@ from vivace.orm.rows import row_attributes
 from vivace.orm.select import Count, Exists, Select
 from vivace.orm.write import Delete, Insert, Update, storable
 from vivace.schema import (
+    M2M,
     Column,
     ForeignKey,
     IndexMethod,
@@ -48,6 +49,7 @@ from vivace.schema import (
 from vivace.sql.nodes import to_expr
 
 TableT = TypeVar("TableT", bound="Table")
+RelatedT = TypeVar("RelatedT", bound=TableBase)
 
 
 def default_engine() -> Engine:
@@ -119,9 +121,12 @@ class Table(TableBase, abstract=True):
         return TableExists(cls)
 
     @classmethod
-    def raw(cls, sql: str, *args: Any) -> Raw:
-        """Raw SQL with ``{}`` placeholders bound as parameters."""
-        return Raw(cls, sql, *args)
+    def raw(cls, sql: str, *args: Any, read_only: bool = False) -> Raw:
+        """Raw SQL with ``{}`` placeholders bound as parameters.
+
+        ``read_only=True`` lets read routing send it to a replica (otherwise it is a write).
+        """
+        return Raw(cls, sql, *args, read_only=read_only)
 
     @classmethod
     def create_table(
@@ -220,10 +225,13 @@ class Table(TableBase, abstract=True):
         return UpdateSelf(self, values)
 
     @overload
-    def get_related(self, foreign_key: Relation) -> Objects[Any]: ...
+    def get_related(self, foreign_key: Relation[RelatedT]) -> Objects[RelatedT]: ...
 
     @overload
-    def get_related(self, foreign_key: ForeignKey[Any] | str) -> First[Any]: ...
+    def get_related(self, foreign_key: ForeignKey[RelatedT, Any]) -> First[RelatedT]: ...
+
+    @overload
+    def get_related(self, foreign_key: str) -> First[Any]: ...
 
     def get_related(self, foreign_key: Any) -> Any:
         """The row a foreign key of this row points at: ``await band.get_related(Band.manager)``.
@@ -239,7 +247,7 @@ class Table(TableBase, abstract=True):
             raise QueryError(f"get_related() takes a foreign key, got {foreign_key!r}")
         return related_row(self, fk)
 
-    def get_m2m(self, m2m: Any) -> Objects[Any]:
+    def get_m2m(self, m2m: M2M[RelatedT]) -> Objects[RelatedT]:
         """The rows linked through an M2M relation: ``await band.get_m2m(Band.genres)``."""
         return get_m2m(self, m2m)  # type: ignore[no-any-return]
 

@@ -101,7 +101,10 @@ class Insert(Query[list[dict[str, Any]]]):
         rows = tuple(flatten(rows))
         for row in rows:
             if not isinstance(row, self.table):
-                raise TypeError(f"insert() takes {self.table.__name__} instances, got {row!r}")
+                raise TypeError(  # Piccolo's message first: users match on it
+                    f"Incompatible type added. insert() takes {self.table.__name__} "
+                    f"instances, got {row!r}"
+                )
         return rows
 
     def add(self, *rows: Any) -> Insert:

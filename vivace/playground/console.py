@@ -25,6 +25,8 @@ import sys
 from types import CodeType
 from typing import Any
 
+from vivace.exceptions import ConfigurationError
+
 TOP_LEVEL_AWAIT = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
 
 
@@ -105,9 +107,13 @@ def interact(
     if not use_ipython:
         AsyncConsole(namespace, loop).interact(banner=banner, exitmsg="")
         return
-    ipython = importlib.import_module("IPython")
-    config = importlib.import_module("traitlets.config").Config()
-    # IPython runs awaited cells with this callable: the playground's loop, not one of its own.
-    config.InteractiveShell.loop_runner = loop.run_until_complete
-    config.TerminalInteractiveShell.banner2 = banner
-    ipython.start_ipython(argv=[], user_ns=namespace, config=config)
+    if not has_ipython():
+        raise ConfigurationError("IPython is not installed: pip install ipython (or --no_ipython)")
+    ipapp = importlib.import_module("IPython.terminal.ipapp")
+    app = ipapp.TerminalIPythonApp.instance(user_ns=namespace)
+    app.config.TerminalInteractiveShell.banner2 = banner + "\n"  # shown by initialize()
+    app.initialize(argv=[])
+    # IPython runs awaited cells with this callable: the session's loop, not one of its own
+    # (set on the shell, not through the Config, which would try to copy the loop).
+    app.shell.loop_runner = loop.run_until_complete
+    app.start()

@@ -121,6 +121,22 @@ def _names(table: Any, columns: Sequence[Any], what: str) -> set[str]:
     return names
 
 
+def _nested_paths(table: Any, nested: tuple[ForeignKey[Any], ...]) -> dict[str, list[str]]:
+    """The foreign keys to nest, by name, each with the paths below it to nest as well
+    (``Concert.band_1.manager`` nests ``band_1``, and ``manager`` inside it)."""
+    paths: dict[str, list[str]] = {}
+    for column in nested:
+        chain = column._meta.call_chain
+        root = chain[0]._meta.table if chain else column._meta.table
+        if root is not table or not isinstance(column, ForeignKey):
+            raise ValueError(f"nested must be foreign keys of {table.__name__}: {column!r}")
+        first, _, rest = column._meta.get_full_name().partition(".")
+        below = paths.setdefault(first, [])
+        if rest:
+            below.append(rest)
+    return paths
+
+
 def create_pydantic_model(
     table: Any,
     nested: bool | tuple[ForeignKey[Any], ...] = False,
@@ -148,7 +164,7 @@ def create_pydantic_model(
         raise ValueError("`include_columns` and `exclude_columns` can't be used at the same time.")
     excluded = _names(table, exclude_columns, "exclude_columns")
     included = _names(table, include_columns, "include_columns")
-    nested_names = _names(table, nested, "nested") if isinstance(nested, tuple) else None
+    nested_paths = _nested_paths(table, nested) if isinstance(nested, tuple) else {}
     fields: dict[str, Any] = {}
     for column in table._meta.columns:
         name = column._meta.name
@@ -161,12 +177,16 @@ def create_pydantic_model(
         annotation: Any = _value_type(column, deserialize_json)
         if (
             isinstance(column, ForeignKey)
-            and (nested is True or (nested_names is not None and name in nested_names))
+            and (nested is True or name in nested_paths)
             and recursion_depth < max_recursion_depth
         ):
+            target = column.resolved_references
+            deeper = nested_paths.get(name, [])
             annotation = create_pydantic_model(
-                column.resolved_references,
-                nested=True if nested is True else (),
+                target,
+                nested=True
+                if nested is True
+                else tuple(target._meta.get_column_by_name(path) for path in deeper),
                 include_default_columns=include_default_columns,
                 include_readable=include_readable,
                 all_optional=all_optional,

@@ -68,7 +68,7 @@ def literal_sql(value: Any) -> str:
 
 
 def check_sql(node: Any) -> str:
-    """The condition's SQL text (see the module docstring)."""
+    """The condition's SQL text (see the module docstring): ``check_sql(Band.pop >= 0)``."""
     if isinstance(node, Column):
         if node._meta.call_chain:
             raise QueryError(f"a CHECK cannot reach another table's column: {node!r}")

@@ -16,12 +16,13 @@ import enum
 import hashlib
 import re
 from collections.abc import Callable, Hashable
-from typing import TYPE_CHECKING, Any, Generic, Self, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, overload
 
-from vivace.exceptions import UnsafeIdentifierError
+from vivace.exceptions import InvalidValue, UnsafeIdentifierError
+from vivace.schema.column_typing import ColumnOptions
 from vivace.schema.defaults import Default
 from vivace.sql.nodes import ColumnNode
-from vivace.types import ValueType
+from vivace.types import ValueType, checks
 
 if TYPE_CHECKING:
     from vivace.schema.foreign_key import ForeignKey
@@ -109,20 +110,10 @@ class _Unset:
 UNSET: Any = _Unset()
 
 
-class ColumnKwargs(TypedDict, total=False):
+class ColumnKwargs(ColumnOptions, total=False):
     """Options every column accepts."""
 
     null: bool
-    primary_key: bool
-    unique: bool
-    index: bool
-    index_method: IndexMethod
-    choices: type[enum.Enum] | None
-    db_column_name: str | None
-    secret: bool
-    auto_update: Any
-    help_text: str | None
-    required: bool
 
 
 class ColumnMeta:
@@ -225,6 +216,38 @@ class Column(ColumnNode, Generic[T]):
             self._meta.db_column_name = name
         self._meta.table = table
         self._refresh_shape()
+        self._check_definition()
+
+    def _check_definition(self) -> None:
+        """Refuse, when the table is defined, ``choices`` whose values are not values of this
+        column and a default that does not fit it (``ValueError``, as Piccolo does).
+
+        The same checks as for values sent (``vivace.types.checks``): a default that would be
+        refused at every insert is refused at once.
+        """
+        label = f"{self._meta.table._meta.tablename}.{self._meta.db_column_name}"
+        choices = self._meta.choices
+        if choices is not None:
+            vtype = self.value_type
+            element = vtype.element if vtype.name == "array" else vtype
+            check = checks.value_check(element, store=False)
+            for member in choices:
+                try:
+                    if check is not None and member.value is not None:
+                        check(member.value)
+                except InvalidValue:
+                    raise ValueError(f"{member.name} doesn't have the correct type") from None
+        default = self._meta.default
+        if isinstance(default, enum.Enum):
+            default = default.value
+        if default is None or callable(default) or isinstance(default, Default):
+            return
+        check = checks.value_check(self.value_type, store=True)
+        try:
+            if check is not None:
+                check(default)
+        except InvalidValue as error:
+            raise ValueError(f"the default of {label} does not fit: {error}") from None
 
     def _refresh_shape(self) -> None:
         chain = tuple(fk._step for fk in self._meta.call_chain)
@@ -247,6 +270,13 @@ class Column(ColumnNode, Generic[T]):
     @property
     def value_type(self) -> ValueType:
         return self._vtype
+
+    @property
+    def default(self) -> Any:
+        """The column's default as given (a value, callable, Enum member or ``Default``),
+        as Piccolo keeps it: ``Boolean().default`` is ``False``, ``Array(...).default`` is
+        ``list``, a JSON default is its JSON text."""
+        return self._meta.default
 
     def join_on(self, column: Column[Any]) -> Any:
         """Join another table where its ``column`` equals this one; no foreign key needed.

@@ -15,7 +15,7 @@ import datetime
 import os
 import time
 import uuid
-from typing import Any
+from typing import Any, Self
 
 _UTC = datetime.UTC
 
@@ -86,6 +86,22 @@ class TimestampCustom(Default):
             self.year, self.month, self.day, self.hour, self.minute, self.second, self.microsecond
         )
 
+    @classmethod
+    def from_datetime(cls, instance: datetime.datetime) -> Self:
+        """The default for a given moment: ``TimestampCustom.from_datetime(datetime(...))``;
+        an aware moment is taken in UTC."""
+        if instance.tzinfo is not None:
+            instance = instance.astimezone(_UTC)
+        return cls(
+            year=instance.year,
+            month=instance.month,
+            day=instance.day,
+            hour=instance.hour,
+            minute=instance.minute,
+            second=instance.second,
+            microsecond=instance.microsecond,
+        )
+
 
 class TimestamptzNow(TimestampNow):
     """The current time, aware, in UTC. Example: ``Timestamptz(default=TimestamptzNow())``."""
@@ -136,9 +152,16 @@ class DateCustom(Default):
     def python(self) -> datetime.date:
         return datetime.date(self.year, self.month, self.day)
 
+    @classmethod
+    def from_date(cls, instance: datetime.date) -> Self:
+        """The default for a given date: ``DateCustom.from_date(date(2024, 5, 1))``."""
+        return cls(year=instance.year, month=instance.month, day=instance.day)
+
 
 class TimeNow(Default):
     """The current local time of day. Example: ``Time(default=TimeNow())``."""
+
+    postgres = "current_time"  # as Piccolo writes it; a TIME column drops the zone
 
     def python(self) -> datetime.time:
         return datetime.datetime.now().time()
@@ -163,6 +186,11 @@ class TimeCustom(Default):
 
     def python(self) -> datetime.time:
         return datetime.time(self.hour, self.minute, self.second)
+
+    @classmethod
+    def from_time(cls, instance: datetime.time) -> Self:
+        """The default for a given time: ``TimeCustom.from_time(time(9, 30))``."""
+        return cls(hour=instance.hour, minute=instance.minute, second=instance.second)
 
 
 class IntervalCustom(Default):
@@ -191,6 +219,11 @@ class IntervalCustom(Default):
             milliseconds=self.milliseconds,
             microseconds=self.microseconds,
         )
+
+    @classmethod
+    def from_timedelta(cls, instance: datetime.timedelta) -> Self:
+        """The default for a duration: ``IntervalCustom.from_timedelta(timedelta(hours=1))``."""
+        return cls(days=instance.days, seconds=instance.seconds, microseconds=instance.microseconds)
 
 
 class UUID4(Default):

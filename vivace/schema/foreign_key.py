@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import copy
 import importlib
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack
+from typing import TYPE_CHECKING, Any, Generic, Self, Unpack, overload
 
 from vivace.exceptions import ConfigurationError
 from vivace.schema.column import UNSET, Column, ColumnKwargs, OnDelete, OnUpdate
+from vivace.schema.column_typing import KeyT, NotNullKey, TableT
 from vivace.schema.registry import find_table
+from vivace.sql.nodes import Condition
 from vivace.types import ValueType
-
-TableT = TypeVar("TableT")
 
 # Serial keys are plain integers once they are referenced.
 _REFERENCE_TYPES = {"serial": ValueType("integer"), "bigserial": ValueType("bigint")}
@@ -60,12 +60,44 @@ class LazyTableReference:
         return f"LazyTableReference({self.table_class_name!r})"
 
 
-class ForeignKey(Column[Any], Generic[TableT]):
+class ForeignKey(Column[Any], Generic[TableT, KeyT]):
     """A reference to another table's row; attribute access walks the join.
 
     ``references`` may be a Table class, its name, ``"self"`` or a ``LazyTableReference``.
     Example: ``Band.manager.name`` selects the manager's name through a LEFT JOIN.
+
+    For type checkers ``ForeignKey(Manager)`` is a ``ForeignKey[Manager, int | None]``: on
+    a row its value is the stored key (``int | None``; ``int`` with ``null=False``) or,
+    once prefetched, a ``Manager`` (``band.manager`` reads as ``Manager | int | None``:
+    narrow it with ``isinstance``). ``Band.manager._.name`` is the manager's ``name``
+    column, typed; Piccolo's spelling ``Band.manager.name`` runs the same, but checkers
+    report it (so that they catch typos in chains). The key is typed as a Serial primary
+    key's ``int``; a key to a table keyed otherwise says its type in an annotation that
+    overrides the constructor's: ``manager: ForeignKey[Manager, UUID | None] =
+    ForeignKey(Manager)  # type: ignore[assignment]``. A bare ``ForeignKey[Manager]``
+    annotation (for a lazy reference) leaves the key's type open (``Any``).
     """
+
+    @overload
+    def __init__(
+        self: ForeignKey[TableT, int],
+        references: type[TableT] | LazyTableReference | str,
+        default: Any = ...,
+        on_delete: OnDelete = ...,
+        on_update: OnUpdate = ...,
+        target_column: str | Column[Any] | None = ...,
+        **kwargs: Unpack[NotNullKey],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: ForeignKey[TableT, int | None],
+        references: type[TableT] | LazyTableReference | str,
+        default: Any = ...,
+        on_delete: OnDelete = ...,
+        on_update: OnUpdate = ...,
+        target_column: str | Column[Any] | None = ...,
+        **kwargs: Unpack[ColumnKwargs],
+    ) -> None: ...
 
     def __init__(
         self,
@@ -111,6 +143,10 @@ class ForeignKey(Column[Any], Generic[TableT]):
             else:
                 self._resolved = ref
         return self._resolved
+
+    def _check_definition(self) -> None:
+        """Nothing to check when the table is defined: the key's type is its target's, which
+        may not be defined yet; its values are checked when they are sent."""
 
     @property
     def target_column(self) -> Column[Any]:
@@ -180,28 +216,39 @@ class ForeignKey(Column[Any], Generic[TableT]):
             joins[name] = column
         return column
 
-    def __getattr__(self, name: str) -> Any:
-        # Only reached when normal lookup fails: treat the name as a target column. The
-        # column is kept as an instance attribute, so later reads are plain lookups.
-        if name.startswith("__") or "_meta" not in self.__dict__:
-            raise AttributeError(name)
-        column = self._column(name)
-        self.__dict__[name] = column
-        return column
+    if not TYPE_CHECKING:
+
+        def __class_getitem__(cls, params: Any) -> Any:
+            # ``ForeignKey[Manager]`` in an annotation read at run time: the key type has a
+            # default for type checkers only (TypeVar defaults need Python 3.13).
+            if not isinstance(params, tuple):
+                params = (params, Any)
+            return super().__class_getitem__(params)
+
+        # Hidden from type checkers, so that a typo in a chain is an error there: the typed
+        # spelling is ``Band.manager._.name``.
+        def __getattr__(self, name: str) -> Any:
+            # Only reached when normal lookup fails: treat the name as a target column. The
+            # column is kept as an instance attribute, so later reads are plain lookups.
+            if name.startswith("__") or "_meta" not in self.__dict__:
+                raise AttributeError(name)
+            column = self._column(name)
+            self.__dict__[name] = column
+            return column
 
     # A related row compares as the value of the column this key points at.
-    def __eq__(self, other: object) -> Any:
+    def __eq__(self, other: object) -> Condition:  # type: ignore[override]
         return super().__eq__(key_value(self, other))
 
-    def __ne__(self, other: object) -> Any:
+    def __ne__(self, other: object) -> Condition:  # type: ignore[override]
         return super().__ne__(key_value(self, other))
 
-    def is_in(self, values: Any) -> Any:
+    def is_in(self, values: Any) -> Condition:
         if isinstance(values, list | tuple | set):
             values = [key_value(self, v) for v in values]
         return super().is_in(values)
 
-    def not_in(self, values: Any) -> Any:
+    def not_in(self, values: Any) -> Condition:
         if isinstance(values, list | tuple | set):
             values = [key_value(self, v) for v in values]
         return super().not_in(values)
@@ -209,8 +256,10 @@ class ForeignKey(Column[Any], Generic[TableT]):
     __hash__ = Column.__hash__
 
     @property
-    def _(self) -> TableT:
-        """Typed access to the target's columns: ``Band.manager._.name``."""
+    def _(self) -> type[TableT]:
+        """Typed access to the target's columns: ``Band.manager._.name`` is, for type
+        checkers, ``Manager.name`` (a ``Varchar``); at run time it is this key, whose
+        attributes are the target's columns reached through it."""
         return self  # type: ignore[return-value]
 
     def all_columns(self, exclude: list[Any] | None = None) -> list[Column[Any]]:
@@ -260,10 +309,15 @@ class ForeignKey(Column[Any], Generic[TableT]):
 
     if TYPE_CHECKING:
 
-        def __get__(self, obj: Any, objtype: Any) -> Any: ...
+        @overload
+        def __get__(self, obj: None, objtype: Any) -> Self: ...
+        @overload
+        def __get__(self, obj: object, objtype: Any) -> TableT | KeyT: ...
+        def __get__(self, obj: object | None, objtype: Any) -> Self | TableT | KeyT: ...
+        def __set__(self, obj: object, value: TableT | KeyT) -> None: ...
 
 
-class JoinOn(ForeignKey[Any]):
+class JoinOn(ForeignKey[Any, Any]):
     """A join on any two columns, used like a foreign key: ``Band.id.join_on(FanClub.band)``.
 
     It renders as its left column; the columns reached through it come from the right
@@ -271,6 +325,11 @@ class JoinOn(ForeignKey[Any]):
     table's name: ``Band.id.join_on(FanClub.band).address`` is ``"fan_club.address"``.
     Made by ``Column.join_on`` and ``ForeignKey.reverse``.
     """
+
+    if TYPE_CHECKING:
+        # The joined table is known only at run time (a column's table is not part of its
+        # type): the columns reached through a join are open to type checkers.
+        def __getattr__(self, name: str) -> Any: ...
 
     def __init__(
         self,

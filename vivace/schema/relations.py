@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Generic
 
 from vivace.exceptions import ConfigurationError, QueryError
 from vivace.schema.column import Column
+from vivace.schema.column_typing import FarT
 from vivace.schema.foreign_key import ForeignKey, JoinOn, LazyTableReference
 from vivace.schema.registry import find_table
 from vivace.sql.nodes import Condition, OrderItem, PostfixOp
@@ -59,12 +60,16 @@ class RelatedSpec:
         self.as_list, self.load_json, self.objects = as_list, load_json, objects
 
 
-class Relation:
+class Relation(Generic[FarT]):
     """Base of ``M2M`` and ``ReverseForeignKey``: a named list of related rows per row.
 
     Subclasses work out, on first use, the *source* table holding the foreign key to this
     table (``source_fk``), the key of this table it points at (``parent_key``), and for
     M2M the foreign key ``via`` from the joining table to the far table.
+
+    For type checkers a relation is generic in the far table, whose rows it lists:
+    ``bands: ReverseForeignKey[Band] = ReverseForeignKey(LazyTableReference("Band", ...))``
+    makes ``await manager.get_related(Manager.bands)`` a ``list[Band]``.
     """
 
     def __init__(self) -> None:
@@ -235,7 +240,7 @@ class Relation:
         return RelatedRows(self.step, rooted, rooted_order, rooted_where, self.name, vtype, spec)
 
 
-class M2M(Relation):
+class M2M(Relation[FarT]):
     """A many-to-many relation through a joining table with two foreign keys.
 
     Example::
@@ -300,7 +305,7 @@ class M2M(Relation):
         return joining, primary, secondary, secondary.resolved_references
 
 
-class ReverseForeignKey(Relation):
+class ReverseForeignKey(Relation[FarT]):
     """The rows of another table whose foreign key points at this row (one-to-many).
 
     Example::
@@ -319,7 +324,7 @@ class ReverseForeignKey(Relation):
 
     def __init__(
         self,
-        references: type[Any] | LazyTableReference | str,
+        references: type[FarT] | LazyTableReference | str,
         foreign_key: str | ForeignKey[Any] | None = None,
     ) -> None:
         super().__init__()

@@ -135,7 +135,10 @@ class SourceWriter:
         if isinstance(value, CallableRef):
             return self._callable(value)
         if callable(value):
-            return self._callable(CallableRef(value.__module__, value.__qualname__))
+            # A method of a C class (datetime.now) names its module through its class.
+            owner = getattr(value, "__self__", None)
+            home = getattr(value, "__module__", None) or getattr(owner, "__module__", None)
+            return self._callable(CallableRef(home or "builtins", value.__qualname__))
         raise TypeError(f"cannot write {value!r} ({type(value).__name__}) as Python source")
 
     def _enum_member(self, member: enum.Enum) -> str:
@@ -165,7 +168,7 @@ class SourceWriter:
 
     def params(self, spec: ColumnSpec, only_changed: bool = False) -> dict[str, str]:
         """Each param's source; ``only_changed`` leaves out params at the class default."""
-        defaults = _class_defaults(spec.column_class) if only_changed else {}
+        defaults = _omittable(spec) if only_changed else {}
         rendered: dict[str, str] = {}
         for key, value in spec.params:
             if only_changed and key in defaults and defaults[key] == value:
@@ -186,12 +189,15 @@ class SourceWriter:
         args.extend(f"{k}={v}" for k, v in params.items())
         return f"{self.column_class(spec.column_class)}({', '.join(args)})"
 
-    def constraint(self, spec: ConstraintSpec) -> str:
-        """``Unique(["name", "manager"])`` / ``Check("...")`` for a table class body."""
+    def constraint(self, spec: ConstraintSpec, table: TableSpec | None = None) -> str:
+        """``Unique([name, manager])`` / ``Check("...")`` for the body of ``table``'s class
+        (a unique constraint names the class attributes of its columns)."""
         if spec.kind == "unique":
             name = self.import_name(COLUMNS_MODULE, "Unique")
             extra = "" if spec.nulls_distinct else ", nulls_distinct=False"
-            columns = ", ".join(spec.columns)
+            found = [table.column_by_db_name(c) if table else None for c in spec.columns]
+            names = [c.name if c else db for c, db in zip(found, spec.columns)]
+            columns = ", ".join(names)
             return f"{name}([{columns}]{extra}, name={spec.name!r})"
         name = self.import_name(COLUMNS_MODULE, "Check")
         return f"{name}({spec.check!r}, name={spec.name!r})"
@@ -208,37 +214,46 @@ class SourceWriter:
             lines.append(f"    {column.name} = {self.column(column, only_changed=True)}")
         for constraint in spec.constraints:
             attribute = constraint.name.removeprefix(spec.tablename + "_") or constraint.name
-            lines.append(f"    {attribute} = {self.constraint(constraint)}")
+            lines.append(f"    {attribute} = {self.constraint(constraint, spec)}")
         if len(lines) == 1:
             lines.append("    pass")
         return "\n".join(lines)
 
 
-_class_default_cache: dict[str, dict[str, Any]] = {}
+_class_default_cache: dict[tuple[str, bool | None], dict[str, Any]] = {}
 
 
-def _class_defaults(class_name: str) -> dict[str, Any]:
-    """The params a column of this class has when built with no arguments."""
-    if class_name not in _class_default_cache:
+def _omittable(spec: ColumnSpec) -> dict[str, Any]:
+    """The params a constructor call may leave out: those equal to what the class gives
+    when called with no arguments (``null``), or with just ``null`` (the rest: a nullable
+    column's default is None, not the class's own)."""
+    plain = _class_defaults(spec.column_class, None)
+    defaults = dict(_class_defaults(spec.column_class, spec.null))
+    if "null" in plain:
+        defaults["null"] = plain["null"]
+    return defaults
+
+
+def _class_defaults(class_name: str, null: bool | None) -> dict[str, Any]:
+    """The params of a column of this class built with no arguments (or ``null`` only)."""
+    key = (class_name, null)
+    if key not in _class_default_cache:
         klass = COLUMN_CLASSES.get(class_name)
-        if klass is None or class_name in {"ForeignKey", "Array"}:
-            defaults = _required_argument_defaults(class_name)
+        arguments: dict[str, Any] = {} if null is None else {"null": null}
+        if klass is None:
+            defaults: dict[str, Any] = {}
+        elif class_name == "Array":
+            array = Array(base_column=Integer(), **arguments)
+            defaults = {k: v for k, v in column_spec(array).params if k != "base_column"}
+        elif class_name == "ForeignKey":
+            defaults = dict(column_spec(Integer(**arguments)).params)
+            defaults.update(default=None, on_delete=OnDelete.cascade, on_update=OnUpdate.cascade)
+            if null is None:
+                defaults["null"] = True  # a foreign key is nullable unless told otherwise
         else:
-            defaults = dict(column_spec(klass()).params)
-        _class_default_cache[class_name] = defaults
-    return _class_default_cache[class_name]
-
-
-def _required_argument_defaults(class_name: str) -> dict[str, Any]:
-    """Class defaults of columns whose constructor needs an argument."""
-    if class_name == "Array":
-        array = Array(base_column=Integer())
-        return {k: v for k, v in column_spec(array).params if k != "base_column"}
-    if class_name == "ForeignKey":
-        plain = dict(column_spec(COLUMN_CLASSES["Integer"]()).params)
-        plain.update(null=True, default=None, on_delete=OnDelete.cascade)
-        return {**plain, "on_update": OnUpdate.cascade}
-    return {}
+            defaults = dict(column_spec(klass(**arguments)).params)
+        _class_default_cache[key] = defaults
+    return _class_default_cache[key]
 
 
 def _is_default_primary_key(column: ColumnSpec) -> bool:

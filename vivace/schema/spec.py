@@ -190,7 +190,10 @@ class ColumnSpec:
 
     def __post_init__(self) -> None:
         items = self.params.items() if isinstance(self.params, Mapping) else self.params
-        frozen = tuple(sorted((str(k), freeze_value(v)) for k, v in items))
+        # One value per name (the last given), sorted by name only: values of different
+        # types need not be orderable.
+        latest = {str(k): v for k, v in items}
+        frozen = tuple((k, freeze_value(latest[k])) for k in sorted(latest))
         object.__setattr__(self, "params", frozen)
 
     @classmethod
@@ -227,32 +230,40 @@ class ColumnSpec:
 
     @property
     def db_column_name(self) -> str:
-        """The column's name in the database."""
+        """The column's name in the database: ``db_column_name`` or the attribute name.
+
+        Example: ``ColumnSpec.of("name", "Text", db_column_name="title").db_column_name``.
+        """
         return self.param("db_column_name") or self.name
 
     @property
     def null(self) -> bool:
+        """Whether NULL is allowed: ``ColumnSpec.of("n", "Integer", null=True).null``."""
         return bool(self.param("null", False))
 
     @property
     def primary_key(self) -> bool:
+        """Whether it is the primary key: ``table.column("id").primary_key``."""
         return bool(self.param("primary_key", False))
 
     @property
     def unique(self) -> bool:
+        """Whether it is unique on its own: ``table.column("name").unique``."""
         return bool(self.param("unique", False))
 
     @property
     def index(self) -> bool:
+        """Whether ``index=True`` gives it an index: ``table.column("name").index``."""
         return bool(self.param("index", False))
 
     @property
     def default(self) -> Any:
+        """The (frozen) default: ``ColumnSpec.of("n", "Integer", default=5).default``."""
         return self.param("default")
 
     @property
     def references(self) -> ReferenceSpec | None:
-        """The target of a foreign key, else None."""
+        """The target of a foreign key, else None: ``table.column("manager").references``."""
         ref = self.param("references")
         return ref if isinstance(ref, ReferenceSpec) else None
 
@@ -339,6 +350,8 @@ class IndexSpec:
 class TableSpec:
     """One table: ``TableSpec("Band", "band", None, columns, constraints, indexes)``.
 
+    ``unmapped`` says what a producer found on the table but could not express (an
+    expression index, a trigger...): never dropped silently.
     Example: ``spec.column("name").param("length")``; ``spec.primary_key.name``.
     """
 
@@ -348,6 +361,7 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     constraints: tuple[ConstraintSpec, ...] = ()
     indexes: tuple[IndexSpec, ...] = ()
+    unmapped: str | None = None
     _by_name: dict[str, ColumnSpec] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
@@ -368,11 +382,11 @@ class TableSpec:
         return self._by_name[name]
 
     def get_column(self, name: str) -> ColumnSpec | None:
-        """A column by attribute name, or None."""
+        """A column by attribute name, or None: ``spec.get_column("name")``."""
         return self._by_name.get(name)
 
     def column_by_db_name(self, db_name: str) -> ColumnSpec | None:
-        """A column by its database name, or None."""
+        """A column by its database name, or None: ``spec.column_by_db_name("title")``."""
         for column in self.columns:
             if column.db_column_name == db_name:
                 return column
@@ -380,7 +394,7 @@ class TableSpec:
 
     @property
     def primary_key(self) -> ColumnSpec:
-        """The primary key column."""
+        """The primary key column (``LookupError`` if none): ``spec.primary_key.name``."""
         for column in self.columns:
             if column.primary_key:
                 return column
@@ -388,7 +402,7 @@ class TableSpec:
 
     @property
     def foreign_keys(self) -> tuple[ColumnSpec, ...]:
-        """The foreign key columns, in column order."""
+        """The foreign key columns, in column order: ``[c.name for c in spec.foreign_keys]``."""
         return tuple(c for c in self.columns if c.references is not None)
 
     def replace(self, **changes: Any) -> TableSpec:
@@ -443,14 +457,17 @@ class SchemaSpec:
         raise KeyError(class_name)
 
     def by_tablename(self, tablename: str, schema: str | None = None) -> TableSpec | None:
-        """A table by database name (and schema), or None."""
+        """A table by database name (and schema), or None: ``schema.by_tablename("band")``."""
         for table in self.tables:
             if table.tablename == tablename and table.schema == schema:
                 return table
         return None
 
     def target_of(self, column: ColumnSpec) -> TableSpec | None:
-        """The table a foreign key column points at, when it is in this schema."""
+        """The table a foreign key column points at, when it is in this schema.
+
+        Example: ``schema.target_of(band.column("manager")).class_name == "Manager"``.
+        """
         ref = column.references
         if ref is None:
             return None

@@ -13,9 +13,10 @@ Example::
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from vivace.exceptions import ConfigurationError, QueryError
 from vivace.schema.column import UNSET, Column, check_identifier
@@ -112,6 +113,10 @@ class TableMeta:
         for part in rest.split(".") if rest else ():
             if not isinstance(column, ForeignKey):
                 raise QueryError(f"{column!r} is not a foreign key; cannot follow {part!r}")
+            target = column.resolved_references
+            if part not in target._meta.column_by_name:
+                # The same error as for a column of this table (issue 11).
+                raise QueryError(f"{target.__name__} has no column {part!r}")
             column = column._column(part)  # not getattr: a column may share a method's name
         return column
 
@@ -143,6 +148,11 @@ class TableBase:
     _exists_in_db: bool = True
     #: The metadata class; the ORM layer uses a subclass that can find the engine.
     _meta_class: ClassVar[type[TableMeta]] = TableMeta
+
+    if TYPE_CHECKING:
+        #: The primary key added to a table that declares none, for type checkers (at run
+        #: time ``__init_subclass__`` adds it): ``band.id`` is an int, ``Band.id`` a Serial.
+        id: Serial
 
     def __init_subclass__(
         cls,
@@ -181,8 +191,9 @@ class TableBase:
         # Bind again now that every column has its name (dict lookups by name need it).
         cls._meta.column_by_name = {c._meta.name: c for c in columns}
         cls._meta.column_by_db_name = {c._meta.db_column_name: c for c in columns}
-        for attribute, constraint in _constraint_attributes(cls):
-            constraint._bind(cls, attribute)
+        for attribute, value in vars(cls).items():
+            if isinstance(value, Constraint):
+                value._bind(cls, attribute)
         for attribute, relation in _m2m_attributes(cls):
             relation._bind(cls, attribute)
         register_table(cls)
@@ -209,13 +220,13 @@ class TableBase:
             else:
                 values[name] = column.get_default_value()
         if given:
-            unknown = ", ".join(sorted(map(str, given)))
-            raise QueryError(f"{type(self).__name__} has no column(s) named: {unknown}")
+            # Piccolo's message: "Unrecognized columns - ['nme']".
+            raise QueryError(f"Unrecognized columns - {sorted(map(str, given))}")
         values["_exists_in_db"] = _exists_in_db
 
     # row helpers ----------------------------------------------------------------------------
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Any:
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """A new row from a dict of column names: ``Band.from_dict({"name": "x"})``."""
         return cls(**data)
 
@@ -300,11 +311,19 @@ def _collect_members(cls: type) -> tuple[list[Column[Any]], list[Constraint], li
     m2m: list[Relation] = []
     for name, value in seen.items():
         if isinstance(value, Column):
+            if value._meta.table is None and not value._meta.name:
+                # A mixin's column is never bound itself, but constraints declared in the
+                # mixin name it: give it its attribute name (issue 11).
+                value._meta.name = name
+                value._meta.db_column_name = value._meta.db_column_name or name
             if name not in vars(cls) or value._meta.table is not None:
                 value = value._copy_for_table()
                 setattr(cls, name, value)
             columns.append(value)
         elif isinstance(value, Constraint):
+            if name not in vars(cls) or value.table is not None:
+                value = copy.copy(value)  # each table names its own copy
+                setattr(cls, name, value)
             constraints.append(value)
         else:
             if name not in vars(cls) or value.table is not None:
@@ -319,13 +338,6 @@ def _attribute_name(cls: type, column: Column[Any]) -> str:
         if value is column:
             return name
     raise ConfigurationError(f"cannot find the attribute name of {column!r} on {cls.__name__}")
-
-
-def _constraint_attributes(cls: type) -> Iterable[tuple[str, Constraint]]:
-    for klass in reversed(cls.__mro__):
-        for name, value in vars(klass).items():
-            if isinstance(value, Constraint):
-                yield name, value
 
 
 def _m2m_attributes(cls: type) -> Iterable[tuple[str, Relation]]:

@@ -45,7 +45,10 @@ _NOT_KEYWORDS = {"references", "target_column"}
 
 
 def column_class_name(column: Column[Any]) -> str:
-    """The Vivace class a column is (the nearest one, for a user's subclass)."""
+    """The Vivace class a column is (the nearest one, for a user's subclass).
+
+    Example: ``column_class_name(Email()) == "Email"``.
+    """
     for klass in type(column).__mro__:
         if COLUMN_CLASSES.get(klass.__name__) is klass:
             return klass.__name__

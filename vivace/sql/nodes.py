@@ -440,8 +440,9 @@ def bool_guard(condition: object) -> Condition:
     if isinstance(condition, Condition):
         return condition
     if isinstance(condition, bool):
-        raise QueryError(
-            "a where() condition is a Python bool, not a query condition: "
-            "use `Band.name == None` or `Band.name.is_null()`, not `Band.name is None`"
+        raise QueryError(  # Piccolo's message, which users match on
+            "A boolean value has been passed in to a where clause. This is probably a "
+            "mistake. For example `.where(MyTable.some_column is None)` instead of "
+            "`.where(MyTable.some_column.is_null())`."
         )
     raise QueryError(f"{condition!r} is not a query condition")

@@ -1,6 +1,6 @@
 """Test helpers with Piccolo's names: ``ModelBuilder``, ``RandomBuilder``, ``TableTest``,
 ``AsyncTableTest``, ``AsyncTransactionTest`` and ``RollbackScope``; a pytest plugin
-(``vivace.testing.pytest_plugin``, loaded automatically) gives the ``vivace_transaction``
+(``pytest_vivace``, loaded automatically) gives the ``vivace_transaction``
 fixture.
 
 Example::

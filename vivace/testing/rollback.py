@@ -10,7 +10,11 @@ base transaction is rolled back. Transaction options (``isolation_level``,
 ``transaction_type``) do not apply to a savepoint and are ignored inside the scope.
 
 Tasks that do not inherit the scope's context (made before it, or in another thread)
-are untouched: they use the engine as usual.
+are untouched: they use the engine as usual, and so are other engines.
+
+A statement outside the code's own transactions runs in a savepoint of its own too, so
+when it fails (a unique violation the test expects) only it is undone, as without the
+scope; otherwise PostgreSQL would refuse every later statement of the test.
 
 Example::
 
@@ -23,13 +27,16 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from vivace.engine import Engine, Transaction
 
 _names = itertools.count(1)
+R = TypeVar("R")
 
 
 class _SavepointTransaction(Transaction):
@@ -110,8 +117,20 @@ class RollbackScope:
         base = engine.transaction()
         await base.__aenter__()
         self.base = base
+        # Instance attributes shadow the engine's methods for the scope's duration only.
+        for name, patch in self._patches(base).items():
+            if name in vars(engine):
+                self._saved[name] = vars(engine)[name]
+            vars(engine)[name] = patch
+        return base
+
+    def _patches(self, base: Transaction) -> dict[str, Callable[..., Any]]:
+        engine = self.engine
         original_transaction = engine.transaction
         original_exists = engine.transaction_exists
+        original_fetch, original_fetch_sql = engine.fetch, engine.fetch_sql
+        # Statements at the top of the scope, one at a time with their savepoints.
+        statement_lock = asyncio.Lock()
 
         def transaction(allow_nested: bool = True, **options: Any) -> Transaction:
             if engine._transaction.get() is base:
@@ -125,17 +144,38 @@ class RollbackScope:
             current = engine._transaction.get()
             return None if current is base else current
 
-        # Instance attributes shadow the engine's methods for the scope's duration only.
-        patches = {
+        async def alone(run: Callable[..., Awaitable[R]], *args: Any) -> R:
+            """A statement outside the code's own transactions, in a savepoint: when it
+            fails, only it is undone, and the scope's transaction goes on (PostgreSQL
+            would otherwise refuse every later statement of the test)."""
+            if engine._transaction.get() is not base:
+                return await run(*args)
+            async with statement_lock:
+                name = f"vivace_statement_{next(_names)}"
+                await base.engine._command(base, f'SAVEPOINT "{name}"')
+                try:
+                    result = await run(*args)
+                except Exception:
+                    if not base._poisoned:
+                        await base.engine._command(base, f'ROLLBACK TO SAVEPOINT "{name}"')
+                        await base.engine._command(base, f'RELEASE SAVEPOINT "{name}"')
+                    raise
+                await base.engine._command(base, f'RELEASE SAVEPOINT "{name}"')
+                return result
+
+        async def fetch(compiled: Any, values: Sequence[Any]) -> list[Any]:
+            return await alone(original_fetch, compiled, values)
+
+        async def fetch_sql(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+            return await alone(original_fetch_sql, sql, params)
+
+        return {
             "transaction": transaction,
             "transaction_exists": transaction_exists,
             "current_transaction": current_transaction,
+            "fetch": fetch,
+            "fetch_sql": fetch_sql,
         }
-        for name, patch in patches.items():
-            if name in vars(engine):
-                self._saved[name] = vars(engine)[name]
-            vars(engine)[name] = patch
-        return base
 
     async def __aexit__(
         self,
@@ -144,7 +184,13 @@ class RollbackScope:
         tb: TracebackType | None,
     ) -> bool:
         engine, base = self.engine, self.base
-        for name in ("transaction", "transaction_exists", "current_transaction"):
+        for name in (
+            "transaction",
+            "transaction_exists",
+            "current_transaction",
+            "fetch",
+            "fetch_sql",
+        ):
             if name in self._saved:
                 vars(engine)[name] = self._saved.pop(name)
             else:

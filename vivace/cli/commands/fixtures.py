@@ -17,7 +17,8 @@ import click
 
 from vivace.cli.group import VivaceGroup
 from vivace.cli.output import note, progress
-from vivace.conf import AppRegistry, load_configuration
+from vivace.cli.pending import warn_if_migrations_pending
+from vivace.conf import AppRegistry, Configuration, load_configuration
 from vivace.fixtures import count_rows, dump_fixture, load_fixture, plan_load
 from vivace.fixtures.dump import Selection
 
@@ -58,8 +59,12 @@ def _selection(registry: AppRegistry, apps: str, tables: str) -> Selection:
     return chosen
 
 
-async def _dump(out: TextIO, selection: Selection, batch_size: int, db: Any) -> int:
+async def _dump(
+    out: TextIO, selection: Selection, batch_size: int, configuration: Configuration
+) -> int:
+    db = configuration.db
     try:
+        await warn_if_migrations_pending(configuration)
         with progress(await count_rows(selection), "Dumping") as bar:
             return await dump_fixture(out, selection, batch_size, on_progress=bar.update)
     finally:
@@ -87,15 +92,17 @@ def dump(apps: str, tables: str, output: Path | None, batch_size: int) -> None:
     configuration = load_configuration()
     selection = _selection(configuration.app_registry, apps, tables)
     if output is None:
-        written = asyncio.run(_dump(sys.stdout, selection, batch_size, configuration.db))
+        written = asyncio.run(_dump(sys.stdout, selection, batch_size, configuration))
     else:
         with output.open("w", encoding="utf-8") as out:
-            written = asyncio.run(_dump(out, selection, batch_size, configuration.db))
+            written = asyncio.run(_dump(out, selection, batch_size, configuration))
     note(f"Dumped {written} rows")
 
 
-async def _load(path: Path, registry: AppRegistry, chunk_size: int, db: Any) -> dict[str, int]:
+async def _load(path: Path, configuration: Configuration, chunk_size: int) -> dict[str, int]:
+    registry, db = configuration.app_registry, configuration.db
     try:
+        await warn_if_migrations_pending(configuration)
         plan = plan_load(path, registry)
         with progress(plan.total, "Loading") as bar:
             return await load_fixture(path, registry, chunk_size, bar.update, plan)
@@ -129,6 +136,6 @@ def load(file: Path | None, path_option: Path | None, chunk_size: int) -> None:
     if path is None:
         raise click.UsageError("give the fixture file: vivace fixtures load FILE")
     configuration = load_configuration()
-    counts = asyncio.run(_load(path, configuration.app_registry, chunk_size, configuration.db))
+    counts = asyncio.run(_load(path, configuration, chunk_size))
     for label, rows in counts.items():
         click.echo(f"{label}: {rows} rows")

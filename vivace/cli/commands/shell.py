@@ -15,7 +15,8 @@ from typing import Any
 import click
 
 from vivace.cli.group import VivaceGroup
-from vivace.conf import load_configuration
+from vivace.cli.pending import warn_if_migrations_pending
+from vivace.conf import Configuration, load_configuration
 from vivace.playground.console import interact
 
 
@@ -29,9 +30,8 @@ def group() -> None:
     """
 
 
-def shell_namespace() -> tuple[dict[str, Any], list[str]]:
+def shell_namespace(configuration: Configuration) -> tuple[dict[str, Any], list[str]]:
     """The tables of every registered app by class name (``app_Name`` when two clash) and ``DB``."""
-    configuration = load_configuration()
     namespace: dict[str, Any] = {"DB": configuration.db}
     lines: list[str] = []
     for app_name, config in configuration.app_registry.app_configs.items():
@@ -62,12 +62,14 @@ def run(ipython: bool | None) -> None:
         vivace shell run
         echo 'await Band.count()' | vivace shell run
     """
-    namespace, lines = shell_namespace()
+    configuration = load_configuration()
+    namespace, lines = shell_namespace(configuration)
     if ipython is None and not sys.stdin.isatty():
         ipython = False
     banner = "\n".join(["Vivace shell: the tables of the apps are imported.", *lines])
     loop = asyncio.new_event_loop()
     try:
+        loop.run_until_complete(warn_if_migrations_pending(configuration))
         interact(namespace, loop, banner, ipython)
     finally:
         db = namespace["DB"]

@@ -9,6 +9,7 @@ Example::
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -19,7 +20,8 @@ from typing import Any
 import click
 
 from vivace.cli.group import VivaceGroup
-from vivace.conf import Finder
+from vivace.cli.pending import warn_if_migrations_pending
+from vivace.conf import Configuration, Finder, load_configuration
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,13 @@ CLIENTS: dict[str, Callable[[Any], ClientCall]] = {
 }
 
 
+async def _check_migrations(configuration: Configuration) -> None:
+    try:
+        await warn_if_migrations_pending(configuration)
+    finally:
+        await configuration.db.close_connection_pool()
+
+
 @click.group(name="sql_shell", cls=VivaceGroup, aliases={"start": "run"})
 def group() -> None:
     """The database's own SQL client.
@@ -91,7 +100,9 @@ def run(client_args: tuple[str, ...]) -> int:
         vivace sql_shell run -- -c 'select 1'        # psql
         vivace sql_shell run 'select 1'              # sqlite3
     """
+    configuration = load_configuration()
     engine = Finder().get_engine()
+    asyncio.run(_check_migrations(configuration))
     make_call = CLIENTS.get(engine.engine_type)
     if make_call is None:
         raise click.ClickException(f"no SQL client is known for {engine.engine_type} engines")

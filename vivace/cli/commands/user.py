@@ -177,4 +177,3 @@ def change_permissions(
     BaseUser.update(changes).where(BaseUser.username == user.username).run_sync()
     summary = ", ".join(f"{c._meta.name}={v}" for c, v in changes.items())
     click.echo(f"Updated {username}: {summary}")
-

@@ -36,7 +36,8 @@ async def new(
         if app_name == ALL
         else [context.registry.require_app_config(app_name)]
     )
-    ask = answer_with(auto_input)
+    # Rename questions: answered by --auto_input, else asked like every other question.
+    ask = answer_with(auto_input) if auto_input is not None else context.confirm
     written: list[str] = []
     for config in configs:
         # The app's tables first: the files' stand-in tables must not resolve their names.

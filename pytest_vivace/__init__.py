@@ -1,5 +1,9 @@
 """Vivace's pytest plugin (registered by the ``pytest11`` entry point; nothing to copy).
 
+It lives outside the ``vivace`` package on purpose: pytest imports entry-point plugins
+before pytest-cov starts measuring, and importing anything under ``vivace`` imports the
+whole ORM; here nothing of Vivace is imported until a fixture runs.
+
 Opt-in fixtures only, so a test that uses none of them runs exactly as without it:
 
 - ``vivace_engine``: the engine tests run on; ``engine_finder()`` by default. Override
@@ -27,11 +31,6 @@ try:
     HAS_PYTEST_ASYNCIO = True
 except ImportError:  # pragma: no cover (pytest-asyncio is in the test extra)
     HAS_PYTEST_ASYNCIO = False
-
-
-# Vivace itself is imported when a fixture runs, not when pytest loads the plugin: every
-# pytest run in an environment with Vivace loads this module, and importing Vivace then
-# would slow down runs that never use it and put it ahead of coverage measurement.
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""A small FastAPI app on Vivace: see ``README.md`` in this folder."""

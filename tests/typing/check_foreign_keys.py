@@ -1,0 +1,114 @@
+"""Typing checks (never executed): foreign keys, the implicit ``id``, related rows.
+
+``band.manager`` is what the row holds: the stored key (an ``int``; ``None`` unless
+``null=False``) or, once prefetched, the ``Manager`` row. ``Band.manager._.name`` is the
+typed spelling of ``Band.manager.name`` (which runs, but type checkers cannot follow it).
+Negative lines end in ``# type: ignore[code]`` (see check_nullable.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, assert_type
+
+from vivace import Table
+from vivace.columns import (
+    UUID,
+    Column,
+    ForeignKey,
+    Integer,
+    LazyTableReference,
+    Serial,
+    Varchar,
+)
+from vivace.orm.objects import First, Objects
+from vivace.sql.nodes import Condition
+
+
+class Manager(Table):
+    name = Varchar(length=50)
+
+
+class Band(Table):
+    name = Varchar(length=50)
+    rating = Integer(null=True)
+    manager = ForeignKey(Manager)
+    owner = ForeignKey(Manager, null=False)
+
+
+class Concert(Table):
+    band = ForeignKey(Band)
+    # Lazy references name the target in the annotation.
+    headliner: ForeignKey[Band, int | None] = ForeignKey(
+        LazyTableReference("Band", module_path=__name__)
+    )
+
+
+class Studio(Table):
+    # ``id`` is typed a Serial on every table; a table keyed otherwise under that name
+    # annotates its own (both checkers then read the annotation).
+    id: UUID = UUID(primary_key=True)  # type: ignore[assignment]
+
+
+class Session(Table):
+    # A key to a table keyed otherwise than by a Serial: the constructor types the key as
+    # a Serial's int, so the annotation that says the key's type overrides it.
+    studio: ForeignKey[Studio, uuid.UUID | None] = ForeignKey(Studio)  # type: ignore[assignment]
+    backup: ForeignKey[Studio, uuid.UUID] = ForeignKey(Studio, null=False)  # type: ignore[assignment]
+
+
+def check_rows(band: Band, concert: Concert) -> None:
+    assert_type(band.id, int)  # the primary key every table gets unless it declares one
+    assert_type(band.rating, int | None)
+    assert_type(band.manager, Manager | int | None)
+    assert_type(band.owner, Manager | int)
+    assert_type(concert.headliner, Band | int | None)
+    band.rating = None
+    band.manager = None
+    band.manager = 3
+    band.manager = Manager(name="Guido")
+    band.owner = None  # type: ignore[assignment]
+    band.manager = "3"  # type: ignore[assignment]
+    if isinstance(band.manager, Manager):
+        assert_type(band.manager.name, str)
+
+
+def check_studio(studio: Studio, session: Session) -> None:
+    assert_type(studio.id, uuid.UUID)
+    assert_type(Studio.id, UUID)
+    assert_type(session.studio, Studio | uuid.UUID | None)
+    assert_type(session.backup, Studio | uuid.UUID)
+
+
+def check_chains() -> None:
+    assert_type(Band.id, Serial)
+    assert_type(Band.manager, ForeignKey[Manager, int | None])
+    assert_type(Band.owner, ForeignKey[Manager, int])
+    assert_type(Band.manager._, type[Manager])
+    assert_type(Band.manager._.name, Varchar)
+    assert_type(Band.manager._.id, Serial)
+    assert_type(Concert.band._.manager._.name, Varchar)
+    assert_type(Concert.headliner._.rating, Integer[int | None])
+    Band.select(Band.manager._.nme)  # type: ignore[attr-defined]
+    Band.select(Band.manager.nme)  # type: ignore[attr-defined]
+    Concert.select(Concert.band._.manager._.nme)  # type: ignore[attr-defined]
+    Band.select(Band.nme)  # type: ignore[attr-defined]
+    # The key's own methods stay typed (only the target's columns need ``_``).
+    assert_type(Band.manager == 1, Condition)
+    assert_type(Band.manager != Manager(), Condition)
+    assert_type(Band.manager.is_in([1, 2]), Condition)
+    assert_type(Band.manager.not_in([1]), Condition)
+    assert_type(Band.manager.is_null(), Condition)
+    assert_type(Band.manager.all_columns(), list[Column[Any]])
+    assert_type(Band.objects(Band.manager, *Band.manager.all_related()), Objects[Band])
+    # A join walked backwards, or on any columns, reaches a table known only at run time.
+    assert_type(Band.manager.reverse().rating, Any)
+    assert_type(Manager.id.join_on(Band.manager).rating, Any)
+
+
+async def check_related(band: Band, concert: Concert) -> None:
+    assert_type(band.get_related(Band.manager), First[Manager])
+    assert_type(await band.get_related(Band.manager), Manager | None)
+    assert_type(await concert.get_related(Concert.band._.manager), Manager | None)
+    assert_type(await concert.get_related(Concert.headliner), Band | None)
+    band.get_related(Band.name)  # type: ignore[call-overload]

@@ -1,0 +1,70 @@
+"""Typing checks (never executed): what queries give, awaited or run synchronously.
+
+Negative lines end in ``# type: ignore[code]`` (see check_nullable.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any, assert_type
+
+from vivace import Table
+from vivace.columns import ForeignKey, Integer, Varchar
+from vivace.orm.objects import First, Objects
+from vivace.orm.query import Query
+from vivace.orm.select import Select
+
+
+class QManager(Table):
+    name = Varchar(length=50)
+
+
+class QBand(Table):
+    name = Varchar(length=50)
+    rating = Integer(null=True)
+    manager = ForeignKey(QManager)
+
+
+async def check_select() -> None:
+    assert_type(QBand.select(QBand.name), Select)
+    assert_type(await QBand.select(QBand.name), list[dict[str, Any]])
+    assert_type(await QBand.select(QBand.name).first(), dict[str, Any] | None)
+    names = QBand.select(QBand.name).output(as_list=True)
+    assert_type(names, Select[list[Any]])
+    assert_type(await names, list[Any])
+    assert_type(await names.where(QBand.rating > 1).order_by(QBand.name), list[Any])
+    assert_type(await names.output(load_json=True), list[Any])  # as_list stays
+    assert_type(await names.first(), Any | None)
+    assert_type(await QBand.select().output(as_json=True), str)
+    assert_type(await QBand.select().output(as_list=True, as_json=True), str)
+    assert_type(await QBand.select().output(nested=True), list[dict[str, Any]])
+    assert_type(QBand.select().first(), Query[dict[str, Any] | None])
+    assert_type(await QBand.select().where(QBand.name == "x").limit(2), list[dict[str, Any]])
+
+
+def check_run_sync() -> None:
+    assert_type(QBand.objects().run_sync(), list[QBand])
+    assert_type(QBand.objects(QBand.manager).where(QBand.rating > 1).run_sync(), list[QBand])
+    assert_type(QBand.objects().first().run_sync(), QBand | None)
+    assert_type(QBand.objects().get(QBand.name == "x").run_sync(), QBand | None)
+    assert_type(QBand.objects().create(name="x").run_sync(), QBand)
+    assert_type(QBand.select(QBand.name).run_sync(), list[dict[str, Any]])
+    assert_type(QBand.select(QBand.name).output(as_list=True).run_sync(), list[Any])
+    assert_type(QBand.count().run_sync(), int)
+    assert_type(QBand.exists().run_sync(), bool)
+    assert_type(QBand.from_dict({"name": "x"}), QBand)
+
+
+async def check_objects() -> None:
+    query = QBand.objects(QBand.manager).order_by(QBand.name).limit(5).offset(1)
+    assert_type(query, Objects[QBand])
+    assert_type(await query, list[QBand])
+    assert_type(await query.run(), list[QBand])
+    assert_type(query.first(), First[QBand])
+    assert_type(await QBand.objects().get_or_create(QBand.name == "x"), QBand)
+    band = await QBand.objects().get(QBand.name == "x")
+    assert band is not None
+    assert_type(band.rating, int | None)
+    assert_type(band.manager, QManager | int | None)
+    rows: list[QManager] = await QBand.objects()  # type: ignore[assignment]
+    count: str = await QBand.count()  # type: ignore[assignment]
+    del rows, count

@@ -1,0 +1,1 @@
+"""Piccolo's ``piccolo.apps.migrations.commands``: ``forwards``, ``backwards`` modules."""
