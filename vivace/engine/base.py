@@ -106,9 +106,10 @@ class Engine:
         """
         return await run_in_transaction(self, fn, *args, retries=retries, **options)
 
-    def atomic(self) -> Atomic:
-        """Queries collected with ``add`` and run together in one transaction."""
-        return Atomic(self)
+    def atomic(self, **options: Any) -> Atomic:
+        """Queries collected with ``add`` and run together in one transaction; ``options``
+        go to ``transaction()`` (SQLite: ``atomic(transaction_type=TransactionType.deferred)``)."""
+        return Atomic(self, **options)
 
     def transaction_exists(self) -> bool:
         """Whether the current task is inside a transaction of this engine."""
