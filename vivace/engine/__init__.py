@@ -8,6 +8,7 @@ Example::
 from vivace.engine.base import Engine
 from vivace.engine.finder import engine_finder
 from vivace.engine.postgres import PostgresEngine
+from vivace.engine.routing import ReadRouting, RoutingStats
 from vivace.engine.sqlite import SQLiteEngine
 from vivace.engine.sync import run_sync
 from vivace.engine.transaction import Atomic, Savepoint, Transaction
@@ -16,6 +17,8 @@ __all__ = [
     "Atomic",
     "Engine",
     "PostgresEngine",
+    "ReadRouting",
+    "RoutingStats",
     "SQLiteEngine",
     "Savepoint",
     "Transaction",

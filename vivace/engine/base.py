@@ -19,6 +19,7 @@ from typing import Any, ClassVar, TypeVar
 from vivace.dialects import Compiled, Dialect
 from vivace.engine.cache import CompiledCache
 from vivace.engine.cursors import RowCursor
+from vivace.engine.routing import ReadRouting
 from vivace.engine.transaction import Atomic, Transaction, run_in_transaction
 from vivace.schema.spec import SchemaSpec
 from vivace.sql.nodes import Node
@@ -33,6 +34,9 @@ class Engine:
 
     engine_type: ClassVar[str] = "base"
     dialect: Dialect
+    #: Automatic read routing to replicas (``vivace.engine.routing``); None: every query
+    #: runs on this engine unless ``run(node=...)`` picks an extra node.
+    read_routing: ReadRouting | None = None
 
     def __init__(self, log_queries: bool = False, compiled_cache_size: int = 512) -> None:
         self.log_queries = log_queries

@@ -21,6 +21,8 @@ from vivace.dialects import Compiled, PostgresDialect
 from vivace.engine.base import Engine
 from vivace.engine.cursors import PostgresCursor, RowCursor
 from vivace.engine.errors import map_postgres_error
+from vivace.engine.postgres_replication import PostgresReplication
+from vivace.engine.routing import ReadRouting
 from vivace.engine.transaction import Transaction
 from vivace.exceptions import ConfigurationError, ConnectionLost, PoolTimeout, TransactionError
 
@@ -44,6 +46,10 @@ class PostgresEngine(Engine):
     backend pid the client sees is not the server's). Without it, connecting through
     such a pooler fails at once with ``ConfigurationError``. Session settings changed by
     raw SQL outside a transaction do not reliably apply (or get reset) behind PgBouncer.
+
+    ``read_routing=ReadRouting(...)`` sends reads to the healthy ``extra_nodes`` (streaming
+    replicas) and writes, transactions and read-your-writes reads to this engine: see
+    ``vivace.engine.routing``.
     """
 
     engine_type = "postgres"
@@ -58,6 +64,7 @@ class PostgresEngine(Engine):
         compiled_cache_size: int = 512,
         command_timeout: float | None = None,
         pgbouncer: bool = False,
+        read_routing: ReadRouting | None = None,
     ) -> None:
         if pgbouncer and (config or {}).get("statement_cache_size", 0):
             raise ConfigurationError(
@@ -67,6 +74,8 @@ class PostgresEngine(Engine):
         self.config = dict(config or {})
         self.extensions = tuple(extensions)
         self.extra_nodes = dict(extra_nodes or {})
+        if read_routing is not None:
+            self.read_routing = read_routing.attach(self, self.extra_nodes, PostgresReplication())
         self.acquire_timeout = acquire_timeout
         self.command_timeout = command_timeout
         self.pgbouncer = pgbouncer
@@ -109,6 +118,8 @@ class PostgresEngine(Engine):
         in use to come back and close cleanly; whatever is left is then terminated.
         """
         limit = self.acquire_timeout if timeout is None else timeout
+        if self.read_routing is not None:
+            await self.read_routing.close()  # its probe uses this pool
         loop = asyncio.get_running_loop()
         ending = [task for task in self._background if task.get_loop() is loop]
         if ending:

@@ -23,11 +23,19 @@ from vivace.sql import Raw as RawNode
 
 
 class Raw(Query[list[dict[str, Any]]]):
-    """``Band.raw("SELECT ... WHERE name = {}", value)``: ``{}`` are bound parameters."""
+    """``Band.raw("SELECT ... WHERE name = {}", value)``: ``{}`` are bound parameters.
 
-    def __init__(self, table: Any, sql: str, *args: Any) -> None:
+    Read routing counts raw SQL as a write (it runs on the primary) unless it is marked
+    ``read_only=True``: ``Band.raw("SELECT ...", read_only=True)``.
+    """
+
+    def __init__(self, table: Any, sql: str, *args: Any, read_only: bool = False) -> None:
         super().__init__(table)
         self._node = RawNode(sql, args)
+        self._read_only = read_only
+
+    def _reads_only(self) -> bool:
+        return self._read_only
 
     def _statement(self) -> RawNode:
         return self._node

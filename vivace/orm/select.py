@@ -157,6 +157,10 @@ class SelectBase(Query[ResultT], WhereMixin):
         query._callbacks = self._callbacks + more
         return query
 
+    def _reads_only(self) -> bool:
+        # FOR UPDATE/SHARE takes locks: only the primary can, and only it should.
+        return self._lock is None
+
     async def _after(self, result: Any) -> Any:
         for callback in self._callbacks:
             value = callback(result)
@@ -400,6 +404,9 @@ class Count(Query[int], WhereMixin):
         rows = await engine.fetch(compiled, values)
         return int(rows[0][0])
 
+    def _reads_only(self) -> bool:
+        return True
+
 
 class Exists(Query[bool], WhereMixin):
     """``Band.exists().where(...)``: whether any row matches."""
@@ -415,3 +422,6 @@ class Exists(Query[bool], WhereMixin):
     async def _run(self, engine: Engine) -> bool:
         compiled, values = engine.compile(self._statement())
         return bool(await engine.fetch(compiled, values))
+
+    def _reads_only(self) -> bool:
+        return True
