@@ -12,6 +12,7 @@ from vivace.columns import ForeignKey, Integer, Varchar
 from vivace.orm.objects import First, Objects
 from vivace.orm.query import Query
 from vivace.orm.select import Select
+from vivace.orm.table import Remove, UpdateSelf
 
 
 class QManager(Table):
@@ -65,6 +66,12 @@ async def check_objects() -> None:
     assert band is not None
     assert_type(band.rating, int | None)
     assert_type(band.manager, QManager | int | None)
+    assert_type(await band.save(), list[dict[str, Any]])
+    assert_type(await band.refresh(), QBand)
+    assert_type(await band.refresh([QBand.rating]), QBand)
+    assert_type(band.remove(), Remove)
+    assert_type(band.update_self({QBand.rating: 1}), UpdateSelf)
+    assert_type(band.remove().run_sync(), None)
     rows: list[QManager] = await QBand.objects()  # type: ignore[assignment]
     count: str = await QBand.count()  # type: ignore[assignment]
     del rows, count

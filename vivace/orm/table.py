@@ -13,7 +13,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, TypeVar, overload
+from typing import Any, ClassVar, Self, TypeVar, overload
 
 from vivace.engine import Engine, engine_finder
 from vivace.engine.finder import default_engine as default_sqlite_engine
@@ -50,6 +50,7 @@ from vivace.sql.nodes import to_expr
 
 TableT = TypeVar("TableT", bound="Table")
 RelatedT = TypeVar("RelatedT", bound=TableBase)
+R = TypeVar("R")
 
 
 def default_engine() -> Engine:
@@ -213,7 +214,9 @@ class Table(TableBase, abstract=True):
         """Delete this row from the database."""
         return Remove(self)
 
-    def refresh(self, columns: Sequence[Any] | None = None, load_json: bool = False) -> Refresh:
+    def refresh(
+        self, columns: Sequence[Any] | None = None, load_json: bool = False
+    ) -> Refresh[Self]:
         """Reload the row's values from the database."""
         return Refresh(self, columns, load_json)
 
@@ -268,7 +271,7 @@ class Table(TableBase, abstract=True):
         return RemoveM2M(self, rows, m2m)
 
 
-class _RowQuery(Query[Any]):
+class _RowQuery(Query[R]):
     def __init__(self, row: Table) -> None:
         super().__init__(type(row))
         self.row = row
@@ -281,7 +284,7 @@ class _RowQuery(Query[Any]):
         return pk == value
 
 
-class Save(_RowQuery):
+class Save(_RowQuery[list[dict[str, Any]]]):
     """``await band.save()``: insert a new row or update a stored one."""
 
     def __init__(self, row: Table, columns: Sequence[Any] | None) -> None:
@@ -313,7 +316,7 @@ class Save(_RowQuery):
         return await self._query()._run(engine)
 
 
-class Remove(_RowQuery):
+class Remove(_RowQuery[None]):
     """``await band.remove()``."""
 
     def _statement(self) -> Any:
@@ -325,7 +328,7 @@ class Remove(_RowQuery):
         self.row.__dict__["_exists_in_db"] = False
 
 
-class UpdateSelf(_RowQuery):
+class UpdateSelf(_RowQuery[None]):
     """``await band.update_self({Band.popularity: Band.popularity + 1})``."""
 
     def __init__(self, row: Table, values: Mapping[Any, Any]) -> None:
