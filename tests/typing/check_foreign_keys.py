@@ -22,6 +22,7 @@ from vivace.columns import (
     Varchar,
 )
 from vivace.orm.objects import First, Objects
+from vivace.schema import JoinOn
 from vivace.sql.nodes import Condition
 
 
@@ -104,6 +105,8 @@ def check_chains() -> None:
     # A join walked backwards, or on any columns, reaches a table known only at run time.
     assert_type(Band.manager.reverse().rating, Any)
     assert_type(Manager.id.join_on(Band.manager).rating, Any)
+    assert_type(Manager.id.join_on(Band.manager), JoinOn)
+    assert_type(Band.manager.reverse(), JoinOn)
 
 
 async def check_related(band: Band, concert: Concert) -> None:
