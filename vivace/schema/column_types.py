@@ -44,7 +44,7 @@ from vivace.schema.defaults import (
 from vivace.sql.arrays import ArrayCondition, ArrayIndex
 from vivace.sql.calls import Call
 from vivace.sql.json_paths import JSONGet
-from vivace.sql.nodes import Expr, to_expr
+from vivace.sql.nodes import Condition, Expr, to_expr
 from vivace.types import ValueType
 
 V = TypeVar("V")  # the element type of an Array
@@ -260,11 +260,11 @@ class Boolean(Column[BoolT]):
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         super().__init__(default=default, **kwargs)
 
-    def eq(self, value: bool) -> Any:
+    def eq(self, value: bool) -> Condition:
         """``col == value`` for linters that dislike ``== True``."""
         return self == value
 
-    def ne(self, value: bool) -> Any:
+    def ne(self, value: bool) -> Condition:
         """``col != value`` for linters that dislike ``!= True``."""
         return self != value
 
