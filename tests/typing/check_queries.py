@@ -9,6 +9,7 @@ from typing import Any, assert_type
 
 from vivace import Table
 from vivace.columns import ForeignKey, Integer, Varchar
+from vivace.engine import Engine
 from vivace.orm.objects import First, Objects
 from vivace.orm.query import Query
 from vivace.orm.select import Select
@@ -53,6 +54,13 @@ def check_run_sync() -> None:
     assert_type(QBand.count().run_sync(), int)
     assert_type(QBand.exists().run_sync(), bool)
     assert_type(QBand.from_dict({"name": "x"}), QBand)
+
+
+async def check_engine() -> None:
+    # Piccolo's spelling; pyright strict calls _meta private, a rule Vivace cannot lift.
+    assert_type(QBand._meta.db, Engine)  # pyright: ignore[reportPrivateUsage]
+    async with QBand._meta.db.transaction():  # pyright: ignore[reportPrivateUsage]
+        await QBand.objects()
 
 
 async def check_objects() -> None:

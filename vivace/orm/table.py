@@ -13,7 +13,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, overload
 
 from vivace.engine import Engine, engine_finder
 from vivace.engine.finder import default_engine as default_sqlite_engine
@@ -65,14 +65,23 @@ def default_engine() -> Engine:
 class OrmTableMeta(TableMeta):
     """Table metadata that finds the configured engine on first use."""
 
-    def find_db(self) -> Any:
+    def find_db(self) -> Engine:
         return default_engine()
+
+    if TYPE_CHECKING:
+        # The engine, typed for users: ``async with Band._meta.db.transaction(): ...``.
+        @property
+        def db(self) -> Engine: ...
+        @db.setter
+        def db(self, engine: Engine) -> None: ...
 
 
 class Table(TableBase, abstract=True):
     """Base class of user tables. See the module docstring."""
 
     _meta_class: ClassVar[type[TableMeta]] = OrmTableMeta
+    if TYPE_CHECKING:
+        _meta: ClassVar[OrmTableMeta]
 
     # queries ---------------------------------------------------------------------------------
     @classmethod
@@ -212,6 +221,8 @@ class Table(TableBase, abstract=True):
 
     def remove(self) -> Remove:
         """Delete this row from the database."""
+        if not self._pk_value():
+            raise QueryError("Can only delete pre-existing rows with a PK.")  # Piccolo's error
         return Remove(self)
 
     def refresh(
