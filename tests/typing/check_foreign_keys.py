@@ -86,6 +86,7 @@ def check_chains() -> None:
     assert_type(Band.manager, ForeignKey[Manager, int | None])
     assert_type(Band.owner, ForeignKey[Manager, int])
     assert_type(Band.manager._, type[Manager])
+    assert_type(Band.manager.resolved_references, type[Manager])
     assert_type(Band.manager._.name, Varchar)
     assert_type(Band.manager._.id, Serial)
     assert_type(Concert.band._.manager._.name, Varchar)
