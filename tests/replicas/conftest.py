@@ -1,7 +1,7 @@
-"""Fixtures of the replica tests: one private primary + streaming standby per session.
+"""Fixtures of the replica tests: one private primary + streaming standby for the package.
 
-- ``pair``: the ``ReplicatedPair`` (started once; under ``CI=true`` a failure to start it
-  fails the tests, elsewhere they skip);
+- ``pair``: the ``ReplicatedPair`` (started once, stopped after the package's tests; under
+  ``CI=true`` a failure to start it fails the tests, elsewhere they skip);
 - ``routed``: a ``PostgresEngine`` on the primary with the standby as extra node
   ``"replica"`` and ``read_routing`` (fast probes), with ``Item`` bound to it and created;
 - ``settled``: waits until the standby has replayed everything and routing uses it.
@@ -50,7 +50,7 @@ async def eventually(check: Callable[[], Awaitable[bool]], what: str) -> None:
         await asyncio.sleep(0.05)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def pair() -> Iterator[ReplicatedPair]:
     if not os.path.exists(f"{PG_BIN}/pg_basebackup"):
         reason = f"no PostgreSQL server binaries in {PG_BIN}"
@@ -102,7 +102,7 @@ async def close(engine: PostgresEngine) -> None:
         await node.close_connection_pool()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def routed(pair: ReplicatedPair) -> AsyncIterator[PostgresEngine]:
     engine = engines(pair, routing())
     Item._meta.db = engine
