@@ -216,7 +216,9 @@ class TableBase:
             name = meta.name
             if name in given:
                 values[name] = given.pop(name)
-            elif meta.db_column_name in given:  # Piccolo takes the database name too
+            elif meta.db_column_name in given and (
+                meta.db_column_name not in self._meta.column_by_name
+            ):  # Piccolo takes the database name too (unless another column has it)
                 values[name] = given.pop(meta.db_column_name)
             elif _ignore_missing:
                 values[name] = None
