@@ -313,6 +313,17 @@ class DDLCompiler:
     def qualified_index(self, table: TableSpec, name: str) -> str:
         return self.quote(name)
 
+    # keys -------------------------------------------------------------------------------------
+    def reset_sequences(self, table: TableSpec) -> list[str]:
+        """Statements that move the sequences of ``table``'s serial columns past its largest
+        value, once rows were inserted with explicit keys (a fixture load), so the next
+        insert without a key gets a free one. Nothing here: SQLite's rowid and MariaDB's
+        ``AUTO_INCREMENT`` follow the largest key by themselves.
+
+        Example: ``ddl.reset_sequences(table_spec(Band))``.
+        """
+        return []
+
 
 def changed_params(old: ColumnSpec, new: ColumnSpec) -> set[str]:
     """The names of the params that differ, Python-only ones left out.
