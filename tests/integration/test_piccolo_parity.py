@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import UseTables
 from vivace import Table
-from vivace.columns import ForeignKey, Integer, Timestamptz, Varchar
+from vivace.columns import ForeignKey, Integer, Readable, Timestamptz, Varchar
 from vivace.engine import Engine
 from vivace.exceptions import DeletionError, DistinctOnError, QueryError, UpdateError
 from vivace.functions import AtTimeZone, Coalesce, Lower, NullIf, Upper
@@ -416,3 +416,80 @@ async def test_refresh_with_nothing_to_fetch(db: Engine, use_tables: UseTables) 
     assert "SELECT" in str(row.refresh())
     with pytest.raises(ValueError, match=re.escape("No columns to fetch.")):
         await row.refresh()
+
+
+class ParThingOne(Table, tablename="par_thing_one"):
+    name = Varchar(length=30)
+
+
+class ParThingTwo(Table, tablename="par_thing_two"):
+    name = Varchar(length=30)
+    thing_one = ForeignKey(ParThingOne)
+
+
+class ParThingThree(Table, tablename="par_thing_three"):
+    name = Varchar(length=30)
+    thing_two = ForeignKey(ParThingTwo)
+
+    @classmethod
+    def get_readable(cls) -> Readable:
+        return Readable(
+            template="three name: %s - two name: %s - one name: %s",
+            columns=[cls.name, cls.thing_two.name, cls.thing_two._.thing_one._.name],
+        )
+
+
+class ParThingFour(Table, tablename="par_thing_four"):
+    name = Varchar(length=30)
+    thing_three = ForeignKey(ParThingThree)
+
+
+async def test_related_readable_through_a_chain(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: a readable whose columns follow keys, read from a key pointing at its table.
+    await use_tables(db, ParThingOne, ParThingTwo, ParThingThree, ParThingFour)
+    one = await ParThingOne.insert(ParThingOne(name="thing_one"))
+    two = await ParThingTwo.insert(ParThingTwo(name="thing_two", thing_one=one[0]["id"]))
+    three = await ParThingThree.insert(ParThingThree(name="thing_three", thing_two=two[0]["id"]))
+    await ParThingFour.insert(ParThingFour(name="thing_four", thing_three=three[0]["id"]))
+    readable = ParThingFour._get_related_readable(ParThingFour.thing_three)
+    assert await ParThingFour.select(readable) == [
+        {
+            "thing_three_readable": (
+                "three name: thing_three - two name: thing_two - one name: thing_one"
+            )
+        }
+    ]
+
+
+class ParTicket(Table, tablename="par_ticket"):
+    concert = ForeignKey(ParConcert, null=False)
+    price = Integer()
+
+
+def test_more_piccolo_errors() -> None:
+    # Piccolo's errors for bad clauses and rows, raised when called.
+    with pytest.raises(TypeError, match="Limit must be an integer"):
+        ParBand.select().limit("3")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Offset must be an integer"):
+        ParBand.select().offset(1.5)  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=re.escape("At least one column must be passed to order_by.")
+    ):
+        ParBand.select().order_by()
+    with pytest.raises(ValueError, match=re.escape("Can only delete pre-existing rows with a PK.")):
+        ParBand(name="x").remove()
+    with pytest.raises(
+        ValueError, match=re.escape("The `target` option must be provided with DO UPDATE.")
+    ):
+        ParBand.insert(ParBand(name="x")).on_conflict(action="DO UPDATE")
+    with pytest.raises(ValueError, match="concert wasn't provided"):
+        ParTicket(price=1)  # a NOT NULL key without a default
+
+
+async def test_rows_take_database_column_names(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: Band(bname="x") sets the column whose db_column_name is "bname".
+    await seed(db, use_tables)
+    band = ParBand(bname="Named", popularity=3)
+    assert band.name == "Named"
+    await band.save()
+    assert await ParBand.select(ParBand.name).where(ParBand.id == band.id) == [{"bname": "Named"}]

@@ -91,3 +91,15 @@ def test_create_tables_is_a_deprecated_alias(sqlite_db: Engine) -> None:
         finally:
             ParCounter._meta.db = previous
             run_sync(engine.close_connection_pool())
+
+
+async def test_atomic_takes_transaction_options(sqlite_db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: SQLiteEngine.atomic(transaction_type=TransactionType.immediate).
+    await use_tables(sqlite_db, ParCounter)
+    atomic = sqlite_db.atomic(transaction_type=TransactionType.deferred)
+    atomic.add(
+        ParCounter.insert(ParCounter(name="a", value=1)),
+        ParCounter.insert(ParCounter(name="b", value=2)),
+    )
+    await atomic
+    assert await ParCounter.count() == 2

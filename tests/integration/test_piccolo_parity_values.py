@@ -67,7 +67,7 @@ async def test_array_membership(db: Engine, use_tables: UseTables) -> None:
     assert await joined == [{"act.tags": ["a", "b"]}]
     if db.engine_type == "sqlite":
         with pytest.raises(ValueError, match="Unsupported by SQLite"):
-            await query.where(ParTagged.tags.all("b"))
+            ParTagged.tags.all("b")
         return
     assert names(await query.where(ParTagged.tags.all("b"))) == ["b", "none"]
     assert names(await query.where(ParTagged.tags.overlap(["a", "z"]))) == ["both"]
@@ -79,17 +79,18 @@ async def test_array_indexing_and_functions(db: Engine, use_tables: UseTables) -
     await seed(db, use_tables)
     tags = ParTagged.tags
     order = ParTagged.id
-    if db.engine_type == "sqlite":
-        for expr, message in (
-            (tags[0], "array indexing"),
-            (tags.cat(["z"]), "array concatenation"),
-            (tags.append("z"), "array appending"),
-            (tags.prepend("z"), "array prepending"),
-            (tags.remove("a"), "array removing"),
-            (tags.replace("a", "q"), "array substitution"),
+    if db.engine_type == "sqlite":  # refused when called, as in Piccolo
+        for build, message in (
+            (lambda: tags[0], "array indexing"),
+            (lambda: tags.cat(["z"]), "array concatenation"),
+            (lambda: tags.append("z"), "array appending"),
+            (lambda: tags.prepend("z"), "array prepending"),
+            (lambda: tags.remove("a"), "array removing"),
+            (lambda: tags.replace("a", "q"), "array substitution"),
+            (lambda: tags.overlap(["a"]), "array overlap"),
         ):
-            with pytest.raises(QueryError, match=f"Only Postgres and Cockroach support {message}"):
-                await ParTagged.select(expr)
+            with pytest.raises(ValueError, match=f"^Only Postgres and Cockroach support {message}"):
+                build()
         return
     assert await ParTagged.select(tags[0]).order_by(order) == [
         {"tags": "a"},

@@ -271,3 +271,33 @@ async def test_without_a_transaction(harness: Harness, fresh: Fresh) -> None:
     assert await forwards("app", context=harness.context) == [*IDS, "2026-01-01T00:00:06:000000"]
     band = (await fresh.engine.introspect()).by_tablename("band")
     assert band is not None and band.get_column("plain") is not None
+
+
+async def test_dependencies_run_first_even_unregistered(
+    fresh: Fresh, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / f"depapp_{id(fresh)}"
+    (package / "migrations").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "vivace_app.py").write_text(
+        "import os\nfrom vivace.conf import AppConfig\n"
+        "APP_CONFIG = AppConfig('dep', os.path.join(os.path.dirname(__file__), 'migrations'))\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    dependency = Harness(fresh.engine, package / "migrations")
+    body = FILES[IDS[0]].replace("Band", "Label").replace("band", "label")
+    path = dependency.write("2025-01-01T00:00:00:000000", body)
+    path.write_text(path.read_text().replace('app_name="app"', 'app_name="dep"'))
+    registry = AppRegistry(
+        app_configs=[
+            AppConfig(
+                "app",
+                tmp_path / "migrations",
+                migration_dependencies=[f"{package.name}.vivace_app"],
+            )
+        ]
+    )
+    (tmp_path / "migrations").mkdir()
+    context = MigrationContext(fresh.engine, registry, lambda line: None, lambda q: True)
+    assert await forwards("app", context=context) == ["2025-01-01T00:00:00:000000"]
+    assert await tables(fresh.engine) == ["label"]

@@ -22,6 +22,7 @@ from vivace.columns import (
     Varchar,
 )
 from vivace.orm.objects import First, Objects
+from vivace.schema import JoinOn
 from vivace.sql.nodes import Condition
 
 
@@ -85,6 +86,7 @@ def check_chains() -> None:
     assert_type(Band.manager, ForeignKey[Manager, int | None])
     assert_type(Band.owner, ForeignKey[Manager, int])
     assert_type(Band.manager._, type[Manager])
+    assert_type(Band.manager.resolved_references, type[Manager])
     assert_type(Band.manager._.name, Varchar)
     assert_type(Band.manager._.id, Serial)
     assert_type(Concert.band._.manager._.name, Varchar)
@@ -104,6 +106,8 @@ def check_chains() -> None:
     # A join walked backwards, or on any columns, reaches a table known only at run time.
     assert_type(Band.manager.reverse().rating, Any)
     assert_type(Manager.id.join_on(Band.manager).rating, Any)
+    assert_type(Manager.id.join_on(Band.manager), JoinOn)
+    assert_type(Band.manager.reverse(), JoinOn)
 
 
 async def check_related(band: Band, concert: Concert) -> None:

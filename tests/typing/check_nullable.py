@@ -42,6 +42,7 @@ from vivace.columns import (
     Timestamptz,
     Varchar,
 )
+from vivace.sql.nodes import Condition
 
 
 class Everything(Table):
@@ -170,6 +171,12 @@ def check_columns(flag: bool) -> None:
     assert_type(Everything.id, Serial)
     # A null known only at run time: the column may hold NULL.
     assert_type(Integer(null=flag), Integer[int | None])
+
+
+def check_conditions() -> None:
+    assert_type(Everything.boolean.eq(True), Condition)
+    assert_type(Everything.boolean_n.ne(False), Condition)
+    assert_type(Everything.integer_n.is_null(), Condition)
 
 
 def check_assignment(row: Everything) -> None:

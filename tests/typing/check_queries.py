@@ -9,9 +9,11 @@ from typing import Any, assert_type
 
 from vivace import Table
 from vivace.columns import ForeignKey, Integer, Varchar
+from vivace.engine import Engine
 from vivace.orm.objects import First, Objects
 from vivace.orm.query import Query
 from vivace.orm.select import Select
+from vivace.orm.table import Remove, UpdateSelf
 
 
 class QManager(Table):
@@ -54,6 +56,13 @@ def check_run_sync() -> None:
     assert_type(QBand.from_dict({"name": "x"}), QBand)
 
 
+async def check_engine() -> None:
+    # Piccolo's spelling; pyright strict calls _meta private, a rule Vivace cannot lift.
+    assert_type(QBand._meta.db, Engine)  # pyright: ignore[reportPrivateUsage]
+    async with QBand._meta.db.transaction():  # pyright: ignore[reportPrivateUsage]
+        await QBand.objects()
+
+
 async def check_objects() -> None:
     query = QBand.objects(QBand.manager).order_by(QBand.name).limit(5).offset(1)
     assert_type(query, Objects[QBand])
@@ -65,6 +74,12 @@ async def check_objects() -> None:
     assert band is not None
     assert_type(band.rating, int | None)
     assert_type(band.manager, QManager | int | None)
+    assert_type(await band.save(), list[dict[str, Any]])
+    assert_type(await band.refresh(), QBand)
+    assert_type(await band.refresh([QBand.rating]), QBand)
+    assert_type(band.remove(), Remove)
+    assert_type(band.update_self({QBand.rating: 1}), UpdateSelf)
+    assert_type(band.remove().run_sync(), None)
     rows: list[QManager] = await QBand.objects()  # type: ignore[assignment]
     count: str = await QBand.count()  # type: ignore[assignment]
     del rows, count

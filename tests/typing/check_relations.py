@@ -41,6 +41,10 @@ async def check_relations(manager: TManager, band: TBand, genre: TGenre) -> None
     assert_type(TBand.genres(TGenre.name), RelatedRows)
     assert_type(await TManager.objects(TManager.bands), list[TManager])
     assert_type(await manager.get_related(TManager.bands), list[TBand])
+    assert_type(TManager.bands, ReverseForeignKey[TBand])
+    for fetched in await TManager.objects(TManager.bands):
+        assert_type(fetched.bands, list[TBand])
+    assert_type(band.genres, list[TGenre])
     assert_type(await manager.get_related(TManager.unannotated), list[TableBase])
     assert_type(await band.get_related(TBand.manager), TManager | None)
     assert_type(await band.get_m2m(TBand.genres), list[TGenre])

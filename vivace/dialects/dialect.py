@@ -40,6 +40,9 @@ class Dialect:
     supports_lock_rows: ClassVar[bool] = False
     supports_alter_column: ClassVar[bool] = False
     supports_index_methods: ClassVar[bool] = False
+    #: Native arrays: indexing, ``= ALL``, ``&&`` and the array functions (else arrays are
+    #: JSON text, searched with ``json_each``).
+    supports_native_arrays: ClassVar[bool] = False
     #: Whether related rows (``RelatedRows``) can be listed inside one statement; when not,
     #: the ORM fetches them with one extra ``IN`` query.
     supports_row_aggregation: ClassVar[bool] = False

@@ -10,7 +10,6 @@ Example::
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -63,16 +62,21 @@ def columns_in(node: Any) -> Iterator[Any]:
                             yield from columns_in(sub)
 
 
-@functools.cache
+_SLOT_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _slot_names(cls: type) -> tuple[str, ...]:
     """Every slot of a node class, its bases' included (``QueryString`` adds none of its
     own: its expressions sit in ``Raw``'s slots)."""
-    names: list[str] = []
-    for klass in reversed(cls.__mro__):
-        for name in vars(klass).get("__slots__", ()):
-            if name not in names:
-                names.append(name)
-    return tuple(names)
+    found = _SLOT_NAMES.get(cls)
+    if found is None:
+        names: list[str] = []
+        for klass in reversed(cls.__mro__):
+            for name in vars(klass).get("__slots__", ()):
+                if name not in names:
+                    names.append(name)
+        found = _SLOT_NAMES[cls] = tuple(names)
+    return found
 
 
 def joins_for(nodes: Iterable[Any]) -> tuple[Join, ...]:

@@ -98,6 +98,7 @@ class PostgresDialect(Dialect):
     supports_lock_rows = True
     supports_alter_column = True
     supports_index_methods = True
+    supports_native_arrays = True
     supports_row_aggregation = True
     warns_about_schema_locks = True
     max_parameters = 32_767

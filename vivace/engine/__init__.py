@@ -9,6 +9,7 @@ from vivace.engine.base import Engine
 from vivace.engine.finder import engine_finder
 from vivace.engine.mysql import MySQLEngine
 from vivace.engine.postgres import PostgresEngine
+from vivace.engine.routing import ReadRouting, RoutingStats
 from vivace.engine.sqlite import SQLiteEngine
 from vivace.engine.sync import run_sync
 from vivace.engine.transaction import Atomic, Savepoint, Transaction
@@ -18,6 +19,8 @@ __all__ = [
     "Engine",
     "MySQLEngine",
     "PostgresEngine",
+    "ReadRouting",
+    "RoutingStats",
     "SQLiteEngine",
     "Savepoint",
     "Transaction",

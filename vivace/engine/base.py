@@ -29,6 +29,7 @@ from typing import Any, ClassVar, NoReturn, TypeVar
 from vivace.dialects import Compiled, Dialect
 from vivace.engine.cache import CompiledCache
 from vivace.engine.cursors import RowCursor
+from vivace.engine.routing import ReadRouting
 from vivace.engine.transaction import Atomic, Transaction, run_in_transaction
 from vivace.exceptions import VivaceError
 from vivace.schema.spec import SchemaSpec
@@ -44,6 +45,9 @@ class Engine:
 
     engine_type: ClassVar[str] = "base"
     dialect: Dialect
+    #: Automatic read routing to replicas (``vivace.engine.routing``); None: every query
+    #: runs on this engine unless ``run(node=...)`` picks an extra node.
+    read_routing: ReadRouting | None = None
 
     def __init__(self, log_queries: bool = False, compiled_cache_size: int = 512) -> None:
         self.log_queries = log_queries
@@ -252,9 +256,10 @@ class Engine:
         """
         return await run_in_transaction(self, fn, *args, retries=retries, **options)
 
-    def atomic(self) -> Atomic:
-        """Queries collected with ``add`` and run together in one transaction."""
-        return Atomic(self)
+    def atomic(self, **options: Any) -> Atomic:
+        """Queries collected with ``add`` and run together in one transaction; ``options``
+        go to ``transaction()`` (SQLite: ``atomic(transaction_type=TransactionType.deferred)``)."""
+        return Atomic(self, **options)
 
     def transaction_exists(self) -> bool:
         """Whether the current task is inside a transaction of this engine."""

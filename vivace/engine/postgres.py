@@ -22,6 +22,8 @@ from vivace.engine.cursors import RowCursor
 from vivace.engine.pool import PoolDriver
 from vivace.engine.postgres_cursor import PostgresCursor
 from vivace.engine.postgres_errors import map_postgres_error
+from vivace.engine.postgres_replication import PostgresReplication
+from vivace.engine.routing import ReadRouting
 from vivace.engine.server import ServerEngine
 from vivace.exceptions import ConfigurationError, ConnectionLost, VivaceError
 
@@ -79,6 +81,10 @@ class PostgresEngine(ServerEngine):
     backend pid the client sees is not the server's). Without it, connecting through
     such a pooler fails at once with ``ConfigurationError``. Session settings changed by
     raw SQL outside a transaction do not reliably apply (or get reset) behind PgBouncer.
+
+    ``read_routing=ReadRouting(...)`` sends reads to the healthy ``extra_nodes`` (streaming
+    replicas) and writes, transactions and read-your-writes reads to this engine: see
+    ``vivace.engine.routing``.
     """
 
     engine_type = "postgres"
@@ -96,6 +102,7 @@ class PostgresEngine(ServerEngine):
         compiled_cache_size: int = 512,
         command_timeout: float | None = None,
         pgbouncer: bool = False,
+        read_routing: ReadRouting | None = None,
     ) -> None:
         if pgbouncer and (config or {}).get("statement_cache_size", 0):
             raise ConfigurationError(
@@ -104,6 +111,8 @@ class PostgresEngine(ServerEngine):
         super().__init__(config, log_queries, compiled_cache_size, acquire_timeout)
         self.extensions = tuple(extensions)
         self.extra_nodes = dict(extra_nodes or {})
+        if read_routing is not None:
+            self.read_routing = read_routing.attach(self, self.extra_nodes, PostgresReplication())
         self.command_timeout = command_timeout
         self.pgbouncer = pgbouncer
         self.dialect = PostgresDialect()

@@ -84,6 +84,8 @@ class ServerEngine(Engine):
         in use to come back and close cleanly; whatever is left is then terminated.
         """
         limit = self.acquire_timeout if timeout is None else timeout
+        if self.read_routing is not None:
+            await self.read_routing.close()  # its probe uses this pool
         loop = asyncio.get_running_loop()
         ending = [task for task in self._background if task.get_loop() is loop]
         if ending:

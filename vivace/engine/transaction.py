@@ -243,8 +243,9 @@ class Atomic:
     Example: ``a = DB.atomic(); a.add(q1, q2); await a.run()``.
     """
 
-    def __init__(self, engine: Any) -> None:
+    def __init__(self, engine: Any, **options: Any) -> None:
         self.engine = engine
+        self.options = options
         self.queries: list[_Runnable] = []
 
     def add(self, *queries: _Runnable) -> None:
@@ -253,7 +254,7 @@ class Atomic:
 
     async def run(self) -> None:
         """Run every queued query in one transaction (joining the current one, if any)."""
-        async with self.engine.transaction():
+        async with self.engine.transaction(**self.options):
             for query in self.queries:
                 await query.run()
 

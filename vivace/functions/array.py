@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from vivace.functions.base import Function, argument
+from vivace.schema.column_types import Array
 from vivace.sql.nodes import Expr
 from vivace.types import ValueType
 
@@ -31,10 +32,19 @@ def _array(value: Any, vtype: ValueType | None) -> Expr:
     return argument(value, vtype)
 
 
+def _require_native(what: str, *values: Any) -> None:
+    """Refuse at once, as Piccolo does, an array function on a table whose database has
+    no native arrays (SQLite): ``Only Postgres and Cockroach support ...``."""
+    for value in values:
+        if isinstance(value, Array):
+            value._require_native(what)
+
+
 class ArrayCat(Function):
     """``array_1`` followed by ``array_2`` -> key ``"array_cat"``."""
 
     def __init__(self, array_1: Any, array_2: Any, alias: str | None = None) -> None:
+        _require_native("array concatenation", array_1, array_2)
         vtype = _array_type(array_1, array_2)
         args = (_array(array_1, vtype), _array(array_2, vtype))
         super().__init__("array_cat", args, vtype=vtype, alias=alias or "array_cat")
@@ -44,6 +54,7 @@ class ArrayAppend(Function):
     """The array with ``value`` added at the end -> key ``"array_append"``."""
 
     def __init__(self, array: Any, value: Any, alias: str | None = None) -> None:
+        _require_native("array appending", array)
         vtype = _array_type(array)
         args = (_array(array, vtype), argument(value, _element(vtype)))
         super().__init__("array_append", args, vtype=vtype, alias=alias or "array_append")
@@ -53,6 +64,7 @@ class ArrayPrepend(Function):
     """The array with ``value`` added at the start -> key ``"array_prepend"``."""
 
     def __init__(self, array: Any, value: Any, alias: str | None = None) -> None:
+        _require_native("array prepending", array)
         vtype = _array_type(array)
         # PostgreSQL's argument order: array_prepend(value, array).
         args = (argument(value, _element(vtype)), _array(array, vtype))
@@ -63,6 +75,7 @@ class ArrayRemove(Function):
     """The array without any element equal to ``value`` -> key ``"array_remove"``."""
 
     def __init__(self, array: Any, value: Any, alias: str | None = None) -> None:
+        _require_native("array removing", array)
         vtype = _array_type(array)
         args = (_array(array, vtype), argument(value, _element(vtype)))
         super().__init__("array_remove", args, vtype=vtype, alias=alias or "array_remove")
@@ -75,6 +88,7 @@ class ArrayReplace(Function):
     def __init__(
         self, array: Any, old_value: Any, new_value: Any, alias: str | None = None
     ) -> None:
+        _require_native("array substitution", array)
         vtype = _array_type(array)
         element = _element(vtype)
         args = (_array(array, vtype), argument(old_value, element), argument(new_value, element))

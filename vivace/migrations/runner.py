@@ -59,10 +59,6 @@ class Plan:
         """Every SQL statement, in order."""
         return [sql for step in self.steps for sql in step.statements]
 
-    @property
-    def label(self) -> str:
-        return f"{self.manager.app_name} {self.manager.migration_id}"
-
 
 def plan_migration(
     manager: MigrationManager, before: SchemaSpec, ddl: DDLCompiler, backwards: bool = False

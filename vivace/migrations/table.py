@@ -2,7 +2,7 @@
 
 Same table, same columns (``id``, ``name``, ``app_name``, ``ran_on``), so a database
 that Piccolo migrated carries on under Vivace. ``migration_table(engine)`` gives the
-table bound to an engine (one class per engine, no global binding).
+table bound to an engine (no global binding).
 
 Example::
 
@@ -12,15 +12,12 @@ Example::
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from vivace.orm import Table, create_table_class
 from vivace.schema.column_types import Timestamp, Varchar
 from vivace.schema.defaults import TimestampNow
 from vivace.schema.registry import unregister_table
-
-_bound: weakref.WeakKeyDictionary[Any, type[Table]] = weakref.WeakKeyDictionary()
 
 
 class Migration(Table, tablename="migration"):
@@ -35,16 +32,12 @@ unregister_table(Migration)  # a project's own "Migration" table keeps its name
 
 
 def migration_table(engine: Any) -> type[Table]:
-    """The ``migration`` table bound to ``engine``."""
-    table = _bound.get(engine)
-    if table is None:
-        table = create_table_class(
-            "Migration",
-            bases=(Migration,),
-            class_kwargs={"db": engine, "tablename": "migration"},
-        )
-        unregister_table(table)
-        _bound[engine] = table
+    """The ``migration`` table bound to ``engine`` (a new class each time: a cache would
+    keep every engine, and all it compiled, alive)."""
+    table = create_table_class(
+        "Migration", bases=(Migration,), class_kwargs={"db": engine, "tablename": "migration"}
+    )
+    unregister_table(table)
     return table
 
 

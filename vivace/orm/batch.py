@@ -23,6 +23,7 @@ from types import TracebackType
 from typing import Any
 
 from vivace.dialects import Compiled
+from vivace.engine import Engine
 from vivace.engine.cursors import RowCursor
 from vivace.exceptions import QueryError
 from vivace.orm.rows import dict_factory, list_factory, nest, object_factory, to_json
@@ -46,14 +47,22 @@ class Batch:
         self._map: Mapper | None = None
 
     async def __aenter__(self) -> Batch:
-        engine = self._query._engine(self._node)
+        query = self._query
+        routing = query.table._meta.db.read_routing if self._node is None else None
+        if routing is not None:
+            # Routed when opened; a replica failing later mid-batch is the caller's error.
+            await routing.run(self._open, query._reads_only())
+        else:
+            await self._open(query._engine(self._node))
+        return self
+
+    async def _open(self, engine: Engine) -> None:
         statement, mapper = _plan(self._query)
         compiled, values = engine.compile(statement)
         self._map = mapper(compiled)
         cursor = engine.cursor(compiled, values, self._batch_size)
         await cursor.__aenter__()
         self._cursor = cursor
-        return self
 
     async def __aexit__(
         self,

@@ -73,8 +73,17 @@ class FrozenQuery(Generic[R]):
 
     async def run(self, node: str | None = None, in_pool: bool = True, **values: Any) -> R:
         """Run with these placeholder values: ``await frozen.run(id=3)``."""
+        bound = self._values(values)
+        routing = self._query.table._meta.db.read_routing if node is None else None
+        if routing is not None:
+
+            async def run_on(engine: Engine) -> R:
+                result: R = await self._runner._run(_FrozenEngine(engine, self, bound, values))
+                return result
+
+            return await routing.run(run_on, self._runner._reads_only())  # type: ignore[no-any-return]
         engine: Engine = self._query._engine(node)
-        wrapper = _FrozenEngine(engine, self, self._values(values), values)
+        wrapper = _FrozenEngine(engine, self, bound, values)
         result: R = await self._runner._run(wrapper)
         return result
 

@@ -159,6 +159,10 @@ class First(Query[T | None]):
         rows = await self._objects._run(engine)
         return rows[0] if rows else None
 
+    def _reads_only(self) -> bool:
+        reads: bool = self._objects._reads_only()
+        return reads
+
     def __await__(self) -> Generator[Any, None, T | None]:
         return self.run().__await__()
 

@@ -32,8 +32,16 @@ class Query(Generic[R]):
         return self.run().__await__()
 
     async def run(self, node: str | None = None, in_pool: bool = True) -> R:
-        """Run the query; ``node`` picks one of the engine's ``extra_nodes`` (a replica)."""
-        return await self._run(self._engine(node))
+        """Run the query; ``node`` picks one of the engine's ``extra_nodes`` (a replica).
+
+        Without ``node``, an engine with ``read_routing`` picks the node itself.
+        """
+        engine: Engine = self.table._meta.db
+        if node is not None:
+            engine = self._engine(node)
+        elif engine.read_routing is not None:
+            return await engine.read_routing.run(self._run, self._reads_only())
+        return await self._run(engine)
 
     def run_sync(self, node: str | None = None, timed: bool = False, in_pool: bool = False) -> R:
         """Run the query from synchronous code."""
@@ -41,6 +49,11 @@ class Query(Generic[R]):
 
     async def _run(self, engine: Engine) -> R:
         raise NotImplementedError
+
+    def _reads_only(self) -> bool:
+        """Whether running this query changes nothing (read routing may send it to a
+        replica). False unless a query class knows better: unknown means a write."""
+        return False
 
     def _engine(self, node: str | None = None) -> Engine:
         engine: Engine = self.table._meta.db

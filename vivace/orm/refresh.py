@@ -10,7 +10,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from vivace.engine import Engine
 from vivace.orm.query import Query, resolve_column
@@ -29,13 +29,14 @@ GONE_ERROR = "The object doesn't exist in the database any more."
 
 #: Where one selected value goes: (the instance, its attribute name).
 Target = tuple[TableBase, str]
+RowT = TypeVar("RowT", bound=TableBase)
 
 
-class Refresh(Query[Any]):
+class Refresh(Query[RowT]):
     """``await band.refresh(columns=None, load_json=False)``; returns the row, updated."""
 
     def __init__(
-        self, row: TableBase, columns: Sequence[Any] | None = None, load_json: bool = False
+        self, row: RowT, columns: Sequence[Any] | None = None, load_json: bool = False
     ) -> None:
         super().__init__(type(row))
         self.row = row
@@ -88,7 +89,7 @@ class Refresh(Query[Any]):
     def _statement(self) -> Any:
         return self._select(self._plan()[0])._statement()
 
-    async def _run(self, engine: Engine) -> TableBase:
+    async def _run(self, engine: Engine) -> RowT:
         self._check()
         columns, targets, children = self._plan()
         if not columns:

@@ -13,7 +13,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, overload
 
 from vivace.engine import Engine, engine_finder
 from vivace.engine.finder import default_engine as default_sqlite_engine
@@ -50,6 +50,7 @@ from vivace.sql.nodes import to_expr
 
 TableT = TypeVar("TableT", bound="Table")
 RelatedT = TypeVar("RelatedT", bound=TableBase)
+R = TypeVar("R")
 
 
 def default_engine() -> Engine:
@@ -64,14 +65,23 @@ def default_engine() -> Engine:
 class OrmTableMeta(TableMeta):
     """Table metadata that finds the configured engine on first use."""
 
-    def find_db(self) -> Any:
+    def find_db(self) -> Engine:
         return default_engine()
+
+    if TYPE_CHECKING:
+        # The engine, typed for users: ``async with Band._meta.db.transaction(): ...``.
+        @property
+        def db(self) -> Engine: ...
+        @db.setter
+        def db(self, engine: Engine) -> None: ...
 
 
 class Table(TableBase, abstract=True):
     """Base class of user tables. See the module docstring."""
 
     _meta_class: ClassVar[type[TableMeta]] = OrmTableMeta
+    if TYPE_CHECKING:
+        _meta: ClassVar[OrmTableMeta]
 
     # queries ---------------------------------------------------------------------------------
     @classmethod
@@ -211,9 +221,13 @@ class Table(TableBase, abstract=True):
 
     def remove(self) -> Remove:
         """Delete this row from the database."""
+        if not self._pk_value():
+            raise QueryError("Can only delete pre-existing rows with a PK.")  # Piccolo's error
         return Remove(self)
 
-    def refresh(self, columns: Sequence[Any] | None = None, load_json: bool = False) -> Refresh:
+    def refresh(
+        self, columns: Sequence[Any] | None = None, load_json: bool = False
+    ) -> Refresh[Self]:
         """Reload the row's values from the database."""
         return Refresh(self, columns, load_json)
 
@@ -268,7 +282,7 @@ class Table(TableBase, abstract=True):
         return RemoveM2M(self, rows, m2m)
 
 
-class _RowQuery(Query[Any]):
+class _RowQuery(Query[R]):
     def __init__(self, row: Table) -> None:
         super().__init__(type(row))
         self.row = row
@@ -281,7 +295,7 @@ class _RowQuery(Query[Any]):
         return pk == value
 
 
-class Save(_RowQuery):
+class Save(_RowQuery[list[dict[str, Any]]]):
     """``await band.save()``: insert a new row or update a stored one."""
 
     def __init__(self, row: Table, columns: Sequence[Any] | None) -> None:
@@ -313,7 +327,7 @@ class Save(_RowQuery):
         return await self._query()._run(engine)
 
 
-class Remove(_RowQuery):
+class Remove(_RowQuery[None]):
     """``await band.remove()``."""
 
     def _statement(self) -> Any:
@@ -325,7 +339,7 @@ class Remove(_RowQuery):
         self.row.__dict__["_exists_in_db"] = False
 
 
-class UpdateSelf(_RowQuery):
+class UpdateSelf(_RowQuery[None]):
     """``await band.update_self({Band.popularity: Band.popularity + 1})``."""
 
     def __init__(self, row: Table, values: Mapping[Any, Any]) -> None:

@@ -25,7 +25,7 @@ from vivace.sql.nodes import ColumnNode
 from vivace.types import ValueType, checks
 
 if TYPE_CHECKING:
-    from vivace.schema.foreign_key import ForeignKey
+    from vivace.schema.foreign_key import ForeignKey, JoinOn
 
 T = TypeVar("T")
 
@@ -278,7 +278,7 @@ class Column(ColumnNode, Generic[T]):
         ``list``, a JSON default is its JSON text."""
         return self._meta.default
 
-    def join_on(self, column: Column[Any]) -> Any:
+    def join_on(self, column: Column[Any]) -> JoinOn:
         """Join another table where its ``column`` equals this one; no foreign key needed.
 
         Example: ``Band.select(Band.name, Band.id.join_on(FanClub.band).address)`` gives the
@@ -287,7 +287,7 @@ class Column(ColumnNode, Generic[T]):
         # foreign_key.py builds on this module, so the join class is looked up when used.
         from vivace.schema.foreign_key import JoinOn
 
-        cache: dict[Hashable, Any] = self.__dict__.setdefault("_join_ons", {})
+        cache: dict[Hashable, JoinOn] = self.__dict__.setdefault("_join_ons", {})
         key = (self._shape, column._shape)
         found = cache.get(key)
         if found is None:

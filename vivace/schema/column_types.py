@@ -15,6 +15,7 @@ import json
 import uuid
 from typing import TYPE_CHECKING, Any, TypeVar, Unpack, overload
 
+from vivace.exceptions import QueryError
 from vivace.schema.column import UNSET, Column, ColumnKwargs
 from vivace.schema.column_typing import (
     UUIDT,
@@ -43,7 +44,7 @@ from vivace.schema.defaults import (
 from vivace.sql.arrays import ArrayCondition, ArrayIndex
 from vivace.sql.calls import Call
 from vivace.sql.json_paths import JSONGet
-from vivace.sql.nodes import Expr, to_expr
+from vivace.sql.nodes import Condition, Expr, to_expr
 from vivace.types import ValueType
 
 V = TypeVar("V")  # the element type of an Array
@@ -259,11 +260,11 @@ class Boolean(Column[BoolT]):
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         super().__init__(default=default, **kwargs)
 
-    def eq(self, value: bool) -> Any:
+    def eq(self, value: bool) -> Condition:
         """``col == value`` for linters that dislike ``== True``."""
         return self == value
 
-    def ne(self, value: bool) -> Any:
+    def ne(self, value: bool) -> Condition:
         """``col != value`` for linters that dislike ``!= True``."""
         return self != value
 
@@ -581,6 +582,16 @@ class Blob(Bytea[BytesT]):
         def __init__(self, default: Any = ..., **kwargs: Unpack[ColumnKwargs]) -> None: ...
 
 
+#: Piccolo's words for the array functions, in its "Only Postgres ... support ..." errors.
+_ARRAY_WORK = {
+    "array_cat": "array concatenation",
+    "array_append": "array appending",
+    "array_prepend": "array prepending",
+    "array_remove": "array removing",
+    "array_replace": "array substitution",
+}
+
+
 class Array(Column[ListT]):
     """A list of values of one column type: ``Array(base_column=Integer())``.
 
@@ -622,7 +633,14 @@ class Array(Column[ListT]):
             raise ValueError("Only integers can be used for indexing.")
         if index < 0:
             raise ValueError("Only positive integers are allowed.")
+        self._require_native("array indexing")
         return ArrayIndex(self, index)
+
+    def _require_native(self, what: str) -> None:
+        """Refuse at once, as Piccolo does, what needs native arrays (PostgreSQL)."""
+        table = self._meta.table
+        if table is not None and not table._meta.db.dialect.supports_native_arrays:
+            raise QueryError(f"Only Postgres and Cockroach support {what}.")
 
     def _element(self, value: Any) -> Expr:
         return to_expr(value, self._vtype.element)
@@ -633,6 +651,9 @@ class Array(Column[ListT]):
 
     def all(self, value: Any) -> ArrayCondition:
         """Rows whose every element equals ``value`` (PostgreSQL)."""
+        table = self._meta.table
+        if table is not None and not table._meta.db.dialect.supports_native_arrays:
+            raise QueryError("Unsupported by SQLite")
         return ArrayCondition("all", self, self._element(value))
 
     def not_any(self, value: Any) -> ArrayCondition:
@@ -641,9 +662,11 @@ class Array(Column[ListT]):
 
     def overlap(self, values: list[Any]) -> ArrayCondition:
         """Rows whose array shares an element with ``values`` (PostgreSQL)."""
+        self._require_native("array overlap")
         return ArrayCondition("overlap", self, to_expr(list(values), self._vtype))
 
     def _call(self, fn: str, *args: Expr) -> Call:
+        self._require_native(_ARRAY_WORK[fn])
         return Call(fn, args, vtype=self._vtype, alias=fn)
 
     def cat(self, value: Any) -> Call:

@@ -126,7 +126,7 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         return self.resolved_references
 
     @property
-    def resolved_references(self) -> Any:
+    def resolved_references(self) -> type[TableT]:
         """The referenced Table class (resolved on first use)."""
         if self._resolved is None:
             ref = self._references
@@ -142,7 +142,8 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
                     self._resolved = find_table(ref, None, near=self._meta.table)
             else:
                 self._resolved = ref
-        return self._resolved
+        resolved: type[TableT] = self._resolved
+        return resolved
 
     def _check_definition(self) -> None:
         """Nothing to check when the table is defined: the key's type is its target's, which
@@ -154,9 +155,9 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         target = self._target_column
         table = self.resolved_references
         if target is None:
-            return table._meta.primary_key  # type: ignore[no-any-return]
+            return table._meta.primary_key
         if isinstance(target, str):
-            return table._meta.get_column_by_name(target)  # type: ignore[no-any-return]
+            return table._meta.get_column_by_name(target)
         return target
 
     @property

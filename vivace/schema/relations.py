@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from typing import Any, Generic
+from typing import TYPE_CHECKING, Any, Generic, Self, overload
 
 from vivace.exceptions import ConfigurationError, QueryError
 from vivace.schema.column import Column
@@ -69,7 +69,9 @@ class Relation(Generic[FarT]):
 
     For type checkers a relation is generic in the far table, whose rows it lists:
     ``bands: ReverseForeignKey[Band] = ReverseForeignKey(LazyTableReference("Band", ...))``
-    makes ``await manager.get_related(Manager.bands)`` a ``list[Band]``.
+    makes ``await manager.get_related(Manager.bands)`` a ``list[Band]``, and so is
+    ``manager.bands`` on a row fetched with ``Manager.objects(Manager.bands)`` (on other
+    rows the attribute is not filled in).
     """
 
     def __init__(self) -> None:
@@ -78,6 +80,15 @@ class Relation(Generic[FarT]):
         self._links: tuple[Any, ForeignKey[Any], ForeignKey[Any] | None, Any] | None = None
         self._step: JoinOn | None = None
         self._objects_nodes: dict[bool, RelatedRows] = {}
+
+    if TYPE_CHECKING:
+        # On the class, the relation (a select item); on a row fetched with it
+        # (``Manager.objects(Manager.bands)``), the list of related rows.
+        @overload
+        def __get__(self, obj: None, objtype: Any) -> Self: ...
+        @overload
+        def __get__(self, obj: object, objtype: Any) -> list[FarT]: ...
+        def __get__(self, obj: object | None, objtype: Any) -> Self | list[FarT]: ...
 
     def _bind(self, table: Any, name: str) -> None:
         self.table, self.name = table, name

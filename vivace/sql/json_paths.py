@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from vivace.exceptions import QueryError
 from vivace.sql.nodes import ColumnNode, Condition, Expr, Param
@@ -68,11 +68,11 @@ class JSONGet(Expr):
 
     def eq(self, value: Any) -> Condition:
         """``== value`` (Piccolo's spelling): ``.where(Band.facts.arrow("x").eq(True))``."""
-        return self == value
+        return cast(Condition, self == value)
 
     def ne(self, value: Any) -> Condition:
         """``!= value`` (Piccolo's spelling)."""
-        return self != value
+        return cast(Condition, self != value)
 
     __iter__ = None  # indexing is no iteration
 

@@ -66,9 +66,10 @@ class MigrationContext:
         """The IDs of the app's migrations that ran, oldest first."""
         return await ran_migration_names(self.engine, app_name)
 
-    async def history(self, app_name: str) -> History:
-        """The app's migration files, their managers and the replayed schemas."""
-        config = self.registry.require_app_config(app_name)
+    async def history(self, app: str | AppConfig) -> History:
+        """The app's migration files, their managers and the replayed schemas (an app named,
+        or given: a dependency need not be registered itself)."""
+        config = app if isinstance(app, AppConfig) else self.registry.require_app_config(app)
         files = migration_files(config)
         managers = [await manager_of(f) for f in files]
         history = History(config, files, managers, replay(managers))

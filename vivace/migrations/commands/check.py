@@ -29,7 +29,7 @@ async def check(app_name: str | None = None, *, context: MigrationContext) -> li
     for config in context.app_configs(app_name or ALL):
         if app_name not in (None, ALL) and config.app_name != app_name:
             continue
-        history = await context.history(config.app_name)
+        history = await context.history(config)
         ran = set(await context.ran(config.app_name))
         for index, file in enumerate(history.files):
             rows.append(

@@ -31,7 +31,7 @@ async def forwards(
         raise MigrationError("give an app name, not 'all', to run up to a migration ID")
     done: list[str] = []
     for config in context.app_configs(app_name):
-        history = await context.history(config.app_name)
+        history = await context.history(config)
         target = migration_id if config.app_name == app_name else None
         done.extend(await _forwards_app(history, target, fake, preview, context))
     return done

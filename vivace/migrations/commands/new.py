@@ -43,7 +43,7 @@ async def new(
         # The app's tables first: the files' stand-in tables must not resolve their names.
         target = schema_spec(*config.table_classes)
         if auto:
-            history = await context.history(config.app_name)
+            history = await context.history(config)
             operations = diff_schemas(history.schema, target, ask)
             if not operations:
                 context.output(f"{config.app_name}: no changes detected")
