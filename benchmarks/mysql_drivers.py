@@ -106,6 +106,16 @@ async def main() -> None:
     for pool in pools.values():
         pool.close()
         await pool.wait_closed()
+    await drop()
+
+
+async def drop() -> None:
+    import asyncmy
+
+    connection = await asyncmy.connect(host="127.0.0.1", user="root", password="")
+    async with connection.cursor() as cursor:
+        await cursor.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+    connection.close()
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from vivace.columns import Integer, Varchar
 from vivace.engine import PostgresEngine
 from vivace.exceptions import (
     ConnectionLost,
+    ConnectionRefused,
     OperationalError,
     PoolTimeout,
     QueryTimeout,
@@ -273,10 +274,11 @@ async def test_reset_at_startup_then_recovery(fault_proxy: FaultProxy) -> None:
 
 async def test_refused_then_server_comes_up() -> None:
     """Nothing listens on the port at first (connection refused), then a server appears
-    there: the first queries fail with ConnectionLost, the next ones work."""
+    there: the first queries fail with ConnectionRefused (never ConnectionLost: there was
+    no connection to lose), the next ones work."""
     port = free_port()
     engine = pg_engine(port=port)
-    with pytest.raises(ConnectionLost, match=f"127.0.0.1:{port}") as raised:
+    with pytest.raises(ConnectionRefused, match=f"127.0.0.1:{port}") as raised:
         await engine.fetch_sql("SELECT 1")
     assert isinstance(raised.value.__cause__, OSError)
     proxy = await FaultProxy(PG_HOST, PG_PORT, port=port).start()

@@ -20,7 +20,13 @@ from tests.conftest import IN_CI
 from tests.reliability.harness import PG_BIN, PrivateCluster
 from tests.reliability.support import admin_fetch, pg_engine
 from vivace.engine import PostgresEngine
-from vivace.exceptions import ConnectionLost, PoolTimeout, QueryTimeout, VivaceError
+from vivace.exceptions import (
+    CannotConnect,
+    ConnectionLost,
+    PoolTimeout,
+    QueryTimeout,
+    VivaceError,
+)
 
 WORKERS = 8
 COMMAND_TIMEOUT = 2.0
@@ -59,7 +65,8 @@ async def accepting(port: int) -> bool:
 async def test_crash_and_restart_under_load(cluster: PrivateCluster) -> None:
     """8 workers insert and read in a loop while one backend is SIGKILLed (the postmaster
     ends every session and recovers) and then the server is restarted in immediate
-    mode. Every failing operation fails with ConnectionLost / QueryTimeout / PoolTimeout
+    mode. Every failing operation fails with ConnectionLost / CannotConnect (refused while
+    the server is down) / QueryTimeout / PoolTimeout
     within the configured bounds (no hang); operations succeed again within 5 s of the
     server accepting connections; every acknowledged commit is present afterwards, and
     every row present was either acknowledged or had an unknown outcome."""
@@ -101,7 +108,7 @@ async def test_crash_and_restart_under_load(cluster: PrivateCluster) -> None:
                         "INSERT INTO rel_restart (worker, seq) VALUES ($1, $2)", [number, seq]
                     )
                 acknowledged.add((number, seq))
-            except (ConnectionLost, QueryTimeout, PoolTimeout) as error:
+            except (ConnectionLost, CannotConnect, QueryTimeout, PoolTimeout) as error:
                 unknown.add((number, seq))
                 errors[type(error).__name__] += 1
                 last_failure[0] = time.monotonic()
