@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from vivace.dialects.column_changes import described_column, with_type_of
+from vivace.dialects.column_changes import check_default_fits, described_column, with_type_of
 from vivace.dialects.introspection import attribute_name, canonical_default, json_default
 from vivace.exceptions import QueryError
 from vivace.schema.column import IndexMethod, derived_identifier
@@ -269,7 +269,9 @@ class DDLCompiler:
         """Give column ``name`` the type of ``column`` (its other params stay); ``using``
         converts the values: ``ddl.set_type(spec, "n", ColumnSpec.of("n", "BigInt"))``."""
         old = described_column(table, name, "set_column_type()")
-        return self.alter_column(table, old, with_type_of(old, column), using)
+        new = with_type_of(old, column)
+        check_default_fits(new)
+        return self.alter_column(table, old, new, using)
 
     def alter_column(
         self, table: TableSpec, old: ColumnSpec, new: ColumnSpec, using: str | None = None
