@@ -149,6 +149,22 @@ def test_dump_then_load_into_an_empty_database_gives_equal_rows(
     assert run(contents(shop)) == before
 
 
+def test_after_a_load_new_rows_get_keys_past_the_loaded_ones(
+    shop: Any, in_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(fill(shop))
+    assert run_cli("fixtures", "dump", "--tables=Customer", "--output=c.json") == 0
+    run(recreate(shop))  # fresh tables: PostgreSQL's sequence starts again at 1
+    assert run_cli("fixtures", "load", "c.json") == 0
+
+    async def add_one() -> Any:
+        new = shop.Customer(name="New", email="new@example.com")
+        await new.save()  # without an id: the sequence was moved past the loaded 1..5
+        return new.id
+
+    assert run(add_one()) == 6
+
+
 def test_a_bad_row_changes_nothing_and_is_named(
     shop: Any, in_project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,11 +3,9 @@ constraints and PostgreSQL schemas."""
 
 from __future__ import annotations
 
-import decimal
 import os
 import tempfile
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
@@ -21,13 +19,12 @@ from vivace import (
     drop_db_tables_sync,
     run_sync,
 )
-from vivace.columns import BigInt, Check, ForeignKey, Integer, Numeric, Unique, Varchar
+from vivace.columns import Check, ForeignKey, Integer, Numeric, Unique, Varchar
 from vivace.engine import Engine, PostgresEngine, SQLiteEngine
 from vivace.exceptions import (
     CheckViolation,
     ConfigurationError,
     DatabaseError,
-    DataError,
     NotNullViolation,
     QueryError,
     UniqueViolation,
@@ -90,17 +87,6 @@ async def columns_of(db: Engine, tablename: str) -> list[str]:
         [tablename],
     )
     return [r["column_name"] for r in rows]
-
-
-async def pg_column(db: Engine, tablename: str, column: str) -> dict[str, Any]:
-    rows = await db.fetch_sql(
-        "SELECT data_type, is_nullable, column_default, character_maximum_length, "
-        "numeric_precision, numeric_scale FROM information_schema.columns "
-        "WHERE table_schema = 'public' AND table_name = $1 AND column_name = $2",
-        [tablename, column],
-    )
-    assert len(rows) == 1
-    return dict(rows[0])
 
 
 @pytest.fixture
@@ -356,112 +342,8 @@ async def test_several_alter_steps_in_one_query(db: Engine, use_tables: UseTable
     assert "bonus" in columns and "extra" not in columns and "code" not in columns
 
 
-async def test_set_null_postgres(postgres_db: Engine, use_tables: UseTables) -> None:
-    await use_tables(postgres_db, DAlter)
-    await DAlter.alter().set_null(DAlter.popularity, False)
-    assert (await pg_column(postgres_db, "d_alter", "popularity"))["is_nullable"] == "NO"
-    with pytest.raises(NotNullViolation):
-        await DAlter.insert(DAlter(name="x", popularity=None))
-    await DAlter.alter().set_null(DAlter.popularity, True)
-    await DAlter.insert(DAlter(name="x", popularity=None))
-    assert await DAlter.count().where(DAlter.popularity.is_null()) == 1
-
-
-async def test_set_default_postgres(postgres_db: Engine, use_tables: UseTables) -> None:
-    await use_tables(postgres_db, DAlter)
-    column = DAlter.popularity
-    saved = column._meta.default
-    try:
-        await DAlter.alter().set_default(column, 42)
-        await DAlter.raw("INSERT INTO d_alter (name) VALUES ({})", "defaulted")
-        assert await DAlter.select(DAlter.popularity) == [{"popularity": 42}]
-        await DAlter.alter().drop_default(column)
-        await DAlter.raw("INSERT INTO d_alter (name) VALUES ({})", "no default")
-        rows = await DAlter.select(DAlter.popularity).where(DAlter.name == "no default")
-        assert rows == [{"popularity": None}]
-    finally:
-        column._meta.default = saved
-
-
-async def test_set_unique_postgres(postgres_db: Engine, use_tables: UseTables) -> None:
-    await use_tables(postgres_db, DAlter)
-    await DAlter.alter().set_unique(DAlter.name, True)
-    await DAlter.insert(DAlter(name="same"))
-    with pytest.raises(UniqueViolation):
-        await DAlter.insert(DAlter(name="same"))
-    await DAlter.alter().set_unique(DAlter.name, False)
-    await DAlter.insert(DAlter(name="same"))
-    assert await DAlter.count() == 2
-
-
-async def test_set_unique_sqlite(sqlite_db: Engine, use_tables: UseTables) -> None:
-    await use_tables(sqlite_db, DAlter)
-    await DAlter.alter().set_unique(DAlter.name, True)
-    await DAlter.insert(DAlter(name="same"))
-    with pytest.raises(UniqueViolation):
-        await DAlter.insert(DAlter(name="same"))
-    await DAlter.alter().set_unique("name", False)
-    await DAlter.insert(DAlter(name="same"))
-    assert await DAlter.count() == 2
-
-
-async def test_set_length_postgres(postgres_db: Engine, use_tables: UseTables) -> None:
-    await use_tables(postgres_db, DAlter)
-    await DAlter.alter().set_length(DAlter.name, 5)
-    assert (await pg_column(postgres_db, "d_alter", "name"))["character_maximum_length"] == 5
-    await DAlter.insert(DAlter(name="12345"))
-    with pytest.raises(DataError):
-        await DAlter.insert(DAlter(name="123456"))
-    await DAlter.alter().set_length("name", 50)
-    await DAlter.insert(DAlter(name="123456"))
-    assert await DAlter.count() == 2
-
-
-async def test_set_column_type_postgres(postgres_db: Engine, use_tables: UseTables) -> None:
-    await use_tables(postgres_db, DAlter)
-    await DAlter.insert(DAlter(name="x", popularity=5, code="17"))
-    await DAlter.alter().set_column_type(DAlter.popularity, BigInt())
-    assert (await pg_column(postgres_db, "d_alter", "popularity"))["data_type"] == "bigint"
-    await DAlter.raw("UPDATE d_alter SET popularity = {}", 2**40)
-    assert await DAlter.raw("SELECT popularity FROM d_alter") == [{"popularity": 2**40}]
-    # text to integer needs a USING expression
-    await DAlter.alter().set_column_type(DAlter.code, Integer(), using_expression='"code"::integer')
-    assert (await pg_column(postgres_db, "d_alter", "code"))["data_type"] == "integer"
-    assert await DAlter.raw("SELECT code FROM d_alter") == [{"code": 17}]
-
-
-async def test_set_digits_postgres(postgres_db: Engine, use_tables: UseTables) -> None:
-    await use_tables(postgres_db, DAlter)
-    await DAlter.insert(DAlter(name="x", price=decimal.Decimal("123.45")))
-    await DAlter.alter().set_digits(DAlter.price, (8, 1))
-    info = await pg_column(postgres_db, "d_alter", "price")
-    assert (info["numeric_precision"], info["numeric_scale"]) == (8, 1)
-    assert await DAlter.raw("SELECT price FROM d_alter") == [{"price": decimal.Decimal("123.5")}]
-    await DAlter.alter().set_digits(DAlter.price, None)
-    info = await pg_column(postgres_db, "d_alter", "price")
-    assert info["numeric_precision"] is None and info["data_type"] == "numeric"
-
-
-async def test_alter_column_changes_refused_on_sqlite(
-    sqlite_db: Engine, use_tables: UseTables
-) -> None:
-    await use_tables(sqlite_db, DAlter)
-    refused = [
-        DAlter.alter().set_null(DAlter.popularity, False),
-        DAlter.alter().set_default(Integer(), 1),
-        DAlter.alter().drop_default(DAlter.popularity),
-        DAlter.alter().set_column_type(DAlter.popularity, BigInt()),
-        DAlter.alter().set_digits(DAlter.price, (8, 1)),
-    ]
-    for query in refused:
-        with pytest.raises(QueryError):
-            await query
-    # nothing was changed: NULL is still allowed
-    await DAlter.insert(DAlter(name="x", popularity=None))
-    # set_length has nothing to do on SQLite, which never enforces VARCHAR lengths
-    await DAlter.alter().set_length(DAlter.name, 5)
-    await DAlter.insert(DAlter(name="longer than five"))
-    assert await DAlter.count() == 2
+# set_null, set_default, set_unique, set_column_type, set_length, set_digits: on both
+# engines in test_alter_columns.py
 
 
 # constraints --------------------------------------------------------------------------------------

@@ -459,3 +459,37 @@ async def test_related_readable_through_a_chain(db: Engine, use_tables: UseTable
             )
         }
     ]
+
+
+class ParTicket(Table, tablename="par_ticket"):
+    concert = ForeignKey(ParConcert, null=False)
+    price = Integer()
+
+
+def test_more_piccolo_errors() -> None:
+    # Piccolo's errors for bad clauses and rows, raised when called.
+    with pytest.raises(TypeError, match="Limit must be an integer"):
+        ParBand.select().limit("3")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Offset must be an integer"):
+        ParBand.select().offset(1.5)  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=re.escape("At least one column must be passed to order_by.")
+    ):
+        ParBand.select().order_by()
+    with pytest.raises(ValueError, match=re.escape("Can only delete pre-existing rows with a PK.")):
+        ParBand(name="x").remove()
+    with pytest.raises(
+        ValueError, match=re.escape("The `target` option must be provided with DO UPDATE.")
+    ):
+        ParBand.insert(ParBand(name="x")).on_conflict(action="DO UPDATE")
+    with pytest.raises(ValueError, match="concert wasn't provided"):
+        ParTicket(price=1)  # a NOT NULL key without a default
+
+
+async def test_rows_take_database_column_names(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: Band(bname="x") sets the column whose db_column_name is "bname".
+    await seed(db, use_tables)
+    band = ParBand(bname="Named", popularity=3)
+    assert band.name == "Named"
+    await band.save()
+    assert await ParBand.select(ParBand.name).where(ParBand.id == band.id) == [{"bname": "Named"}]

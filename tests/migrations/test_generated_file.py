@@ -51,6 +51,7 @@ class Everything(Table):
     ts_offset = Timestamp(default=defaults.TimestampOffset(days=1, hours=2))
     ts_custom = Timestamp(default=defaults.TimestampCustom(year=2020, month=2, day=3))
     ts_value = Timestamp(default=datetime.datetime(2021, 5, 6, 7, 8, 9))
+    ts_callable = Timestamp(default=datetime.datetime.now)
     tstz = Timestamptz(default=defaults.TimestamptzNow())
     tstz_offset = Timestamptz(default=defaults.TimestamptzOffset(minutes=5))
     tstz_value = Timestamptz(default=datetime.datetime(2021, 5, 6, tzinfo=datetime.timezone.utc))
@@ -93,7 +94,7 @@ def test_generated_file_runs_in_a_fresh_interpreter(project: Project) -> None:
     for name in ("TimestampOffset", "IntervalCustom", "UUID7", "OnDelete", "IndexMethod"):
         assert re.search(rf"^from vivace\.columns(\.defaults)? import .*\b{name}\b", source, re.M)
     assert "import decimal" in source and "import datetime" in source and "import uuid" in source
-    assert f"from {app}.tables import default_title" in source
+    assert f"import {app}.tables" in source and f"{app}.tables.default_title" in source
 
     result = vivace_command(project, "migrations", "forwards", app)
     assert result.returncode == 0, result.stderr

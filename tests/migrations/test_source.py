@@ -29,7 +29,7 @@ from vivace.columns import (
 from vivace.columns.defaults import UUID4, TimestamptzOffset
 from vivace.schema.registry import unregister_table
 from vivace.schema.source import SourceWriter
-from vivace.schema.spec import CallableRef, EnumSpec, FrozenValue
+from vivace.schema.spec import CallableRef, EnumSpec, FrozenValue, freeze_value
 from vivace.schema.table_spec import schema_spec
 
 
@@ -78,8 +78,9 @@ def test_tables_evaluate_back_to_the_same_spec() -> None:
         (FrozenValue("list", (1, (2,))), "[1, (2,)]", []),
         ({"a": None}, "{'a': None}", []),
         (CallableRef("builtins", "list"), "list", []),
-        (CallableRef("uuid", "uuid4"), "uuid4", ["from uuid import uuid4"]),
-        (datetime.datetime.now, "datetime.now", ["from datetime import datetime"]),
+        (CallableRef("uuid", "uuid4"), "uuid.uuid4", ["import uuid"]),
+        (datetime.datetime.now, "datetime.datetime.now", ["import datetime"]),
+        (freeze_value(datetime.datetime.now), "datetime.datetime.now", ["import datetime"]),
     ],
 )
 def test_values(value: Any, text: str, imports: list[str]) -> None:

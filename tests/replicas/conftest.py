@@ -72,7 +72,7 @@ def pair() -> Iterator[ReplicatedPair]:
 def routing() -> ReadRouting:
     """Fast probes, a short read-your-writes window, and a quick retry of a dead replica."""
     return ReadRouting(
-        max_lag=0.5,
+        max_lag=1.0,
         read_your_writes=0.5,
         probe_interval=0.1,
         probe_timeout=1.0,

@@ -115,3 +115,20 @@ async def test_replica_killed_and_restarted_under_load(
     assert stats.replicas["replica"] == "healthy"
     assert stats.writes > 0
     assert max(latencies) < 10.0  # bounded: no read waited on the dead replica for long
+
+
+async def test_a_replica_with_every_connection_busy_stays_in(settled: PostgresEngine) -> None:
+    """The probe does not queue behind the application's reads: a replica whose pool is
+    taken by long reads for longer than a probe's timeout is still healthy."""
+    routing = routing_of(settled)
+    replica = settled.extra_nodes["replica"]
+    size = replica.config["max_size"]
+
+    async def long_read() -> object:
+        return await Item.raw("SELECT pg_sleep(1.5) AS slept", read_only=True)
+
+    reads = [asyncio.create_task(long_read(), context=Context()) for _ in range(size)]
+    await asyncio.sleep(1.2)  # past probe_timeout (1 s), several probe rounds
+    assert routing.stats().replicas == {"replica": "healthy"}
+    assert [await read for read in reads] == [[{"slept": None}]] * size
+    assert routing.stats().reads["replica"] == size

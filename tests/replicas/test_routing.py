@@ -8,7 +8,9 @@ import logging
 
 import pytest
 
-from tests.replicas.conftest import Item, routing_of
+from tests.reliability.harness import PrivateCluster
+from tests.replicas.cluster import ReplicatedPair
+from tests.replicas.conftest import Item, close, routing_of
 from vivace.engine import PostgresEngine, ReadRouting
 from vivace.query import Placeholder
 
@@ -163,3 +165,28 @@ async def test_routing_is_logged(settled: PostgresEngine, caplog: pytest.LogCapt
     messages = [record.getMessage() for record in caplog.records]
     assert "read on replica 'replica'" in messages
     assert "write on the primary" in messages
+
+
+async def test_round_robin_over_two_nodes_and_a_node_that_is_no_standby(
+    pair: ReplicatedPair, settled: PostgresEngine
+) -> None:
+    def node(server: PrivateCluster) -> PostgresEngine:
+        return PostgresEngine(config=pair.config(server, database="postgres", max_size=2))
+
+    engine = PostgresEngine(
+        config=pair.config(pair.primary, database="postgres", max_size=2),
+        extra_nodes={"a": node(pair.standby), "b": node(pair.standby), "self": node(pair.primary)},
+        read_routing=ReadRouting(policy="round_robin", probe_interval=0.1),
+    )
+    routing = routing_of(engine)
+    Item._meta.db = engine
+    try:
+        await routing.check()
+        await routing.check()  # a second sample of the primary: the standbys are placed
+        assert routing.stats().replicas == {"a": "healthy", "b": "healthy", "self": "not a standby"}
+        served = [await _count_and_node(routing) for _ in range(4)]
+        assert sorted(str(name) for name in served) == ["a", "a", "b", "b"]
+        assert served[0] != served[1]
+    finally:
+        Item._meta.db = settled
+        await close(engine)

@@ -40,6 +40,9 @@ class ScriptedProbe:
     async def forget_connections(self, engine: Engine) -> None:
         self.forgotten.append(engine)
 
+    async def close(self) -> None:
+        self.closed = True
+
 
 Setup = tuple[ReadRouting, ScriptedProbe, SQLiteEngine, dict[str, SQLiteEngine]]
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from vivace.dialects.column_changes import check_default_fits, described_column, with_type_of
 from vivace.dialects.introspection import attribute_name, canonical_default, json_default
 from vivace.exceptions import QueryError
 from vivace.schema.column import IndexMethod, derived_identifier
@@ -239,24 +240,38 @@ class DDLCompiler:
             "(recreate the table, or use a migration)"
         )
 
+    # Single changes (``Band.alter()``). A database that alters columns in place overrides
+    # them; here each is the whole-column change ``alter_column`` (SQLite's table rebuild),
+    # so ``table`` must describe the whole table.
     def set_null(self, table: TableSpec, name: str, null: bool) -> list[str]:
-        """Allow or forbid NULL in place: ``ddl.set_null(spec, "name", True)``."""
-        raise self.unsupported("set_null()")
+        """Allow or forbid NULL: ``ddl.set_null(spec, "name", True)``."""
+        old = described_column(table, name, "set_null()")
+        return self.alter_column(table, old, old.replace_params(null=null))
 
     def set_default(self, table: TableSpec, column: ColumnSpec) -> list[str]:
         """Give a column the default its spec holds (drop it when the spec has none)."""
-        raise self.unsupported("set_default()")
+        old = described_column(table, column.db_column_name, "set_default()")
+        return self.alter_column(table, old, old.replace_params(default=column.default))
 
     def drop_default(self, table: TableSpec, name: str) -> list[str]:
-        raise self.unsupported("drop_default()")
+        """Drop a column's default: ``ddl.drop_default(spec, "name")``."""
+        old = described_column(table, name, "drop_default()")
+        return self.alter_column(table, old, old.replace_params(default=None))
 
     def set_unique(self, table: TableSpec, name: str, unique: bool) -> list[str]:
-        raise self.unsupported("set_unique()")
+        """Make a column unique or not: ``ddl.set_unique(spec, "name", True)``."""
+        old = described_column(table, name, "set_unique()")
+        return self.alter_column(table, old, old.replace_params(unique=unique))
 
     def set_type(
         self, table: TableSpec, name: str, column: ColumnSpec, using: str | None = None
     ) -> list[str]:
-        raise self.unsupported("set_column_type()")
+        """Give column ``name`` the type of ``column`` (its other params stay); ``using``
+        converts the values: ``ddl.set_type(spec, "n", ColumnSpec.of("n", "BigInt"))``."""
+        old = described_column(table, name, "set_column_type()")
+        new = with_type_of(old, column)
+        check_default_fits(new)
+        return self.alter_column(table, old, new, using)
 
     def alter_column(
         self, table: TableSpec, old: ColumnSpec, new: ColumnSpec, using: str | None = None
@@ -299,6 +314,17 @@ class DDLCompiler:
 
     def qualified_index(self, table: TableSpec, name: str) -> str:
         return self.quote(name)
+
+    # keys -------------------------------------------------------------------------------------
+    def reset_sequences(self, table: TableSpec) -> list[str]:
+        """Statements that move the sequences of ``table``'s serial columns past its largest
+        value, once rows were inserted with explicit keys (a fixture load), so the next
+        insert without a key gets a free one. Nothing here: SQLite's rowid and MariaDB's
+        ``AUTO_INCREMENT`` follow the largest key by themselves.
+
+        Example: ``ddl.reset_sequences(table_spec(Band))``.
+        """
+        return []
 
 
 def changed_params(old: ColumnSpec, new: ColumnSpec) -> set[str]:

@@ -23,6 +23,9 @@ _METHODS = ("btree", "hash", "gist", "gin")
 # Serial types are INTEGER/BIGINT with a sequence; a type change names the plain type.
 _PLAIN_TYPES = {"SERIAL": "INTEGER", "BIGSERIAL": "BIGINT"}
 _FOREIGN_KEY_PARAMS = {"references", "on_delete", "on_update", "target_column"}
+# Columns whose values may come from a sequence (``reset_sequences``).
+_SERIALS = {"Serial", "BigSerial"}
+_INTEGERS = {"SmallInt", "Integer", "BigInt"}
 
 
 class PostgresDDL(DDLCompiler):
@@ -141,6 +144,31 @@ class PostgresDDL(DDLCompiler):
             statements.append(
                 f"{self.alter_prefix(table)} ADD CONSTRAINT {constraint} "
                 f"FOREIGN KEY ({self.quote(name)}) {self.references_sql(new)}"
+            )
+        return statements
+
+    # keys -------------------------------------------------------------------------------------
+    def reset_sequences(self, table: TableSpec) -> list[str]:
+        """``setval`` of the sequence behind each serial or identity column (a ``Serial``,
+        or an integer primary key) to one past the column's largest value. Never backwards:
+        keys of deleted rows stay unused. A column without a sequence is skipped.
+
+        Example: ``ddl.reset_sequences(table_spec(Band))`` after loading rows with ids.
+        """
+        statements = []
+        table_text = self.table_name(table).replace("'", "''")
+        for column in table.columns:
+            kind = column.column_class
+            if kind not in _SERIALS and not (column.primary_key and kind in _INTEGERS):
+                continue
+            name = column.db_column_name
+            largest = f"(SELECT COALESCE(MAX({self.quote(name)}), 0) FROM {self.table_name(table)})"
+            name_text = name.replace("'", "''")
+            statements.append(
+                f"SELECT setval(s.seq, GREATEST({largest} + 1, "
+                "COALESCE(pg_sequence_last_value(s.seq) + 1, 1)), false) FROM (SELECT "
+                f"pg_get_serial_sequence('{table_text}', '{name_text}')::regclass AS seq) AS s "
+                "WHERE s.seq IS NOT NULL"
             )
         return statements
 

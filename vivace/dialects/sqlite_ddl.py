@@ -3,8 +3,9 @@
 ``alter_column``, ``add_constraint``, ``drop_constraint`` and, for columns something
 depends on, ``drop_column`` and ``add_column`` compile to the rebuild of
 ``vivace.dialects.sqlite_rebuild``; they need the whole table spec, which every method
-takes. The single-step ``Band.alter().set_null()``-style changes keep refusing (they only
-know the Table class, not the table in the database).
+takes. The single-step changes of ``Band.alter()`` (``set_null``, ``set_default``,
+``set_unique``, ``set_column_type``...) are the base ``DDLCompiler``'s: ``alter_column``
+over the spec ``Band.alter()`` introspects from the live table when it runs.
 
 Example::
 
@@ -16,11 +17,11 @@ from __future__ import annotations
 
 import dataclasses
 
+from vivace.dialects.column_changes import without_db_column
 from vivace.dialects.ddl import DDLCompiler, changed_params
 from vivace.dialects.sqlite_casts import sqlite_cast
 from vivace.dialects.sqlite_rebuild import needs_rebuild_to_add, rebuild_statements
 from vivace.exceptions import QueryError
-from vivace.schema.column import derived_identifier
 from vivace.schema.defaults import Default
 from vivace.schema.spec import CallableRef, ColumnSpec, ConstraintSpec, TableSpec, thaw_value
 from vivace.schema.table_spec import value_type_of
@@ -84,13 +85,6 @@ class SQLiteDDL(DDLCompiler):
             value = converter(value)
         return self.dialect.compiler_class(self.dialect, inline=True).literal(value)
 
-    # single changes (``Band.alter()``) --------------------------------------------------------
-    def set_unique(self, table: TableSpec, name: str, unique: bool) -> list[str]:
-        index = self.quote(derived_identifier(f"{table.tablename}_{name}_key", "index name"))
-        if unique:
-            return [f"CREATE UNIQUE INDEX {index} ON {self.table_name(table)} ({self.quote(name)})"]
-        return [f"DROP INDEX IF EXISTS {index}"]
-
     # changes from specs (migrations) ----------------------------------------------------------
     def add_column(self, table: TableSpec, column: ColumnSpec) -> list[str]:
         if table.columns and needs_rebuild_to_add(self, column):
@@ -101,7 +95,7 @@ class SQLiteDDL(DDLCompiler):
         name = column if isinstance(column, str) else column.db_column_name
         found = table.column_by_db_name(name)
         if found is not None and self._has_dependants(table, found):
-            return rebuild_statements(self, table, table.without_column(found.name))
+            return rebuild_statements(self, table, without_db_column(table, name))
         return super().drop_column(table, name)
 
     def _has_dependants(self, table: TableSpec, column: ColumnSpec) -> bool:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from vivace.exceptions import QueryError
 from vivace.schema.column import derived_identifier
 from vivace.schema.spec import ColumnSpec, TableSpec
 
@@ -64,6 +65,15 @@ def rebuild_statements(
     ``renamed`` maps a new column's database name to its old one; ``using`` gives the
     SQL (over the old columns) that computes a new column's values.
     """
+    # What introspection could not express would not survive the new CREATE TABLE.
+    lost = [f"{c.db_column_name}: {c.unmapped}" for c in old.columns if c.unmapped]
+    if old.unmapped:
+        lost.append(old.unmapped)
+    if lost:
+        raise QueryError(
+            f"rebuilding table {old.tablename!r} would lose what Vivace cannot describe "
+            f"({'; '.join(lost)}): change it by hand"
+        )
     renamed = dict(renamed or {})
     using = dict(using or {})
     temporary = derived_identifier(f"_vivace_new_{new.tablename}", "table name")

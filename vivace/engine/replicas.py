@@ -63,6 +63,10 @@ class ReplicationProbe(Protocol):
         """Make the engine's idle connections be replaced before reuse (a node went down)."""
         ...
 
+    async def close(self) -> None:
+        """Let go of what probing holds (its own connections) on the running loop."""
+        ...
+
 
 @dataclass(eq=False)
 class ReplicaState:
@@ -145,6 +149,8 @@ class ReplicaMonitor:
         #: The replicas reads may go to now (rebuilt on every status change).
         self.usable: list[ReplicaState] = []
         self._task: asyncio.Task[None] | None = None
+        #: One round at a time per event loop: a probe's connection runs one statement.
+        self._rounds: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
     # the background task ------------------------------------------------------------------
     def ensure_running(self) -> None:
@@ -160,10 +166,10 @@ class ReplicaMonitor:
     async def close(self) -> None:
         """Stop probing (the engines' pools are closed by their own owners)."""
         task, self._task = self._task, None
-        if task is None or task.done() or task.get_loop() is not asyncio.get_running_loop():
-            return
-        task.cancel()
-        await asyncio.wait([task], timeout=self.timeout + 1)
+        if task is not None and not task.done() and task.get_loop() is asyncio.get_running_loop():
+            task.cancel()
+            await asyncio.wait([task], timeout=self.timeout + 1)
+        await self.probe.close()
 
     async def _watch(self) -> None:
         while True:
@@ -175,11 +181,19 @@ class ReplicaMonitor:
 
     # one round ----------------------------------------------------------------------------
     async def check(self) -> None:
-        """One probe round now: sample the primary, then every replica due for a probe."""
-        sampled = await self._sample_primary()
-        due = [r for r in self.replicas if r.status != DOWN or time.monotonic() >= r.retry_at]
-        if due:
-            await asyncio.gather(*(self._probe(replica, sampled) for replica in due))
+        """One probe round now: sample the primary, then every replica due for a probe.
+
+        A round already running on this loop is waited for first (rounds never overlap).
+        """
+        loop = asyncio.get_running_loop()
+        for finished in [other for other in self._rounds if other.is_closed()]:
+            del self._rounds[finished]
+        async with self._rounds.setdefault(loop, asyncio.Lock()):
+            sampled = await self._sample_primary()
+            now = time.monotonic()
+            due = [r for r in self.replicas if r.status != DOWN or now >= r.retry_at]
+            if due:
+                await asyncio.gather(*(self._probe(replica, sampled) for replica in due))
 
     async def _sample_primary(self) -> bool:
         if self.max_lag is None:

@@ -53,11 +53,13 @@ class _Stub:
 
     name: str
     ref: ReferenceSpec
+    base: str  # the local name of vivace's Table
     columns: dict[str, str] = field(default_factory=dict)
 
     def source(self) -> str:
         ref = self.ref
-        lines = [f"class {self.name}(Table, tablename={ref.tablename!r}, schema={ref.schema!r}):"]
+        keywords = f"tablename={ref.tablename!r}, schema={ref.schema!r}"
+        lines = [f"class {self.name}({self.base}, {keywords}):"]
         lines.extend(f"    {attribute} = {column}" for attribute, column in self.columns.items())
         if self.name != ref.class_name:  # the local name had to differ: keep the real one
             lines.append(f"\n\n{self.name}.__name__ = {ref.class_name!r}")
@@ -91,9 +93,9 @@ class MigrationWriter:
         key = (ref.class_name, ref.tablename, ref.schema)
         stub = self.stubs.tables.get(key)
         if stub is None:
-            stub = _Stub(self.code.reserve(ref.class_name), ref)
+            base = self.code.import_name("vivace", "Table")
+            stub = _Stub(self.code.reserve(ref.class_name), ref, base)
             self.stubs.tables[key] = stub
-            self.code.import_name("vivace", "Table")
         if target_column is None:
             column = ref.column.replace_params(primary_key=True)
             stub.columns[ref.column.name] = self.code.column(column, only_changed=True)

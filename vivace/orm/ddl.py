@@ -14,11 +14,11 @@ from typing import Any
 
 from vivace.dialects import Dialect
 from vivace.engine import Engine
-from vivace.exceptions import QueryError
+from vivace.orm.alter import Alter as Alter  # re-exported: Band.alter() lives in orm/alter.py
 from vivace.orm.query import Query, resolve_column
-from vivace.schema import Column, IndexMethod
-from vivace.schema.spec import ColumnSpec, IndexSpec, TableSpec
-from vivace.schema.table_spec import column_spec, table_spec
+from vivace.schema import IndexMethod
+from vivace.schema.spec import IndexSpec, TableSpec
+from vivace.schema.table_spec import table_spec
 from vivace.sql import Raw as RawNode
 
 
@@ -132,114 +132,3 @@ def drop_index(table: Any, columns: Sequence[Any], if_exists: bool = True) -> DD
         return d.ddl.drop_index(named_spec(table), index.name, if_exists)
 
     return DDL(table, build)
-
-
-def _name(column: Any) -> str:
-    if isinstance(column, Column):
-        return column._meta.db_column_name
-    if isinstance(column, str):
-        return column
-    raise QueryError(f"expected a column or a column name, got {column!r}")
-
-
-class Alter(Query[None]):
-    """``Band.alter()``: chain changes, then await to run them in order.
-
-    Example: ``await Band.alter().add_column("genre", Varchar()).rename_column("genre", "style")``
-    """
-
-    def __init__(self, table: Any) -> None:
-        super().__init__(table)
-        self._steps: tuple[Callable[[Dialect], list[str]], ...] = ()
-
-    def _then(self, step: Callable[[Dialect], list[str]]) -> Alter:
-        query: Alter = self._copy()
-        query._steps = (*self._steps, step)
-        return query
-
-    def statements(self, dialect: Dialect | None = None) -> list[str]:
-        """The SQL statements this query runs."""
-        dialect = dialect or self._engine().dialect
-        return [sql for step in self._steps for sql in step(dialect)]
-
-    def __str__(self) -> str:
-        return ";\n".join(self.statements())
-
-    async def _run(self, engine: Engine) -> None:
-        await engine.execute_ddl(self.statements(engine.dialect))
-
-    def add_column(self, name: str, column: Column[Any]) -> Alter:
-        """Add a column (the Table class is not changed: update it yourself)."""
-        column._bind(self.table, name)
-        return self._then(lambda d: d.ddl.add_column(named_spec(self.table), column_spec(column)))
-
-    def drop_column(self, column: Any) -> Alter:
-        """Drop a column."""
-        name = _name(column)
-        return self._then(lambda d: d.ddl.drop_column(named_spec(self.table), name))
-
-    def rename_column(self, column: Any, new_name: str) -> Alter:
-        """Rename a column."""
-        name = _name(column)
-        return self._then(lambda d: d.ddl.rename_column(named_spec(self.table), name, new_name))
-
-    def rename_table(self, new_name: str) -> Alter:
-        """Rename the table."""
-        return self._then(lambda d: d.ddl.rename_table(named_spec(self.table), new_name))
-
-    def drop_table(self, cascade: bool = False, if_exists: bool = False) -> Alter:
-        """Drop the table."""
-        return self._then(lambda d: d.ddl.drop_table(named_spec(self.table), cascade, if_exists))
-
-    def set_null(self, column: Any, boolean: bool = True) -> Alter:
-        """Allow (True) or forbid (False) NULL in a column (PostgreSQL)."""
-        name = _name(column)
-        return self._then(lambda d: d.ddl.set_null(named_spec(self.table), name, boolean))
-
-    def set_default(self, column: Column[Any], value: Any) -> Alter:
-        """Change a column's default (PostgreSQL)."""
-        return self._then(
-            lambda d: d.ddl.set_default(
-                named_spec(self.table), column_spec(column).replace_params(default=value)
-            )
-        )
-
-    def drop_default(self, column: Any) -> Alter:
-        """Remove a column's default (PostgreSQL)."""
-        name = _name(column)
-        return self._then(lambda d: d.ddl.drop_default(named_spec(self.table), name))
-
-    def set_unique(self, column: Any, boolean: bool = True) -> Alter:
-        """Add or remove a UNIQUE constraint on a column."""
-        name = _name(column)
-        return self._then(lambda d: d.ddl.set_unique(named_spec(self.table), name, boolean))
-
-    def set_column_type(
-        self, old_column: Any, new_column: Column[Any], using_expression: str | None = None
-    ) -> Alter:
-        """Change a column's type (PostgreSQL); ``using_expression`` converts the values."""
-        name = _name(old_column)
-        return self._then(
-            lambda d: d.ddl.set_type(
-                named_spec(self.table), name, column_spec(new_column), using_expression
-            )
-        )
-
-    def set_length(self, column: Any, length: int) -> Alter:
-        """Change a Varchar's maximum length (PostgreSQL; SQLite never enforces it)."""
-        name = _name(column)
-
-        def step(d: Dialect) -> list[str]:
-            if not d.supports_alter_column:
-                return []  # SQLite does not enforce VARCHAR lengths: nothing to change
-            return d.ddl.set_type(
-                named_spec(self.table), name, ColumnSpec.of(name, "Varchar", length=length)
-            )
-
-        return self._then(step)
-
-    def set_digits(self, column: Any, digits: tuple[int, int] | None) -> Alter:
-        """Change a Numeric's precision and scale (PostgreSQL)."""
-        name = _name(column)
-        spec = ColumnSpec.of(name, "Numeric", digits=digits)
-        return self._then(lambda d: d.ddl.set_type(named_spec(self.table), name, spec))

@@ -90,6 +90,8 @@ class SelectBase(Query[ResultT], WhereMixin):
 
     def order_by(self, *columns: Any, ascending: bool = True) -> Self:
         """Sort by columns (or expressions); repeated calls add sort keys."""
+        if not columns:
+            raise QueryError("At least one column must be passed to order_by.")
         query: Self = self._copy()
         items = []
         for column in flatten(columns):
@@ -102,7 +104,9 @@ class SelectBase(Query[ResultT], WhereMixin):
 
     def limit(self, number: int) -> Self:
         """At most ``number`` rows."""
-        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise TypeError("Limit must be an integer")  # Piccolo's error
+        if number < 0:
             raise QueryError(f"limit() takes a non-negative int, got {number!r}")
         query: Self = self._copy()
         query._limit = number
@@ -110,7 +114,9 @@ class SelectBase(Query[ResultT], WhereMixin):
 
     def offset(self, number: int) -> Self:
         """Skip the first ``number`` rows."""
-        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise TypeError("Offset must be an integer")  # Piccolo's error
+        if number < 0:
             raise QueryError(f"offset() takes a non-negative int, got {number!r}")
         query: Self = self._copy()
         query._offset = number

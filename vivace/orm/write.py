@@ -130,9 +130,16 @@ class Insert(Query[list[dict[str, Any]]]):
 
         ``values`` lists columns to take from the proposed row, or ``(column, value)`` pairs.
         """
+        # Piccolo's errors, raised when called.
+        if not isinstance(action, str):
+            raise QueryError("Unrecognised `on conflict` action.")
         action = action.upper().replace("_", " ")
         if action not in ("DO NOTHING", "DO UPDATE"):
-            raise QueryError("on_conflict(action=...) is 'DO NOTHING' or 'DO UPDATE'")
+            raise QueryError(f"{action!r} is not a valid OnConflictAction")
+        if target is None and action == "DO UPDATE":
+            raise QueryError("The `target` option must be provided with DO UPDATE.")
+        if where is not None and action == "DO NOTHING":
+            raise QueryError("The `where` option can only be used with DO NOTHING.")
         if target is None or isinstance(target, str):
             targets: Any = target
         else:

@@ -155,11 +155,11 @@ class SourceWriter:
         return f"{name}({args})"
 
     def _callable(self, ref: CallableRef) -> str:
+        """``uuid.uuid4``: through its module, so ``datetime.datetime.now`` and a
+        ``datetime.date`` value never fight over the name ``datetime``."""
         if ref.module == "builtins":
             return ref.qualname
-        first, _, rest = ref.qualname.partition(".")
-        local = self.import_name(ref.module, first)
-        return f"{local}.{rest}" if rest else local
+        return f"{self.import_module(ref.module)}.{ref.qualname}"
 
     # columns and tables -------------------------------------------------------------------
     def column_class(self, class_name: str) -> str:

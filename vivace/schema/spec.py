@@ -147,9 +147,11 @@ def freeze_value(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(freeze_value(v) for v in value)
     if callable(value) and not isinstance(value, ColumnSpec | ReferenceSpec):
-        module = getattr(value, "__module__", None) or "builtins"
+        # A method of a C class (datetime.datetime.now) has no module: its class has.
+        owner = getattr(value, "__self__", None)
+        module = getattr(value, "__module__", None) or getattr(owner, "__module__", None)
         qualname = getattr(value, "__qualname__", None) or repr(value)
-        return CallableRef(module, qualname)
+        return CallableRef(module or "builtins", qualname)
     return value
 
 

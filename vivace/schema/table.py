@@ -212,13 +212,20 @@ class TableBase:
         given.update(kwargs)
         values = self.__dict__
         for column in self._meta.columns:
-            name = column._meta.name
+            meta = column._meta
+            name = meta.name
             if name in given:
                 values[name] = given.pop(name)
+            elif meta.db_column_name in given and (
+                meta.db_column_name not in self._meta.column_by_name
+            ):  # Piccolo takes the database name too (unless another column has it)
+                values[name] = given.pop(meta.db_column_name)
             elif _ignore_missing:
                 values[name] = None
             else:
-                values[name] = column.get_default_value()
+                value = values[name] = column.get_default_value()
+                if value is None and not meta.null and not meta.primary_key:
+                    _refuse_missing(column)
         if given:
             # Piccolo's message: "Unrecognized columns - ['nme']".
             raise QueryError(f"Unrecognized columns - {sorted(map(str, given))}")
@@ -292,6 +299,13 @@ class TableBase:
 
     def __str__(self) -> str:
         return repr(self)
+
+
+def _refuse_missing(column: Column[Any]) -> None:
+    """A NOT NULL column left out whose default is None: Piccolo's ``ValueError``. Serial
+    columns are filled by the database."""
+    if column.value_type.name not in ("serial", "bigserial"):
+        raise QueryError(f"{column._meta.name} wasn't provided")
 
 
 def _collect_members(cls: type) -> tuple[list[Column[Any]], list[Constraint], list[Relation]]:

@@ -1,0 +1,57 @@
+"""The typing-only parts of the columns leave run time alone: annotations that name the
+generic column classes evaluate, and the constructors behave as before.
+
+(``tests/typing/`` holds what the type checkers must conclude; this file runs.)
+"""
+
+import typing
+from typing import Any
+
+from vivace import Table
+from vivace.columns import M2M, ForeignKey, Integer, LazyTableReference, ReverseForeignKey, Varchar
+from vivace.orm.objects import Objects
+from vivace.orm.select import Select
+
+
+class RtManager(Table, tablename="rt_manager"):
+    name: Varchar[str] = Varchar(length=50)
+    bands: ReverseForeignKey["RtBand"] = ReverseForeignKey(
+        LazyTableReference("RtBand", module_path=__name__)
+    )
+
+
+class RtBand(Table, tablename="rt_band"):
+    # No ``from __future__ import annotations`` here: these annotations run.
+    rating: Integer[int | None] = Integer(null=True)
+    manager: ForeignKey[RtManager] = ForeignKey(RtManager)
+    owner: ForeignKey[RtManager, int] = ForeignKey(RtManager, null=False)
+
+
+def test_annotations_naming_generic_columns_evaluate() -> None:
+    hints = typing.get_type_hints(RtBand)
+    # A foreign key's key type defaults at run time too (TypeVar defaults are typing-only).
+    assert hints["manager"] == ForeignKey[RtManager, Any]
+    assert hints["owner"] == ForeignKey[RtManager, int]
+    assert hints["rating"] == Integer[int | None]
+    assert typing.get_args(typing.get_type_hints(RtManager)["bands"]) == (RtBand,)
+    assert typing.get_args(M2M[RtBand]) == (RtBand,)
+    assert typing.get_args(Select[list[Any]]) == (list[Any],)
+    assert typing.get_args(Objects[RtBand]) == (RtBand,)
+
+
+def test_constructors_behave_as_declared() -> None:
+    assert RtBand.rating._meta.null is True
+    assert RtBand.rating.default is None
+    assert Integer()._meta.null is False and Integer().default == 0
+    assert RtBand.manager._meta.null is True  # a foreign key is nullable unless told
+    assert RtBand.owner._meta.null is False
+    assert Varchar(length=5, null=True)._meta.null is True
+    # ``_`` is the key itself at run time: the typed spelling reaches the same column.
+    assert RtBand.manager._ is RtBand.manager
+    assert RtBand.manager._.name._shape == RtBand.manager.name._shape
+    assert [c._meta.name for c in RtBand._meta.columns] == [
+        "id",
+        "rating",
+        "manager",
+        "owner",
+    ]
