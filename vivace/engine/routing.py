@@ -243,13 +243,18 @@ class ReadRouting:
             return result
         finally:
             replica.in_flight -= 1
-        # A read changes nothing: running it again on the primary is safe.
-        if broke:
-            await monitor.mark_down(replica, failure)
+        # Nothing ran on the replica (it broke, or refused): running it on the primary is safe.
         self.retried += 1
         if logger.isEnabledFor(logging.INFO):
             logger.info("read failed on replica %r (%s): run on the primary", replica.name, failure)
-        return await self._on_primary(operation, primary, read=True)
+        if broke:
+            await monitor.mark_down(replica, failure)
+            return await self._on_primary(operation, primary, read=True)
+        try:
+            return await self._on_primary(operation, primary, read=True)
+        finally:
+            # Refused as a write (it may be one): this context reads its result next.
+            self._primary_until.set(time.monotonic() + self.read_your_writes)
 
     def _choose(self, usable: list[ReplicaState]) -> ReplicaState | None:
         count = len(usable)
