@@ -28,7 +28,8 @@ The rules, in order, for a query run without ``node=``:
 4. A read that fails on a replica because the replica broke (``ConnectionLost``) takes
    the replica out (probed again after ``retry_after`` s) and is run once more on the
    primary; so is a read a replica refused for being a replica (a hidden write, a
-   conflict with recovery). Writes are never retried.
+   conflict with recovery), after which the context reads from the primary as after a
+   write. Writes are never retried.
 
 Which node served the last routed query of this context: ``last_node()``; counters:
 ``stats()``. Status changes are logged on ``vivace.engine.routing`` (INFO/WARNING), each
