@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import UseTables
+from tests.unit.test_expression_names import POSTGRES_NAMES
 from vivace import Table
-from vivace.columns import ForeignKey, Integer, Varchar
+from vivace.columns import JSONB, Array, ForeignKey, Integer, Text, Varchar
 from vivace.engine import Engine
+from vivace.query import QueryString
 
 
 class ResManager(Table, tablename="res_manager"):
@@ -86,3 +88,82 @@ async def test_null_key_in_nested_output_and_get_related(db: Engine, use_tables:
     concert = await ResConcert.objects().get(ResConcert.band_1.is_null())
     assert concert is not None
     assert await concert.get_related(ResConcert.band_1.manager) is None
+
+
+# QueryString without an alias ------------------------------------------------------------------
+async def test_unaliased_querystring_is_keyed_by_the_database(
+    db: Engine, use_tables: UseTables
+) -> None:
+    # Piccolo keys an unaliased QueryString column by the name the database gives it:
+    # SQLite its text as sent (a column reference: the column), PostgreSQL its own rule.
+    await use_tables(db, ResManager)
+    await ResManager.insert(ResManager(name="Guido", age=3))
+    fragments = [
+        QueryString("1 + 1"),
+        QueryString("{} + 1", ResManager.age),
+        QueryString("upper(name)"),
+        QueryString("age * {}", 2),
+        QueryString('"res_manager"."name"'),
+        QueryString("count(*)"),
+        QueryString("CAST(age AS TEXT)"),
+        QueryString("name || {}", "!"),
+    ]
+    keys = [
+        list((await ResManager.select(fragment).first() or {}).items()) for fragment in fragments
+    ]
+    if db.engine_type == "sqlite":
+        assert keys == [
+            [("1 + 1", 2)],
+            [('"res_manager"."age" + 1', 4)],
+            [("upper(name)", "GUIDO")],
+            [("age * ?", 6)],
+            [("name", "Guido")],
+            [("count(*)", 1)],
+            [("CAST(age AS TEXT)", "3")],
+            [("name || ?", "Guido!")],
+        ]
+    else:
+        assert keys == [
+            [("?column?", 2)],
+            [("?column?", 4)],
+            [("upper", "GUIDO")],
+            [("?column?", 6)],
+            [("name", "Guido")],
+            [("count", 1)],
+            [("age", "3")],
+            [("?column?", "Guido!")],
+        ]
+    # An alias still names it; two unnamed columns of one name share a key (the last wins).
+    query = ResManager.select(ResManager.name, QueryString("1"), QueryString("2"))
+    expected = (
+        {"name": "Guido", "1": 1, "2": 2}
+        if db.engine_type == "sqlite"
+        else {
+            "name": "Guido",
+            "?column?": 2,
+        }
+    )
+    assert await query.first() == expected
+    assert await ResManager.select(QueryString("1 + 1", alias="two")) == [{"two": 2}]
+    assert await ResManager.select(QueryString("1 + 1")).output(as_list=True) == [2]
+
+
+class ResTyped(Table, tablename="t2"):
+    name = Text()
+    tags = Array(Integer())
+    facts = JSONB()
+    popularity = Integer()
+
+
+async def test_postgres_names_expressions_as_vivace_expects(
+    postgres_db: Engine, use_tables: UseTables
+) -> None:
+    # The table of PostgreSQL's names Vivace keys by, checked against the live server.
+    await use_tables(postgres_db, ResTyped)
+    await ResTyped.insert(ResTyped(name="1", tags=[1], facts={"a": 1}, popularity=1))
+    named = {}
+    for fragment in POSTGRES_NAMES:
+        sql = f"SELECT {fragment.replace('n.name', 't2.name')}\nFROM t2"
+        rows = await postgres_db.fetch_sql(sql, ["x"] if "$1" in fragment else [])
+        named[fragment] = next(iter(rows[0]))
+    assert named == POSTGRES_NAMES
