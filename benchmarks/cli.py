@@ -23,6 +23,10 @@ import tempfile
 import time
 from typing import Any
 
+from benchmarks.asgi.command import NEEDED as ASGI_NEEDED
+from benchmarks.asgi.command import add_options as add_asgi_options
+from benchmarks.asgi.command import main as run_asgi
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
 #: Import names the suite needs; any missing one triggers the install.
@@ -46,6 +50,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--quick", action="store_true", help="a fast smoke run (tiny trials)")
     parser.add_argument(
+        "--asgi",
+        action="store_true",
+        help="instead: the web benchmark (TechEmpower's database tests on a Starlette app per "
+        "contender, the database waiting 0-20 ms; benchmarks/asgi)",
+    )
+    parser.add_argument(
         "--only",
         default="",
         help="contenders to run, comma-separated names or groups: vivace, floor (the raw "
@@ -68,6 +78,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         help="after a full run, write its tables into README.md (between the markers)",
     )
     parser.add_argument("--out", default=RESULTS, help="folder for the JSON, Markdown and PNG")
+    add_asgi_options(parser.add_argument_group("--asgi only"))
     # Internal: run one phase in this interpreter and write its JSON.
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--phase-out", help=argparse.SUPPRESS)
@@ -90,8 +101,8 @@ def pg_config(database: str) -> dict[str, Any]:
 
 
 # dependencies ------------------------------------------------------------------------------------
-def ensure_dependencies(allow_install: bool) -> None:
-    missing = [name for name in NEEDED if importlib.util.find_spec(name) is None]
+def ensure_dependencies(allow_install: bool, needed: tuple[str, ...] = NEEDED) -> None:
+    missing = [name for name in needed if importlib.util.find_spec(name) is None]
     if not missing:
         return
     if not allow_install:
@@ -207,6 +218,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     if args.phase:
         run_phase_here(args)
+        return
+    if args.asgi:
+        if not args.no_install:
+            ensure_dependencies(allow_install=True, needed=ASGI_NEEDED)
+        run_asgi(args)
         return
     if not args.no_install:
         ensure_dependencies(allow_install=True)

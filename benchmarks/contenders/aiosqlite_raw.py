@@ -19,6 +19,7 @@ import aiosqlite
 from benchmarks.contenders.base import Contender
 from benchmarks.contenders.sqlite3_raw import statements
 from benchmarks.workload import (
+    ALIAS_COLUMNS,
     BULK_ROWS,
     COLUMNS,
     JOIN_COLUMNS,
@@ -84,6 +85,14 @@ class Aiosqlite(Contender):
         return dict(zip(COLUMNS, rows[0]))
 
     async def pk_object(self, i: int) -> Any:
+        rows = await self.fetch(self.sql["pk"], (band_pk(i),))
+        return BandRow(*rows[0])
+
+    async def pk_dict_alias(self, i: int) -> Any:
+        rows = await self.fetch(self.sql["pk_alias"], (band_pk(i),))
+        return dict(zip(ALIAS_COLUMNS, rows[0]))
+
+    async def pk_object_where(self, i: int) -> Any:  # hand-written SQL has one form
         rows = await self.fetch(self.sql["pk"], (band_pk(i),))
         return BandRow(*rows[0])
 

@@ -13,6 +13,7 @@ import asyncpg
 
 from benchmarks.contenders.base import Contender
 from benchmarks.workload import (
+    ALIAS_COLUMNS,
     BULK_ROWS,
     COLUMNS,
     JOIN_COLUMNS,
@@ -49,6 +50,9 @@ class Asyncpg(Contender):
         cols = ", ".join(COLUMNS)
         self.sql_pk = f"SELECT {cols} FROM {t.band} WHERE id = $1"
         self.sql_rows = f"SELECT {cols} FROM {t.band} LIMIT $1"
+        self.sql_pk_alias = (
+            f"SELECT id, name AS band_name, popularity, manager_id FROM {t.band} WHERE id = $1"
+        )
         self.sql_insert = (
             f"INSERT INTO {t.band} (name, popularity, manager_id) VALUES ($1, $2, $3) RETURNING id"
         )
@@ -67,6 +71,12 @@ class Asyncpg(Contender):
         return dict(zip(COLUMNS, await self.pool.fetchrow(self.sql_pk, band_pk(i))))
 
     async def pk_object(self, i: int) -> Any:
+        return BandRow(*await self.pool.fetchrow(self.sql_pk, band_pk(i)))
+
+    async def pk_dict_alias(self, i: int) -> Any:
+        return dict(zip(ALIAS_COLUMNS, await self.pool.fetchrow(self.sql_pk_alias, band_pk(i))))
+
+    async def pk_object_where(self, i: int) -> Any:  # hand-written SQL has one form
         return BandRow(*await self.pool.fetchrow(self.sql_pk, band_pk(i)))
 
     async def rows_1k_dict(self, i: int) -> Any:

@@ -80,6 +80,14 @@ class SqlalchemyCore(Contender):
             row = result.mappings().first()
             return None if row is None else dict(row)
 
+    async def pk_dict_alias(self, i: int) -> Any:
+        c = self.band.c
+        columns = (c.id, c.name.label("band_name"), c.popularity, c.manager_id)
+        async with self.engine.connect() as connection:
+            result = await connection.execute(select(*columns).where(c.id == band_pk(i)))
+            row = result.mappings().first()
+            return None if row is None else dict(row)
+
     async def rows_1k_dict(self, i: int) -> Any:
         return await self._dicts(select(self.band).limit(1000))
 

@@ -80,6 +80,19 @@ class SqlalchemyOrm(Contender):
         async with self.Session() as session:
             return await session.get(self.Band, band_pk(i))
 
+    async def pk_dict_alias(self, i: int) -> Any:
+        Band = self.Band
+        columns = (Band.id, Band.name.label("band_name"), Band.popularity, Band.manager_id)
+        async with self.Session() as session:
+            result = await session.execute(select(*columns).where(Band.id == band_pk(i)))
+            row = result.mappings().first()
+            return None if row is None else dict(row)
+
+    async def pk_object_where(self, i: int) -> Any:
+        statement = select(self.Band).where(self.Band.id == band_pk(i))
+        async with self.Session() as session:
+            return (await session.scalars(statement)).first()
+
     async def rows_1k_dict(self, i: int) -> Any:
         return await self._dicts(select(*self.columns).limit(1000))
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from benchmarks.contenders.base import Contender
 from benchmarks.workload import (
+    ALIAS_COLUMNS,
     BULK_ROWS,
     COLUMNS,
     JOIN_COLUMNS,
@@ -29,6 +30,9 @@ def statements(t: Any) -> dict[str, str]:
     return {
         "pk": f"SELECT {cols} FROM {t.band} WHERE id = ?",
         "rows": f"SELECT {cols} FROM {t.band} LIMIT ?",
+        "pk_alias": (
+            f"SELECT id, name AS band_name, popularity, manager_id FROM {t.band} WHERE id = ?"
+        ),
         "insert": f"INSERT INTO {t.band} (name, popularity, manager_id) VALUES (?, ?, ?)",
         "update": f"UPDATE {t.band} SET popularity = ? WHERE id = ?",
         "update_manager": f"UPDATE {t.manager} SET name = ? WHERE id = ?",
@@ -66,6 +70,13 @@ class Sqlite3(Contender):
         return dict(zip(COLUMNS, self.db.execute(self.sql["pk"], (band_pk(i),)).fetchone()))
 
     def pk_object(self, i: int) -> Any:
+        return BandRow(*self.db.execute(self.sql["pk"], (band_pk(i),)).fetchone())
+
+    def pk_dict_alias(self, i: int) -> Any:
+        row = self.db.execute(self.sql["pk_alias"], (band_pk(i),)).fetchone()
+        return dict(zip(ALIAS_COLUMNS, row))
+
+    def pk_object_where(self, i: int) -> Any:  # hand-written SQL has one form
         return BandRow(*self.db.execute(self.sql["pk"], (band_pk(i),)).fetchone())
 
     def rows_1k_dict(self, i: int) -> Any:

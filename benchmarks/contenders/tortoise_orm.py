@@ -89,6 +89,13 @@ class TortoiseOrm(Contender):
     async def pk_object(self, i: int) -> Any:
         return await TortoiseBand.get(id=band_pk(i))
 
+    async def pk_dict_alias(self, i: int) -> Any:
+        query = TortoiseBand.filter(id=band_pk(i)).first()
+        return await query.values("id", "popularity", "manager_id", band_name="name")
+
+    async def pk_object_where(self, i: int) -> Any:
+        return await TortoiseBand.filter(id=band_pk(i)).first()
+
     async def rows_1k_dict(self, i: int) -> Any:
         return await TortoiseBand.all().limit(1000).values()
 

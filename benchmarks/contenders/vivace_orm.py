@@ -61,6 +61,15 @@ class Vivace(Contender):
         Band = self.Band
         return await Band.objects().get(Band.id == band_pk(i))
 
+    async def pk_dict_alias(self, i: int) -> Any:
+        Band = self.Band
+        columns = (Band.id, Band.name.as_alias("band_name"), Band.popularity, Band.manager)
+        return await Band.select(*columns).where(Band.id == band_pk(i)).first()
+
+    async def pk_object_where(self, i: int) -> Any:
+        Band = self.Band
+        return await Band.objects().where(Band.id == band_pk(i)).first()
+
     async def rows_1k_dict(self, i: int) -> Any:
         return await self.Band.select().limit(1000)
 

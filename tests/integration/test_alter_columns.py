@@ -13,6 +13,7 @@ from vivace import Table
 from vivace.columns import BigInt, ForeignKey, Integer, Numeric, Varchar
 from vivace.engine import Engine
 from vivace.exceptions import (
+    DatabaseError,
     DataError,
     ForeignKeyViolation,
     NotNullViolation,
@@ -118,6 +119,17 @@ async def test_set_column_type_length_and_digits(db: Engine, use_tables: UseTabl
         {"id": 1, "name": "a", "popularity": 2**40, "code": 17},
         {"id": 2, "name": "b", "popularity": 2, "code": 18},
     ]
+    # a default that is no value of the new type is dropped first, in the same chain
+    await AcRecord.alter().add_column("grade", Varchar(length=5, default="3"))
+    retype = AcRecord.alter().set_column_type("grade", Integer(), 'CAST("grade" AS INTEGER)')
+    with pytest.raises((QueryError, DatabaseError)):  # SQLite refuses it before PostgreSQL
+        await retype
+    await (
+        AcRecord.alter()
+        .drop_default("grade")
+        .set_column_type("grade", Integer(), 'CAST("grade" AS INTEGER)')
+    )
+    assert await AcRecord.raw("SELECT grade FROM ac_record") == [{"grade": 3}, {"grade": 3}]
     await AcRecord.alter().set_length(AcRecord.name, 5)
     assert (await live(db, "name")).param("length") == 5
     if db.engine_type == "postgres":  # SQLite keeps the declared length, never enforces it

@@ -299,3 +299,20 @@ async def test_a_multi_row_insert_checks_and_returns_as_single_rows_do(
         with pytest.raises(InvalidValue, match=f"values_row\\.{column} expects"):
             await ValueRow.insert(*rows_in)
     assert await ValueRow.count() == 3
+
+
+async def test_a_refused_value_leaves_the_transaction_usable(
+    db: Engine, use_tables: UseTables
+) -> None:
+    """Nothing was sent, so the transaction goes on (a value PostgreSQL itself refused would
+    have aborted it)."""
+    await use_tables(db, ValueRow)
+    async with db.transaction():
+        await ValueRow.insert(ValueRow(number=1))
+        with pytest.raises(InvalidValue):
+            await ValueRow.insert(ValueRow(number="two"))
+        await ValueRow.insert(ValueRow(number=3))
+    assert await ValueRow.select(ValueRow.number).order_by(ValueRow.id).output(as_list=True) == [
+        1,
+        3,
+    ]

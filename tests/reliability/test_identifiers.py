@@ -62,10 +62,12 @@ async def exercise(table: Any, names: list[str]) -> None:
         columns = [table._meta.get_column_by_name(f"c{i}") for i in range(len(names))]
         row = {f"c{i}": f"v{i}" for i in range(len(names))}
         await table.insert(table(**row), table(**row))
-        assert await table.select(*columns) == [row, row]
+        # As in Piccolo, select results are keyed by the database column names.
+        keyed = {name: f"v{i}" for i, name in enumerate(names)}
+        assert await table.select(*columns) == [keyed, keyed]
         assert await table.count().where(columns[0] == "v0") == 2
         grouped = await table.select(columns[-1]).group_by(columns[-1]).order_by(columns[-1])
-        assert grouped == [{f"c{len(names) - 1}": f"v{len(names) - 1}"}]
+        assert grouped == [{names[-1]: f"v{len(names) - 1}"}]
         await table.update({columns[0]: "changed"}, force=True)
         assert await table.select(columns[0].as_alias(names[0])).first() == {names[0]: "changed"}
         renamed = names[0].encode()[:60].decode(errors="ignore") + "2"

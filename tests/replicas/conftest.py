@@ -72,7 +72,7 @@ def pair() -> Iterator[ReplicatedPair]:
 def routing() -> ReadRouting:
     """Fast probes, a short read-your-writes window, and a quick retry of a dead replica."""
     return ReadRouting(
-        max_lag=1.0,
+        max_lag=2.0,
         read_your_writes=0.5,
         probe_interval=0.1,
         probe_timeout=1.0,
@@ -111,6 +111,16 @@ async def routed(pair: ReplicatedPair) -> AsyncIterator[PostgresEngine]:
     await close(engine)
 
 
+def replica_healthy(routing: ReadRouting) -> Callable[[], Awaitable[bool]]:
+    """A check for ``eventually``: a probe round now finds the replica healthy."""
+
+    async def check() -> bool:
+        await routing.check()
+        return routing.stats().replicas == {"replica": "healthy"}
+
+    return check
+
+
 def routing_of(engine: PostgresEngine) -> ReadRouting:
     """The engine's read routing (the test fails without one)."""
     assert engine.read_routing is not None
@@ -130,14 +140,10 @@ async def settled(routed: PostgresEngine, pair: ReplicatedPair) -> PostgresEngin
         )
         return bool(replayed)
 
-    async def healthy() -> bool:
-        await routing_.check()
-        return routing_.stats().replicas == {"replica": "healthy"}
-
     await eventually(caught_up, "the standby replays the primary's changes")
-    await eventually(healthy, "routing finds the replica healthy")
     # Fixtures share their context with the test: let a window opened by one (the
     # table's creation, say) pass, so each test starts as a context that has not written.
     await asyncio.sleep(routing_.read_your_writes)
+    await eventually(replica_healthy(routing_), "routing finds the replica healthy")
     routing_.reset_stats()
     return routed

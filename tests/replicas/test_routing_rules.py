@@ -239,3 +239,20 @@ async def test_wrote_starts_the_window_by_hand() -> None:
     routing.reset_stats()
     assert routing.stats().reads == {"primary": 0, "r1": 0}
     await routing.close()
+
+
+async def test_a_read_refused_as_a_write_pins_the_context_to_the_primary() -> None:
+    routing, _, _, nodes = setup(("r1",), read_your_writes=5.0)
+    await routing.check()
+
+    async def hidden_write(engine: Engine) -> str:
+        if engine is nodes["r1"]:
+            refused = OperationalError("cannot execute INSERT in a read-only transaction")
+            refused.code = "25006"
+            raise refused
+        return "written"
+
+    assert await routing.run(hidden_write, True) == "written"
+    assert routing.stats().replicas == {"r1": "healthy"}  # refusing is no failure
+    assert await node_of(routing) == "primary"  # its result is read back from the primary
+    await routing.close()

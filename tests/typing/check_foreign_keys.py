@@ -1,19 +1,23 @@
 """Typing checks (never executed): foreign keys, the implicit ``id``, related rows.
 
 ``band.manager`` is what the row holds: the stored key (an ``int``; ``None`` unless
-``null=False``) or, once prefetched, the ``Manager`` row. ``Band.manager._.name`` is the
-typed spelling of ``Band.manager.name`` (which runs, but type checkers cannot follow it).
+``null=False``) or, once prefetched, the ``Manager`` row. A join has two spellings:
+``Band.manager._.name`` is the strict one (typed as the target's column, a typo is an
+error); Piccolo's ``Band.manager.name`` is accepted too, as a ``JoinedColumn`` (conditions,
+chains and query methods typed, any name accepted: checkers cannot look a column up by name).
 Negative lines end in ``# type: ignore[code]`` (see check_nullable.py).
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any, assert_type
+from typing import TYPE_CHECKING, Any, assert_type
 
 from vivace import Table
 from vivace.columns import (
+    JSON,
     UUID,
+    Array,
     Column,
     ForeignKey,
     Integer,
@@ -23,11 +27,16 @@ from vivace.columns import (
 )
 from vivace.orm.objects import First, Objects
 from vivace.schema import JoinOn
-from vivace.sql.nodes import Condition
+from vivace.sql.nodes import Alias, Arithmetic, Condition
+
+if TYPE_CHECKING:
+    from vivace.schema.foreign_key import JoinedColumn
 
 
 class Manager(Table):
     name = Varchar(length=50)
+    tags = Array(base_column=Varchar())
+    facts = JSON()
 
 
 class Band(Table):
@@ -92,8 +101,9 @@ def check_chains() -> None:
     assert_type(Concert.band._.manager._.name, Varchar)
     assert_type(Concert.headliner._.rating, Integer[int | None])
     Band.select(Band.manager._.nme)  # type: ignore[attr-defined]
-    Band.select(Band.manager.nme)  # type: ignore[attr-defined]
+    Band.select().where(Band.manager._.nme == "Guido")  # type: ignore[attr-defined]
     Concert.select(Concert.band._.manager._.nme)  # type: ignore[attr-defined]
+    Concert.select().order_by(Concert.band._.manager._.nme)  # type: ignore[attr-defined]
     Band.select(Band.nme)  # type: ignore[attr-defined]
     # The key's own methods stay typed (only the target's columns need ``_``).
     assert_type(Band.manager == 1, Condition)
@@ -104,10 +114,56 @@ def check_chains() -> None:
     assert_type(Band.manager.all_columns(), list[Column[Any]])
     assert_type(Band.objects(Band.manager, *Band.manager.all_related()), Objects[Band])
     # A join walked backwards, or on any columns, reaches a table known only at run time.
-    assert_type(Band.manager.reverse().rating, Any)
-    assert_type(Manager.id.join_on(Band.manager).rating, Any)
+    assert_type(Band.manager.reverse().rating, JoinedColumn)
+    assert_type(Manager.id.join_on(Band.manager).rating == 3, Condition)
     assert_type(Manager.id.join_on(Band.manager), JoinOn)
     assert_type(Band.manager.reverse(), JoinOn)
+
+
+def check_plain_chains() -> None:
+    # Piccolo's spelling: a JoinedColumn at any depth, with the conditions of every column.
+    assert_type(Band.manager.name, JoinedColumn)
+    assert_type(Concert.band.manager.name, JoinedColumn)
+    assert_type(Concert.headliner.manager.id, JoinedColumn)
+    assert_type(Band.manager.name == "Guido", Condition)
+    assert_type(Concert.band.manager.name != "Guido", Condition)
+    assert_type(Concert.band.rating > 3, Condition)
+    assert_type(Band.manager.name.like("G%"), Condition)
+    assert_type(Band.manager.name.is_in(["Guido"]), Condition)
+    assert_type(Band.manager.name.is_null(), Condition)
+    assert_type((Band.manager.name == "a") | (Band.manager.name == "b"), Condition)
+    assert_type(Concert.band.rating + 1, Arithmetic)
+    assert_type(Band.manager.name.as_alias("manager_name"), Alias)
+    assert_type(Concert.band.manager.all_columns(), list[Column[Any]])
+    # What only some column types have is let through untyped.
+    assert_type(Band.manager.tags.any("rock"), Any)
+    assert_type(Band.manager.facts["genre"], Any)
+    assert_type(Band.manager.facts.arrow("genre"), Any)
+    # The price of the plain spelling: a misspelt name is not caught (``_`` catches it).
+    assert_type(Band.manager.nme, JoinedColumn)
+
+
+async def check_plain_chain_queries() -> None:
+    assert_type(
+        await Band.select(Band.name, Band.manager.name)
+        .where(Band.manager.name == "Guido")
+        .order_by(Band.manager.name, ascending=False),
+        list[dict[str, Any]],
+    )
+    assert_type(
+        await Concert.select(Concert.band.manager.name).where(
+            (Concert.band.manager.name.like("G%")) & (Concert.band.rating > 1)
+        ),
+        list[dict[str, Any]],
+    )
+    assert_type(
+        await Concert.objects(Concert.band, Concert.band.manager)
+        .where(Concert.band.manager.name == "Guido")
+        .order_by(Concert.band.manager.name)
+        .first(),
+        Concert | None,
+    )
+    assert_type(await Concert.count().where(Concert.band.manager.name == "Guido"), int)
 
 
 async def check_related(band: Band, concert: Concert) -> None:

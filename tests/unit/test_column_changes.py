@@ -8,6 +8,7 @@ import pytest
 from vivace import Table
 from vivace.columns import Check, Integer, Unique, Varchar
 from vivace.dialects.column_changes import (
+    check_default_fits,
     described_column,
     with_renamed_column,
     with_type_of,
@@ -61,6 +62,10 @@ def test_a_type_change_keeps_the_other_options() -> None:
     assert bigger.null is False and bigger.default == 10
     text = with_type_of(seats, ColumnSpec.of("", "Varchar", length=5))
     assert text.param("length") == 5
+    check_default_fits(text)  # text takes any default: 10 becomes '10'
+    check_default_fits(bigger)
+    with pytest.raises(QueryError, match="default of column 'seats' is no value"):
+        check_default_fits(seats.replace_params(default="ten"))
 
 
 def test_an_unknown_column_is_named() -> None:

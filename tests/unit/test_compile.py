@@ -1455,9 +1455,13 @@ def test_alter_set_column_type(d: Dia) -> None:
         ]
     else:
         assert '"popularity" BIGINT NOT NULL DEFAULT 0' in rebuilt_table(plain.statements())
+        # the default '' is no integer: refused, as PostgreSQL refuses to convert it
+        with pytest.raises(QueryError, match="drop_default"):
+            using.statements()
         copy = '"id", CAST("name" AS INTEGER), "manager"'
-        cast = band.alter().set_column_type(band.name, Integer(), 'CAST("name" AS INTEGER)')
-        assert copy in next(s for s in cast.statements() if s.startswith('INSERT INTO "_'))
+        cast = band.alter().drop_default(band.name)
+        cast = cast.set_column_type(band.name, Integer(), 'CAST("name" AS INTEGER)')
+        assert copy in [s for s in cast.statements() if s.startswith('INSERT INTO "_')][-1]
 
 
 def test_alter_set_digits(d: Dia) -> None:

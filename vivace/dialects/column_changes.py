@@ -17,9 +17,23 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from vivace.exceptions import QueryError
+from vivace.exceptions import InvalidValue, QueryError
 from vivace.schema.check_sql import quote_identifier
-from vivace.schema.spec import TYPE_PARAMS, ColumnSpec, ConstraintSpec, IndexSpec, TableSpec
+from vivace.schema.defaults import Default
+from vivace.schema.spec import (
+    TYPE_PARAMS,
+    CallableRef,
+    ColumnSpec,
+    ConstraintSpec,
+    IndexSpec,
+    TableSpec,
+    thaw_value,
+)
+from vivace.schema.table_spec import value_type_of
+from vivace.types.checks import value_check
+
+# Types every value converts to (PostgreSQL casts any default to them).
+_TEXT = frozenset({"text", "varchar", "char"})
 
 
 def described_column(table: TableSpec, db_name: str, what: str) -> ColumnSpec:
@@ -74,6 +88,29 @@ def without_db_column(table: TableSpec, db_name: str) -> TableSpec:
         ),
         indexes=tuple(i for i in table.indexes if db_name not in i.columns),
     )
+
+
+def check_default_fits(column: ColumnSpec, what: str = "set_column_type()") -> None:
+    """Refuse a literal default that is no value of the column's type, as PostgreSQL
+    refuses to convert one in ``ALTER COLUMN ... TYPE``; text types take any default (it
+    converts them). Drop or change the default first, in the same chain.
+
+    Example: ``check_default_fits(with_type_of(code, ColumnSpec.of("", "Integer")))``.
+    """
+    default = column.default
+    vtype = value_type_of(column)
+    if default is None or isinstance(default, CallableRef | Default) or vtype.name in _TEXT:
+        return
+    check = value_check(vtype, store=True)
+    if check is None:
+        return
+    try:
+        check(thaw_value(default))
+    except InvalidValue as error:
+        raise QueryError(
+            f"{what}: the default of column {column.db_column_name!r} is no value of the new "
+            f"type ({error}): drop_default() or set_default() first"
+        ) from None
 
 
 def with_renamed_column(table: TableSpec, old: str, new: str) -> TableSpec:

@@ -69,6 +69,11 @@ def written_alias(raw: Raw) -> str | None:
     return quoted.replace('""', '"') if quoted is not None else plain
 
 
+def _columns_of(source: Any) -> Sequence[Any]:
+    meta = getattr(source, "_meta", None)
+    return getattr(meta, "columns", ())
+
+
 def result_key(expr: Expr) -> str:
     """The result-dict key of a selected expression (Piccolo's names)."""
     if isinstance(expr, Column):
@@ -118,6 +123,8 @@ class Compiler(QueryExtensions):
         self.row_columns: list[ColumnBinding] | None = None
         #: The FROM table of each statement being rendered (for messages).
         self.statement_tables: list[Any] = []
+        #: Result keys of fragments selected without an alias: the database's own names.
+        self.raw_names: dict[int, str] = {}
 
     # entry points ----------------------------------------------------------------------------
     def compile(self, node: Node) -> Compiled:
@@ -126,7 +133,7 @@ class Compiler(QueryExtensions):
         results: Sequence[Converter | None] = ()
         selected = self._result_exprs(node)
         if selected:
-            names = [result_key(c) for c in selected]
+            names = [self.raw_names.get(id(c)) or result_key(c) for c in selected]
             results = [self.dialect.result_converter(c.value_type) for c in selected]
         is_write = isinstance(node, Insert | Update | Delete)
         columns = self.row_columns
@@ -394,6 +401,12 @@ class Compiler(QueryExtensions):
                 return f"{text} AS {self.quote(short_identifier(expr._meta.get_default_alias()))}"
             return text
         if isinstance(expr, Alias) or (isinstance(expr, Raw) and written_alias(expr)):
+            return text
+        if isinstance(expr, Raw) and expr.alias is None:
+            # Unnamed, as in Piccolo: the key is the name the database gives the column.
+            columns = [c._meta.db_column_name for t in self.sources for c in _columns_of(t)]
+            columns += [a._meta.db_column_name for a in expr.args if isinstance(a, Column)]
+            self.raw_names[id(expr)] = self.dialect.expression_name(text, columns)
             return text
         return f"{text} AS {self.quote(result_key(expr))}"
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from vivace.dialects.column_changes import described_column, with_type_of
+from vivace.dialects.column_changes import check_default_fits, described_column, with_type_of
 from vivace.dialects.introspection import attribute_name, canonical_default, json_default
+from vivace.dialects.staged_ddl import LockOptions, StagedDDL
 from vivace.exceptions import QueryError
 from vivace.schema.column import IndexMethod, derived_identifier
 from vivace.schema.defaults import Default
@@ -101,8 +102,9 @@ class DDLCompiler:
     def empty_array_literal(self) -> str | None:
         return None
 
-    def column_sql(self, column: ColumnSpec) -> str:
-        """A column's definition in ``CREATE TABLE``: ``'"name" VARCHAR(5) NOT NULL'``..."""
+    def column_sql(self, column: ColumnSpec, with_references: bool = True) -> str:
+        """A column's definition in ``CREATE TABLE``: ``'"name" VARCHAR(5) NOT NULL'``...
+        (``with_references=False``: without its foreign key, added apart)."""
         parts = [self.quote(column.db_column_name), self.type_sql(column)]
         if column.primary_key:
             parts.append(self.primary_key_sql(column))
@@ -114,7 +116,7 @@ class DDLCompiler:
             default = self.default_sql(column)
             if default is not None:
                 parts.append(f"DEFAULT {default}")
-        if column.references is not None:
+        if column.references is not None and with_references:
             parts.append(self.references_sql(column))
         return " ".join(parts)
 
@@ -269,7 +271,9 @@ class DDLCompiler:
         """Give column ``name`` the type of ``column`` (its other params stay); ``using``
         converts the values: ``ddl.set_type(spec, "n", ColumnSpec.of("n", "BigInt"))``."""
         old = described_column(table, name, "set_column_type()")
-        return self.alter_column(table, old, with_type_of(old, column), using)
+        new = with_type_of(old, column)
+        check_default_fits(new)
+        return self.alter_column(table, old, new, using)
 
     def alter_column(
         self, table: TableSpec, old: ColumnSpec, new: ColumnSpec, using: str | None = None
@@ -291,14 +295,33 @@ class DDLCompiler:
         self, table: TableSpec, index: IndexSpec, if_not_exists: bool = False
     ) -> list[str]:
         """``CREATE [UNIQUE] INDEX``: ``ddl.create_index(spec, IndexSpec("i", ("a",)))``."""
+        return [self.index_statement(table, index, if_not_exists)]
+
+    def create_index_concurrently(
+        self, table: TableSpec, index: IndexSpec, if_not_exists: bool = False
+    ) -> list[str]:
+        """An index built without blocking writes, outside any transaction (PostgreSQL's
+        ``CONCURRENTLY``); elsewhere the plain ``create_index``, which blocks no one for
+        long (SQLite serialises every write anyway)."""
+        return self.create_index(table, index, if_not_exists)
+
+    def index_statement(
+        self,
+        table: TableSpec,
+        index: IndexSpec,
+        if_not_exists: bool = False,
+        concurrently: bool = False,
+    ) -> str:
+        """One ``CREATE [UNIQUE] INDEX [CONCURRENTLY]`` statement."""
         exists = "IF NOT EXISTS " if if_not_exists else ""
         unique = "UNIQUE " if index.unique else ""
+        how = "CONCURRENTLY " if concurrently else ""
         columns = ", ".join(self.quote(c) for c in index.columns)
         using = self.index_using(index.method)
-        return [
-            f"CREATE {unique}INDEX {exists}{self.quote(index.name)} "
+        return (
+            f"CREATE {unique}INDEX {how}{exists}{self.quote(index.name)} "
             f"ON {self.table_name(table)}{using} ({columns})"
-        ]
+        )
 
     def index_using(self, method: str) -> str:
         if method != "btree":
@@ -312,6 +335,32 @@ class DDLCompiler:
 
     def qualified_index(self, table: TableSpec, name: str) -> str:
         return self.quote(name)
+
+    # safe forms (``vivace.dialects.staged_ddl``) ----------------------------------------------
+    # Here the plain forms: only a database whose schema changes block other sessions for
+    # long (PostgreSQL) has safer ones, so a migration asking for them runs unchanged here.
+    def staged_add_column(
+        self, table: TableSpec, column: ColumnSpec, options: LockOptions
+    ) -> StagedDDL:
+        """``add_column`` in the safe forms ``options`` ask for: ``.now`` and ``.later``."""
+        return StagedDDL(self.add_column(table, column))
+
+    def staged_alter_column(
+        self,
+        table: TableSpec,
+        old: ColumnSpec,
+        new: ColumnSpec,
+        using: str | None,
+        options: LockOptions,
+    ) -> StagedDDL:
+        """``alter_column`` in the safe forms ``options`` ask for."""
+        return StagedDDL(self.alter_column(table, old, new, using))
+
+    def staged_add_constraint(
+        self, table: TableSpec, constraint: ConstraintSpec, options: LockOptions
+    ) -> StagedDDL:
+        """``add_constraint`` in the safe forms ``options`` ask for."""
+        return StagedDDL(self.add_constraint(table, constraint))
 
     # keys -------------------------------------------------------------------------------------
     def reset_sequences(self, table: TableSpec) -> list[str]:

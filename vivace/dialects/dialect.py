@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from vivace.dialects.compiled import Compiled, Converter
 from vivace.dialects.compiler import Compiler
 from vivace.dialects.ddl import DDLCompiler
+from vivace.dialects.expression_names import sql_text_expression_name
 from vivace.dialects.introspection import Introspector
 from vivace.dialects.related import rows_converter
 from vivace.exceptions import TransactionError
@@ -77,6 +78,13 @@ class Dialect:
     def render_inline(self, node: Node) -> str:
         """SQL with values written in, for ``str(query)``: for reading, never for running."""
         return self.compiler_class(self, inline=True).compile(node).sql
+
+    def expression_name(self, sql: str, columns: Sequence[str]) -> str:
+        """The name the database gives a column selected as ``sql`` without ``AS`` (the key
+        of a ``QueryString`` without an alias, as Piccolo's); ``columns`` are the names
+        of the statement's columns. The base rule is SQLite's: a column reference gives
+        the column, anything else its text."""
+        return sql_text_expression_name(sql, columns)
 
     # identifiers and literals -----------------------------------------------------------------
     def quote(self, name: str) -> str:

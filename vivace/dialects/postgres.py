@@ -7,12 +7,14 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from vivace.dialects.compiled import Converter
 from vivace.dialects.compiler import Compiler
 from vivace.dialects.ddl import DDLCompiler
 from vivace.dialects.dialect import Dialect
+from vivace.dialects.expression_names import postgres_expression_name
 from vivace.dialects.introspection import Introspector
 from vivace.dialects.postgres_ddl import PostgresDDL
 from vivace.dialects.postgres_functions import PostgresExtensions
@@ -102,6 +104,9 @@ class PostgresDialect(Dialect):
     supports_row_aggregation = True
     warns_about_schema_locks = True
     max_parameters = 32_767
+
+    def expression_name(self, sql: str, columns: Sequence[str]) -> str:
+        return postgres_expression_name(sql)
 
     def bytes_literal(self, value: bytes) -> str:
         # X'..' is a bit string on PostgreSQL, not bytea.

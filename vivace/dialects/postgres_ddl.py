@@ -15,9 +15,10 @@ Example::
 from __future__ import annotations
 
 from vivace.dialects.ddl import DDLCompiler, changed_params, type_changed
+from vivace.dialects.staged_ddl import LockOptions, StagedDDL
 from vivace.exceptions import QueryError
 from vivace.schema.column import check_identifier, derived_identifier
-from vivace.schema.spec import ColumnSpec, TableSpec
+from vivace.schema.spec import ColumnSpec, ConstraintSpec, IndexSpec, TableSpec
 
 _METHODS = ("btree", "hash", "gist", "gin")
 # Serial types are INTEGER/BIGINT with a sequence; a type change names the plain type.
@@ -95,8 +96,15 @@ class PostgresDDL(DDLCompiler):
 
     # any change (migrations) ------------------------------------------------------------------
     def alter_column(
-        self, table: TableSpec, old: ColumnSpec, new: ColumnSpec, using: str | None = None
+        self,
+        table: TableSpec,
+        old: ColumnSpec,
+        new: ColumnSpec,
+        using: str | None = None,
+        foreign_key_not_valid: bool = False,
     ) -> list[str]:
+        """See ``DDLCompiler.alter_column``; ``foreign_key_not_valid`` adds a new foreign
+        key ``NOT VALID`` (validated later by the caller)."""
         changed = changed_params(old, new)
         retyped = type_changed(old, new) or bool(using)
         statements: list[str] = []
@@ -139,13 +147,141 @@ class PostgresDDL(DDLCompiler):
                 statements.append(
                     f"{self.alter_prefix(table)} ADD PRIMARY KEY ({self.quote(name)})"
                 )
-        if new.references is not None and (relinked or old.references is None):
-            constraint = self.quote(postgres_object_name(table.tablename, name, "fkey"))
-            statements.append(
-                f"{self.alter_prefix(table)} ADD CONSTRAINT {constraint} "
-                f"FOREIGN KEY ({self.quote(name)}) {self.references_sql(new)}"
-            )
+        if adds_foreign_key(old, new, using):
+            statements.append(self.add_foreign_key(table, new, foreign_key_not_valid))
         return statements
+
+    def add_foreign_key(self, table: TableSpec, column: ColumnSpec, not_valid: bool) -> str:
+        """``ADD CONSTRAINT {table}_{column}_fkey FOREIGN KEY ...`` (``NOT VALID``: rows
+        already there are checked later, by ``VALIDATE CONSTRAINT``)."""
+        name = column.db_column_name
+        constraint = self.quote(postgres_object_name(table.tablename, name, "fkey"))
+        return (
+            f"{self.alter_prefix(table)} ADD CONSTRAINT {constraint} "
+            f"FOREIGN KEY ({self.quote(name)}) {self.references_sql(column)}"
+            + (" NOT VALID" if not_valid else "")
+        )
+
+    # safe forms (``vivace.dialects.staged_ddl``) ----------------------------------------------
+    def create_index_concurrently(
+        self, table: TableSpec, index: IndexSpec, if_not_exists: bool = False
+    ) -> list[str]:
+        """``CREATE INDEX CONCURRENTLY``, after dropping an index of the same name that an
+        earlier concurrent build left INVALID (it failed or was interrupted)."""
+        return [
+            self.drop_invalid_index(table, index.name),
+            self.index_statement(table, index, if_not_exists, concurrently=True),
+        ]
+
+    def drop_invalid_index(self, table: TableSpec, name: str) -> str:
+        """A ``DO`` block dropping index ``name`` of ``table`` only if it is INVALID."""
+        table_text = self.table_name(table).replace("'", "''")
+        name_text = name.replace("'", "''")
+        return (
+            "DO $vivace$ BEGIN IF EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c "
+            f"ON c.oid = i.indexrelid WHERE i.indrelid = '{table_text}'::regclass "
+            f"AND c.relname = '{name_text}' AND NOT i.indisvalid) THEN "
+            f"DROP INDEX {self.qualified_index(table, name)}; END IF; END $vivace$"
+        )
+
+    def unique_concurrently(
+        self, table: TableSpec, name: str, columns: tuple[str, ...], nulls_distinct: bool = True
+    ) -> list[str]:
+        """A ``UNIQUE`` constraint made from a unique index built concurrently (``ADD
+        CONSTRAINT ... UNIQUE USING INDEX`` then only takes a short lock)."""
+        index = IndexSpec(name, columns, "btree", unique=True)
+        statements = self.create_index_concurrently(table, index)
+        if not nulls_distinct:
+            statements[-1] += self.nulls_not_distinct()
+        quoted = self.quote(name)
+        statements.append(
+            f"{self.alter_prefix(table)} ADD CONSTRAINT {quoted} UNIQUE USING INDEX {quoted}"
+        )
+        return statements
+
+    def validate_constraint(self, table: TableSpec, name: str) -> str:
+        """``VALIDATE CONSTRAINT``: reads every row without blocking writes."""
+        return f"{self.alter_prefix(table)} VALIDATE CONSTRAINT {self.quote(name)}"
+
+    def staged_add_column(
+        self, table: TableSpec, column: ColumnSpec, options: LockOptions
+    ) -> StagedDDL:
+        name = column.db_column_name
+        concurrent = options.index_concurrently and (column.index or column.unique)
+        not_valid = options.validate_separately and column.references is not None
+        if column.primary_key or not (concurrent or not_valid):
+            return StagedDDL(self.add_column(table, column))
+        plain = column.replace_params(unique=False, index=False) if concurrent else column
+        sql = self.column_sql(plain, with_references=not not_valid)
+        staged = StagedDDL([f"{self.alter_prefix(table)} ADD COLUMN {sql}"])
+        if not_valid:
+            staged.now.append(self.add_foreign_key(table, column, not_valid=True))
+            fkey = postgres_object_name(table.tablename, name, "fkey")
+            staged.later.append(self.validate_constraint(table, fkey))
+        if column.index:
+            index = self.column_index(table, column)
+            build = self.create_index_concurrently if concurrent else self.create_index
+            (staged.later if concurrent else staged.now).extend(build(table, index))
+        if concurrent and column.unique:
+            key = postgres_object_name(table.tablename, name, "key")
+            staged.later.extend(self.unique_concurrently(table, key, (name,)))
+        return staged
+
+    def staged_alter_column(
+        self,
+        table: TableSpec,
+        old: ColumnSpec,
+        new: ColumnSpec,
+        using: str | None,
+        options: LockOptions,
+    ) -> StagedDDL:
+        name = new.db_column_name
+        validate = options.validate_separately and not new.primary_key
+        set_not_null = validate and old.null and not new.null
+        add_key = validate and adds_foreign_key(old, new, using)
+        add_unique = options.index_concurrently and new.unique and not old.unique
+        add_index = options.index_concurrently and new.index and not old.index
+        # What runs now: the change without the parts that come later.
+        interim = new.replace_params(
+            null=old.null if set_not_null else new.null,
+            unique=False if add_unique else new.unique,
+            index=False if add_index else new.index,
+        )
+        staged = StagedDDL(self.alter_column(table, old, interim, using, add_key))
+        if add_key:
+            fkey = postgres_object_name(table.tablename, name, "fkey")
+            staged.later.append(self.validate_constraint(table, fkey))
+        if set_not_null:
+            # A validated CHECK (col IS NOT NULL) lets SET NOT NULL skip its scan (PG 12+).
+            check = postgres_object_name(table.tablename, name, "not_null")
+            quoted = self.quote(check)
+            staged.now.append(
+                f"{self.alter_prefix(table)} ADD CONSTRAINT {quoted} "
+                f"CHECK ({self.quote(name)} IS NOT NULL) NOT VALID"
+            )
+            staged.later.append(self.validate_constraint(table, check))
+            staged.later.extend(self.set_null(table, name, False))
+            staged.later.extend(self.drop_constraint(table, check))
+        if add_unique:
+            key = postgres_object_name(table.tablename, name, "key")
+            staged.later.extend(self.unique_concurrently(table, key, (name,)))
+        if add_index:
+            index = self.column_index(table, new)
+            staged.later.extend(self.create_index_concurrently(table, index))
+        return staged
+
+    def staged_add_constraint(
+        self, table: TableSpec, constraint: ConstraintSpec, options: LockOptions
+    ) -> StagedDDL:
+        if constraint.kind == "unique" and options.index_concurrently:
+            unique = self.unique_concurrently(
+                table, constraint.name, constraint.columns, constraint.nulls_distinct
+            )
+            return StagedDDL([], unique)
+        if constraint.kind == "check" and options.validate_separately:
+            added = f"{self.alter_prefix(table)} ADD {self.constraint_sql(constraint)} NOT VALID"
+            return StagedDDL([added], [self.validate_constraint(table, constraint.name)])
+        return StagedDDL(self.add_constraint(table, constraint))
 
     # keys -------------------------------------------------------------------------------------
     def reset_sequences(self, table: TableSpec) -> list[str]:
@@ -242,6 +378,18 @@ class PostgresDDL(DDLCompiler):
             f"LOOP EXECUTE format('ALTER TABLE {format_text} DROP CONSTRAINT %I', r.conname); "
             "END LOOP; END $vivace$"
         )
+
+
+def adds_foreign_key(old: ColumnSpec, new: ColumnSpec, using: str | None = None) -> bool:
+    """Whether changing ``old`` into ``new`` (re)creates the column's foreign key: it is
+    new, points elsewhere, or the type changes (the key is dropped around the change).
+
+    Example: ``adds_foreign_key(plain, plain.replace_params(references=ref))`` is True.
+    """
+    if new.references is None:
+        return False
+    relinked = bool(changed_params(old, new) & _FOREIGN_KEY_PARAMS)
+    return relinked or type_changed(old, new) or bool(using) or old.references is None
 
 
 def postgres_object_name(first: str, second: str, label: str) -> str:

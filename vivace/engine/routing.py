@@ -28,7 +28,8 @@ The rules, in order, for a query run without ``node=``:
 4. A read that fails on a replica because the replica broke (``ConnectionLost``) takes
    the replica out (probed again after ``retry_after`` s) and is run once more on the
    primary; so is a read a replica refused for being a replica (a hidden write, a
-   conflict with recovery). Writes are never retried.
+   conflict with recovery), after which the context reads from the primary as after a
+   write. Writes are never retried.
 
 Which node served the last routed query of this context: ``last_node()``; counters:
 ``stats()``. Status changes are logged on ``vivace.engine.routing`` (INFO/WARNING), each
@@ -243,13 +244,18 @@ class ReadRouting:
             return result
         finally:
             replica.in_flight -= 1
-        # A read changes nothing: running it again on the primary is safe.
-        if broke:
-            await monitor.mark_down(replica, failure)
+        # Nothing ran on the replica (it broke, or refused): running it on the primary is safe.
         self.retried += 1
         if logger.isEnabledFor(logging.INFO):
             logger.info("read failed on replica %r (%s): run on the primary", replica.name, failure)
-        return await self._on_primary(operation, primary, read=True)
+        if broke:
+            await monitor.mark_down(replica, failure)
+            return await self._on_primary(operation, primary, read=True)
+        try:
+            return await self._on_primary(operation, primary, read=True)
+        finally:
+            # Refused as a write (it may be one): this context reads its result next.
+            self._primary_until.set(time.monotonic() + self.read_your_writes)
 
     def _choose(self, usable: list[ReplicaState]) -> ReplicaState | None:
         count = len(usable)

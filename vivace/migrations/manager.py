@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from vivace.dialects.staged_ddl import LockOptions
 from vivace.exceptions import MigrationError
 from vivace.migrations.operations import (
     AddColumn,
@@ -67,6 +68,7 @@ class _Alter:
     params: dict[str, Any]
     column_class: type[Column[Any]] | None
     using: str | None
+    options: LockOptions
 
 
 @dataclass
@@ -79,8 +81,14 @@ class MigrationManager:
     """The changes of one migration. See the module docstring for an example.
 
     ``fake=True`` records the migration as run without changing the schema;
-    ``wrap_in_transaction=False`` runs it outside a transaction (for statements such as
-    ``CREATE INDEX CONCURRENTLY``).
+    ``wrap_in_transaction=False`` runs it outside a transaction.
+
+    ``add_column``, ``alter_column`` and ``add_constraint`` take two opt-in safe forms for
+    tables that hold rows on PostgreSQL (ignored where the database has no such locks):
+    ``index_concurrently=True`` builds indexes and unique constraints ``CONCURRENTLY``
+    and ``validate_separately=True`` adds foreign keys, ``CHECK``s and ``NOT NULL``
+    ``NOT VALID`` then validates them; both second steps run after the migration's
+    transaction has committed (see docs/migrations.md, "Safe migrations on PostgreSQL").
     """
 
     def __init__(
@@ -167,11 +175,15 @@ class MigrationManager:
         column_class: type[Column[Any]] | None = None,
         params: dict[str, Any] | None = None,
         schema: str | None = None,
+        index_concurrently: bool = False,
+        validate_separately: bool = False,
     ) -> None:
-        """Add a column: ``column_class`` (or its name) built with ``params``."""
+        """Add a column: ``column_class`` (or its name) built with ``params``; the safe
+        forms of its index, unique constraint and foreign key on request (see the class)."""
         klass = column_class_of(column_class, column_class_name)
         spec = column_spec_from_params(column_name, klass, params or {}, db_column_name)
-        self.add_columns.append(AddColumn(table_class_name, tablename, schema, spec))
+        options = LockOptions(index_concurrently, validate_separately)
+        self.add_columns.append(AddColumn(table_class_name, tablename, schema, spec, options))
 
     def drop_column(
         self,
@@ -221,10 +233,13 @@ class MigrationManager:
         old_column_class: type[Column[Any]] | None = None,
         schema: str | None = None,
         using: str | None = None,
+        index_concurrently: bool = False,
+        validate_separately: bool = False,
     ) -> None:
         """Change a column's ``params`` (and class). ``old_params``/``old_column_class``
         are informative: the reverse is worked out from the history. ``using`` is the SQL
-        converting old values on a type change (PostgreSQL), e.g. ``'"fame"::bigint'``."""
+        converting old values on a type change (PostgreSQL), e.g. ``'"fame"::bigint'``.
+        ``index_concurrently``/``validate_separately``: the safe forms (see the class)."""
         self.alter_columns.append(
             _Alter(
                 table_class_name,
@@ -234,6 +249,7 @@ class MigrationManager:
                 dict(params or {}),
                 column_class,
                 using,
+                LockOptions(index_concurrently, validate_separately),
             )
         )
 
@@ -246,11 +262,17 @@ class MigrationManager:
         constraint_class: Any,
         params: dict[str, Any],
         schema: str | None = None,
+        index_concurrently: bool = False,
+        validate_separately: bool = False,
     ) -> None:
         """Add a ``Unique`` (``params={"columns": [...]}``) or ``Check``
-        (``params={"condition": "..."}``)."""
+        (``params={"condition": "..."}``); a ``Unique`` built ``index_concurrently``, a
+        ``Check`` added ``NOT VALID`` then validated (``validate_separately``)."""
         spec = constraint_spec_from_params(constraint_name, constraint_class, params)
-        self.add_constraints.append(AddConstraint(table_class_name, tablename, schema, spec))
+        options = LockOptions(index_concurrently, validate_separately)
+        self.add_constraints.append(
+            AddConstraint(table_class_name, tablename, schema, spec, options)
+        )
 
     def drop_constraint(
         self,
@@ -361,7 +383,13 @@ def _alter_operation(state: SchemaSpec, alter: _Alter) -> AlterColumn:
         raise MigrationError(f"alter_column: {table.tablename} has no column {alter.column_name!r}")
     new = altered_spec(old, alter.params, alter.column_class)
     return AlterColumn(
-        alter.table_class_name, alter.tablename, alter.schema, alter.column_name, new, alter.using
+        alter.table_class_name,
+        alter.tablename,
+        alter.schema,
+        alter.column_name,
+        new,
+        alter.using,
+        alter.options,
     )
 
 

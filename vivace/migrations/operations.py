@@ -18,6 +18,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from vivace.dialects.ddl import DDLCompiler
+from vivace.dialects.staged_ddl import LockOptions, StagedDDL
 from vivace.exceptions import MigrationError
 from vivace.schema.spec import (
     ColumnSpec,
@@ -47,6 +48,11 @@ class Operation:
     def inverse(self, state: SchemaSpec) -> list[Operation]:
         """Operations undoing this one, given the schema it was applied to."""
         raise NotImplementedError
+
+    def staged_ddl(self, state: SchemaSpec, ddl: DDLCompiler) -> StagedDDL:
+        """``ddl()`` split into what runs in the migration's transaction and what runs
+        after it (the safe forms of ``options``, where an operation has them)."""
+        return StagedDDL(self.ddl(state, ddl))
 
     def describe(self) -> str:
         """A short description for messages: ``add_column band.fame``."""
@@ -214,6 +220,11 @@ class AddColumn(Operation):
     """Add a column to an existing table."""
 
     column: ColumnSpec = dataclasses.field(default_factory=lambda: ColumnSpec("", "Integer"))
+    #: The safe forms asked for (``add_column(..., index_concurrently=True)``).
+    options: LockOptions = dataclasses.field(default_factory=LockOptions)
+
+    def staged_ddl(self, state: SchemaSpec, ddl: DDLCompiler) -> StagedDDL:
+        return ddl.staged_add_column(self.table(state), self.column, self.options)
 
     def apply(self, state: SchemaSpec) -> SchemaSpec:
         table = self.table(state)
@@ -351,6 +362,12 @@ class AlterColumn(Operation):
     column_name: str = ""
     new: ColumnSpec = dataclasses.field(default_factory=lambda: ColumnSpec("", "Integer"))
     using: str | None = None
+    #: The safe forms asked for (``alter_column(..., validate_separately=True)``).
+    options: LockOptions = dataclasses.field(default_factory=LockOptions)
+
+    def staged_ddl(self, state: SchemaSpec, ddl: DDLCompiler) -> StagedDDL:
+        table = self.table(state)
+        return ddl.staged_alter_column(table, self._old(table), self.new, self.using, self.options)
 
     def _old(self, table: TableSpec) -> ColumnSpec:
         column = table.get_column(self.column_name)
@@ -385,6 +402,11 @@ class AddConstraint(Operation):
     constraint: ConstraintSpec = dataclasses.field(
         default_factory=lambda: ConstraintSpec("", "check", check="true")
     )
+    #: The safe forms asked for (``add_constraint(..., index_concurrently=True)``).
+    options: LockOptions = dataclasses.field(default_factory=LockOptions)
+
+    def staged_ddl(self, state: SchemaSpec, ddl: DDLCompiler) -> StagedDDL:
+        return ddl.staged_add_constraint(self.table(state), self.constraint, self.options)
 
     def apply(self, state: SchemaSpec) -> SchemaSpec:
         table = self.table(state)

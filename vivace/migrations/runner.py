@@ -5,6 +5,12 @@ files, not read from the database) and the dialect's DDL compiler. Each migratio
 in one transaction together with its ``migration`` table row: a failure leaves the
 database as it was and raises ``MigrationError`` naming the migration and the operation.
 
+The second steps of the safe forms (``index_concurrently``, ``validate_separately``:
+``CREATE INDEX CONCURRENTLY``, ``VALIDATE CONSTRAINT``...) cannot run in that transaction:
+they run after it has committed, each on its own, in order (``Plan.later``). If one fails,
+the migration stays recorded as run and ``MigrationError`` lists the statements still to
+run (a failed concurrent build's INVALID index is dropped by the first of them).
+
 Example::
 
     plan = plan_migration(manager, state_before, engine.dialect.ddl)
@@ -22,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vivace.dialects.ddl import DDLCompiler
+from vivace.dialects.staged_ddl import StagedDDL
 from vivace.exceptions import MigrationError, VivaceError
 from vivace.migrations.manager import MigrationManager
 from vivace.migrations.operations import Operation
@@ -35,6 +42,8 @@ class Step:
 
     operation: Operation
     statements: list[str]
+    #: Statements to run after the migration's transaction commits (safe forms).
+    later: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -56,8 +65,13 @@ class Plan:
 
     @property
     def statements(self) -> list[str]:
-        """Every SQL statement, in order."""
+        """Every SQL statement run in the migration's transaction, in order."""
         return [sql for step in self.steps for sql in step.statements]
+
+    @property
+    def later(self) -> list[str]:
+        """The statements that run after the transaction has committed, in order."""
+        return [sql for step in self.steps for sql in step.later]
 
 
 def plan_migration(
@@ -71,7 +85,8 @@ def plan_migration(
     if not backwards:
         plan = Plan(manager, False, raw=list(manager.raw), before=before, after=states[-1])
         for operation, state in zip(operations, states):
-            plan.steps.append(Step(operation, _ddl(manager, operation, state, ddl)))
+            staged = _staged(manager, operation, state, ddl)
+            plan.steps.append(Step(operation, staged.now, staged.later))
         return plan
     plan = Plan(manager, True, raw=list(manager.raw_backwards), before=states[-1], after=before)
     current = states[-1]
@@ -94,6 +109,15 @@ def _ddl(
 ) -> list[str]:
     try:
         return operation.ddl(state, ddl)
+    except VivaceError as error:
+        raise _failure(manager, operation, error) from error
+
+
+def _staged(
+    manager: MigrationManager, operation: Operation, state: SchemaSpec, ddl: DDLCompiler
+) -> StagedDDL:
+    try:
+        return operation.staged_ddl(state, ddl)
     except VivaceError as error:
         raise _failure(manager, operation, error) from error
 
@@ -142,3 +166,30 @@ async def run_plan(engine: Any, plan: Plan, fake: bool = False) -> None:
         raise
     except Exception as error:
         raise _failure(manager, current, error) from error
+    if not (fake or manager.fake):
+        await run_later(engine, plan)
+
+
+async def run_later(engine: Any, plan: Plan) -> None:
+    """Run the plan's ``later`` statements, each in a transaction of its own (none is
+    open: ``CONCURRENTLY`` refuses one); a failure lists what is still to run, from the
+    start of the failed step (running them again is harmless)."""
+    for number, step in enumerate(plan.steps):
+        for sql in step.later:
+            try:
+                await engine.execute_ddl([sql])
+            except Exception as error:
+                remaining = [s for later in plan.steps[number:] for s in later.later]
+                raise _later_failure(plan.manager, step.operation, error, remaining) from error
+
+
+def _later_failure(
+    manager: MigrationManager, operation: Operation, error: Exception, remaining: list[str]
+) -> MigrationError:
+    listing = ";\n".join(remaining)
+    return MigrationError(
+        f"migration {manager.migration_id} of {manager.app_name} ran and is recorded, but "
+        f"the second step of {operation.describe()} (run after its transaction) failed: "
+        f"{error}\nFix the cause, then run these statements (a concurrent index build "
+        f"that failed left an INVALID index: the first of them drops it):\n{listing};"
+    )

@@ -3,7 +3,10 @@
 On a database where other sessions keep working during a migration (PostgreSQL:
 ``Dialect.warns_about_schema_locks``), some statements hold a lock that blocks them for
 as long as the table takes to scan or rewrite. Each warning names the table, says what
-happens and what to do instead. Tables the same migration creates are empty: no warning.
+happens and what to do instead: where a safe form exists, the option that asks for it
+(``index_concurrently=True``, ``validate_separately=True``; see ``MigrationManager``), and
+an operation that uses it gets no warning. Tables the same migration creates are empty: no
+warning.
 
 Example::
 
@@ -14,19 +17,27 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from vivace.migrations.operations import AddColumn, AddConstraint, AddTable, AlterColumn
+from vivace.dialects.staged_ddl import LockOptions
+from vivace.migrations.operations import (
+    AddColumn,
+    AddConstraint,
+    AddTable,
+    AlterColumn,
+    Operation,
+)
 from vivace.migrations.runner import Plan
-from vivace.schema.spec import ColumnSpec
+from vivace.schema.spec import ColumnSpec, SchemaSpec
 
 _INDEX_ADVICE = (
-    "build it with CREATE INDEX CONCURRENTLY in a migration made with "
-    "MigrationManager(wrap_in_transaction=False) (add_raw), then declare it"
+    "write index_concurrently=True in this {call}(...) to build it with CREATE INDEX "
+    "CONCURRENTLY after the migration's transaction"
 )
 _FK_ADVICE = (
-    "add the constraint with NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in a "
-    "later migration (it then takes a lighter lock)"
+    "write validate_separately=True in this {call}(...) to add it NOT VALID, then VALIDATE "
+    "CONSTRAINT after the migration's transaction (writes go on meanwhile)"
 )
 
 #: Type changes PostgreSQL makes without rewriting the table (old class, new class).
@@ -46,34 +57,35 @@ def safety_warnings(plan: Plan, dialect: Any) -> list[str]:
         op = step.operation
         if op.table_class_name not in created:
             if isinstance(op, AddColumn):
-                warnings.extend(_added(op.tablename, op.column))
+                warnings.extend(_added(op.tablename, op.column, op.options))
             elif isinstance(op, AlterColumn):
                 old = op.table(state).column(op.column_name)
-                warnings.extend(_altered(op.tablename, old, op.new))
+                warnings.extend(_altered(op.tablename, old, op.new, op.options))
             elif isinstance(op, AddConstraint):
                 warnings.extend(_constraint(op))
         state = op.apply(state)
     return warnings
 
 
-def _added(tablename: str, column: ColumnSpec) -> list[str]:
+def _added(tablename: str, column: ColumnSpec, options: LockOptions) -> list[str]:
     where = f"{tablename}.{column.db_column_name}"
     warnings = []
-    if column.index or column.unique:
+    if (column.index or column.unique) and not options.index_concurrently:
         what = "a unique index" if column.unique else "an index"
         warnings.append(
             f"{where}: building {what} blocks writes to {tablename} until it is built: "
-            + _INDEX_ADVICE
+            + _INDEX_ADVICE.format(call="add_column")
         )
-    if column.references is not None:
+    if column.references is not None and not options.validate_separately:
         warnings.append(
             f"{where}: a new foreign key checks every row of {tablename} while it blocks "
-            f"writes to it and to {column.references.tablename}: " + _FK_ADVICE
+            f"writes to it and to {column.references.tablename}: "
+            + _FK_ADVICE.format(call="add_column")
         )
     return warnings
 
 
-def _altered(tablename: str, old: ColumnSpec, new: ColumnSpec) -> list[str]:
+def _altered(tablename: str, old: ColumnSpec, new: ColumnSpec, options: LockOptions) -> list[str]:
     where = f"{tablename}.{new.db_column_name}"
     warnings = []
     if _rewrites(old, new):
@@ -82,22 +94,25 @@ def _altered(tablename: str, old: ColumnSpec, new: ColumnSpec) -> list[str]:
             f"{tablename} under an ACCESS EXCLUSIVE lock (no reads or writes meanwhile): on a "
             "big table add a new column, copy the values in batches, then swap the columns"
         )
-    if old.null and not new.null:
+    if old.null and not new.null and not options.validate_separately:
         warnings.append(
             f"{where}: SET NOT NULL scans all of {tablename} under an ACCESS EXCLUSIVE lock: "
-            f"add CHECK ({new.db_column_name} IS NOT NULL) NOT VALID, VALIDATE it, then set "
-            "NOT NULL (PostgreSQL 12+ then skips the scan)"
+            "write validate_separately=True in this alter_column(...) to add CHECK "
+            f"({new.db_column_name} IS NOT NULL) NOT VALID, VALIDATE it after the migration's "
+            "transaction, then SET NOT NULL without a scan (PostgreSQL 12+)"
         )
-    if (new.index and not old.index) or (new.unique and not old.unique):
+    indexed = (new.index and not old.index) or (new.unique and not old.unique)
+    if indexed and not options.index_concurrently:
         what = "a unique index" if new.unique and not old.unique else "an index"
         warnings.append(
             f"{where}: building {what} blocks writes to {tablename} until it is built: "
-            + _INDEX_ADVICE
+            + _INDEX_ADVICE.format(call="alter_column")
         )
-    if new.references is not None and new.references != old.references:
+    relinked = new.references is not None and new.references != old.references
+    if relinked and not options.validate_separately:
         warnings.append(
             f"{where}: a new foreign key checks every row of {tablename} while it blocks "
-            "writes: " + _FK_ADVICE
+            "writes: " + _FK_ADVICE.format(call="alter_column")
         )
     return warnings
 
@@ -117,11 +132,51 @@ def _constraint(op: AddConstraint) -> list[str]:
     constraint = op.constraint
     where = f"{op.tablename}.{constraint.name}"
     if constraint.kind == "unique":
+        if op.options.index_concurrently:
+            return []
         return [
             f"{where}: a unique constraint builds an index and blocks writes to "
-            f"{op.tablename} meanwhile: " + _INDEX_ADVICE
+            f"{op.tablename} meanwhile: write index_concurrently=True in this "
+            "add_constraint(...) to build a unique index CONCURRENTLY after the migration's "
+            "transaction, then ADD CONSTRAINT ... UNIQUE USING INDEX"
         ]
+    if op.options.validate_separately:
+        return []
     return [
         f"{where}: a CHECK constraint scans all of {op.tablename} under an ACCESS EXCLUSIVE "
-        "lock: add it NOT VALID, then VALIDATE CONSTRAINT in a later migration"
+        "lock: write validate_separately=True in this add_constraint(...) to add it NOT "
+        "VALID, then VALIDATE CONSTRAINT after the migration's transaction"
     ]
+
+
+def with_safe_forms(operations: list[Operation], before: SchemaSpec) -> list[Operation]:
+    """``operations`` (from ``before``) with the safe forms asked for wherever they apply
+    to a table that already exists (``migrations new --auto --safe``).
+
+    Example: ``with_safe_forms(diff_schemas(history, target), history)``.
+    """
+    created = {op.table_class_name for op in operations if isinstance(op, AddTable)}
+    safe: list[Operation] = []
+    state = before
+    for op in operations:
+        if op.table_class_name not in created:
+            if isinstance(op, AddColumn):
+                op = dataclasses.replace(op, options=_needed(None, op.column))
+            elif isinstance(op, AlterColumn):
+                old = op.table(state).column(op.column_name)
+                op = dataclasses.replace(op, options=_needed(old, op.new))
+            elif isinstance(op, AddConstraint):
+                unique = op.constraint.kind == "unique"
+                op = dataclasses.replace(op, options=LockOptions(unique, not unique))
+        safe.append(op)
+        state = op.apply(state)
+    return safe
+
+
+def _needed(old: ColumnSpec | None, new: ColumnSpec) -> LockOptions:
+    """The safe forms a column change can use (none that would change nothing)."""
+    before = old or ColumnSpec(new.name, new.column_class)
+    indexed = (new.index and not before.index) or (new.unique and not before.unique)
+    keyed = new.references is not None and new.references != before.references
+    not_null = old is not None and old.null and not new.null
+    return LockOptions(indexed, keyed or not_null)

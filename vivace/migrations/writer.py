@@ -15,6 +15,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import vivace
+from vivace.dialects.staged_ddl import LockOptions
 from vivace.migrations.manager import DEFAULT_KEY
 from vivace.migrations.operations import (
     AddColumn,
@@ -165,7 +166,8 @@ class MigrationWriter:
                 )
             ]
         if isinstance(op, AddColumn):
-            return [self._add_column(op.table_class_name, op.tablename, op.schema, op.column)]
+            call = self._add_column(op.table_class_name, op.tablename, op.schema, op.column)
+            return [_with_options(call, op.options)]
         if isinstance(op, DropColumn):
             return [
                 _call(
@@ -189,11 +191,10 @@ class MigrationWriter:
                 )
             ]
         if isinstance(op, AlterColumn):
-            return [self._alter_column(op, state)]
+            return [_with_options(self._alter_column(op, state), op.options)]
         if isinstance(op, AddConstraint):
-            return [
-                self._add_constraint(op.table_class_name, op.tablename, op.schema, op.constraint)
-            ]
+            call = self._add_constraint(op.table_class_name, op.tablename, op.schema, op.constraint)
+            return [_with_options(call, op.options)]
         if isinstance(op, DropConstraint):
             return [
                 _call(
@@ -313,6 +314,19 @@ class MigrationWriter:
         body.extend(["", "    return manager"])
         parts.append("\n".join(body))
         return "\n\n\n".join(parts) + "\n"
+
+
+def _with_options(call: str, options: LockOptions) -> str:
+    """A rendered call with the safe-form keywords it asks for, before its closing ``)``."""
+    extra = [f"    {name}=True," for name in _OPTIONS if getattr(options, name)]
+    if not extra:
+        return call
+    head, _, close = call.rpartition("\n")
+    return "\n".join([head, *extra, close])
+
+
+#: The ``LockOptions`` fields, which are also the manager methods' keywords.
+_OPTIONS = ("index_concurrently", "validate_separately")
 
 
 def _quoted(where: dict[str, str]) -> dict[str, str]:

@@ -110,14 +110,17 @@ def create_index(
     columns: Sequence[Any],
     method: IndexMethod = IndexMethod.btree,
     if_not_exists: bool = False,
+    concurrently: bool = False,
 ) -> DDL:
-    """``CREATE INDEX`` on ``columns``."""
+    """``CREATE INDEX`` on ``columns``; ``concurrently``: without blocking writes, outside
+    a transaction (PostgreSQL's ``CONCURRENTLY``; elsewhere a plain ``CREATE INDEX``)."""
     for column in columns:
         resolve_column(table, column)  # refuse unknown columns now, not when run
 
     def build(d: Dialect) -> list[str]:
         index = _index(d, table, columns, method)
-        return d.ddl.create_index(named_spec(table), index, if_not_exists)
+        make = d.ddl.create_index_concurrently if concurrently else d.ddl.create_index
+        return make(named_spec(table), index, if_not_exists)
 
     return DDL(table, build)
 

@@ -131,7 +131,8 @@ def object_factory(
     """Rows to instances of ``table`` without an intermediate dict per row.
 
     ``prefetch`` lists (attribute path, related table, first index, end index) for
-    related rows selected in the same query; each becomes an instance on its parent.
+    related rows selected in the same query; each becomes an instance on its parent,
+    also when the foreign key is NULL (then every value of the instance is None).
     """
     key = ("objects", table, tuple((p[0], p[1]) for p in prefetch), load_json, json_keys)
     factory: RowsTo | None = compiled.cache.get(key)
@@ -184,24 +185,22 @@ def object_factory(
             conv = [
                 (i, attrs[i - start], c) for i, c in enumerate(converters) if c and start <= i < end
             ]
-            pk_index = start + attrs.index(cls._meta.primary_key._meta.name)
-            related.append((path, cls, attrs, conv, start, end, pk_index))
+            related.append((path, cls, attrs, conv, start, end))
 
         def to_objects(rows: Sequence[Any]) -> list[Any]:
             result = []
             for row in rows:
                 instance = build(table, root_attrs, root_converted, row, 0, root_end)
-                for path, cls, attrs, conv, start, end, pk_index in related:
+                for path, cls, attrs, conv, start, end in related:
                     owner = instance
                     for step in path[:-1]:
                         owner = owner.__dict__.get(step)
                         if not hasattr(owner, "__dict__"):
                             break
                     else:
-                        if row[pk_index] is None:
-                            owner.__dict__[path[-1]] = None
-                        else:
-                            owner.__dict__[path[-1]] = build(cls, attrs, conv, row, start, end)
+                        # A NULL key still gets an instance, its values all None (Piccolo's
+                        # rows do the same, so `band.manager.name` reads None).
+                        owner.__dict__[path[-1]] = build(cls, attrs, conv, row, start, end)
                 result.append(instance)
             return result
 

@@ -159,9 +159,12 @@ class Table(TableBase, abstract=True):
         columns: Sequence[Any],
         method: IndexMethod = IndexMethod.btree,
         if_not_exists: bool = False,
+        concurrently: bool = False,
     ) -> DDL:
-        """``CREATE INDEX`` on columns."""
-        return create_index(cls, columns, method, if_not_exists)
+        """``CREATE INDEX`` on columns; ``concurrently=True`` builds it without blocking
+        writes on PostgreSQL (run it outside a transaction):
+        ``await Band.create_index([Band.name], concurrently=True)``."""
+        return create_index(cls, columns, method, if_not_exists, concurrently)
 
     @classmethod
     def drop_index(cls, columns: Sequence[Any], if_exists: bool = True) -> DDL:

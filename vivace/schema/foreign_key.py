@@ -70,8 +70,9 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
     a row its value is the stored key (``int | None``; ``int`` with ``null=False``) or,
     once prefetched, a ``Manager`` (``band.manager`` reads as ``Manager | int | None``:
     narrow it with ``isinstance``). ``Band.manager._.name`` is the manager's ``name``
-    column, typed; Piccolo's spelling ``Band.manager.name`` runs the same, but checkers
-    report it (so that they catch typos in chains). The key is typed as a Serial primary
+    column, typed (a ``Varchar``; a typo is an error); Piccolo's spelling
+    ``Band.manager.name`` is the same column, a ``JoinedColumn`` for checkers (any name
+    goes: the checkers cannot map a name to its column). The key is typed as a Serial primary
     key's ``int``; a key to a table keyed otherwise says its type in an annotation that
     overrides the constructor's: ``manager: ForeignKey[Manager, UUID | None] =
     ForeignKey(Manager)  # type: ignore[assignment]``. A bare ``ForeignKey[Manager]``
@@ -226,8 +227,6 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
                 params = (params, Any)
             return super().__class_getitem__(params)
 
-        # Hidden from type checkers, so that a typo in a chain is an error there: the typed
-        # spelling is ``Band.manager._.name``.
         def __getattr__(self, name: str) -> Any:
             # Only reached when normal lookup fails: treat the name as a target column. The
             # column is kept as an instance attribute, so later reads are plain lookups.
@@ -309,6 +308,9 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         return step
 
     if TYPE_CHECKING:
+        # Piccolo's spelling ``Band.manager.name``: any name the key itself lacks is a
+        # column of the target, which checkers cannot look up by name (``_`` can).
+        def __getattr__(self, name: str) -> JoinedColumn: ...
 
         @overload
         def __get__(self, obj: None, objtype: Any) -> Self: ...
@@ -316,6 +318,27 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         def __get__(self, obj: object, objtype: Any) -> TableT | KeyT: ...
         def __get__(self, obj: object | None, objtype: Any) -> Self | TableT | KeyT: ...
         def __set__(self, obj: object, value: TableT | KeyT) -> None: ...
+
+
+if TYPE_CHECKING:
+
+    class JoinedColumn(ForeignKey[Any, Any]):
+        """What type checkers make of ``Band.manager.name``: a column reached through a key.
+
+        The checkers cannot tell which column a name is, so this type keeps typed what
+        every column and key offers (``==`` and the other conditions, ``like``, ``is_in``,
+        ``as_alias``, arithmetic, the next step of a chain: ``Concert.band_1.manager.name``)
+        and lets through, as ``Any``, what only some column types have: a method called
+        (``Band.manager.tags.any("x")``) or an index (``Band.manager.facts["a"]``). For the
+        column's own type, and typos caught, write ``Band.manager._.name``. This class is
+        seen by type checkers only: at run time the value is the target's column itself.
+
+        Example: ``Band.select(Band.name).where(Band.manager.name == "Guido")``.
+        """
+
+        # A name the checkers cannot look up may be a method of the column's own type.
+        def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+        def __getitem__(self, key: Any) -> Any: ...
 
 
 class JoinOn(ForeignKey[Any, Any]):
@@ -326,11 +349,6 @@ class JoinOn(ForeignKey[Any, Any]):
     table's name: ``Band.id.join_on(FanClub.band).address`` is ``"fan_club.address"``.
     Made by ``Column.join_on`` and ``ForeignKey.reverse``.
     """
-
-    if TYPE_CHECKING:
-        # The joined table is known only at run time (a column's table is not part of its
-        # type): the columns reached through a join are open to type checkers.
-        def __getattr__(self, name: str) -> Any: ...
 
     def __init__(
         self,

@@ -361,7 +361,7 @@ def _present(values: list[Any], kind: type) -> list[Any] | None:
     kinds = set(map(type, values))
     if kinds == {kind}:
         return values
-    if kinds == {kind, _NONE}:
+    if kinds <= {kind, _NONE}:
         return [v for v in values if v is not None]
     return None
 

@@ -85,15 +85,22 @@ def _run(make: Any) -> Any:
     default=None,
     help="Answer every rename question with y or n (for scripts).",
 )
-def new_command(app_name: str, auto: bool, desc: str, auto_input: str | None) -> None:
+@click.option(
+    "--safe",
+    is_flag=True,
+    help="With --auto: write index_concurrently=True / validate_separately=True where they "
+    "apply (PostgreSQL then builds and validates without blocking writes).",
+)
+def new_command(app_name: str, auto: bool, desc: str, auto_input: str | None, safe: bool) -> None:
     """Write a new migration for APP_NAME (or all).
 
     \b
     Examples:
         vivace migrations new music --auto
         vivace migrations new all --auto --auto_input=y --desc="add fame"
+        vivace migrations new music --auto --safe
     """
-    _run(lambda c: new(app_name, auto=auto, desc=desc, auto_input=auto_input, context=c))
+    _run(lambda c: new(app_name, auto=auto, desc=desc, auto_input=auto_input, safe=safe, context=c))
 
 
 @group.command(name="forwards")

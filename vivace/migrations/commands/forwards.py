@@ -85,6 +85,10 @@ def _show(plan: Plan, warnings: list[str], context: MigrationContext) -> None:
     context.output(f"  - {plan.manager.migration_id} [preview {plan.direction}]")
     for sql in plan.statements:
         context.output(f"{sql};")
+    if plan.later:
+        context.output("-- after the migration's transaction has committed, each on its own:")
+        for sql in plan.later:
+            context.output(f"{sql};")
     if plan.raw:
         context.output(f"-- and {len(plan.raw)} raw function(s), not run in a preview")
     for warning in warnings:

@@ -1,7 +1,10 @@
-"""``new APP|all [--auto] [--desc] [--auto_input=y|n]``: write a migration file.
+"""``new APP|all [--auto] [--safe] [--desc] [--auto_input=y|n]``: write a migration file.
 
 Without ``--auto`` the file is empty (for hand-written operations); with it, the file
-holds the changes between what the app's migrations build and the app's tables.
+holds the changes between what the app's migrations build and the app's tables. ``--safe``
+writes the safe forms (``index_concurrently=True``, ``validate_separately=True``) into the
+calls that change tables already there (PostgreSQL builds and validates without blocking
+writes; other databases run the calls as without them).
 
 Example::
 
@@ -16,6 +19,7 @@ from collections import Counter
 from vivace.migrations.commands.base import ALL, MigrationContext
 from vivace.migrations.differ import answer_with, diff_schemas
 from vivace.migrations.history import migrations_folder
+from vivace.migrations.safety import with_safe_forms
 from vivace.migrations.writer import migration_file_name, new_migration_id, render_migration
 from vivace.schema.spec import SchemaSpec
 from vivace.schema.table_spec import schema_spec
@@ -26,6 +30,7 @@ async def new(
     auto: bool = False,
     desc: str = "",
     auto_input: str | None = None,
+    safe: bool = False,
     *,
     context: MigrationContext,
 ) -> list[str]:
@@ -45,6 +50,8 @@ async def new(
         if auto:
             history = await context.history(config)
             operations = diff_schemas(history.schema, target, ask)
+            if safe:
+                operations = with_safe_forms(operations, history.schema)
             if not operations:
                 context.output(f"{config.app_name}: no changes detected")
                 continue

@@ -1,0 +1,109 @@
+"""``python -m benchmarks --asgi [--quick]``: the web benchmark (``benchmarks.cli`` parses).
+
+A full run (4 waits x 11 servers x 5 test types, ~20 minutes on 2 cores) writes
+``benchmarks/results/asgi.{json,md,png}``; ``--quick`` (uvloop only, waits 0 and 5 ms,
+4 test types, 2 s per cell: ~3 minutes) writes ``asgi-quick.*``; a run narrowed with ``--only``,
+``--tests``, ``--waits`` or ``--loops`` writes ``asgi-partial.*``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import platform
+import sys
+import time
+from typing import Any
+
+from benchmarks.asgi import report, runner
+from benchmarks.asgi.apps import CONTENDERS, CONTENDERS_BY_NAME
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+#: Import names the web benchmark needs; a missing one installs the ``bench`` extra.
+NEEDED = (
+    "asyncpg", "piccolo", "sqlalchemy", "greenlet", "tortoise", "uvloop", "matplotlib",
+    "starlette", "uvicorn", "httptools", "gunicorn", "psycopg", "psycopg_pool",
+)  # fmt: skip
+
+
+def add_options(parser: argparse._ActionsContainer) -> None:
+    """The web benchmark's own options (``python -m benchmarks`` shares --quick/--only/--out)."""
+    parser.add_argument("--waits", default="", help="database waits in ms, e.g. 0,5")
+    parser.add_argument("--loops", default="", help="asyncio, uvloop or both")
+    parser.add_argument("--tests", default="", help="test types: db,queries1,queries20,...")
+    parser.add_argument("--seconds", type=float, default=0, help="measured seconds per cell")
+    parser.add_argument("--connections", type=int, default=0, help="wrk connections")
+    parser.add_argument("--pool", type=int, default=0, help="database connections per server")
+    parser.add_argument(
+        "--passes", type=int, default=0, help="measure it all N times, keep the best"
+    )
+
+
+def _split(text: str) -> list[str]:
+    return [w.strip() for w in text.split(",") if w.strip()]
+
+
+def plan_from(args: argparse.Namespace) -> tuple[runner.Plan, bool]:
+    """The plan the options ask for, and whether it is narrowed (a partial run)."""
+    plan = runner.Plan.quick_plan() if args.quick else runner.Plan()
+    narrowed = False
+    if args.only:
+        wanted = set(_split(args.only)) | {report.FLOOR}
+        unknown = wanted - set(CONTENDERS_BY_NAME)
+        if unknown:
+            sys.exit(f"unknown contenders: {', '.join(sorted(unknown))}")
+        plan.contenders = tuple(c for c in CONTENDERS if c.name in wanted)
+        narrowed = True
+    if args.tests:
+        plan.tests = tuple(runner.TESTS_BY_ID[t] for t in _split(args.tests))
+        narrowed = True
+    if args.waits:
+        plan.waits = tuple(float(w) for w in _split(args.waits))
+        narrowed = True
+    if args.loops:
+        plan.loops = tuple(_split(args.loops))
+        narrowed = True
+    for name in ("seconds", "connections", "pool", "passes"):
+        if getattr(args, name):
+            plan = dataclasses.replace(plan, **{name: getattr(args, name)})
+            narrowed = True
+    return plan, narrowed
+
+
+def pg_server() -> dict[str, Any]:
+    return {
+        "host": os.environ.get("VIVACE_PG_HOST", "127.0.0.1"),
+        "port": int(os.environ.get("VIVACE_PG_PORT", "5432")),
+        "user": os.environ.get("VIVACE_PG_USER", "postgres"),
+        "password": os.environ.get("VIVACE_PG_PASSWORD") or None,
+    }
+
+
+def main(args: argparse.Namespace) -> None:
+    """Run the web benchmark as ``args`` ask and write its outputs."""
+    plan, narrowed = plan_from(args)
+    started, load_start = time.time(), os.getloadavg()
+    result = runner.run(plan, pg_server())
+    result["meta"].update(
+        date=time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(started)),
+        machine=f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}",
+        loadavg_start=[round(x, 2) for x in load_start],
+        loadavg_end=[round(x, 2) for x in os.getloadavg()],
+        command="python -m benchmarks " + " ".join(sys.argv[1:]),
+    )
+    result["targets"] = report.check_targets(result)
+    stem = "asgi-partial" if narrowed else ("asgi-quick" if args.quick else "asgi")
+    print()
+    print(report.full_markdown(result))
+    paths = report.write_outputs(result, args.out, stem)
+    print(f"wrote {', '.join(os.path.relpath(p, ROOT) for p in paths)}")
+    if args.update_readme:
+        readme = os.path.join(ROOT, "README.md")
+        if stem != "asgi":
+            print("README.md not updated: only a full run goes there")
+        elif report.update_readme(result, readme):
+            print("updated README.md")
+        else:
+            print("README.md has no web benchmark markers: not updated")

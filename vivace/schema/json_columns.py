@@ -1,0 +1,72 @@
+"""JSON columns, ``JSON`` and ``JSONB``, and reaching into them (``arrow``, ``[key]``,
+``from_path``).
+
+Example::
+
+    class Band(Table):
+        facts = JSONB(default={})
+
+    Band.select(Band.facts.arrow("genre"))
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Unpack, overload
+
+from vivace.schema.column import UNSET, Column, ColumnKwargs
+from vivace.schema.column_typing import NotNull, Nullable, StrT
+from vivace.sql.json_paths import JSONGet
+from vivace.types import ValueType
+
+
+class JSON(Column[StrT]):
+    """JSON, stored as text; give a str, dict or list. Reads return text unless ``load_json``.
+
+    A dict or list default is kept as its JSON text (as Piccolo does): new rows hold text.
+    """
+
+    python_type = str
+    _default_default = "{}"
+    _vtype = ValueType("json")
+
+    @overload
+    def __init__(self: JSON[str], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+    @overload
+    def __init__(
+        self: JSON[str | None], default: Any = ..., **kwargs: Unpack[Nullable]
+    ) -> None: ...
+    def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        if isinstance(default, dict | list):
+            default = json.dumps(default)
+        super().__init__(default=default, **kwargs)
+
+    def arrow(self, key: str | int) -> JSONGet:
+        """The value under ``key`` (or at index ``key``), as JSON: ``Band.facts.arrow("a")``,
+        also ``Band.facts["a"]``; keyed as the column in results."""
+        return JSONGet(self, key)
+
+    def __getitem__(self, key: str | int) -> JSONGet:
+        return JSONGet(self, key)
+
+    __iter__ = None  # indexing is no iteration
+
+    def from_path(self, path: list[str | int]) -> JSONGet:
+        """The value at a path of keys and indexes: ``Band.facts.from_path(["a", 0])``."""
+        return JSONGet(self, path, path=True)
+
+
+class JSONB(JSON[StrT]):
+    """Binary JSON on PostgreSQL (JSON text on SQLite): ``JSONB()``."""
+
+    if TYPE_CHECKING:
+
+        @overload
+        def __init__(self: JSONB[str], default: Any = ..., **kwargs: Unpack[NotNull]) -> None: ...
+        @overload
+        def __init__(
+            self: JSONB[str | None], default: Any = ..., **kwargs: Unpack[Nullable]
+        ) -> None: ...
+        def __init__(self, default: Any = ..., **kwargs: Unpack[ColumnKwargs]) -> None: ...
+
+    _vtype = ValueType("jsonb")
