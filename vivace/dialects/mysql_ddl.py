@@ -79,7 +79,7 @@ class MySQLDDL(DDLCompiler):
             return None
         return _COMPUTED.get(text.lower())
 
-    def column_sql(self, column: ColumnSpec) -> str:
+    def column_sql(self, column: ColumnSpec, with_references: bool = True) -> str:
         # UNIQUE and REFERENCES become named table items (``column_items``): MySQL ignores
         # an inline REFERENCES, and a named UNIQUE can be dropped by set_unique().
         parts = [self.quote(column.db_column_name), self.type_sql(column)]
