@@ -25,7 +25,8 @@ The rules, in order, for a query run without ``node=``:
    it, ties taken in turn) or ``"round_robin"``. A replica is usable once a background
    probe found it answering and at most ``max_lag`` seconds behind (see
    ``vivace.engine.replicas``); with none usable, the primary serves the read.
-4. A read that fails on a replica because the replica broke (``ConnectionLost``) takes
+4. A read that fails on a replica because the replica broke (``ConnectionLost``, or
+   ``CannotConnect`` when it cannot be reached) takes
    the replica out (probed again after ``retry_after`` s) and is run once more on the
    primary; so is a read a replica refused for being a replica (a hidden write, a
    conflict with recovery), after which the context reads from the primary as after a
@@ -47,7 +48,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from vivace.engine.replicas import ReplicaMonitor, ReplicaState, ReplicationProbe
-from vivace.exceptions import ConfigurationError, ConnectionLost
+from vivace.exceptions import CannotConnect, ConfigurationError, ConnectionLost
 
 if TYPE_CHECKING:
     from vivace.engine.base import Engine
@@ -232,7 +233,8 @@ class ReadRouting:
         try:
             result = await operation(replica.engine)
         except Exception as error:
-            broke = isinstance(error, ConnectionLost)
+            # Broke mid-use, or cannot be reached (refused, unresolvable) any more.
+            broke = isinstance(error, ConnectionLost | CannotConnect)
             if not broke and not monitor.probe.retry_on_primary(error):
                 raise
             failure: Exception = error
