@@ -113,6 +113,24 @@ async def test_offset_needs_a_limit_on_sqlite(db: Engine, use_tables: UseTables)
     assert [band.name for band in await objects] == ["Solo"]
 
 
+# what DDL queries give ---------------------------------------------------------------------------
+async def test_ddl_queries_give_an_empty_list(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: create_table, create_index, drop_index and every alter() step give [].
+    await use_tables(db, ResManager, ResBand)
+    assert await ResBand.alter().drop_table() == []
+    assert await ResBand.create_table() == []
+    assert await ResBand.create_table(if_not_exists=True) == []
+    assert await ResBand.create_index([ResBand.name]) == []
+    assert await ResBand.drop_index([ResBand.name]) == []
+    alter = ResBand.alter()
+    assert await alter.add_column("popularity", Integer(null=True)) == []
+    assert await alter.rename_column("popularity", "fame") == []
+    assert await alter.set_null(ResBand.name, True) == []
+    assert await alter.set_length(ResBand.name, 80) == []
+    assert await alter.drop_column("fame") == []
+    assert await ResBand.raw("SELECT name FROM res_band") == []
+
+
 # QueryString without an alias ------------------------------------------------------------------
 async def test_unaliased_querystring_is_keyed_by_the_database(
     db: Engine, use_tables: UseTables
