@@ -18,6 +18,7 @@ from typing import Any
 
 from benchmarks.asgi import report, runner
 from benchmarks.asgi.apps import CONTENDERS, CONTENDERS_BY_NAME
+from benchmarks.asgi.profiling import profile_app
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 #: Import names the web benchmark needs; a missing one installs the ``bench`` extra.
@@ -35,6 +36,12 @@ def add_options(parser: argparse._ActionsContainer) -> None:
     parser.add_argument("--seconds", type=float, default=0, help="measured seconds per cell")
     parser.add_argument("--connections", type=int, default=0, help="wrk connections")
     parser.add_argument("--pool", type=int, default=0, help="database connections per server")
+    parser.add_argument(
+        "--profile-app",
+        metavar="NAME",
+        help="instead: sample that contender's server with py-spy under wrk (first of "
+        "--loops, --waits, --tests) and show where its CPU goes",
+    )
     parser.add_argument(
         "--passes", type=int, default=0, help="measure it all N times, keep the best"
     )
@@ -83,6 +90,11 @@ def pg_server() -> dict[str, Any]:
 def main(args: argparse.Namespace) -> None:
     """Run the web benchmark as ``args`` ask and write its outputs."""
     plan, narrowed = plan_from(args)
+    if args.profile_app:
+        contender = CONTENDERS_BY_NAME[args.profile_app]
+        loop = "threads" if contender.kind == "wsgi" else plan.loops[-1]
+        print(profile_app(contender, loop, plan.tests[0], plan.waits[0], plan, pg_server()))
+        return
     started, load_start = time.time(), os.getloadavg()
     result = runner.run(plan, pg_server())
     result["meta"].update(

@@ -82,7 +82,7 @@ def variant_name(contender: AppContender, loop: str) -> str:
     return contender.name if loop == "threads" else f"{contender.name}:{loop}"
 
 
-def _env(plan: Plan, pg: dict[str, Any]) -> dict[str, str]:
+def server_env(plan: Plan, pg: dict[str, Any]) -> dict[str, str]:
     env = {
         "BENCH_PG_HOST": str(pg["host"]),
         "BENCH_PG_PORT": str(pg["port"]),
@@ -139,7 +139,7 @@ def run(plan: Plan, pg: dict[str, Any], port: int = 18_730) -> dict[str, Any]:
     failed: dict[str, str] = {}
     waits_measured: dict[str, float] = {}
     asyncio.run(database.create(pg, plan.database))
-    env = _env(plan, pg)
+    env = server_env(plan, pg)
 
     def fetch_rows() -> dict[int, int]:
         return asyncio.run(database.fetch_world(pg, plan.database))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.conftest import UseTables
 from tests.unit.test_expression_names import POSTGRES_NAMES
 from vivace import Table
@@ -88,6 +90,45 @@ async def test_null_key_in_nested_output_and_get_related(db: Engine, use_tables:
     concert = await ResConcert.objects().get(ResConcert.band_1.is_null())
     assert concert is not None
     assert await concert.get_related(ResConcert.band_1.manager) is None
+
+
+# offset() without limit() ------------------------------------------------------------------------
+async def test_offset_needs_a_limit_on_sqlite(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: on SQLite an offset without a limit raises ValueError (when the query is
+    # compiled: run or str()); PostgreSQL runs it.
+    await seed(db, use_tables)
+    query = ResBand.select(ResBand.name).order_by(ResBand.name).offset(1)
+    objects = ResBand.objects().order_by(ResBand.name).offset(1)
+    assert await query.limit(1) == [{"name": "Solo"}]
+    assert await query.first() == {"name": "Solo"}
+    if db.engine_type == "sqlite":
+        message = "^A limit clause must be provided when doing an offset with SQLite.$"
+        for refused in (query, objects):
+            with pytest.raises(ValueError, match=message):
+                await refused
+            with pytest.raises(ValueError, match=message):
+                str(refused)
+        return
+    assert await query == [{"name": "Solo"}]
+    assert [band.name for band in await objects] == ["Solo"]
+
+
+# what DDL queries give ---------------------------------------------------------------------------
+async def test_ddl_queries_give_an_empty_list(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: create_table, create_index, drop_index and every alter() step give [].
+    await use_tables(db, ResManager, ResBand)
+    assert await ResBand.alter().drop_table() == []
+    assert await ResBand.create_table() == []
+    assert await ResBand.create_table(if_not_exists=True) == []
+    assert await ResBand.create_index([ResBand.name]) == []
+    assert await ResBand.drop_index([ResBand.name]) == []
+    alter = ResBand.alter()
+    assert await alter.add_column("popularity", Integer(null=True)) == []
+    assert await alter.rename_column("popularity", "fame") == []
+    assert await alter.set_null(ResBand.name, True) == []
+    assert await alter.set_length(ResBand.name, 80) == []
+    assert await alter.drop_column("fame") == []
+    assert await ResBand.raw("SELECT name FROM res_band") == []
 
 
 # QueryString without an alias ------------------------------------------------------------------

@@ -15,20 +15,20 @@ import asyncpg
 import pytest
 
 from tests.conftest import pg_config
-from tests.migrations.conftest import Fresh
+from tests.migrations.conftest import Fresh, Project
 from vivace import Table
 from vivace.columns import Varchar
 from vivace.conf import AppConfig, AppRegistry
 from vivace.exceptions import MigrationError, NotNullViolation
 from vivace.migrations import MigrationManager
 from vivace.migrations.commands import MigrationContext, backwards, forwards, new
-from vivace.migrations.runner import plan_migration
+from vivace.migrations.runner import plan_migration, run_plan
 from vivace.migrations.safety import safety_warnings
 from vivace.schema.spec import SchemaSpec
 
 HEADER = """
 from vivace import Table
-from vivace.columns import ForeignKey, Integer, Varchar
+from vivace.columns import ForeignKey, Integer, OnDelete, Varchar
 from vivace.migrations import MigrationManager
 
 
@@ -64,7 +64,7 @@ manager.add_column(
 )
 manager.add_column(
     table_class_name="Band", tablename="band", column_name="boss",
-    column_class=Integer, params={"null": True},
+    column_class=ForeignKey, params={"references": Boss, "null": True},
 )
 """
 
@@ -90,6 +90,10 @@ manager.alter_column(
 manager.alter_column(
     table_class_name="Band", tablename="band", column_name="name",
     params={{"unique": True, "index": True}},{index}
+)
+manager.alter_column(
+    table_class_name="Band", tablename="band", column_name="boss",
+    params={{"on_delete": OnDelete.set_null}},{validate}
 )
 manager.add_constraint(
     table_class_name="Band", tablename="band", constraint_name="band_name_rank",
@@ -167,11 +171,12 @@ async def test_safe_forms_end_as_the_plain_forms(fresh: Fresh, tmp_path: Path) -
     if fresh.kind == "postgres":
         # The plain forms are warned about, naming the option that makes them safe.
         assert preview.count("index_concurrently=True") == 4
-        assert preview.count("validate_separately=True") == 3
+        assert preview.count("validate_separately=True") == 4
         after = safe_preview.split("after the migration's transaction has committed")[1]
         assert after.count("CREATE UNIQUE INDEX CONCURRENTLY") == 3
         assert after.count('CREATE INDEX CONCURRENTLY "band_label"') == 1
-        assert after.count("VALIDATE CONSTRAINT") == 3
+        assert after.count("VALIDATE CONSTRAINT") == 4
+        assert '"band_boss_fkey" FOREIGN KEY ("boss")' in safe_preview
         assert 'ALTER COLUMN "rank" SET NOT NULL' in after
         assert '"band_name_rank" UNIQUE USING INDEX "band_name_rank"' in after
     else:  # SQLite runs the same files as without the options
@@ -189,7 +194,7 @@ async def test_new_auto_safe_writes_the_options(fresh: Fresh, tmp_path: Path) ->
         textwrap.dedent(
             """
             from vivace import Table
-            from vivace.columns import Integer, Varchar, ForeignKey
+            from vivace.columns import Integer, Varchar, ForeignKey, Unique
 
             class Boss(Table, tablename="boss"):
                 name = Varchar(length=20)
@@ -197,9 +202,10 @@ async def test_new_auto_safe_writes_the_options(fresh: Fresh, tmp_path: Path) ->
             class Band(Table, tablename="band"):
                 name = Varchar(length=20, null=True, index=True)
                 rank = Integer(null=False)
-                boss = Integer(null=True)
+                boss = ForeignKey(Boss, null=True)
                 leader = ForeignKey(Boss, null=True)
                 code = Varchar(length=20, null=True, unique=True)
+                pair = Unique([name, rank])
             """
         )
     )
@@ -211,7 +217,7 @@ async def test_new_auto_safe_writes_the_options(fresh: Fresh, tmp_path: Path) ->
     app.context.registry = AppRegistry(app_configs=[config])
     [path] = await new("app", auto=True, safe=True, context=app.context)
     source = Path(path).read_text()
-    assert source.count("index_concurrently=True") == 2  # name's index, code's unique
+    assert source.count("index_concurrently=True") == 3  # name's index, code, pair
     assert source.count("validate_separately=True") == 2  # rank NOT NULL, leader's key
     await forwards("app", context=app.context)
     assert "!" not in app.take_output()
@@ -395,3 +401,37 @@ async def test_create_index_concurrently(db: Any, use_tables: Any) -> None:
     assert ("CONCURRENTLY" in str(query)) == db.dialect.warns_about_schema_locks
     await query
     assert "safe_band_name" in await SafeBand.indexes()
+
+
+@ON_POSTGRES
+async def test_unique_nulls_not_distinct_through_a_concurrent_index(
+    fresh: Fresh, tmp_path: Path
+) -> None:
+    db = fresh.engine
+    before = await base_state(db, tmp_path)
+    schemas = []
+    for safe in (False, True):
+        made = MigrationManager(migration_id=f"pair-{safe}", app_name="app")
+        params = {"columns": ["name", "boss"], "nulls_distinct": False}
+        made.add_constraint("Band", "band", "band_pair", "Unique", params, index_concurrently=safe)
+        plan = plan_migration(made, before, db.dialect.ddl)
+        assert bool(plan.later) == safe
+        await run_plan(db, plan)
+        schemas.append(await db.introspect())
+        await run_plan(db, plan_migration(made, before, db.dialect.ddl, backwards=True))
+    assert schemas[0] == schemas[1]
+    band = schemas[1].by_tablename("band")
+    assert band is not None
+    assert [c.nulls_distinct for c in band.constraints if c.name == "band_pair"] == [False]
+
+
+@pytest.mark.parametrize("fresh", ["sqlite"], indirect=True)
+def test_the_command_line_writes_the_options(project: Project) -> None:
+    app = project.package
+    project.write_tables("class Band(Table):\n    name = Varchar(length=20)\n")
+    assert project.run("migrations", "new", app, "--auto") == 0
+    project.write_tables("class Band(Table):\n    name = Varchar(length=20, index=True)\n")
+    assert project.run("migrations", "new", app, "--auto", "--safe") == 0
+    assert "index_concurrently=True" in project.migration_files()[-1].read_text()
+    assert project.run("migrations", "forwards", app) == 0
+    assert project.introspect().by_tablename("band").column("name").index

@@ -3,9 +3,9 @@ Hypothesis strategies over the whole domain (NUL bytes, emoji, extreme numbers,
 infinities and NaN, every time zone, huge JSON).
 
 Each value is written with ``insert`` and read back with ``select``. It must come back
-equal, or in the type's documented normal form, or be refused with a specific error
-(``DataError``, or a ``ValueError``/``QueryError`` before anything is sent) -- never
-silently changed. The oracle below states each type's contract per engine.
+equal, or in the type's documented normal form, or be refused before anything is sent
+(``InvalidValue``, the same on every engine: docs/values.md) -- never silently changed,
+and a refused write leaves no row. The oracle below states each type's contract.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from vivace.columns import (
     Varchar,
 )
 from vivace.engine import Engine
-from vivace.exceptions import DataError
+from vivace.exceptions import DataError, InvalidValue
 
 UTC = datetime.UTC
 D = decimal.Decimal
@@ -99,79 +99,78 @@ def same(engine: str, value: Any) -> Expected:
 
 
 def text_oracle(engine: str, value: str) -> Expected:
-    if engine == "postgres" and "\x00" in value:
-        return Refused(DataError)  # 22021: PostgreSQL text cannot hold NUL
+    if "\x00" in value:
+        return Refused(InvalidValue)  # PostgreSQL text cannot hold NUL: refused everywhere
     return value
 
 
 def short_oracle(engine: str, value: str) -> Expected:
-    if engine == "postgres" and ("\x00" in value or len(value) > 20):
-        return Refused(DataError)  # SQLite does not enforce VARCHAR lengths: stored as given
+    if "\x00" in value or len(value) > 20:
+        return Refused(InvalidValue)  # never cut short, on SQLite too
     return value
 
 
 def int_oracle(bits: int) -> Oracle:
     def oracle(engine: str, value: int) -> Expected:
-        limit = bits if engine == "postgres" else 64  # SQLite integers are 64-bit
-        if not -(2 ** (limit - 1)) <= value < 2 ** (limit - 1):
-            return Refused(DataError)
+        if not -(2 ** (bits - 1)) <= value < 2 ** (bits - 1):
+            return Refused(InvalidValue)  # the type's range, on SQLite too
         return value
 
     return oracle
 
 
+def within_numeric_limits(value: D) -> bool:
+    """PostgreSQL NUMERIC's limits: 131,072 digits before the point, 16,383 after."""
+    whole = 0 if value.is_zero() else max(value.adjusted() + 1, 0)
+    fraction = max(-int(value.as_tuple().exponent), 0)
+    return whole <= 131_072 and fraction <= 16_383
+
+
 def numeric_oracle(engine: str, value: D) -> Expected:
-    if value.is_snan():
-        return D("NaN")  # a signalling NaN is a NaN (PostgreSQL has only one NaN)
-    if engine == "postgres" and value.is_finite() and value.adjusted() > 131_000:
-        return Refused(DataError)  # beyond PostgreSQL numeric's range
-    if engine == "postgres" and value.is_finite() and value.adjusted() < -16_000:
-        return Refused(DataError)
+    if not value.is_finite() or not within_numeric_limits(value):
+        return Refused(InvalidValue)  # NaN (signalling too) and infinity are not stored
     return value
 
 
 def money_oracle(engine: str, value: D) -> Expected:
-    """Numeric(12, 4): rounded half away from zero to 4 places (both engines); PostgreSQL
-    refuses what needs more than 8 integer digits (SQLite does not check precision)."""
-    if value.is_snan():
-        return D("NaN")
-    if not value.is_finite():
-        return Refused(DataError) if engine == "postgres" and value.is_infinite() else value
+    """Numeric(12, 4): at most 8 digits before the point and 4 after, never rounded: a
+    value that needs rounding (or more digits) is refused, on both engines."""
+    if not value.is_finite() or not within_numeric_limits(value):
+        return Refused(InvalidValue)
+    if not value.is_zero() and value.adjusted() >= 8:
+        return Refused(InvalidValue)
     with decimal.localcontext() as context:
         context.prec = 200
-        try:
-            rounded = value.quantize(D("0.0001"), rounding=decimal.ROUND_HALF_UP)
-        except decimal.InvalidOperation:
-            return Refused(*BEFORE_SENDING, decimal.InvalidOperation, DataError)
-    if engine == "postgres" and abs(rounded) >= 10**8:
-        return Refused(DataError)
-    return rounded
+        if value.quantize(D("0.0001")) != value:
+            return Refused(InvalidValue)
+    return value
 
 
 def real_oracle(engine: str, value: float) -> Expected:
-    """Real is float4 on PostgreSQL (the value is rounded to single precision; beyond its
-    range it is refused) and float8 on SQLite. SQLite cannot store NaN."""
+    """Real is float4 on every engine: the value is rounded to single precision (SQLite
+    too); beyond its range, and NaN, it is refused."""
     if math.isnan(value):
-        return Refused(*BEFORE_SENDING, DataError) if engine == "sqlite" else value
-    if engine == "postgres":
+        return Refused(InvalidValue)
+    try:
         single = struct.unpack("f", struct.pack("f", value))[0]
-        if math.isinf(single) and not math.isinf(value):
-            return Refused(DataError)  # asyncpg: "value out of float32 range"
-        return single
-    return double_oracle(engine, value)
+    except OverflowError:
+        return Refused(InvalidValue)
+    if math.isinf(single) and not math.isinf(value):
+        return Refused(InvalidValue)
+    return double_oracle(engine, single)
 
 
 def double_oracle(engine: str, value: float) -> Expected:
-    if math.isnan(value) and engine == "sqlite":
-        return Refused(*BEFORE_SENDING, DataError)
+    if math.isnan(value):
+        return Refused(InvalidValue)  # SQLite would store NULL: refused everywhere
     if value == 0 and engine == "sqlite":
         return 0.0  # SQLite stores an integral REAL as an integer: -0.0 reads back 0.0
     return value
 
 
 def interval_oracle(engine: str, value: datetime.timedelta) -> Expected:
-    if engine == "sqlite" and abs(value // datetime.timedelta(microseconds=1)) >= 2**63:
-        return Refused(DataError)  # stored as a 64-bit count of microseconds
+    if abs(value // datetime.timedelta(microseconds=1)) >= 2**63:
+        return Refused(InvalidValue)  # SQLite keeps 64-bit microseconds: the limit everywhere
     return value
 
 
@@ -192,30 +191,32 @@ def naive_oracle(engine: str, value: Any) -> Expected:
 
 class JSONText(str):
     """The oracle's answer for a str given to a JSON column: it is JSON text, stored as
-    given (PostgreSQL checks it is JSON; SQLite does not)."""
+    given (it must be JSON, on every engine)."""
 
 
 def json_oracle(engine: str, value: Any) -> Expected:
     # None is SQL NULL (not JSON null); json keeps \u0000 as text; a str is JSON text.
     if isinstance(value, str):
+        if "\x00" in value:
+            return Refused(InvalidValue)
         try:
             json.loads(value)
         except ValueError:
-            return Refused(DataError) if engine == "postgres" else JSONText(value)
+            return Refused(InvalidValue)
         return JSONText(value)
     return value
 
 
 def jsonb_oracle(engine: str, value: Any) -> Expected:
     text = value if isinstance(value, str) else json.dumps(value)
-    if engine == "postgres" and "\\u0000" in text:
-        return Refused(DataError)  # jsonb cannot hold \u0000 in a string
+    if "\\u0000" in text:
+        return Refused(InvalidValue)  # jsonb cannot hold \u0000 in a string
     return json_oracle(engine, value)
 
 
 def text_array_oracle(engine: str, value: list[str | None]) -> Expected:
-    if engine == "postgres" and any(v is not None and "\x00" in v for v in value):
-        return Refused(DataError)
+    if any(v is not None and "\x00" in v for v in value):
+        return Refused(InvalidValue)
     return value
 
 

@@ -20,6 +20,7 @@ from benchmarks.asgi.checks import (
 )
 from benchmarks.asgi.database import FORTUNES
 from benchmarks.asgi.load import parse
+from benchmarks.asgi.profiling import summarize
 
 ROWS = {1: 10, 2: 20, 3: 30}
 
@@ -79,3 +80,16 @@ def test_wrk_report_is_parsed() -> None:
     )
     result = parse(f"Running 2s test\n{line}\n")
     assert (result["rps"], result["p99_ms"], result["errors"]) == (25.0, 9.0, 1)
+
+
+def test_profile_samples_are_attributed_to_packages() -> None:
+    raw = (
+        "run (asyncio/runners.py:1);fetch (vivace/engine/postgres.py:9);"
+        "_do_execute (asyncpg/connection.py:2);write (libc.so.6) 3\n"
+        "run (asyncio/runners.py:1);fetch (vivace/engine/postgres.py:9);"
+        "acquire (asyncio/locks.py:3) 1\n"
+    )
+    text = summarize(raw, "vivace")
+    assert "75.0%  asyncpg" in text and "25.0%  asyncio" in text
+    assert "75.0%  write() called under asyncpg" in text
+    assert "25.0%  vivace with what it calls, the driver excepted" in text

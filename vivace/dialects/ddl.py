@@ -39,6 +39,8 @@ _LIST = CallableRef("builtins", "list")
 
 #: Params whose change needs no DDL (they live in Python only).
 PYTHON_SIDE_PARAMS = frozenset({"choices", "secret", "help_text", "required"})
+#: Params of a column's foreign key: changing one re-creates the constraint.
+FOREIGN_KEY_PARAMS = frozenset({"references", "on_delete", "on_update", "target_column"})
 
 
 class DDLCompiler:
@@ -389,3 +391,15 @@ def type_changed(old: ColumnSpec, new: ColumnSpec) -> bool:
     Example: ``type_changed(spec, spec.replace_params(length=9))`` for a Varchar is True.
     """
     return value_type_of(old) != value_type_of(new)
+
+
+def adds_foreign_key(old: ColumnSpec, new: ColumnSpec, using: str | None = None) -> bool:
+    """Whether changing ``old`` into ``new`` (re)creates the column's foreign key: it is
+    new, points elsewhere, or the type changes (the key is dropped around the change).
+
+    Example: ``adds_foreign_key(plain, plain.replace_params(references=ref))`` is True.
+    """
+    if new.references is None:
+        return False
+    relinked = bool(changed_params(old, new) & FOREIGN_KEY_PARAMS)
+    return relinked or type_changed(old, new) or bool(using) or old.references is None

@@ -14,7 +14,13 @@ Example::
 
 from __future__ import annotations
 
-from vivace.dialects.ddl import DDLCompiler, changed_params, type_changed
+from vivace.dialects.ddl import (
+    FOREIGN_KEY_PARAMS,
+    DDLCompiler,
+    adds_foreign_key,
+    changed_params,
+    type_changed,
+)
 from vivace.dialects.staged_ddl import LockOptions, StagedDDL
 from vivace.exceptions import QueryError
 from vivace.schema.column import check_identifier, derived_identifier
@@ -23,7 +29,6 @@ from vivace.schema.spec import ColumnSpec, ConstraintSpec, IndexSpec, TableSpec
 _METHODS = ("btree", "hash", "gist", "gin")
 # Serial types are INTEGER/BIGINT with a sequence; a type change names the plain type.
 _PLAIN_TYPES = {"SERIAL": "INTEGER", "BIGSERIAL": "BIGINT"}
-_FOREIGN_KEY_PARAMS = {"references", "on_delete", "on_update", "target_column"}
 # Columns whose values may come from a sequence (``reset_sequences``).
 _SERIALS = {"Serial", "BigSerial"}
 _INTEGERS = {"SmallInt", "Integer", "BigInt"}
@@ -113,7 +118,7 @@ class PostgresDDL(DDLCompiler):
             statements.extend(super().rename_column(table, name, new.db_column_name))
             statements.extend(self.rename_owned(table, table.tablename, old, new.db_column_name))
             name = new.db_column_name
-        relinked = bool(changed & _FOREIGN_KEY_PARAMS) or retyped
+        relinked = bool(changed & FOREIGN_KEY_PARAMS) or retyped
         if old.references is not None and relinked:
             statements.append(self.drop_column_constraints(table, name, "f"))
         old_default, new_default = self.default_sql(old), self.default_sql(new)
@@ -378,18 +383,6 @@ class PostgresDDL(DDLCompiler):
             f"LOOP EXECUTE format('ALTER TABLE {format_text} DROP CONSTRAINT %I', r.conname); "
             "END LOOP; END $vivace$"
         )
-
-
-def adds_foreign_key(old: ColumnSpec, new: ColumnSpec, using: str | None = None) -> bool:
-    """Whether changing ``old`` into ``new`` (re)creates the column's foreign key: it is
-    new, points elsewhere, or the type changes (the key is dropped around the change).
-
-    Example: ``adds_foreign_key(plain, plain.replace_params(references=ref))`` is True.
-    """
-    if new.references is None:
-        return False
-    relinked = bool(changed_params(old, new) & _FOREIGN_KEY_PARAMS)
-    return relinked or type_changed(old, new) or bool(using) or old.references is None
 
 
 def postgres_object_name(first: str, second: str, label: str) -> str:

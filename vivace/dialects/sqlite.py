@@ -124,7 +124,8 @@ class SQLiteCompiler(SQLiteExtensions, Compiler):
 
     def limit_offset(self, limit: int | None, offset: int | None) -> list[str]:
         if offset is not None and limit is None:
-            return ["LIMIT -1 OFFSET " + self.param(offset, None)]
+            # Piccolo refuses it on SQLite (whose grammar has no OFFSET without LIMIT).
+            raise QueryError("A limit clause must be provided when doing an offset with SQLite.")
         return super().limit_offset(limit, offset)
 
 

@@ -28,16 +28,12 @@ class LockOptions:
     built without blocking writes. ``validate_separately``: foreign keys, ``CHECK``s and
     ``NOT NULL`` are added ``NOT VALID`` and validated afterwards.
 
-    Example: ``LockOptions(index_concurrently=True).any`` is True.
+    Example: ``manager.add_column(..., index_concurrently=True)`` carries
+    ``LockOptions(index_concurrently=True)``.
     """
 
     index_concurrently: bool = False
     validate_separately: bool = False
-
-    @property
-    def any(self) -> bool:
-        """Whether any safe form is asked for."""
-        return self.index_concurrently or self.validate_separately
 
 
 @dataclass

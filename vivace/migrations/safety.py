@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from vivace.dialects.ddl import adds_foreign_key
 from vivace.dialects.staged_ddl import LockOptions
 from vivace.migrations.operations import (
     AddColumn,
@@ -108,8 +109,7 @@ def _altered(tablename: str, old: ColumnSpec, new: ColumnSpec, options: LockOpti
             f"{where}: building {what} blocks writes to {tablename} until it is built: "
             + _INDEX_ADVICE.format(call="alter_column")
         )
-    relinked = new.references is not None and new.references != old.references
-    if relinked and not options.validate_separately:
+    if adds_foreign_key(old, new) and not options.validate_separately:
         warnings.append(
             f"{where}: a new foreign key checks every row of {tablename} while it blocks "
             "writes: " + _FK_ADVICE.format(call="alter_column")
@@ -177,6 +177,6 @@ def _needed(old: ColumnSpec | None, new: ColumnSpec) -> LockOptions:
     """The safe forms a column change can use (none that would change nothing)."""
     before = old or ColumnSpec(new.name, new.column_class)
     indexed = (new.index and not before.index) or (new.unique and not before.unique)
-    keyed = new.references is not None and new.references != before.references
+    keyed = adds_foreign_key(before, new)
     not_null = old is not None and old.null and not new.null
     return LockOptions(indexed, keyed or not_null)

@@ -50,7 +50,7 @@ def _name(column: Any) -> str:
     raise QueryError(f"expected a column or a column name, got {column!r}")
 
 
-class Alter(Query[None]):
+class Alter(Query[list[Any]]):
     """``Band.alter()``: chain changes, then await to run them in order.
 
     Example: ``await Band.alter().add_column("genre", Varchar()).rename_column("genre", "style")``
@@ -121,13 +121,15 @@ class Alter(Query[None]):
     def __str__(self) -> str:
         return ";\n".join(self.statements())
 
-    async def _run(self, engine: Engine) -> None:
+    async def _run(self, engine: Engine) -> list[Any]:
+        # [] as Piccolo's DDL queries give.
         if engine.dialect.supports_alter_column or not self._reads_table:
             await engine.execute_ddl(self.statements(engine.dialect))
-            return
+            return []
         async with engine.schema_transaction():
             spec = await self._live_spec(engine)
             await engine.execute_ddl(self.compile(engine.dialect, spec))
+        return []
 
     async def _live_spec(self, engine: Engine) -> TableSpec:
         meta = self.table._meta

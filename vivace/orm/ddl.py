@@ -57,8 +57,9 @@ class TableExists(Query[bool]):
         return bool(next(iter(rows[0].values())))
 
 
-class DDL(Query[None]):
-    """A query made of DDL statements, built from the engine's dialect when run."""
+class DDL(Query[list[Any]]):
+    """A query made of DDL statements, built from the engine's dialect when run; it gives
+    ``[]`` (Piccolo's result for a DDL query)."""
 
     def __init__(self, table: Any, build: Callable[[Dialect], Sequence[str]]) -> None:
         super().__init__(table)
@@ -71,8 +72,9 @@ class DDL(Query[None]):
     def __str__(self) -> str:
         return ";\n".join(self.statements())
 
-    async def _run(self, engine: Engine) -> None:
+    async def _run(self, engine: Engine) -> list[Any]:
         await engine.execute_ddl(self._build(engine.dialect))
+        return []
 
 
 def named_spec(table: Any) -> TableSpec:
