@@ -1,6 +1,7 @@
 """Shared fixtures: real engines for SQLite and PostgreSQL, and tables bound to them.
 
-- ``db``: parametrised over ``sqlite`` and ``postgres``; a test using it runs on both.
+- ``db``: parametrised over ``sqlite``, ``postgres`` and ``mysql`` (MariaDB); a test using
+  it runs on each, except where ``tests/capabilities.py`` says MariaDB lacks what it needs.
 - ``sqlite_db`` / ``postgres_db`` / ``mysql_db``: one engine only.
 - ``use_tables(db, *tables)``: binds the table classes to ``db``, creates them, and
   drops them after the test.
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from tests.capabilities import mysql_gap
 from vivace import Table, create_db_tables, drop_db_tables
 from vivace.engine import Engine, MySQLEngine, PostgresEngine, SQLiteEngine
 
@@ -132,8 +134,12 @@ def mysql_db(mysql_engine: MySQLEngine | None) -> MySQLEngine:
     return mysql_engine
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres", "mysql"])
 def db(request: pytest.FixtureRequest) -> Engine:
+    if request.param == "mysql":
+        gap = mysql_gap(request.path.name, request.node.originalname)
+        if gap is not None:
+            pytest.skip(f"not on MariaDB: {gap}")
     engine: Engine = request.getfixturevalue(f"{request.param}_db")
     return engine
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import UseTables, pg_config
+from tests.conftest import UseTables, mysql_config, pg_config
 from vivace import Table
 from vivace.columns import Integer, Varchar
-from vivace.engine import Engine, PostgresEngine, SQLiteEngine
+from vivace.engine import Engine, MySQLEngine, PostgresEngine, SQLiteEngine
 from vivace.exceptions import (
     LockTimeout,
     SerializationFailure,
@@ -44,6 +44,8 @@ async def other(db: Engine) -> AsyncIterator[Engine]:
     engine: Engine
     if isinstance(db, SQLiteEngine):
         engine = SQLiteEngine(path=db.path)
+    elif isinstance(db, MySQLEngine):
+        engine = MySQLEngine(config=mysql_config())
     else:
         engine = PostgresEngine(config=pg_config())
     yield engine

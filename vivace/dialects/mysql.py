@@ -31,11 +31,12 @@ from vivace.dialects.compiled import Compiled, Converter
 from vivace.dialects.compiler import Compiler
 from vivace.dialects.ddl import DDLCompiler
 from vivace.dialects.dialect import Dialect
+from vivace.dialects.functions import is_integral
 from vivace.dialects.mysql_ddl import MySQLDDL, column_type
 from vivace.dialects.mysql_functions import MySQLExtensions
 from vivace.exceptions import QueryError
 from vivace.schema.column import check_identifier
-from vivace.sql.nodes import Comparison, FunctionCall, InList, Node
+from vivace.sql.nodes import Arithmetic, Comparison, FunctionCall, InList, Node
 from vivace.sql.statements import Insert, OnConflict
 from vivace.types import ValueType, adapters
 
@@ -69,13 +70,21 @@ class MySQLCompiler(MySQLExtensions, Compiler):
             return f"LOWER({self.sql(node.left)}) LIKE LOWER({self.sql(node.right)})"
         return super().visit_binary(node)
 
+    def visit_arith(self, node: Arithmetic) -> str:
+        if node.op == "/" and is_integral(node.left) and is_integral(node.right):
+            # Whole numbers divide to a whole number, as on PostgreSQL (``/`` is exact here).
+            return f"({self.sql(node.left)} DIV {self.sql(node.right)})"
+        return super().visit_arith(node)
+
     def visit_function(self, node: FunctionCall) -> str:
         if node.name != "FORMAT":
             return super().visit_function(node)
         # Readable's printf-style template: MariaDB's SFORMAT takes {} (braces doubled).
         template, *columns = (self.sql(a) for a in node.args)
         escaped = f"REPLACE(REPLACE({template}, '{{', '{{{{'), '}}', '}}}}')"
-        return f"SFORMAT(REPLACE({escaped}, '%s', '{{}}'), {', '.join(columns)})"
+        # A NULL is written as nothing, as PostgreSQL's FORMAT writes it.
+        texts = ", ".join(f"COALESCE(CAST({c} AS CHAR), '')" for c in columns)
+        return f"SFORMAT(REPLACE({escaped}, '%s', '{{}}'), {texts})"
 
     def in_list(self, operand: str, node: InList) -> str:
         element = node.operand.value_type

@@ -8,7 +8,9 @@
   Sunday = 0, ``isodow`` from Monday = 1); ``epoch`` is ``UNIX_TIMESTAMP`` (sessions run
   in UTC); ``Strftime`` formats with ``DATE_FORMAT``; ``AtTimeZone`` and ``Lag``/``Lead``
   with a default are refused (arrays are refused with their column type);
-- ``COUNT(DISTINCT a, b)`` takes several columns as they are.
+- ``COUNT(DISTINCT a, b)`` counts JSON arrays of the values (pairs with a NULL count);
+- ``Ceil``/``Floor`` of a ``Numeric`` stay decimals; ``Round`` of a float rounds halves
+  away from zero, as the other databases do.
 
 Example::
 
@@ -20,7 +22,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from vivace.dialects.functions import INTEGER_TYPES, OverText, QueryExtensions, type_name
+from vivace.dialects.functions import (
+    INTEGER_TYPES,
+    OverText,
+    QueryExtensions,
+    is_float,
+    type_name,
+)
 from vivace.exceptions import QueryError
 from vivace.sql.calls import Call
 from vivace.sql.nodes import Expr
@@ -39,7 +47,7 @@ _PARTS = {
     "isodow": "(WEEKDAY({}) + 1)",
     "doy": "DAYOFYEAR({})",
     "week": "WEEK({}, 3)",
-    "epoch": "CAST(UNIX_TIMESTAMP({}) AS SIGNED)",
+    "epoch": "CAST(FLOOR(UNIX_TIMESTAMP({})) AS SIGNED)",
     "microseconds": "(SECOND({0}) * 1000000 + MICROSECOND({0}))",
     "milliseconds": "(SECOND({0}) * 1000 + FLOOR(MICROSECOND({0}) / 1000))",
 }
@@ -103,7 +111,24 @@ class MySQLExtensions(QueryExtensions):
         return _CAST_TYPES.get(name, "CHAR")
 
     def distinct_values(self, args: Sequence[Expr]) -> str:
-        return self.render_args(args)  # COUNT(DISTINCT a, b): no row constructor
+        if len(args) == 1:
+            return self.sql(args[0])
+        # COUNT(DISTINCT a, b) skips pairs holding a NULL; PostgreSQL counts (NULL, b) rows.
+        return "JSON_ARRAY(" + self.render_args(args) + ")"
+
+    def call_round(self, node: Call, over: OverText) -> str:
+        argument = node.args[0]
+        if is_float(argument):
+            # ROUND(double) rounds halves to even; DECIMAL rounds them away from zero.
+            value = self.sql(argument)
+            return f"CAST(ROUND(CAST({value} AS DECIMAL(65, 30))) AS DOUBLE)"
+        return super().call_round(node, over)
+
+    def rounding(self, name: str, node: Call) -> str:
+        text = super().rounding(name, node)
+        if type_name(node.args[0]) == "numeric":
+            return f"CAST({text} AS DECIMAL(65, 0))"  # a Decimal, as on PostgreSQL
+        return text
 
     def offset_call(self, name: str, node: Call, over: OverText) -> str:
         if len(node.args) > 1:

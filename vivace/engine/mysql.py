@@ -60,7 +60,7 @@ SESSION_SETUP = (
     "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
     "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO,ANSI_QUOTES,"
     "PIPES_AS_CONCAT', "
-    "time_zone = '+00:00', collation_connection = 'utf8mb4_nopad_bin'"
+    "time_zone = '+00:00', collation_connection = 'utf8mb4_nopad_bin', div_precision_increment = 30"
 )
 
 
