@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Generator, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Self, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from vivace.dialects import result_key
 from vivace.engine import Engine
@@ -72,21 +72,28 @@ class LockStrength(str, enum.Enum):
 class SelectBase(Query[ResultT], WhereMixin):
     """Clauses shared by ``select`` and ``objects``."""
 
+    # Defaults live on the class: a new builder sets only what differs, and every clause's
+    # copy (one C-level dict copy) carries fewer entries.
+    _columns: tuple[Expr, ...] = ()
+    _where: tuple[Condition, ...] = ()
+    _order: tuple[OrderItem, ...] = ()
+    _limit: int | None = None
+    _offset: int | None = None
+    _distinct = False
+    _distinct_on: tuple[Expr, ...] = ()
+    _group_by: tuple[Expr, ...] = ()
+    _having: Condition | None = None
+    _lock: tuple[str, bool, bool, tuple[Any, ...]] | None = None
+    _callbacks: tuple[Callable[[Any], Any], ...] = ()
+    _load_json = False
+    _first = False
+
     def __init__(self, table: Any, columns: Sequence[Any] = ()) -> None:
-        super().__init__(table)
-        self._columns: tuple[Expr, ...] = tuple(resolve_column(table, c) for c in columns)
-        self._where: tuple[Condition, ...] = ()
-        self._order: tuple[OrderItem, ...] = ()
-        self._limit: int | None = None
-        self._offset: int | None = None
-        self._distinct = False
-        self._distinct_on: tuple[Expr, ...] = ()
-        self._group_by: tuple[Expr, ...] = ()
-        self._having: Condition | None = None
-        self._lock: tuple[str, bool, bool, tuple[Any, ...]] | None = None
-        self._callbacks: tuple[Callable[[Any], Any], ...] = ()
-        self._load_json = False
-        self._first = False
+        self.table = table
+        if columns:
+            self._columns = tuple(
+                [table._meta.get_column_by_name(c) if isinstance(c, str) else c for c in columns]
+            )
 
     def order_by(self, *columns: Any, ascending: bool = True) -> Self:
         """Sort by columns (or expressions); repeated calls add sort keys."""
@@ -180,10 +187,11 @@ class SelectBase(Query[ResultT], WhereMixin):
         if self._distinct_on:
             _check_distinct_on(self._distinct_on, self._order)
         limit = 1 if self._first else self._limit
+        where = self._where
         return SelectStatement(
             self.table,
             columns=columns,
-            where=self._where_node(),
+            where=(where[0] if len(where) == 1 else And(*where)) if where else None,
             group_by=self._group_by,
             having=self._having,
             order_by=self._order,
@@ -234,18 +242,24 @@ class Select(SelectBase[RowsT]):
     def first(self: Select[str]) -> Query[str]: ...
     def first(self) -> Query[Any]:
         """Only the first row as a dict, or None."""
-        return cast(Query[Any], self._first_copy())
+        return self._first_copy()
 
     def __await__(self) -> Generator[Any, None, RowsT]:
         return self.run().__await__()
 
+    _exclude_secrets = False
+    _as_list = False
+    _as_json = False
+    _nested = False
+
     def __init__(self, table: Any, columns: Sequence[Any] = (), exclude_secrets: bool = False):
-        super().__init__(table, flatten(columns))
-        self._relations = find_relations(self._columns)
-        self._exclude_secrets = exclude_secrets
-        self._as_list = False
-        self._as_json = False
-        self._nested = False
+        if not columns:  # the common Band.select(): nothing to flatten, resolve or look into
+            self.table = table
+        else:
+            super().__init__(table, flatten(columns))
+            self._relations = find_relations(self._columns)
+        if exclude_secrets:
+            self._exclude_secrets = True
 
     def columns(self, *columns: Any) -> Self:
         """Add columns to select."""
@@ -332,10 +346,12 @@ class Select(SelectBase[RowsT]):
     def _selected(self) -> tuple[Expr, ...]:
         if self._columns:
             return self._columns
-        columns = self.table._meta.columns
+        meta = self.table._meta
         if self._exclude_secrets:
-            return tuple(c for c in columns if not c._meta.secret)
-        return tuple(columns)
+            return tuple(c for c in meta.columns if not c._meta.secret)
+        # A table's shared tuple (a CTE's meta has none): one key for every such select.
+        shared: tuple[Expr, ...] | None = getattr(meta, "column_tuple", None)
+        return shared if shared is not None else tuple(meta.columns)
 
     def _statement(self) -> SelectStatement:
         columns = self._selected()
@@ -357,12 +373,18 @@ class Select(SelectBase[RowsT]):
             return await select_with_related(self, engine)
         compiled, values = engine.compile(self._statement())
         rows = await engine.fetch(compiled, values)
-        json_keys = self._json_keys() if self._load_json else frozenset()
-        if self._as_list:
+        to_values = None
+        if not (self._load_json or self._as_list):
+            to_values = compiled.cache.get("dicts")  # see ``dict_factory``
+        if to_values is not None:
+            pass
+        elif self._as_list:
             if len(compiled.result_names) != 1:
                 raise QueryError("output(as_list=True) needs exactly one selected column")
+            json_keys = self._json_keys() if self._load_json else frozenset()
             to_values = list_factory(compiled, self._load_json, json_keys)
         else:
+            json_keys = self._json_keys() if self._load_json else frozenset()
             to_values = dict_factory(compiled, self._load_json, json_keys)
         if len(rows) <= MAP_CHUNK:
             result: Any = to_values(rows)

@@ -169,7 +169,12 @@ class Param(Expr):
 
     def _key(self, values: list[Any]) -> Hashable:
         values.append(self.value)
-        return ("P", self.vtype)
+        return _param_key(self.vtype)
+
+
+def _param_key(vtype: ValueType | None) -> Hashable:
+    """A parameter's key: its type's fields (see ``Comparison._key``)."""
+    return ("P",) if vtype is None else ("P", vtype.name, vtype.args)
 
 
 class ColumnNode(Expr):
@@ -235,7 +240,17 @@ class Comparison(Condition):
         self.left, self.op, self.right = left, op, right
 
     def _key(self, values: list[Any]) -> Hashable:
-        return ("C", self.op, self.left._key(values), self.right._key(values))
+        # The common ``column op value`` inlined: no call for either side.
+        left, right = self.left, self.right
+        left_key = left._shape if isinstance(left, ColumnNode) else left._key(values)
+        if type(right) is Param:
+            values.append(right.value)
+            vtype = right.vtype
+            # The type's fields, not the type: hashing them stays in C (the frozen
+            # dataclass's own __hash__ is a Python call, paid on every cache lookup).
+            right_key = ("P",) if vtype is None else ("P", vtype.name, vtype.args)
+            return ("C", self.op, left_key, right_key)
+        return ("C", self.op, left_key, right._key(values))
 
 
 #: Kept for readers who look for the generic name.
@@ -290,10 +305,10 @@ class And(Condition):
     visit_name = "and"
 
     def __init__(self, *conditions: Condition) -> None:
-        self.conditions = tuple(bool_guard(c) for c in conditions)
+        self.conditions = _guarded(conditions)
 
     def _key(self, values: list[Any]) -> Hashable:
-        return ("AND", *(c._key(values) for c in self.conditions))
+        return ("AND", *[c._key(values) for c in self.conditions])
 
 
 class Or(Condition):
@@ -303,10 +318,10 @@ class Or(Condition):
     visit_name = "or"
 
     def __init__(self, *conditions: Condition) -> None:
-        self.conditions = tuple(bool_guard(c) for c in conditions)
+        self.conditions = _guarded(conditions)
 
     def _key(self, values: list[Any]) -> Hashable:
-        return ("OR", *(c._key(values) for c in self.conditions))
+        return ("OR", *[c._key(values) for c in self.conditions])
 
 
 class Not(Condition):
@@ -433,6 +448,14 @@ def to_expr(value: object, vtype: ValueType | None) -> Expr:
     if isinstance(value, enum.Enum):
         value = value.value  # as in Piccolo: a ``choices`` member compares as its value
     return Param(value, vtype)
+
+
+def _guarded(conditions: tuple[object, ...]) -> tuple[Condition, ...]:
+    """``conditions`` if each is a condition (no call per item); else ``bool_guard`` raises."""
+    for condition in conditions:
+        if not isinstance(condition, Condition):
+            bool_guard(condition)
+    return conditions  # type: ignore[return-value]  # each one checked above
 
 
 def bool_guard(condition: object) -> Condition:

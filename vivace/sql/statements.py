@@ -61,20 +61,20 @@ class Select(Node):
     def _key(self, values: list[Any]) -> Hashable:
         key: list[Hashable] = ["SELECT", self.table, self.distinct]
         if self.distinct_on:
-            key.append(("DON", *(e._key(values) for e in self.distinct_on)))
+            key.append(("DON", *[e._key(values) for e in self.distinct_on]))
         # Plain columns carry their key ready-made: no call per column.
         key.append(
             tuple([c._shape if isinstance(c, ColumnNode) else c._key(values) for c in self.columns])
         )
         if self.joins:
-            key.append(tuple(j._key(values) for j in self.joins))
+            key.append(tuple([j._key(values) for j in self.joins]))
         key.append(None if self.where is None else self.where._key(values))
         if self.group_by:
-            key.append(("G", *(g._key(values) for g in self.group_by)))
+            key.append(("G", *[g._key(values) for g in self.group_by]))
         if self.having is not None:
             key.append(("H", self.having._key(values)))
         if self.order_by:
-            key.append(("O", *(o._key(values) for o in self.order_by)))
+            key.append(("O", *[o._key(values) for o in self.order_by]))
         if self.limit is not None:
             values.append(self.limit)
             key.append("L")
