@@ -2,7 +2,7 @@
 
 A full run (4 waits x 11 servers x 5 test types, ~20 minutes on 2 cores) writes
 ``benchmarks/results/asgi.{json,md,png}``; ``--quick`` (uvloop only, waits 0 and 5 ms,
-4 test types, 2 s per cell: ~3 minutes) writes ``asgi-quick.*``; a run narrowed with ``--only``,
+4 test types, 2 s per cell: ~4 minutes) writes ``asgi-quick.*``; a run narrowed with ``--only``,
 ``--tests``, ``--waits`` or ``--loops`` writes ``asgi-partial.*``.
 """
 
