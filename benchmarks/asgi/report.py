@@ -140,7 +140,16 @@ def setup_text(result: dict[str, Any]) -> str:
         f"pinned to CPU 0, a pool of {plan['pool']} connections (the threaded baseline: "
         f"{plan['pool']} threads); PostgreSQL on the same machine, unpinned. Waits: {waits} ms "
         f"per statement (one plan measured on a fresh connection: {measured})."
+        + _source_text(meta.get("vivace_source"))
     )
+
+
+def _source_text(source: dict[str, Any] | None) -> str:
+    if not source:
+        return ""
+    changed = source.get("uncommitted_in_vivace") or []
+    dirty = f", with {len(changed)} uncommitted files in vivace/" if changed else ""
+    return f" Vivace at commit {source.get('commit', '?')}{dirty}."
 
 
 def full_markdown(result: dict[str, Any]) -> str:
