@@ -98,6 +98,9 @@ def source_state() -> dict[str, Any]:
             return ""
         return done.stdout
 
+    snapshot = os.environ.get("VIVACE_SNAPSHOT_OF")  # a `git archive` copy: no .git in it
+    if snapshot:
+        return {"commit": snapshot, "uncommitted_in_vivace": [], "snapshot": True}
     status = git("status", "--porcelain", "--", "vivace").splitlines()
     changed = [line[3:] for line in status if line.strip()]
     return {"commit": git("rev-parse", "--short", "HEAD").strip(), "uncommitted_in_vivace": changed}

@@ -149,7 +149,8 @@ def _source_text(source: dict[str, Any] | None) -> str:
         return ""
     changed = source.get("uncommitted_in_vivace") or []
     dirty = f", with {len(changed)} uncommitted files in vivace/" if changed else ""
-    return f" Vivace at commit {source.get('commit', '?')}{dirty}."
+    copy = " (a clean copy of it)" if source.get("snapshot") else ""
+    return f" Vivace at commit {source.get('commit', '?')}{copy}{dirty}."
 
 
 def full_markdown(result: dict[str, Any]) -> str:
