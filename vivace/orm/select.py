@@ -30,7 +30,7 @@ from vivace.orm.rows import (
 from vivace.schema import Column
 from vivace.sql import And, Expr, FunctionCall, OrderItem, Star
 from vivace.sql import Select as SelectStatement
-from vivace.sql.nodes import Condition
+from vivace.sql.nodes import Alias, ColumnNode, Condition
 from vivace.types import JSON_TYPES
 
 if TYPE_CHECKING:
@@ -58,6 +58,10 @@ def flatten(items: Sequence[Any]) -> list[Any]:
         else:
             result.append(item)
     return result
+
+
+#: What ``select()`` takes as is: plain columns and aliases (no lists, names or relations).
+_PLAIN_COLUMNS = (ColumnNode, Alias)
 
 
 class LockStrength(str, enum.Enum):
@@ -100,6 +104,9 @@ class SelectBase(Query[ResultT], WhereMixin):
         if not columns:
             raise QueryError("At least one column must be passed to order_by.")
         query: Self = self._copy()
+        if len(columns) == 1 and isinstance(columns[0], ColumnNode):  # the common one column
+            query._order = (*self._order, OrderItem(columns[0], ascending))
+            return query
         items = []
         for column in flatten(columns):
             if isinstance(column, OrderItem):
@@ -242,7 +249,11 @@ class Select(SelectBase[RowsT]):
     def first(self: Select[str]) -> Query[str]: ...
     def first(self) -> Query[Any]:
         """Only the first row as a dict, or None."""
-        return self._first_copy()
+        # The copy inlined (see ``Query._copy``): first() is on the path of most point reads.
+        query: Select[Any] = object.__new__(type(self))
+        query.__dict__ = self.__dict__.copy()
+        query._first = True
+        return query
 
     def __await__(self) -> Generator[Any, None, RowsT]:
         return self.run().__await__()
@@ -253,11 +264,18 @@ class Select(SelectBase[RowsT]):
     _nested = False
 
     def __init__(self, table: Any, columns: Sequence[Any] = (), exclude_secrets: bool = False):
-        if not columns:  # the common Band.select(): nothing to flatten, resolve or look into
-            self.table = table
-        else:
-            super().__init__(table, flatten(columns))
-            self._relations = find_relations(self._columns)
+        self.table = table
+        if columns:
+            plain = True
+            for column in columns:
+                if not isinstance(column, _PLAIN_COLUMNS):
+                    plain = False
+                    break
+            if plain:  # columns and aliases only: nothing to flatten, resolve or look into
+                self._columns = tuple(columns)
+            else:
+                super().__init__(table, flatten(columns))
+                self._relations = find_relations(self._columns)
         if exclude_secrets:
             self._exclude_secrets = True
 
@@ -354,7 +372,7 @@ class Select(SelectBase[RowsT]):
         return shared if shared is not None else tuple(meta.columns)
 
     def _statement(self) -> SelectStatement:
-        columns = self._selected()
+        columns = self._columns or self._selected()
         if self._exclude_secrets:
             columns = tuple(c for c in columns if not (isinstance(c, Column) and c._meta.secret))
         return self._select_statement(columns)

@@ -219,12 +219,19 @@ class Condition(Expr):
     __slots__ = ()
 
     def __and__(self, other: Condition) -> Condition:
-        return And(self, other)
+        if not isinstance(other, Condition):
+            return And(self, other)  # refuses it clearly
+        # Both are conditions already: built without And.__init__'s checks (a call less).
+        node = object.__new__(And)
+        node.conditions = (self, other)
+        return node
 
     def __or__(self, other: object) -> Condition:
         if not isinstance(other, Condition):
             raise QueryError(f"cannot OR a condition with {other!r}")
-        return Or(self, other)
+        node = object.__new__(Or)
+        node.conditions = (self, other)
+        return node
 
     def __invert__(self) -> Condition:
         return Not(self)
@@ -308,7 +315,10 @@ class And(Condition):
         self.conditions = _guarded(conditions)
 
     def _key(self, values: list[Any]) -> Hashable:
-        return ("AND", *[c._key(values) for c in self.conditions])
+        key: list[Hashable] = ["AND"]
+        for condition in self.conditions:
+            key.append(condition._key(values))
+        return tuple(key)
 
 
 class Or(Condition):
@@ -321,7 +331,10 @@ class Or(Condition):
         self.conditions = _guarded(conditions)
 
     def _key(self, values: list[Any]) -> Hashable:
-        return ("OR", *[c._key(values) for c in self.conditions])
+        key: list[Hashable] = ["OR"]
+        for condition in self.conditions:
+            key.append(condition._key(values))
+        return tuple(key)
 
 
 class Not(Condition):
@@ -441,8 +454,14 @@ class Join(Node):
         return ("J", self.table, self.alias, self.on._key(values))
 
 
+#: Value types that are never nodes nor enum members: ``to_expr`` wraps them directly.
+_PLAIN_VALUES = frozenset({int, str, float, bool, bytes, type(None)})
+
+
 def to_expr(value: object, vtype: ValueType | None) -> Expr:
     """A node as is; any other value becomes a parameter of type ``vtype``."""
+    if type(value) in _PLAIN_VALUES:  # the common case first: one set lookup
+        return Param(value, vtype)
     if isinstance(value, Expr):
         return value
     if isinstance(value, enum.Enum):
