@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from vivace.orm.row_code import dict_mapper, object_mapper
+import gc
+from typing import Any
+
+import pytest
+
+from vivace.orm.row_code import PAUSE_GC_FROM, dict_mapper, object_mapper
 
 
 class Thing:
@@ -36,3 +41,37 @@ def test_objects_get_the_row_as_their_dict_without_init() -> None:
     assert type(first) is Thing and first.__dict__ == {"id": 1, "label": "<x>"}
     assert second.__dict__ == {"id": 2, "label": None}
     assert first.__dict__ is not second.__dict__
+
+
+def test_a_large_result_is_mapped_with_the_collector_paused_then_resumed() -> None:
+    seen: list[bool] = []
+
+    def spy(value: Any) -> Any:
+        seen.append(gc.isenabled())
+        return value
+
+    to_dicts = dict_mapper(["id"], [spy])
+    assert gc.isenabled()
+    to_dicts([(i,) for i in range(PAUSE_GC_FROM)])
+    assert not any(seen) and gc.isenabled()
+    seen.clear()
+    to_dicts([(1,)])  # a small one is not worth pausing for
+    assert seen == [True]
+
+
+def test_the_collector_comes_back_after_an_error_and_stays_off_if_it_was() -> None:
+    def refuse(value: Any) -> Any:
+        raise ValueError(value)
+
+    to_objects = object_mapper(Thing, ["id"], [refuse])
+    with pytest.raises(ValueError):
+        to_objects([(i,) for i in range(PAUSE_GC_FROM)])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert len(object_mapper(Thing, ["id"], [])([(i,) for i in range(PAUSE_GC_FROM)])) == (
+            PAUSE_GC_FROM
+        )
+        assert not gc.isenabled()  # the caller's choice is kept
+    finally:
+        gc.enable()
