@@ -11,9 +11,9 @@ baseline once the database waits (wait > 0).
 
 from __future__ import annotations
 
-import json
-import os
 from typing import Any
+
+from benchmarks import outputs
 
 FLOOR = "asyncpg"
 VIVACE = "vivace"
@@ -258,15 +258,4 @@ def update_readme(result: dict[str, Any], path: str) -> bool:
 
 
 def write_outputs(result: dict[str, Any], folder: str, stem: str) -> list[str]:
-    os.makedirs(folder, exist_ok=True)
-    paths = [os.path.join(folder, f"{stem}.{ext}") for ext in ("json", "md", "png")]
-    with open(paths[0], "w") as f:
-        json.dump(result, f, indent=1)
-        f.write("\n")
-    with open(paths[1], "w") as f:
-        f.write(full_markdown(result))
-    try:
-        draw_chart(result, paths[2])
-    except ImportError:
-        paths.pop()
-    return paths
+    return outputs.write_outputs(result, folder, stem, full_markdown, draw_chart)

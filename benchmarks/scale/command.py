@@ -18,19 +18,14 @@ from typing import Any
 
 import asyncpg
 
+from benchmarks.asgi import command as asgi_command
 from benchmarks.scale import pool, report, rows
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def pg_server(database: str) -> dict[str, Any]:
-    return {
-        "host": os.environ.get("VIVACE_PG_HOST", "127.0.0.1"),
-        "port": int(os.environ.get("VIVACE_PG_PORT", "5432")),
-        "user": os.environ.get("VIVACE_PG_USER", "postgres"),
-        "password": os.environ.get("VIVACE_PG_PASSWORD") or None,
-        "database": database,
-    }
+    return {**asgi_command.pg_server(), "database": database}
 
 
 async def _admin(sql: str) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
 from typing import Any
+
+from benchmarks import outputs
 
 
 def markdown(result: dict[str, Any]) -> str:
@@ -91,12 +91,4 @@ def draw(result: dict[str, Any], path: str) -> None:
 
 
 def write_outputs(result: dict[str, Any], folder: str, stem: str) -> list[str]:
-    os.makedirs(folder, exist_ok=True)
-    paths = [os.path.join(folder, f"{stem}.{ext}") for ext in ("json", "md", "png")]
-    with open(paths[0], "w") as f:
-        json.dump(result, f, indent=1)
-        f.write("\n")
-    with open(paths[1], "w") as f:
-        f.write(markdown(result))
-    draw(result, paths[2])
-    return paths
+    return outputs.write_outputs(result, folder, stem, markdown, draw)
