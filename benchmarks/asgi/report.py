@@ -153,6 +153,28 @@ def _source_text(source: dict[str, Any] | None) -> str:
     return f" Vivace at commit {source.get('commit', '?')}{copy}{dirty}."
 
 
+NOTES = (
+    "- The wait: the apps' `world` and `fortune` are views whose filter is an uncorrelated "
+    "sub-select calling `bench_wait()`, which PostgreSQL runs once per statement (an InitPlan "
+    "behind a one-time filter) and which sleeps `bench.wait_ms`: every contender's every "
+    "statement waits once, reads and writes alike; `pg_sleep` overshoots on a loaded machine "
+    "(the measured plan times above).",
+    "- Same statements everywhere: one SELECT per row read, one UPDATE per row written "
+    "(SQLAlchemy's session batches its flush into one executemany: its own doing). The raw "
+    "floor and the threaded baseline hold one connection for a request's statements; the "
+    "ORMs take a pool connection per statement, as their APIs do outside a transaction.",
+    "- Every server has the same number of database connections (the baseline one thread per "
+    "connection) and wrk holds more HTTP connections than that, so requests queue. Once the "
+    "database waits, `pool / (statements x wait)` bounds everyone's requests/s alike.",
+    "- Apps that queue each statement fairly for the pool move all of wrk's requests forward "
+    "in step: none finishes before all have run their statements (p50 close to p99). For the "
+    "20-statement tests at long waits a measured window then holds only a few such rounds, "
+    "so those cells' requests/s are coarse (up to a round, ~25%, either way).",
+    "- Absolute numbers drift with the machine's load (load average per cell in the JSON); "
+    "read the ratios within a wait, measured minutes apart, with that in mind.",
+)
+
+
 def full_markdown(result: dict[str, Any]) -> str:
     parts = ["# The seed's question: a web app on each library, the database waiting", ""]
     parts += [setup_text(result), ""]
@@ -161,6 +183,7 @@ def full_markdown(result: dict[str, Any]) -> str:
     for loop in _loops(result):
         parts += [f"## {loop}", "", seed_table(result, loop), ""]
     parts += ["## Vivace's targets", "", targets_markdown(result["targets"]), ""]
+    parts += ["## How to read it", "", *NOTES, ""]
     if result["failed"]:
         parts += ["## Not measured", ""]
         parts += [f"- {name}: {why.splitlines()[0]}" for name, why in result["failed"].items()]
