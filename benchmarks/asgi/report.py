@@ -98,7 +98,9 @@ def seed_table(result: dict[str, Any], loop: str) -> str:
             for column in columns:
                 cell = cells.get((column, wait, test["id"]))
                 if cell is None:
-                    row.append("failed" if column in result["failed"] else "n/a")
+                    failed = result["failed"]
+                    broken = column in failed or f"{column}, wait {wait:g} ms" in failed
+                    row.append("failed" if broken else "n/a")
                     continue
                 text = f"{fmt_rps(cell['rps'])} / {fmt_ms(cell['p99_ms'])}"
                 if floor and floor["rps"] and column != f"{FLOOR}:{loop}":

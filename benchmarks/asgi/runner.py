@@ -135,6 +135,17 @@ def _measure(plan: Plan, port: int, name: str, wait: float) -> list[dict[str, An
     return cells
 
 
+def _start_with_retry(
+    contender: AppContender, loop: str, port: int, env: dict[str, str], pool: int
+) -> servers.Server:
+    try:
+        return servers.start(contender, loop, port, env, pool)
+    except RuntimeError as error:
+        print(f"   did not start ({str(error).splitlines()[0][:200]}); once more", flush=True)
+        time.sleep(3)
+        return servers.start(contender, loop, port, env, pool)
+
+
 def best_cells(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Per (variant, wait, test), the pass with the most requests/s.
 
@@ -180,9 +191,11 @@ def run(plan: Plan, pg: dict[str, Any], port: int = 18_730) -> dict[str, Any]:
                         continue
                     print(f"-- pass {pass_ + 1}, wait {wait:g} ms: {name}", flush=True)
                     try:
-                        server = servers.start(contender, loop, port, env, plan.pool)
+                        server = _start_with_retry(contender, loop, port, env, plan.pool)
                     except RuntimeError as error:
-                        failed[name] = str(error)[:2000]
+                        # Not held against later waits: the server may be short of
+                        # connections while other jobs hold them.
+                        failed[f"{name}, wait {wait:g} ms"] = str(error)[:2000]
                         print(f"   did not start: {str(error)[:400]}", flush=True)
                         continue
                     try:
