@@ -151,6 +151,11 @@ async def test_ddl_queries_give_an_empty_list(db: Engine, use_tables: UseTables)
     assert await alter.set_length(ResBand.name, 80) == []
     assert await alter.drop_column("fame") == []
     assert await ResBand.raw("SELECT name FROM res_band") == []
+    # A row's remove() gives the delete's [] too.
+    band = ResBand(name="Gone")
+    await band.save()
+    assert await band.remove() == []
+    assert (band.id, band._exists_in_db) == (None, False)
 
 
 # QueryString without an alias ------------------------------------------------------------------
