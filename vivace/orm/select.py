@@ -372,7 +372,11 @@ class Select(SelectBase[RowsT]):
         return shared if shared is not None else tuple(meta.columns)
 
     def _statement(self) -> SelectStatement:
-        columns = self._columns or self._selected()
+        columns = self._columns
+        if not columns:  # Band.select(): the table's shared tuple, inlined from _selected()
+            columns = getattr(self.table._meta, "column_tuple", ())
+            if not columns or self._exclude_secrets:
+                columns = self._selected()
         if self._exclude_secrets:
             columns = tuple(c for c in columns if not (isinstance(c, Column) and c._meta.secret))
         return self._select_statement(columns)

@@ -56,24 +56,36 @@ class Expr(Node):
     def __eq__(self, other: object) -> Condition:  # type: ignore[override]
         if other is None:
             return PostfixOp(self, "IS NULL")
-        return Comparison(self, "=", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, "=", right)
 
     def __ne__(self, other: object) -> Condition:  # type: ignore[override]
         if other is None:
             return PostfixOp(self, "IS NOT NULL")
-        return Comparison(self, "<>", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, "<>", right)
 
     def __lt__(self, other: object) -> Condition:
-        return Comparison(self, "<", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, "<", right)
 
     def __le__(self, other: object) -> Condition:
-        return Comparison(self, "<=", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, "<=", right)
 
     def __gt__(self, other: object) -> Condition:
-        return Comparison(self, ">", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, ">", right)
 
     def __ge__(self, other: object) -> Condition:
-        return Comparison(self, ">=", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, ">=", right)
 
     def is_null(self) -> Condition:
         """``col IS NULL``. Example: ``Band.manager.is_null()``."""
