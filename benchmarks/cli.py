@@ -26,6 +26,7 @@ from typing import Any
 from benchmarks.asgi.command import NEEDED as ASGI_NEEDED
 from benchmarks.asgi.command import add_options as add_asgi_options
 from benchmarks.asgi.command import main as run_asgi
+from benchmarks.scale.command import main as run_scale
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS = os.path.join(ROOT, "benchmarks", "results")
@@ -54,6 +55,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="instead: the web benchmark (TechEmpower's database tests on a Starlette app per "
         "contender, the database waiting 0-20 ms; benchmarks/asgi)",
+    )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="instead: the scale curves (time and memory per row 1k-1M, whole vs batch(); "
+        "throughput vs pool size and tasks; benchmarks/scale)",
     )
     parser.add_argument(
         "--only",
@@ -218,6 +225,11 @@ def main(argv: list[str] | None = None) -> None:
     args = parse(argv)
     if args.phase:
         run_phase_here(args)
+        return
+    if args.scale:
+        if not args.no_install:
+            ensure_dependencies(allow_install=True)
+        run_scale(args)
         return
     if args.asgi:
         if not args.no_install:

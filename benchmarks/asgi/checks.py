@@ -61,7 +61,7 @@ def check_fortunes(body: bytes) -> None:
 
 def get(port: int, path: str) -> tuple[int, str, bytes]:
     """Status, content type and body of ``GET path`` on the app at ``port``."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as response:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as response:
         return response.status, response.headers.get("Content-Type", ""), response.read()
 
 

@@ -2,7 +2,7 @@
 
 A full run (4 waits x 11 servers x 5 test types, ~20 minutes on 2 cores) writes
 ``benchmarks/results/asgi.{json,md,png}``; ``--quick`` (uvloop only, waits 0 and 5 ms,
-4 test types, 2 s per cell: ~3 minutes) writes ``asgi-quick.*``; a run narrowed with ``--only``,
+4 test types, 2 s per cell: ~4 minutes) writes ``asgi-quick.*``; a run narrowed with ``--only``,
 ``--tests``, ``--waits`` or ``--loops`` writes ``asgi-partial.*``.
 """
 
@@ -12,6 +12,7 @@ import argparse
 import dataclasses
 import os
 import platform
+import subprocess
 import sys
 import time
 from typing import Any
@@ -87,6 +88,24 @@ def pg_server() -> dict[str, Any]:
     }
 
 
+def source_state() -> dict[str, Any]:
+    """The commit measured, and which files of ``vivace/`` differed from it (a shared tree)."""
+
+    def git(*arguments: str) -> str:
+        try:
+            done = subprocess.run(["git", *arguments], cwd=ROOT, capture_output=True, text=True)
+        except OSError:
+            return ""
+        return done.stdout
+
+    snapshot = os.environ.get("VIVACE_SNAPSHOT_OF")  # a `git archive` copy: no .git in it
+    if snapshot:
+        return {"commit": snapshot, "uncommitted_in_vivace": [], "snapshot": True}
+    status = git("status", "--porcelain", "--", "vivace").splitlines()
+    changed = [line[3:] for line in status if line.strip()]
+    return {"commit": git("rev-parse", "--short", "HEAD").strip(), "uncommitted_in_vivace": changed}
+
+
 def main(args: argparse.Namespace) -> None:
     """Run the web benchmark as ``args`` ask and write its outputs."""
     plan, narrowed = plan_from(args)
@@ -104,6 +123,7 @@ def main(args: argparse.Namespace) -> None:
         loadavg_start=[round(x, 2) for x in load_start],
         loadavg_end=[round(x, 2) for x in os.getloadavg()],
         command="python -m benchmarks " + " ".join(sys.argv[1:]),
+        vivace_source=source_state(),
     )
     result["targets"] = report.check_targets(result)
     stem = "asgi-partial" if narrowed else ("asgi-quick" if args.quick else "asgi")

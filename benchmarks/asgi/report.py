@@ -11,9 +11,9 @@ baseline once the database waits (wait > 0).
 
 from __future__ import annotations
 
-import json
-import os
 from typing import Any
+
+from benchmarks import outputs
 
 FLOOR = "asyncpg"
 VIVACE = "vivace"
@@ -98,7 +98,9 @@ def seed_table(result: dict[str, Any], loop: str) -> str:
             for column in columns:
                 cell = cells.get((column, wait, test["id"]))
                 if cell is None:
-                    row.append("failed" if column in result["failed"] else "n/a")
+                    failed = result["failed"]
+                    broken = column in failed or f"{column}, wait {wait:g} ms" in failed
+                    row.append("failed" if broken else "n/a")
                     continue
                 text = f"{fmt_rps(cell['rps'])} / {fmt_ms(cell['p99_ms'])}"
                 if floor and floor["rps"] and column != f"{FLOOR}:{loop}":
@@ -140,7 +142,39 @@ def setup_text(result: dict[str, Any]) -> str:
         f"pinned to CPU 0, a pool of {plan['pool']} connections (the threaded baseline: "
         f"{plan['pool']} threads); PostgreSQL on the same machine, unpinned. Waits: {waits} ms "
         f"per statement (one plan measured on a fresh connection: {measured})."
+        + _source_text(meta.get("vivace_source"))
     )
+
+
+def _source_text(source: dict[str, Any] | None) -> str:
+    if not source:
+        return ""
+    changed = source.get("uncommitted_in_vivace") or []
+    dirty = f", with {len(changed)} uncommitted files in vivace/" if changed else ""
+    copy = " (a clean copy of it)" if source.get("snapshot") else ""
+    return f" Vivace at commit {source.get('commit', '?')}{copy}{dirty}."
+
+
+NOTES = (
+    "- The wait: the apps' `world` and `fortune` are views whose filter is an uncorrelated "
+    "sub-select calling `bench_wait()`, which PostgreSQL runs once per statement (an InitPlan "
+    "behind a one-time filter) and which sleeps `bench.wait_ms`: every contender's every "
+    "statement waits once, reads and writes alike; `pg_sleep` overshoots on a loaded machine "
+    "(the measured plan times above).",
+    "- Same statements everywhere: one SELECT per row read, one UPDATE per row written "
+    "(SQLAlchemy's session batches its flush into one executemany: its own doing). The raw "
+    "floor and the threaded baseline hold one connection for a request's statements; the "
+    "ORMs take a pool connection per statement, as their APIs do outside a transaction.",
+    "- Every server has the same number of database connections (the baseline one thread per "
+    "connection) and wrk holds more HTTP connections than that, so requests queue. Once the "
+    "database waits, `pool / (statements x wait)` bounds everyone's requests/s alike.",
+    "- Apps that queue each statement fairly for the pool move all of wrk's requests forward "
+    "in step: none finishes before all have run their statements (p50 close to p99). For the "
+    "20-statement tests at long waits a measured window then holds only a few such rounds, "
+    "so those cells' requests/s are coarse (up to a round, ~25%, either way).",
+    "- Absolute numbers drift with the machine's load (load average per cell in the JSON); "
+    "read the ratios within a wait, measured minutes apart, with that in mind.",
+)
 
 
 def full_markdown(result: dict[str, Any]) -> str:
@@ -151,6 +185,7 @@ def full_markdown(result: dict[str, Any]) -> str:
     for loop in _loops(result):
         parts += [f"## {loop}", "", seed_table(result, loop), ""]
     parts += ["## Vivace's targets", "", targets_markdown(result["targets"]), ""]
+    parts += ["## How to read it", "", *NOTES, ""]
     if result["failed"]:
         parts += ["## Not measured", ""]
         parts += [f"- {name}: {why.splitlines()[0]}" for name, why in result["failed"].items()]
@@ -248,15 +283,4 @@ def update_readme(result: dict[str, Any], path: str) -> bool:
 
 
 def write_outputs(result: dict[str, Any], folder: str, stem: str) -> list[str]:
-    os.makedirs(folder, exist_ok=True)
-    paths = [os.path.join(folder, f"{stem}.{ext}") for ext in ("json", "md", "png")]
-    with open(paths[0], "w") as f:
-        json.dump(result, f, indent=1)
-        f.write("\n")
-    with open(paths[1], "w") as f:
-        f.write(full_markdown(result))
-    try:
-        draw_chart(result, paths[2])
-    except ImportError:
-        paths.pop()
-    return paths
+    return outputs.write_outputs(result, folder, stem, full_markdown, draw_chart)

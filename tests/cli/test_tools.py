@@ -42,8 +42,9 @@ def test_shell_runs_piped_lines_with_the_apps_tables(
     capsys.readouterr()
     assert shell(monkeypatch, SETUP + "print('count', await Music.count())\n") == 0
     captured = capsys.readouterr()
-    # The REPL shows each expression's value (the insert's ids); piped input gets no prompts.
-    assert captured.out == "[{'id': 1}]\ncount 1\n"
+    # The REPL shows each expression's value (create_table's [] as Piccolo's, the insert's
+    # ids); piped input gets no prompts.
+    assert captured.out == "[]\n[{'id': 1}]\ncount 1\n"
     assert "music: Music" in captured.err
 
 

@@ -31,7 +31,7 @@ class AcRecord(Table, tablename="ac_record"):
     name = Varchar(length=20, null=True)
     popularity = Integer(null=True, index=True)
     price = Numeric(digits=(5, 2), null=True)
-    code = Varchar(length=10, null=True)
+    code = Varchar(length=10, null=True, default=None)  # no '' default: it becomes an int
     label = ForeignKey(AcLabel, null=True)
 
 
@@ -150,7 +150,9 @@ async def test_drop_columns_something_depends_on(db: Engine, use_tables: UseTabl
     with pytest.raises(ForeignKeyViolation):
         await AcTrack.insert(AcTrack(record=99, title="dangling"))
     # a unique column cannot be added in place on SQLite either
-    await AcRecord.alter().add_column("serial_no", Varchar(length=10, unique=True, null=True))
+    # (NULL for the rows there: Varchar's own default '' would be the same on both rows)
+    serial_no = Varchar(length=10, unique=True, null=True, default=None)
+    await AcRecord.alter().add_column("serial_no", serial_no)
     assert (await live(db, "serial_no")).unique is True
 
 

@@ -139,6 +139,12 @@ async def seed(db: Engine, use_tables: UseTables) -> dict[str, Any]:
             fans=7,
             price=D("1.10"),
             rating=0.49,
+            # NULLs given: nullable columns default to their type's default (Piccolo)
+            formed=None,
+            signed=None,
+            day=None,
+            rehearsal=None,
+            motto=None,
         ),
     ]
     await FnBand.insert(*bands)

@@ -163,6 +163,17 @@ DOCUMENTED: list[tuple[str, tuple[str, ...], str]] = [
         "api_reference/index.rst",
     ),
     ("vivace.query.methods.select", ("Select", "Count"), "api_reference/index.rst"),
+    # Where Piccolo's source defines (or imports) the names its users catch or pass.
+    ("vivace.query.methods.select", ("LockStrength",), "query_clauses/lock_rows.rst (source)"),
+    ("vivace.query.methods.objects", ("LockStrength",), "query_clauses/lock_rows.rst (source)"),
+    (
+        "vivace.query.mixins",
+        ("DistinctOnError", "LockStrength", "OnConflictAction", "OrderByRaw"),
+        "query_clauses/distinct.rst, lock_rows.rst, on_conflict.rst (source)",
+    ),
+    ("vivace.query.methods.delete", ("DeletionError",), "query_types/delete.rst (source)"),
+    ("vivace.query.methods.update", ("UpdateError",), "query_types/update.rst (source)"),
+    ("vivace.engine.exceptions", ("TransactionError",), "query_types/transactions.rst (source)"),
     (
         "vivace.query.methods.insert",
         ("Insert", "OnConflictAction"),
@@ -261,6 +272,27 @@ def test_piccolo_paths_name_the_same_objects() -> None:
     assert ColumnTypesVarchar is Varchar
     assert PiccoloQueryString is QueryString
     assert Upper is PrimaryUpper
+
+
+def test_piccolo_paths_of_errors_and_enums_are_vivaces_own() -> None:
+    from vivace.engine.exceptions import TransactionError
+    from vivace.exceptions import DeletionError as PrimaryDeletionError
+    from vivace.exceptions import DistinctOnError as PrimaryDistinctOnError
+    from vivace.exceptions import TransactionError as PrimaryTransactionError
+    from vivace.exceptions import UpdateError as PrimaryUpdateError
+    from vivace.orm.select import LockStrength as PrimaryLockStrength
+    from vivace.query.methods.delete import DeletionError
+    from vivace.query.methods.insert import OnConflictAction as InsertOnConflictAction
+    from vivace.query.methods.objects import LockStrength as ObjectsLockStrength
+    from vivace.query.methods.update import UpdateError
+    from vivace.query.mixins import DistinctOnError, LockStrength, OnConflictAction
+
+    assert DeletionError is PrimaryDeletionError and UpdateError is PrimaryUpdateError
+    assert DistinctOnError is PrimaryDistinctOnError and issubclass(DistinctOnError, ValueError)
+    assert TransactionError is PrimaryTransactionError
+    assert LockStrength is PrimaryLockStrength is ObjectsLockStrength
+    assert OnConflictAction is InsertOnConflictAction
+    assert LockStrength("NO KEY UPDATE") is LockStrength.no_key_update
 
 
 async def test_on_conflict_action_and_transaction_type_work(sqlite_db: object) -> None:

@@ -5,6 +5,9 @@ same program on Piccolo 1.38."""
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import uuid
 from typing import Any
 
 import pytest
@@ -12,7 +15,26 @@ import pytest
 from tests.conftest import UseTables
 from tests.unit.test_expression_names import POSTGRES_NAMES
 from vivace import Table
-from vivace.columns import JSONB, Array, ForeignKey, Integer, Text, Varchar
+from vivace.columns import (
+    JSON,
+    JSONB,
+    UUID,
+    Array,
+    BigInt,
+    Boolean,
+    Bytea,
+    Date,
+    ForeignKey,
+    Integer,
+    Interval,
+    Numeric,
+    Real,
+    Text,
+    Time,
+    Timestamp,
+    Timestamptz,
+    Varchar,
+)
 from vivace.engine import Engine
 from vivace.query import QueryString
 
@@ -129,6 +151,11 @@ async def test_ddl_queries_give_an_empty_list(db: Engine, use_tables: UseTables)
     assert await alter.set_length(ResBand.name, 80) == []
     assert await alter.drop_column("fame") == []
     assert await ResBand.raw("SELECT name FROM res_band") == []
+    # A row's remove() gives the delete's [] too.
+    band = ResBand(name="Gone")
+    await band.save()
+    assert await band.remove() == []
+    assert (band.id, band._exists_in_db) == (None, False)
 
 
 # QueryString without an alias ------------------------------------------------------------------
@@ -208,3 +235,74 @@ async def test_postgres_names_expressions_as_vivace_expects(
         rows = await postgres_db.fetch_sql(sql, ["x"] if "$1" in fragment else [])
         named[fragment] = next(iter(rows[0]))
     assert named == POSTGRES_NAMES
+
+
+# nullable columns' defaults ---------------------------------------------------------------------
+class ResNullable(Table, tablename="res_nullable"):
+    text = Varchar(null=True)
+    body = Text(null=True)
+    number = Integer(null=True)
+    big = BigInt(null=True)
+    flag = Boolean(null=True)
+    exact = Numeric(null=True)
+    ratio = Real(null=True)
+    local = Timestamp(null=True)
+    moment = Timestamptz(null=True)
+    day = Date(null=True)
+    at = Time(null=True)
+    span = Interval(null=True)
+    ref = UUID(null=True)
+    doc = JSON(null=True)
+    docb = JSONB(null=True)
+    blob = Bytea(null=True)
+    numbers = Array(Integer(), null=True)
+    unset = Varchar(null=True, default=None)
+    given = Integer(null=True, default=7)
+
+
+#: What Piccolo 1.38 gives a nullable column left without a value (its type's default).
+PICCOLO_DEFAULTS = {
+    "text": "",
+    "body": "",
+    "number": 0,
+    "big": 0,
+    "flag": False,
+    "exact": decimal.Decimal(0),
+    "ratio": 0.0,
+    "span": datetime.timedelta(0),
+    "doc": "{}",
+    "docb": "{}",
+    "blob": b"",
+    "numbers": [],
+    "unset": None,
+    "given": 7,
+}
+
+
+async def test_nullable_columns_keep_their_types_defaults(
+    db: Engine, use_tables: UseTables
+) -> None:
+    # Piccolo: Varchar(null=True) defaults to "", JSON(null=True) to "{}", Timestamp(null=True)
+    # to now, UUID(null=True) to a new UUID4...; default=None asks for NULL. The instance,
+    # the stored row and (for constant defaults) the table's DEFAULT agree.
+    await use_tables(db, ResNullable)
+    before = datetime.datetime.now()
+    row = ResNullable()
+    assert {name: getattr(row, name) for name in PICCOLO_DEFAULTS} == PICCOLO_DEFAULTS
+    assert isinstance(row.ref, uuid.UUID) and row.ref.version == 4
+    assert before <= row.local <= datetime.datetime.now()
+    assert row.moment.tzinfo is not None and row.day == datetime.date.today()
+    assert isinstance(row.at, datetime.time)
+    await ResNullable.insert(row)
+    stored = await ResNullable.select().first()
+    assert stored is not None
+    assert {name: stored[name] for name in PICCOLO_DEFAULTS} == PICCOLO_DEFAULTS
+    assert (stored["local"], stored["ref"]) == (row.local, row.ref)
+    created = await ResNullable.objects().create()
+    assert {name: getattr(created, name) for name in PICCOLO_DEFAULTS} == PICCOLO_DEFAULTS
+    # The DEFAULT clause of the table: a row inserted without the columns.
+    await ResNullable.raw("INSERT INTO res_nullable (id) VALUES (100)")
+    raw = await ResNullable.select().where(ResNullable.id == 100).first()
+    assert raw is not None
+    constant = set(PICCOLO_DEFAULTS) - {"span"}  # Interval has no DEFAULT clause (see docs)
+    assert {name: raw[name] for name in constant} == {n: PICCOLO_DEFAULTS[n] for n in constant}

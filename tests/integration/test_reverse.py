@@ -306,7 +306,7 @@ async def test_child_values_keep_their_types(db: Engine, use_tables: UseTables) 
         scores=[decimal.Decimal("9.5"), decimal.Decimal("7.0")],
         cover=b"\x00\x01\xff",
     )
-    bare = RevTrack(album=album, title="Bare")
+    bare = RevTrack(album=album, title="Bare", recorded=None, tags=None)
     await RevTrack.insert(full, bare)
     rows = await RevAlbum.select(RevAlbum.title, RevAlbum.tracks(load_json=True)).order_by(
         RevAlbum.id

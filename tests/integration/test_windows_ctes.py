@@ -43,7 +43,7 @@ class WinBand(Table, tablename="win_band"):
 
 class WinStaff(Table, tablename="win_staff"):
     name = Varchar(length=50)
-    boss_id = Integer(null=True)
+    boss_id = Integer(null=True, default=None)  # roots: NULL (Integer alone defaults to 0)
     team = ForeignKey(WinManager, null=True)
 
 

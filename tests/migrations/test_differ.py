@@ -167,7 +167,8 @@ class Genre(enum.Enum):
     "before, after, changed",
     [
         (Varchar(length=5), Varchar(length=9), {"length"}),
-        (Varchar(), Varchar(null=True), {"null", "default"}),
+        (Varchar(), Varchar(null=True), {"null"}),  # the default stays '' (Piccolo)
+        (Varchar(), Varchar(null=True, default=None), {"null", "default"}),
         (Varchar(default="a"), Varchar(default="b"), {"default"}),
         (Varchar(), Varchar(unique=True), {"unique"}),
         (Varchar(), Varchar(index=True, index_method=IndexMethod.hash), {"index", "index_method"}),

@@ -60,7 +60,7 @@ manager.add_column(
 )
 manager.add_column(
     table_class_name="Band", tablename="band", column_name="rank",
-    column_class=Integer, params={"null": True},
+    column_class=Integer, params={"null": True, "default": None},
 )
 manager.add_column(
     table_class_name="Band", tablename="band", column_name="boss",
@@ -73,7 +73,8 @@ manager.add_column(
 CHANGES = """
 manager.add_column(
     table_class_name="Band", tablename="band", column_name="code",
-    column_class=Varchar, params={{"length": 20, "null": True, "unique": True}},{index}
+    column_class=Varchar,
+    params={{"length": 20, "null": True, "unique": True, "default": None}},{index}
 )
 manager.add_column(
     table_class_name="Band", tablename="band", column_name="label",

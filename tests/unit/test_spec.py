@@ -45,7 +45,7 @@ from vivace.exceptions import ConfigurationError, QueryError
 from vivace.orm.spec_tables import table_class_from_spec, table_classes_from_schema
 from vivace.schema import IndexMethod, OnDelete, OnUpdate
 from vivace.schema.check_sql import check_sql, literal_sql
-from vivace.schema.defaults import UUID4, TimestampNow
+from vivace.schema.defaults import UUID4, TimestampNow, TimestamptzNow
 from vivace.schema.registry import find_table
 from vivace.schema.spec import (
     CallableRef,
@@ -226,7 +226,8 @@ def test_table_spec_of_every_column_type_and_option() -> None:
     assert col("id").column_class == "Serial" and col("id").primary_key
     varchar = col("v_varchar")
     assert (varchar.param("length"), varchar.null, varchar.index) == (20, True, True)
-    assert varchar.param("index_method") is IndexMethod.hash and varchar.default is None
+    # A nullable column keeps its type's default, as in Piccolo.
+    assert varchar.param("index_method") is IndexMethod.hash and varchar.default == ""
     assert col("v_char").param("length") == 2 and col("v_char").default == ""
     assert col("v_email").column_class == "Email" and col("v_email").unique
     assert col("v_secret").param("secret") is True
@@ -235,7 +236,8 @@ def test_table_spec_of_every_column_type_and_option() -> None:
     assert col("v_bool").default is True and col("v_numeric").param("digits") == (7, 2)
     assert col("v_decimal").column_class == "Decimal" and col("v_decimal").param("digits") is None
     assert col("v_decimal").default == decimal.Decimal(0)
-    assert col("v_timestamp").default == TimestampNow() and col("v_timestamptz").default is None
+    assert col("v_timestamp").default == TimestampNow()
+    assert col("v_timestamptz").default == TimestamptzNow()  # nullable: still its default
     assert col("v_uuid").default == UUID4()
     assert col("v_json").default == '{"a": [1, 2]}'  # Piccolo keeps a JSON default as text
     assert col("v_bytea").default == b"\x00"

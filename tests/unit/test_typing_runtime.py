@@ -41,7 +41,7 @@ def test_annotations_naming_generic_columns_evaluate() -> None:
 
 def test_constructors_behave_as_declared() -> None:
     assert RtBand.rating._meta.null is True
-    assert RtBand.rating.default is None
+    assert RtBand.rating.default == 0  # nullable, with its type's default (as Piccolo)
     assert Integer()._meta.null is False and Integer().default == 0
     assert RtBand.manager._meta.null is True  # a foreign key is nullable unless told
     assert RtBand.owner._meta.null is False

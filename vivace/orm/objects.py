@@ -15,7 +15,7 @@ from vivace.engine import Engine
 from vivace.exceptions import QueryError
 from vivace.orm.query import Query
 from vivace.orm.related import objects_with_related, split_prefetch
-from vivace.orm.rows import MAP_CHUNK, map_in_chunks, object_factory
+from vivace.orm.rows import MAP_CHUNK, RowsTo, map_in_chunks, object_factory
 from vivace.orm.select import SelectBase
 from vivace.schema import Column, ForeignKey
 from vivace.sql import Expr
@@ -24,16 +24,19 @@ from vivace.types import JSON_TYPES
 
 T = TypeVar("T")
 
+#: The prefetch layout of a query that prefetches nothing.
+_NO_PREFETCH: list[tuple[tuple[str, ...], Any, int, int]] = []
+
 
 class Objects(SelectBase[list[T]]):
     """``Band.objects(*prefetch)``: a list of ``Band`` instances."""
 
     #: Relations (``Manager.bands``, ``Band.genres``) whose lists of instances are loaded too.
     _relations: tuple[Any, ...] = ()
+    _prefetch: tuple[ForeignKey[Any], ...] = ()
 
     def __init__(self, table: type[T], prefetch: Sequence[Any] = ()) -> None:
-        super().__init__(table)
-        self._prefetch: tuple[ForeignKey[Any], ...] = ()
+        self.table = table
         if prefetch:
             prefetch, self._relations = split_prefetch(table, prefetch)
             self._prefetch = _prefetch_paths(table, prefetch)
@@ -58,7 +61,7 @@ class Objects(SelectBase[list[T]]):
 
     def first(self) -> First[T]:
         """The first row, or None."""
-        return First(self)
+        return First(self._copy())
 
     def get_or_create(
         self, where: Any, defaults: Mapping[Any, Any] | None = None
@@ -76,7 +79,7 @@ class Objects(SelectBase[list[T]]):
     # running --------------------------------------------------------------------------------------
     def _layout(self) -> tuple[tuple[Expr, ...], list[tuple[tuple[str, ...], Any, int, int]]]:
         if not self._prefetch:
-            return self.table._meta.column_tuple, []
+            return self.table._meta.column_tuple, _NO_PREFETCH
         columns: list[Expr] = list(self.table._meta.columns)
         prefetch = []
         for fk in self._prefetch:
@@ -92,9 +95,24 @@ class Objects(SelectBase[list[T]]):
     async def _run(self, engine: Engine) -> Any:
         if self._relations:
             return await objects_with_related(self, engine)
-        columns, prefetch = self._layout()
+        if self._prefetch:
+            columns, prefetch = self._layout()
+        else:  # the common case inlined: every column of the table, nothing prefetched
+            columns, prefetch = self.table._meta.column_tuple, _NO_PREFETCH
         compiled, values = engine.compile(self._select_statement(columns))
         rows = await engine.fetch(compiled, values)
+        # A plain result's factory is cached under the table alone (see ``object_factory``).
+        to_objects = None if prefetch or self._load_json else compiled.cache.get(self.table)
+        if to_objects is None:
+            to_objects = self._factory(compiled, columns, prefetch)
+        result: Any = (
+            to_objects(rows) if len(rows) <= MAP_CHUNK else await map_in_chunks(to_objects, rows)
+        )
+        if self._callbacks:
+            result = await self._after(result)
+        return result
+
+    def _factory(self, compiled: Any, columns: Sequence[Expr], prefetch: Any) -> RowsTo:
         json_keys = (
             frozenset(
                 c._meta.get_default_alias()
@@ -104,13 +122,7 @@ class Objects(SelectBase[list[T]]):
             if self._load_json
             else frozenset()
         )
-        to_objects = object_factory(compiled, self.table, prefetch, self._load_json, json_keys)
-        result: Any = (
-            to_objects(rows) if len(rows) <= MAP_CHUNK else await map_in_chunks(to_objects, rows)
-        )
-        if self._callbacks:
-            result = await self._after(result)
-        return result
+        return object_factory(compiled, self.table, prefetch, self._load_json, json_keys)
 
     def __await__(self) -> Generator[Any, None, list[T]]:
         return self.run().__await__()
@@ -136,13 +148,15 @@ def _prefetch_paths(table: Any, foreign_keys: Sequence[Any]) -> tuple[ForeignKey
 
 
 class First(Query[T | None]):
-    """The first instance of an ``objects`` query, or None."""
+    """The first instance of an ``objects`` query, or None.
+
+    It takes ``objects`` over (and limits it to one row): callers pass a fresh copy.
+    """
 
     def __init__(self, objects: Objects[T]) -> None:
-        super().__init__(objects.table)
-        limited = objects._copy()
-        limited._first = True
-        self._objects = limited
+        self.table = objects.table
+        objects._first = True
+        self._objects = objects
 
     def _statement(self) -> Any:
         return self._objects._statement()

@@ -97,8 +97,13 @@ class WhereMixin:
 
     def where(self, *conditions: Any) -> Self:
         """Keep rows matching every condition: ``.where(Band.popularity > 100)``."""
-        query: Self = self._copy()  # type: ignore[attr-defined]
-        query._where = self._where + tuple(_condition(c) for c in conditions)
+        for condition in conditions:
+            if not isinstance(condition, Condition):
+                _condition(condition)  # raises: a bare bool, or no condition at all
+        # The copy inlined (see ``Query._copy``): where() is on nearly every query's path.
+        query: Self = object.__new__(type(self))
+        query.__dict__ = self.__dict__.copy()
+        query._where = self._where + conditions
         return query
 
     def _where_node(self) -> Condition | None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from vivace.dialects import Compiled
+from vivace.orm.row_code import dict_mapper, object_mapper
 from vivace.types import adapters
 
 RowsTo = Callable[[Sequence[Any]], list[Any]]
@@ -51,31 +52,12 @@ def dict_factory(
     compiled: Compiled, load_json: bool = False, json_keys: frozenset[str] = frozenset()
 ) -> RowsTo:
     """Rows to dicts keyed by the result names (``"manager.name"`` for joined columns)."""
-    key = ("dicts", load_json, json_keys)
+    # Plain dicts (the common case) are keyed "dicts", which ``Select`` can look up itself.
+    key: Any = ("dicts", True, json_keys) if load_json else "dicts"
     factory: RowsTo | None = compiled.cache.get(key)
     if factory is not None:
         return factory
-    names = compiled.result_names
-    converters = _converters(compiled, load_json, json_keys)
-    converted = [(i, names[i], c) for i, c in enumerate(converters) if c is not None]
-    if not converted:
-
-        def to_dicts(rows: Sequence[Any]) -> list[Any]:
-            return [dict(zip(names, row)) for row in rows]
-
-    else:
-
-        def to_dicts(rows: Sequence[Any]) -> list[Any]:
-            result = []
-            for row in rows:
-                item = dict(zip(names, row))
-                for index, name, convert in converted:
-                    value = row[index]
-                    if value is not None:
-                        item[name] = convert(value)
-                result.append(item)
-            return result
-
+    to_dicts = dict_mapper(compiled.result_names, _converters(compiled, load_json, json_keys))
     compiled.cache[key] = to_dicts
     return to_dicts
 
@@ -134,7 +116,12 @@ def object_factory(
     related rows selected in the same query; each becomes an instance on its parent,
     also when the foreign key is NULL (then every value of the instance is None).
     """
-    key = ("objects", table, tuple((p[0], p[1]) for p in prefetch), load_json, json_keys)
+    # A plain result (the common case) is keyed by the table alone, which ``Objects`` can
+    # look up itself; no other key of ``Compiled.cache`` is a class.
+    key: Any = table
+    if prefetch or load_json:
+        paths = tuple([(p[0], p[1]) for p in prefetch])
+        key = ("objects", table, paths, load_json, json_keys)
     factory: RowsTo | None = compiled.cache.get(key)
     if factory is not None:
         return factory
@@ -161,22 +148,10 @@ def object_factory(
         instance.__dict__ = values
         return instance
 
+    to_objects: RowsTo
     if not prefetch:
-        if not root_converted:
-
-            def to_objects(rows: Sequence[Any]) -> list[Any]:
-                result = []
-                for row in rows:
-                    values = dict(zip(root_attrs, row))
-                    instance = new(table)
-                    instance.__dict__ = values
-                    result.append(instance)
-                return result
-
-        else:
-
-            def to_objects(rows: Sequence[Any]) -> list[Any]:
-                return [build(table, root_attrs, root_converted, row, 0, root_end) for row in rows]
+        # The common case: one generated loop, no Python call per row.
+        to_objects = object_mapper(table, root_attrs, converters[:root_end])
 
     else:
         related = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Generator, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Self, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, Self, overload
 
 from vivace.dialects import result_key
 from vivace.engine import Engine
@@ -30,7 +30,7 @@ from vivace.orm.rows import (
 from vivace.schema import Column
 from vivace.sql import And, Expr, FunctionCall, OrderItem, Star
 from vivace.sql import Select as SelectStatement
-from vivace.sql.nodes import Condition
+from vivace.sql.nodes import Alias, ColumnNode, Condition
 from vivace.types import JSON_TYPES
 
 if TYPE_CHECKING:
@@ -60,6 +60,10 @@ def flatten(items: Sequence[Any]) -> list[Any]:
     return result
 
 
+#: What ``select()`` takes as is: plain columns and aliases (no lists, names or relations).
+_PLAIN_COLUMNS = (ColumnNode, Alias)
+
+
 class LockStrength(str, enum.Enum):
     """How strongly ``lock_rows()`` locks (PostgreSQL's ``FOR ...`` clauses)."""
 
@@ -72,27 +76,37 @@ class LockStrength(str, enum.Enum):
 class SelectBase(Query[ResultT], WhereMixin):
     """Clauses shared by ``select`` and ``objects``."""
 
+    # Defaults live on the class: a new builder sets only what differs, and every clause's
+    # copy (one C-level dict copy) carries fewer entries.
+    _columns: tuple[Expr, ...] = ()
+    _where: tuple[Condition, ...] = ()
+    _order: tuple[OrderItem, ...] = ()
+    _limit: int | None = None
+    _offset: int | None = None
+    _distinct = False
+    _distinct_on: tuple[Expr, ...] = ()
+    _group_by: tuple[Expr, ...] = ()
+    _having: Condition | None = None
+    _lock: tuple[str, bool, bool, tuple[Any, ...]] | None = None
+    _callbacks: tuple[Callable[[Any], Any], ...] = ()
+    _load_json = False
+    _first = False
+
     def __init__(self, table: Any, columns: Sequence[Any] = ()) -> None:
-        super().__init__(table)
-        self._columns: tuple[Expr, ...] = tuple(resolve_column(table, c) for c in columns)
-        self._where: tuple[Condition, ...] = ()
-        self._order: tuple[OrderItem, ...] = ()
-        self._limit: int | None = None
-        self._offset: int | None = None
-        self._distinct = False
-        self._distinct_on: tuple[Expr, ...] = ()
-        self._group_by: tuple[Expr, ...] = ()
-        self._having: Condition | None = None
-        self._lock: tuple[str, bool, bool, tuple[Any, ...]] | None = None
-        self._callbacks: tuple[Callable[[Any], Any], ...] = ()
-        self._load_json = False
-        self._first = False
+        self.table = table
+        if columns:
+            self._columns = tuple(
+                [table._meta.get_column_by_name(c) if isinstance(c, str) else c for c in columns]
+            )
 
     def order_by(self, *columns: Any, ascending: bool = True) -> Self:
         """Sort by columns (or expressions); repeated calls add sort keys."""
         if not columns:
             raise QueryError("At least one column must be passed to order_by.")
         query: Self = self._copy()
+        if len(columns) == 1 and isinstance(columns[0], ColumnNode):  # the common one column
+            query._order = (*self._order, OrderItem(columns[0], ascending))
+            return query
         items = []
         for column in flatten(columns):
             if isinstance(column, OrderItem):
@@ -180,10 +194,11 @@ class SelectBase(Query[ResultT], WhereMixin):
         if self._distinct_on:
             _check_distinct_on(self._distinct_on, self._order)
         limit = 1 if self._first else self._limit
+        where = self._where
         return SelectStatement(
             self.table,
             columns=columns,
-            where=self._where_node(),
+            where=(where[0] if len(where) == 1 else And(*where)) if where else None,
             group_by=self._group_by,
             having=self._having,
             order_by=self._order,
@@ -234,18 +249,35 @@ class Select(SelectBase[RowsT]):
     def first(self: Select[str]) -> Query[str]: ...
     def first(self) -> Query[Any]:
         """Only the first row as a dict, or None."""
-        return cast(Query[Any], self._first_copy())
+        # The copy inlined (see ``Query._copy``): first() is on the path of most point reads.
+        query: Select[Any] = object.__new__(type(self))
+        query.__dict__ = self.__dict__.copy()
+        query._first = True
+        return query
 
     def __await__(self) -> Generator[Any, None, RowsT]:
         return self.run().__await__()
 
+    _exclude_secrets = False
+    _as_list = False
+    _as_json = False
+    _nested = False
+
     def __init__(self, table: Any, columns: Sequence[Any] = (), exclude_secrets: bool = False):
-        super().__init__(table, flatten(columns))
-        self._relations = find_relations(self._columns)
-        self._exclude_secrets = exclude_secrets
-        self._as_list = False
-        self._as_json = False
-        self._nested = False
+        self.table = table
+        if columns:
+            plain = True
+            for column in columns:
+                if not isinstance(column, _PLAIN_COLUMNS):
+                    plain = False
+                    break
+            if plain:  # columns and aliases only: nothing to flatten, resolve or look into
+                self._columns = tuple(columns)
+            else:
+                super().__init__(table, flatten(columns))
+                self._relations = find_relations(self._columns)
+        if exclude_secrets:
+            self._exclude_secrets = True
 
     def columns(self, *columns: Any) -> Self:
         """Add columns to select."""
@@ -332,13 +364,19 @@ class Select(SelectBase[RowsT]):
     def _selected(self) -> tuple[Expr, ...]:
         if self._columns:
             return self._columns
-        columns = self.table._meta.columns
+        meta = self.table._meta
         if self._exclude_secrets:
-            return tuple(c for c in columns if not c._meta.secret)
-        return tuple(columns)
+            return tuple(c for c in meta.columns if not c._meta.secret)
+        # A table's shared tuple (a CTE's meta has none): one key for every such select.
+        shared: tuple[Expr, ...] | None = getattr(meta, "column_tuple", None)
+        return shared if shared is not None else tuple(meta.columns)
 
     def _statement(self) -> SelectStatement:
-        columns = self._selected()
+        columns = self._columns
+        if not columns:  # Band.select(): the table's shared tuple, inlined from _selected()
+            columns = getattr(self.table._meta, "column_tuple", ())
+            if not columns or self._exclude_secrets:
+                columns = self._selected()
         if self._exclude_secrets:
             columns = tuple(c for c in columns if not (isinstance(c, Column) and c._meta.secret))
         return self._select_statement(columns)
@@ -357,12 +395,18 @@ class Select(SelectBase[RowsT]):
             return await select_with_related(self, engine)
         compiled, values = engine.compile(self._statement())
         rows = await engine.fetch(compiled, values)
-        json_keys = self._json_keys() if self._load_json else frozenset()
-        if self._as_list:
+        to_values = None
+        if not (self._load_json or self._as_list):
+            to_values = compiled.cache.get("dicts")  # see ``dict_factory``
+        if to_values is not None:
+            pass
+        elif self._as_list:
             if len(compiled.result_names) != 1:
                 raise QueryError("output(as_list=True) needs exactly one selected column")
+            json_keys = self._json_keys() if self._load_json else frozenset()
             to_values = list_factory(compiled, self._load_json, json_keys)
         else:
+            json_keys = self._json_keys() if self._load_json else frozenset()
             to_values = dict_factory(compiled, self._load_json, json_keys)
         if len(rows) <= MAP_CHUNK:
             result: Any = to_values(rows)

@@ -330,16 +330,17 @@ class Save(_RowQuery[list[dict[str, Any]]]):
         return await self._query()._run(engine)
 
 
-class Remove(_RowQuery[None]):
-    """``await band.remove()``."""
+class Remove(_RowQuery[list[Any]]):
+    """``await band.remove()``: gives ``[]``, as Piccolo's (a delete's result)."""
 
     def _statement(self) -> Any:
         return Delete(self.table).where(self._pk_condition())._statement()
 
-    async def _run(self, engine: Engine) -> None:
-        await Delete(self.table).where(self._pk_condition())._run(engine)
+    async def _run(self, engine: Engine) -> list[Any]:
+        result: list[Any] = await Delete(self.table).where(self._pk_condition())._run(engine)
         self.row.__dict__[self.table._meta.primary_key._meta.name] = None
         self.row.__dict__["_exists_in_db"] = False
+        return result
 
 
 class UpdateSelf(_RowQuery[None]):

@@ -62,7 +62,7 @@ class Array(Column[ListT]):
         self.base_column = base_column
         self._vtype = ValueType("array", (base_column.value_type,))
         if default is UNSET:
-            default = None if kwargs.get("null") else list
+            default = list
         super().__init__(default=default, **kwargs)
 
     # Piccolo's array operations (PostgreSQL; SQLite has any/not_any only) ----------------

@@ -165,7 +165,7 @@ class Column(ColumnNode, Generic[T]):
     #: The Python type of this column's values (used by validation and serialisers).
     python_type: type = object
     _vtype: ValueType = ValueType("text")
-    #: The value used when the caller gives none (before ``null`` is considered).
+    #: The value used when the caller gives none (``null=True`` or not, as in Piccolo).
     _default_default: Any = None
 
     def __init__(
@@ -184,7 +184,9 @@ class Column(ColumnNode, Generic[T]):
         required: bool = False,
     ) -> None:
         if default is UNSET:
-            default = None if null and self._default_default is not None else self._default_default
+            # Nullable columns keep their type's default too, as in Piccolo (`default=None`
+            # asks for NULL).
+            default = self._default_default
         if db_column_name is not None:
             check_identifier(db_column_name, "column name")
         if choices is not None and not (

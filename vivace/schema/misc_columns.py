@@ -58,7 +58,7 @@ class UUID(Column[UUIDT]):
     ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
-            default = None if kwargs.get("null") else UUID4()
+            default = UUID4()
         super().__init__(default=default, **kwargs)
 
 

@@ -225,8 +225,7 @@ _class_default_cache: dict[tuple[str, bool | None], dict[str, Any]] = {}
 
 def _omittable(spec: ColumnSpec) -> dict[str, Any]:
     """The params a constructor call may leave out: those equal to what the class gives
-    when called with no arguments (``null``), or with just ``null`` (the rest: a nullable
-    column's default is None, not the class's own)."""
+    when called with no arguments (``null``), or with just ``null`` (the rest)."""
     plain = _class_defaults(spec.column_class, None)
     defaults = dict(_class_defaults(spec.column_class, spec.null))
     if "null" in plain:

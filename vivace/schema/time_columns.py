@@ -34,7 +34,7 @@ class Timestamp(Column[DatetimeT]):
     ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
-            default = None if kwargs.get("null") else TimestampNow()
+            default = TimestampNow()
         super().__init__(default=default, **kwargs)
 
 
@@ -54,7 +54,7 @@ class Timestamptz(Column[DatetimeT]):
     ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
-            default = None if kwargs.get("null") else TimestamptzNow()
+            default = TimestamptzNow()
         super().__init__(default=default, **kwargs)
 
 
@@ -74,7 +74,7 @@ class Date(Column[DateT]):
     ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
-            default = None if kwargs.get("null") else DateNow()
+            default = DateNow()
         super().__init__(default=default, **kwargs)
 
 
@@ -94,7 +94,7 @@ class Time(Column[TimeT]):
     ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
-            default = None if kwargs.get("null") else TimeNow()
+            default = TimeNow()
         super().__init__(default=default, **kwargs)
 
 
@@ -114,5 +114,5 @@ class Interval(Column[TimedeltaT]):
     ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if default is UNSET:
-            default = None if kwargs.get("null") else IntervalCustom()
+            default = IntervalCustom()
         super().__init__(default=default, **kwargs)

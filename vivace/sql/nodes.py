@@ -56,24 +56,36 @@ class Expr(Node):
     def __eq__(self, other: object) -> Condition:  # type: ignore[override]
         if other is None:
             return PostfixOp(self, "IS NULL")
-        return Comparison(self, "=", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, "=", right)
 
     def __ne__(self, other: object) -> Condition:  # type: ignore[override]
         if other is None:
             return PostfixOp(self, "IS NOT NULL")
-        return Comparison(self, "<>", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, "<>", right)
 
     def __lt__(self, other: object) -> Condition:
-        return Comparison(self, "<", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, "<", right)
 
     def __le__(self, other: object) -> Condition:
-        return Comparison(self, "<=", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, "<=", right)
 
     def __gt__(self, other: object) -> Condition:
-        return Comparison(self, ">", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, ">", right)
 
     def __ge__(self, other: object) -> Condition:
-        return Comparison(self, ">=", to_expr(other, self.value_type))
+        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
+        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
+        return Comparison(self, ">=", right)
 
     def is_null(self) -> Condition:
         """``col IS NULL``. Example: ``Band.manager.is_null()``."""
@@ -169,7 +181,12 @@ class Param(Expr):
 
     def _key(self, values: list[Any]) -> Hashable:
         values.append(self.value)
-        return ("P", self.vtype)
+        return _param_key(self.vtype)
+
+
+def _param_key(vtype: ValueType | None) -> Hashable:
+    """A parameter's key: its type's fields (see ``Comparison._key``)."""
+    return ("P",) if vtype is None else ("P", vtype.name, vtype.args)
 
 
 class ColumnNode(Expr):
@@ -214,12 +231,19 @@ class Condition(Expr):
     __slots__ = ()
 
     def __and__(self, other: Condition) -> Condition:
-        return And(self, other)
+        if not isinstance(other, Condition):
+            return And(self, other)  # refuses it clearly
+        # Both are conditions already: built without And.__init__'s checks (a call less).
+        node = object.__new__(And)
+        node.conditions = (self, other)
+        return node
 
     def __or__(self, other: object) -> Condition:
         if not isinstance(other, Condition):
             raise QueryError(f"cannot OR a condition with {other!r}")
-        return Or(self, other)
+        node = object.__new__(Or)
+        node.conditions = (self, other)
+        return node
 
     def __invert__(self) -> Condition:
         return Not(self)
@@ -235,7 +259,17 @@ class Comparison(Condition):
         self.left, self.op, self.right = left, op, right
 
     def _key(self, values: list[Any]) -> Hashable:
-        return ("C", self.op, self.left._key(values), self.right._key(values))
+        # The common ``column op value`` inlined: no call for either side.
+        left, right = self.left, self.right
+        left_key = left._shape if isinstance(left, ColumnNode) else left._key(values)
+        if type(right) is Param:
+            values.append(right.value)
+            vtype = right.vtype
+            # The type's fields, not the type: hashing them stays in C (the frozen
+            # dataclass's own __hash__ is a Python call, paid on every cache lookup).
+            right_key = ("P",) if vtype is None else ("P", vtype.name, vtype.args)
+            return ("C", self.op, left_key, right_key)
+        return ("C", self.op, left_key, right._key(values))
 
 
 #: Kept for readers who look for the generic name.
@@ -290,10 +324,13 @@ class And(Condition):
     visit_name = "and"
 
     def __init__(self, *conditions: Condition) -> None:
-        self.conditions = tuple(bool_guard(c) for c in conditions)
+        self.conditions = _guarded(conditions)
 
     def _key(self, values: list[Any]) -> Hashable:
-        return ("AND", *(c._key(values) for c in self.conditions))
+        key: list[Hashable] = ["AND"]
+        for condition in self.conditions:
+            key.append(condition._key(values))
+        return tuple(key)
 
 
 class Or(Condition):
@@ -303,10 +340,13 @@ class Or(Condition):
     visit_name = "or"
 
     def __init__(self, *conditions: Condition) -> None:
-        self.conditions = tuple(bool_guard(c) for c in conditions)
+        self.conditions = _guarded(conditions)
 
     def _key(self, values: list[Any]) -> Hashable:
-        return ("OR", *(c._key(values) for c in self.conditions))
+        key: list[Hashable] = ["OR"]
+        for condition in self.conditions:
+            key.append(condition._key(values))
+        return tuple(key)
 
 
 class Not(Condition):
@@ -426,13 +466,27 @@ class Join(Node):
         return ("J", self.table, self.alias, self.on._key(values))
 
 
+#: Value types that are never nodes nor enum members: ``to_expr`` wraps them directly.
+_PLAIN_VALUES = frozenset({int, str, float, bool, bytes, type(None)})
+
+
 def to_expr(value: object, vtype: ValueType | None) -> Expr:
     """A node as is; any other value becomes a parameter of type ``vtype``."""
+    if type(value) in _PLAIN_VALUES:  # the common case first: one set lookup
+        return Param(value, vtype)
     if isinstance(value, Expr):
         return value
     if isinstance(value, enum.Enum):
         value = value.value  # as in Piccolo: a ``choices`` member compares as its value
     return Param(value, vtype)
+
+
+def _guarded(conditions: tuple[object, ...]) -> tuple[Condition, ...]:
+    """``conditions`` if each is a condition (no call per item); else ``bool_guard`` raises."""
+    for condition in conditions:
+        if not isinstance(condition, Condition):
+            bool_guard(condition)
+    return conditions  # type: ignore[return-value]  # each one checked above
 
 
 def bool_guard(condition: object) -> Condition:

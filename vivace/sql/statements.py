@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from vivace.sql.nodes import ColumnNode, Condition, Expr, Join, Node, OrderItem
+from vivace.sql.nodes import Alias, ColumnNode, Condition, Expr, Join, Node, OrderItem
 
 
 class Select(Node):
@@ -61,20 +61,33 @@ class Select(Node):
     def _key(self, values: list[Any]) -> Hashable:
         key: list[Hashable] = ["SELECT", self.table, self.distinct]
         if self.distinct_on:
-            key.append(("DON", *(e._key(values) for e in self.distinct_on)))
-        # Plain columns carry their key ready-made: no call per column.
-        key.append(
-            tuple([c._shape if isinstance(c, ColumnNode) else c._key(values) for c in self.columns])
-        )
+            key.append(("DON", *[e._key(values) for e in self.distinct_on]))
+        # Plain columns carry their key ready-made, and an aliased column's is inlined:
+        # no call per column.
+        columns = []
+        for c in self.columns:
+            if isinstance(c, ColumnNode):
+                columns.append(c._shape)
+            elif type(c) is Alias and isinstance(c.expr, ColumnNode):
+                columns.append(("AS", c.name, c.expr._shape))
+            else:
+                columns.append(c._key(values))
+        key.append(tuple(columns))
         if self.joins:
-            key.append(tuple(j._key(values) for j in self.joins))
+            key.append(tuple([j._key(values) for j in self.joins]))
         key.append(None if self.where is None else self.where._key(values))
         if self.group_by:
-            key.append(("G", *(g._key(values) for g in self.group_by)))
+            key.append(("G", *[g._key(values) for g in self.group_by]))
         if self.having is not None:
             key.append(("H", self.having._key(values)))
         if self.order_by:
-            key.append(("O", *(o._key(values) for o in self.order_by)))
+            order: list[Hashable] = ["O"]
+            for o in self.order_by:
+                if isinstance(o.expr, ColumnNode):  # inlined, as OrderItem._key gives it
+                    order.append(("O", o.ascending, o.expr._shape))
+                else:
+                    order.append(o._key(values))
+            key.append(tuple(order))
         if self.limit is not None:
             values.append(self.limit)
             key.append("L")

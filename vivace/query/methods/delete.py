@@ -3,8 +3,10 @@
 Example: ``from vivace.query.methods.delete import Delete``.
 """
 
+from vivace.exceptions import DeletionError
 from vivace.orm import Delete
 
 __all__ = [
     "Delete",
+    "DeletionError",
 ]

@@ -9,10 +9,12 @@ from vivace.orm import (
     GetOrCreate,
     Objects,
 )
+from vivace.orm.select import LockStrength
 
 __all__ = [
     "Create",
     "First",
     "GetOrCreate",
+    "LockStrength",
     "Objects",
 ]

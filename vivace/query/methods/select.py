@@ -11,10 +11,12 @@ from vivace.functions import (
     Sum,
 )
 from vivace.orm import Select
+from vivace.orm.select import LockStrength
 
 __all__ = [
     "Avg",
     "Count",
+    "LockStrength",
     "Max",
     "Min",
     "Select",

@@ -3,8 +3,10 @@
 Example: ``from vivace.query.methods.update import Update``.
 """
 
+from vivace.exceptions import UpdateError
 from vivace.orm import Update
 
 __all__ = [
     "Update",
+    "UpdateError",
 ]
