@@ -64,6 +64,7 @@ MYSQL_TESTS_NOT_PORTED = {
     "test_child_values_keep_their_types": "its table holds an Array column",
     "test_lag_and_lead": "Lag/Lead with a default: MariaDB takes none (QueryError)",
     "test_rows_from_the_database": "its table holds an Array column",
+    "test_nullable_columns_keep_their_types_defaults": "its table holds an Array column",
 }
 
 
