@@ -306,3 +306,16 @@ async def test_nullable_columns_keep_their_types_defaults(
     assert raw is not None
     constant = set(PICCOLO_DEFAULTS) - {"span"}  # Interval has no DEFAULT clause (see docs)
     assert {name: raw[name] for name in constant} == {n: PICCOLO_DEFAULTS[n] for n in constant}
+
+
+async def test_json_values_are_stored_as_piccolo_writes_them(
+    db: Engine, use_tables: UseTables
+) -> None:
+    # Piccolo writes a dict or list given to a JSON column with json.dumps (`{"a": 1}`),
+    # so selecting it as text gives that; PostgreSQL's jsonb prints the same way.
+    await use_tables(db, ResNullable)
+    facts = {"a": {"b": [1, 2]}, "c": "d"}
+    await ResNullable.insert(ResNullable(doc=facts, docb=facts))
+    await ResNullable.update({ResNullable.doc: [1, {"x": None}]}, force=True)
+    row = await ResNullable.select(ResNullable.doc, ResNullable.docb).first()
+    assert row == {"doc": '[1, {"x": null}]', "docb": '{"a": {"b": [1, 2]}, "c": "d"}'}
