@@ -319,3 +319,16 @@ async def test_json_values_are_stored_as_piccolo_writes_them(
     await ResNullable.update({ResNullable.doc: [1, {"x": None}]}, force=True)
     row = await ResNullable.select(ResNullable.doc, ResNullable.docb).first()
     assert row == {"doc": '[1, {"x": null}]', "docb": '{"a": {"b": [1, 2]}, "c": "d"}'}
+
+
+async def test_is_in_refuses_an_empty_list(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: is_in([]) / not_in([]) raise ValueError (an empty tuple is let through).
+    await seed(db, use_tables)
+    message = "^The `values` list argument must contain at least one value.$"
+    for method in (ResBand.name.is_in, ResBand.name.not_in, ResBand.manager.is_in):
+        with pytest.raises(ValueError, match=message):
+            method([])
+    assert await ResBand.select(ResBand.name).where(ResBand.name.is_in(())) == []
+    # Relations that find nothing still work (their internal IN lists may be empty).
+    band = await ResBand.objects().get(ResBand.name == "Solo")
+    assert band is not None and await band.get_related(ResBand.manager) is None

@@ -330,7 +330,7 @@ def test_where_not_in(d: Dia) -> None:
 
 def test_is_in_an_empty_list(d: Dia) -> None:
     band = d.t.band
-    _, params = d.compile(band.select(band.name).where(band.id.is_in([])))
+    _, params = d.compile(band.select(band.name).where(band.id.is_in(())))
     assert params == d.pick([[]], ["[]"])
 
 
