@@ -107,7 +107,8 @@ class Expr(Node):
 
     def like(self, pattern: str) -> Condition:
         """Case-sensitive ``LIKE`` on every engine; ``%`` and ``_`` are the caller's wildcards."""
-        return Comparison(self, "LIKE", to_expr(pattern, None))
+        right = Param(pattern, None) if type(pattern) is str else to_expr(pattern, None)
+        return Comparison(self, "LIKE", right)
 
     def ilike(self, pattern: str) -> Condition:
         """Case-insensitive ``LIKE``. Example: ``Band.name.ilike("pyth%")``."""
