@@ -36,6 +36,7 @@ from vivace.columns import (
     Varchar,
 )
 from vivace.engine import Engine
+from vivace.exceptions import TransactionError
 from vivace.query import QueryString
 
 
@@ -332,3 +333,19 @@ async def test_is_in_refuses_an_empty_list(db: Engine, use_tables: UseTables) ->
     # Relations that find nothing still work (their internal IN lists may be empty).
     band = await ResBand.objects().get(ResBand.name == "Solo")
     assert band is not None and await band.get_related(ResBand.manager) is None
+
+
+async def test_nested_output_and_nested_transaction_message(
+    db: Engine, use_tables: UseTables
+) -> None:
+    # Piccolo's nested output lists keys in sorted order (its JSON text shows it), and a
+    # refused nested transaction says so in Piccolo's words.
+    await seed(db, use_tables)
+    query = ResBand.select(ResBand.name, ResBand.manager.name, ResBand.manager.age)
+    query = query.where(ResBand.name == "Managed").output(nested=True, as_json=True)
+    assert await query == '[{"manager": {"age": 60, "name": "Guido"}, "name": "Managed"}]'
+    message = "^A transaction is already active - nested transactions aren't allowed.$"
+    async with db.transaction():
+        with pytest.raises(TransactionError, match=message):
+            async with db.transaction(allow_nested=False):
+                pass
