@@ -36,6 +36,7 @@ from vivace.columns import (
     Varchar,
 )
 from vivace.engine import Engine
+from vivace.exceptions import TransactionError
 from vivace.query import QueryString
 
 
@@ -306,3 +307,45 @@ async def test_nullable_columns_keep_their_types_defaults(
     assert raw is not None
     constant = set(PICCOLO_DEFAULTS) - {"span"}  # Interval has no DEFAULT clause (see docs)
     assert {name: raw[name] for name in constant} == {n: PICCOLO_DEFAULTS[n] for n in constant}
+
+
+async def test_json_values_are_stored_as_piccolo_writes_them(
+    db: Engine, use_tables: UseTables
+) -> None:
+    # Piccolo writes a dict or list given to a JSON column with json.dumps (`{"a": 1}`),
+    # so selecting it as text gives that; PostgreSQL's jsonb prints the same way.
+    await use_tables(db, ResNullable)
+    facts = {"a": {"b": [1, 2]}, "c": "d"}
+    await ResNullable.insert(ResNullable(doc=facts, docb=facts))
+    await ResNullable.update({ResNullable.doc: [1, {"x": None}]}, force=True)
+    row = await ResNullable.select(ResNullable.doc, ResNullable.docb).first()
+    assert row == {"doc": '[1, {"x": null}]', "docb": '{"a": {"b": [1, 2]}, "c": "d"}'}
+
+
+async def test_is_in_refuses_an_empty_list(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo: is_in([]) / not_in([]) raise ValueError (an empty tuple is let through).
+    await seed(db, use_tables)
+    message = "^The `values` list argument must contain at least one value.$"
+    for method in (ResBand.name.is_in, ResBand.name.not_in, ResBand.manager.is_in):
+        with pytest.raises(ValueError, match=message):
+            method([])
+    assert await ResBand.select(ResBand.name).where(ResBand.name.is_in(())) == []
+    # Relations that find nothing still work (their internal IN lists may be empty).
+    band = await ResBand.objects().get(ResBand.name == "Solo")
+    assert band is not None and await band.get_related(ResBand.manager) is None
+
+
+async def test_nested_output_and_nested_transaction_message(
+    db: Engine, use_tables: UseTables
+) -> None:
+    # Piccolo's nested output lists keys in sorted order (its JSON text shows it), and a
+    # refused nested transaction says so in Piccolo's words.
+    await seed(db, use_tables)
+    query = ResBand.select(ResBand.name, ResBand.manager.name, ResBand.manager.age)
+    query = query.where(ResBand.name == "Managed").output(nested=True, as_json=True)
+    assert await query == '[{"manager": {"age": 60, "name": "Guido"}, "name": "Managed"}]'
+    message = "^A transaction is already active - nested transactions aren't allowed.$"
+    async with db.transaction():
+        with pytest.raises(TransactionError, match=message):
+            async with db.transaction(allow_nested=False):
+                pass

@@ -247,9 +247,13 @@ async def test_where_is_in_not_in(db: Engine, use_tables: UseTables) -> None:
         "Pythonistas",
         "pythonettes",
     ]
-    # empty lists: nothing is in an empty list, everything is not in it
-    assert await QBand.select(name).where(name.is_in([])) == []
-    assert len(await QBand.select(name).where(name.not_in([]))) == 4
+    # empty: nothing is in an empty tuple, everything is not in it; an empty list is
+    # refused as in Piccolo (ValueError)
+    assert await QBand.select(name).where(name.is_in(())) == []
+    assert len(await QBand.select(name).where(name.not_in(()))) == 4
+    for refused in (name.is_in, name.not_in, QBand.manager.is_in):
+        with pytest.raises(ValueError, match="must contain at least one value"):
+            refused([])
     # long lists (far more values than a statement could take as separate parameters)
     wanted = [s["Pythonistas"].id, s["CSharp"].id]
     many = list(range(100_000, 140_000)) + wanted

@@ -278,7 +278,8 @@ async def test_loop_lag_during_sqlite_work(
     tmp_path: Path, lag_monitor: Callable[..., LagMonitor]
 ) -> None:
     """SQLite statements of about a second, reads and writes, in and out of transactions,
-    from several tasks at once: the loop never stalls for 100 ms."""
+    from several tasks at once: the loop never stalls for 100 ms of this process's work,
+    nor for a second by the wall clock (see the test above)."""
     engine = SQLiteEngine(path=str(tmp_path / "lag.sqlite"))
     async with tables_on(engine, Wide):
         await fill(engine, 20_000)
@@ -302,5 +303,9 @@ async def test_loop_lag_during_sqlite_work(
             await asyncio.wait_for(asyncio.gather(reader(), writer(), raw(), reader()), TIMEOUT)
             duration = time.monotonic() - begin
         assert duration > 0.3, "the statements were too quick to prove anything"
-        assert lag.worst < LAG_LIMIT, f"the loop stalled {lag.worst * 1000:.0f} ms"
+        shown = (
+            f"the loop stalled {lag.worst_busy * 1000:.0f} ms busy, {lag.worst * 1000:.0f} ms wall"
+        )
+        assert lag.worst_busy < LAG_LIMIT, shown
+        assert lag.worst < WALL_LIMIT, shown
     await engine.close_connection_pool()

@@ -76,7 +76,9 @@ class Transaction:
         outer: Transaction | None = self.engine._transaction.get()
         if outer is not None:
             if not self.allow_nested:
-                raise TransactionError("a transaction is already open and allow_nested=False")
+                raise TransactionError(
+                    "A transaction is already active - nested transactions aren't allowed."
+                )
             self._outer = outer
             return outer
         await self.begin()

@@ -101,7 +101,7 @@ class AddM2M(Query[list[dict[str, Any]]]):
             for item in self.rows:
                 if isinstance(item, TableBase) and not item._exists_in_db:
                     await item.save()._run(engine)  # type: ignore[attr-defined]
-            wanted = list(dict.fromkeys(_far_key(m2m, r) for r in self.rows))
+            wanted = tuple(dict.fromkeys(_far_key(m2m, r) for r in self.rows))
             linked = (
                 await joining.select(via)
                 .where(primary == key, via.is_in(wanted))
@@ -129,7 +129,7 @@ class RemoveM2M(Query[list[dict[str, Any]]]):
     def _delete(self) -> Delete:
         m2m = self.m2m
         key = _row_key(self.row, m2m)
-        far_keys = [_far_key(m2m, r) for r in self.rows]
+        far_keys = tuple(_far_key(m2m, r) for r in self.rows)
         primary, via = m2m.primary_foreign_key, m2m.secondary_foreign_key
         return Delete(self.table).where(primary == key, via.is_in(far_keys))
 

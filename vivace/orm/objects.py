@@ -24,8 +24,10 @@ from vivace.types import JSON_TYPES
 
 T = TypeVar("T")
 
-#: The prefetch layout of a query that prefetches nothing.
-_NO_PREFETCH: list[tuple[tuple[str, ...], Any, int, int]] = []
+#: One prefetched key's layout: (attribute path, related table, first index, end index).
+PrefetchLayout = tuple[tuple[str, ...], Any, int, int]
+#: The prefetch layout of a query that prefetches nothing (immutable: it is shared).
+_NO_PREFETCH: tuple[PrefetchLayout, ...] = ()
 
 
 class Objects(SelectBase[list[T]]):
@@ -77,7 +79,7 @@ class Objects(SelectBase[list[T]]):
         return Create(self.table, columns)
 
     # running --------------------------------------------------------------------------------------
-    def _layout(self) -> tuple[tuple[Expr, ...], list[tuple[tuple[str, ...], Any, int, int]]]:
+    def _layout(self) -> tuple[tuple[Expr, ...], Sequence[PrefetchLayout]]:
         if not self._prefetch:
             return self.table._meta.column_tuple, _NO_PREFETCH
         columns: list[Expr] = list(self.table._meta.columns)

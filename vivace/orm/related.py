@@ -74,7 +74,7 @@ def related_select(spec: RelatedSpec, keys: Sequence[Any]) -> SelectStatement:
     number of keys (the list is one parameter)."""
     relation = spec.relation
     fk = relation.source_fk
-    condition: Any = fk.is_in(list(keys))
+    condition: Any = fk.is_in(tuple(keys))
     _, extra = relation._where()
     if extra is not None:
         condition = And(condition, extra)

@@ -184,11 +184,14 @@ def object_factory(
 
 
 def nest(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Dotted keys become nested dicts: ``{"manager.name": x}`` -> ``{"manager": {"name": x}}``."""
+    """Dotted keys become nested dicts: ``{"manager.name": x}`` -> ``{"manager": {"name": x}}``.
+
+    Keys come in sorted order at every level, as in Piccolo's nested output (its JSON
+    text too)."""
     result = []
     for row in rows:
         nested: dict[str, Any] = {}
-        for key, value in row.items():
+        for key, value in sorted(row.items()):
             *parents, last = key.split(".")
             target = nested
             for part in parents:

@@ -103,7 +103,8 @@ class SelectBase(Query[ResultT], WhereMixin):
         """Sort by columns (or expressions); repeated calls add sort keys."""
         if not columns:
             raise QueryError("At least one column must be passed to order_by.")
-        query: Self = self._copy()
+        query: Self = object.__new__(type(self))  # the copy inlined, as in where()
+        query.__dict__ = self.__dict__.copy()
         if len(columns) == 1 and isinstance(columns[0], ColumnNode):  # the common one column
             query._order = (*self._order, OrderItem(columns[0], ascending))
             return query
@@ -122,7 +123,8 @@ class SelectBase(Query[ResultT], WhereMixin):
             raise TypeError("Limit must be an integer")  # Piccolo's error
         if number < 0:
             raise QueryError(f"limit() takes a non-negative int, got {number!r}")
-        query: Self = self._copy()
+        query: Self = object.__new__(type(self))  # the copy inlined, as in where()
+        query.__dict__ = self.__dict__.copy()
         query._limit = number
         return query
 

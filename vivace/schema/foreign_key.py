@@ -244,12 +244,12 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         return super().__ne__(key_value(self, other))
 
     def is_in(self, values: Any) -> Condition:
-        if isinstance(values, list | tuple | set):
+        if isinstance(values, list | tuple | set) and values:
             values = [key_value(self, v) for v in values]
         return super().is_in(values)
 
     def not_in(self, values: Any) -> Condition:
-        if isinstance(values, list | tuple | set):
+        if isinstance(values, list | tuple | set) and values:
             values = [key_value(self, v) for v in values]
         return super().not_in(values)
 

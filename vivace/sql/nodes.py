@@ -96,16 +96,19 @@ class Expr(Node):
         return PostfixOp(self, "IS NOT NULL")
 
     def is_in(self, values: Iterable[Any] | Select) -> Condition:
-        """``col IN (...)``, one shape whatever the list length: ``Band.id.is_in([1, 2])``."""
-        return InList(self, values, negate=False)
+        """``col IN (...)``, one shape whatever the list length: ``Band.id.is_in([1, 2])``.
+
+        An empty list is refused, as in Piccolo (an empty tuple matches nothing)."""
+        return InList(self, _some(values), negate=False)
 
     def not_in(self, values: Iterable[Any] | Select) -> Condition:
         """``col NOT IN (...)``. Example: ``Band.id.not_in([1, 2])``."""
-        return InList(self, values, negate=True)
+        return InList(self, _some(values), negate=True)
 
     def like(self, pattern: str) -> Condition:
         """Case-sensitive ``LIKE`` on every engine; ``%`` and ``_`` are the caller's wildcards."""
-        return Comparison(self, "LIKE", to_expr(pattern, None))
+        right = Param(pattern, None) if type(pattern) is str else to_expr(pattern, None)
+        return Comparison(self, "LIKE", right)
 
     def ilike(self, pattern: str) -> Condition:
         """Case-insensitive ``LIKE``. Example: ``Band.name.ilike("pyth%")``."""
@@ -287,6 +290,13 @@ class PostfixOp(Condition):
 
     def _key(self, values: list[Any]) -> Hashable:
         return ("PF", self.op, self.operand._key(values))
+
+
+def _some(values: Any) -> Any:
+    """``values`` unless it is an empty list: Piccolo's ``ValueError`` for that mistake."""
+    if isinstance(values, list) and not values:
+        raise QueryError("The `values` list argument must contain at least one value.")
+    return values
 
 
 class InList(Condition):

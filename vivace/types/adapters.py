@@ -212,10 +212,13 @@ def to_uuid(value: Any) -> Any:
 
 
 def dump_json(value: Any) -> Any:
-    """Serialise a dict/list/number as JSON text; a str is taken as JSON text already."""
+    """Serialise a dict/list/number as JSON text; a str is taken as JSON text already.
+
+    Spaced as ``json.dumps`` writes it (``{"a": 1}``), the text Piccolo stores (and
+    PostgreSQL's ``jsonb`` gives back), so JSON read as text is the same."""
     if value is None or isinstance(value, str):
         return value
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def load_json(value: Any) -> Any:

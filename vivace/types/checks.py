@@ -288,7 +288,8 @@ def _json(binary: bool) -> Check:
             text = value
         else:
             try:
-                text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+                # Spaced as Piccolo stores it (see adapters.dump_json).
+                text = json.dumps(value, ensure_ascii=False, allow_nan=False)
             except (TypeError, ValueError):
                 refuse(value, accepts + " without NaN or infinity")
         if binary and "\\u0000" in text:
