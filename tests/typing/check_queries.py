@@ -79,7 +79,7 @@ async def check_objects() -> None:
     assert_type(await band.refresh([QBand.rating]), QBand)
     assert_type(band.remove(), Remove)
     assert_type(band.update_self({QBand.rating: 1}), UpdateSelf)
-    assert_type(band.remove().run_sync(), None)
+    assert_type(band.remove().run_sync(), list[Any])
     rows: list[QManager] = await QBand.objects()  # type: ignore[assignment]
     count: str = await QBand.count()  # type: ignore[assignment]
     del rows, count
