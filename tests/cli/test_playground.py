@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import subprocess
 import sys
@@ -70,13 +71,26 @@ def test_postgres_database_name_is_checked(capsys: pytest.CaptureFixture[str]) -
     assert "--database: letters, digits and _ only" in capsys.readouterr().err
 
 
-def test_mysql_without_an_engine_says_so(capsys: pytest.CaptureFixture[str]) -> None:
-    import vivace.engine
+async def test_mysql(mysql_db: object, capsys: pytest.CaptureFixture[str]) -> None:
+    """The tour on MariaDB, in a database of its own (the playground's tables would hold
+    foreign keys to the session database's tables)."""
+    from tests.conftest import MY_HOST, MY_PORT, MY_USER, _mysql_admin
 
-    if hasattr(vivace.engine, "MySQLEngine"):
-        pytest.skip("a MySQL engine exists: covered by its own tests")
-    assert main(["playground", "run", "--engine=mysql"]) == 1
-    assert "no mysql engine" in capsys.readouterr().err
+    database = f"vivace_playground_{os.getpid()}"
+    await _mysql_admin(f"CREATE DATABASE IF NOT EXISTS `{database}`")
+    flags = [
+        f"--host={MY_HOST}",
+        f"--port={MY_PORT}",
+        f"--user={MY_USER}",
+        f"--database={database}",
+    ]
+    try:
+        code = await asyncio.to_thread(main, ["playground", "run", "--engine=mysql", *flags])
+    finally:
+        await _mysql_admin(f"DROP DATABASE IF EXISTS `{database}`")
+    assert code == 0
+    out = capsys.readouterr().out
+    assert_full_tour(out.replace("Decimal('149.70')", "Decimal('149.7')"))
 
 
 @pytest.fixture
