@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from vivace.dialects.ddl import DDLCompiler
 from vivace.dialects.staged_ddl import LockOptions, StagedDDL
 from vivace.exceptions import MigrationError
+from vivace.schema.check_sql import quote_identifier
 from vivace.schema.spec import (
     ColumnSpec,
     ConstraintSpec,
@@ -27,6 +28,7 @@ from vivace.schema.spec import (
     SchemaSpec,
     TableSpec,
 )
+from vivace.schema.table import snake_case
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Operation:
 
     def describe(self) -> str:
         """A short description for messages: ``add_column band.fame``."""
-        return f"{_snake(type(self).__name__)} {self.tablename}"
+        return f"{snake_case(type(self).__name__)} {self.tablename}"
 
     def table(self, state: SchemaSpec) -> TableSpec:
         """This operation's table in ``state``."""
@@ -81,11 +83,6 @@ def _replace_table(state: SchemaSpec, old: TableSpec, new: TableSpec | None) -> 
     return SchemaSpec(tuple(tables))
 
 
-def quote_name(name: str) -> str:
-    """A quoted identifier as check texts write it: ``"name"``."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _rename_in_constraint(constraint: ConstraintSpec, old: str, new: str) -> ConstraintSpec:
     """A constraint once column ``old`` is called ``new`` (the database follows renames)."""
     if old == new:
@@ -93,12 +90,8 @@ def _rename_in_constraint(constraint: ConstraintSpec, old: str, new: str) -> Con
     columns = tuple(new if c == old else c for c in constraint.columns)
     check = constraint.check
     if check is not None:
-        check = check.replace(quote_name(old), quote_name(new))
+        check = check.replace(quote_identifier(old), quote_identifier(new))
     return dataclasses.replace(constraint, columns=columns, check=check)
-
-
-def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
 
 
 def _retarget(state: SchemaSpec, old: TableSpec, new: TableSpec) -> SchemaSpec:
@@ -270,7 +263,7 @@ class DropColumn(Operation):
         table = self.table(state)
         column = self._column(table)
         # The database drops the constraints that name the column with it.
-        quoted = quote_name(column.db_column_name)
+        quoted = quote_identifier(column.db_column_name)
         kept = tuple(
             c
             for c in table.constraints
