@@ -111,8 +111,14 @@ async def test_replica_killed_and_restarted_under_load(
         stop.set()
         await asyncio.gather(*workers)
     assert errors == []
+
+    # A pooled connection opened before the restart may fail once more and take the replica
+    # out again until the next probe: what must hold is that it comes back, within a bound.
+    async def healthy() -> bool:
+        return routing.stats().replicas["replica"] == "healthy"
+
+    await eventually(healthy, "the restarted replica is healthy")
     stats = routing.stats()
-    assert stats.replicas["replica"] == "healthy"
     assert stats.writes > 0
     assert max(latencies) < 10.0  # bounded: no read waited on the dead replica for long
 
