@@ -21,8 +21,6 @@ MYSQL_MODULES_NOT_PORTED = {
     "test_piccolo_parity_values.py": "its tables hold Array columns (MariaDB has none)",
     "test_sqlite_rebuild.py": "MariaDB's MODIFY COLUMN changes are not run through it yet",
     "test_alter_columns.py": "MariaDB's MODIFY COLUMN changes are not run through it yet",
-    "test_introspection.py": "no introspection for MariaDB yet",
-    "test_table_reflection.py": "no introspection for MariaDB yet",
     "test_rollback_plugin.py": "its pytester projects configure SQLite and PostgreSQL only",
     "test_model_builder.py": "builds every column type, Array included (MariaDB has none)",
 }

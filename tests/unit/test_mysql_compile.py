@@ -119,7 +119,11 @@ def test_ddl() -> None:
     assert ddl.drop_index(manager, "ix", if_exists=True) == [
         "DROP INDEX IF EXISTS `ix` ON `comp_manager`"
     ]
-    assert ddl.rename_table(manager, "boss") == ["RENAME TABLE `comp_manager` TO `boss`"]
+    # the column's own UNIQUE follows the table's new name (MySQL keeps the old one)
+    assert ddl.rename_table(manager, "boss") == [
+        "RENAME TABLE `comp_manager` TO `boss`",
+        "ALTER TABLE `boss` RENAME INDEX `comp_manager_name_key` TO `boss_name_key`",
+    ]
     assert ddl.drop_default(manager, "name") == [
         "ALTER TABLE `comp_manager` ALTER COLUMN `name` DROP DEFAULT"
     ]

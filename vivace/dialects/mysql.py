@@ -32,8 +32,10 @@ from vivace.dialects.compiler import Compiler
 from vivace.dialects.ddl import DDLCompiler
 from vivace.dialects.dialect import Dialect
 from vivace.dialects.functions import is_integral
+from vivace.dialects.introspection import Introspector
 from vivace.dialects.mysql_ddl import MySQLDDL, column_type
 from vivace.dialects.mysql_functions import MySQLExtensions
+from vivace.dialects.mysql_introspection import MySQLIntrospector
 from vivace.exceptions import QueryError
 from vivace.schema.column import check_identifier
 from vivace.sql.nodes import Arithmetic, Comparison, FunctionCall, InList, Node
@@ -230,6 +232,7 @@ class MySQLDialect(Dialect):
     title = "MySQL"
     compiler_class: ClassVar[type[Compiler]] = MySQLCompiler
     ddl_class: ClassVar[type[DDLCompiler]] = MySQLDDL
+    introspector_class: ClassVar[type[Introspector]] = MySQLIntrospector
     supports_lock_rows = True
     supports_alter_column = True
     supports_returning = False

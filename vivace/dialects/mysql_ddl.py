@@ -5,6 +5,15 @@ changes a column as a whole); an index is dropped ``ON`` its table. Serial keys 
 ``AUTO_INCREMENT``. Text with ``unique``/``index`` must be a ``Varchar`` (MySQL indexes
 no unbounded ``TEXT``).
 
+Names Vivace gives (so that later changes can find them, and introspection can tell a
+column's own from the others): a column's ``UNIQUE`` is ``{table}_{column}_key``, its
+foreign key ``{table}_{column}_fkey``, its index ``{table}_{column}``. Renaming a table or
+a column renames them too (MySQL keeps the old names otherwise).
+
+Several Vivace types share one MySQL type (``DOUBLE``, ``DATETIME(6)``, ``BIGINT``,
+``CHAR(36)``, ``JSON``); the less common of each pair is marked with a column comment
+(``COMMENT 'vivace:Timestamptz'``) so that introspection gives the same class back.
+
 Example::
 
     MySQLDDL(MariaDBDialect()).create_table(table_spec(Band))
@@ -13,10 +22,18 @@ Example::
 
 from __future__ import annotations
 
-from vivace.dialects.ddl import DDLCompiler
+from vivace.dialects.ddl import (
+    FOREIGN_KEY_PARAMS,
+    DDLCompiler,
+    adds_foreign_key,
+    changed_params,
+    type_changed,
+)
 from vivace.exceptions import QueryError
+from vivace.schema.column import derived_identifier
 from vivace.schema.defaults import Default
-from vivace.schema.spec import ColumnSpec, IndexSpec, TableSpec
+from vivace.schema.spec import ColumnSpec, IndexSpec, ReferenceSpec, TableSpec
+from vivace.schema.table_spec import value_type_of
 from vivace.types import ValueType
 
 #: Table options: every table stores text in utf8mb4, compared byte by byte, no padding.
@@ -44,6 +61,18 @@ _TYPES = {
     "bytea": "LONGBLOB",
 }
 
+#: The value types stored in the same MySQL type as a commoner one, with the class
+#: introspection gives back for the comment that marks them.
+MARKED_TYPES = {
+    "real": "Real",
+    "timestamptz": "Timestamptz",
+    "interval": "Interval",
+    "uuid": "UUID",
+    "jsonb": "JSONB",
+}
+#: The comment prefix of those marks: ``COMMENT 'vivace:Interval'``.
+MARK_PREFIX = "vivace:"
+
 #: Computed defaults MySQL knows (``Default.postgres`` names PostgreSQL's functions).
 _COMPUTED = {
     "current_timestamp": "CURRENT_TIMESTAMP(6)",
@@ -65,6 +94,19 @@ def column_type(vtype: ValueType) -> str:
     return _TYPES[name]
 
 
+def owned_name(tablename: str, column: str, label: str = "") -> str:
+    """The name Vivace gives a column's own index (no label), ``UNIQUE`` (``key``) or
+    foreign key (``fkey``): ``owned_name("band", "name", "key") == "band_name_key"``."""
+    name = f"{tablename}_{column}" + (f"_{label}" if label else "")
+    return derived_identifier(name, "constraint name")
+
+
+def type_mark(column: ColumnSpec) -> str | None:
+    """The comment marking a column whose type MySQL shares with another class."""
+    mark = MARKED_TYPES.get(value_type_of(column).name)
+    return None if mark is None else MARK_PREFIX + mark
+
+
 class MySQLDDL(DDLCompiler):
     """DDL for MariaDB 10.6+ and MySQL 8."""
 
@@ -82,31 +124,48 @@ class MySQLDDL(DDLCompiler):
     def column_sql(self, column: ColumnSpec, with_references: bool = True) -> str:
         # UNIQUE and REFERENCES become named table items (``column_items``): MySQL ignores
         # an inline REFERENCES, and a named UNIQUE can be dropped by set_unique().
+        return self.definition(column, with_key=True)
+
+    def definition(self, column: ColumnSpec, with_key: bool) -> str:
+        """A column's definition; without ``PRIMARY KEY`` (``with_key=False``) for
+        ``MODIFY COLUMN`` of a column that already is the key."""
         parts = [self.quote(column.db_column_name), self.type_sql(column)]
-        if column.primary_key:
+        if column.primary_key and with_key:
             parts.append(self.primary_key_sql(column))
+        elif column.primary_key:
+            serial = column.column_class in ("Serial", "BigSerial")
+            parts.append("NOT NULL AUTO_INCREMENT" if serial else "NOT NULL")
         else:
             if not column.null:
                 parts.append("NOT NULL")
             default = self.default_sql(column)
             if default is not None:
                 parts.append(f"DEFAULT {default}")
+        mark = type_mark(column)
+        if mark is not None:
+            parts.append(f"COMMENT '{mark}'")
         return " ".join(parts)
 
     def column_items(self, table: TableSpec, column: ColumnSpec) -> list[str]:
         """The table items a column brings: its named ``UNIQUE`` and ``FOREIGN KEY``."""
-        items = []
+        items: list[str] = []
         name = self.quote(column.db_column_name)
         if column.unique and not column.primary_key:
             items.append(
                 f"CONSTRAINT {self.unique_name(table, column.db_column_name)} UNIQUE ({name})"
             )
         if column.references is not None:
-            items.append(f"FOREIGN KEY ({name}) {self.references_sql(column)}")
+            items.append(self.foreign_key_item(table, column))
         return items
 
+    def foreign_key_item(self, table: TableSpec, column: ColumnSpec) -> str:
+        """``CONSTRAINT {table}_{column}_fkey FOREIGN KEY (...) REFERENCES ...``."""
+        fkey = self.quote(owned_name(table.tablename, column.db_column_name, "fkey"))
+        name = self.quote(column.db_column_name)
+        return f"CONSTRAINT {fkey} FOREIGN KEY ({name}) {self.references_sql(column)}"
+
     def unique_name(self, table: TableSpec, column: str) -> str:
-        return self.quote(f"{table.tablename}_{column}_key")
+        return self.quote(owned_name(table.tablename, column, "key"))
 
     def create_table(
         self, table: TableSpec, if_not_exists: bool = False, create_schema: bool = True
@@ -128,11 +187,62 @@ class MySQLDDL(DDLCompiler):
             statements.extend(self.create_index(table, self.column_index(table, column)))
         return statements
 
+    def drop_column(self, table: TableSpec, column: ColumnSpec | str) -> list[str]:
+        # MySQL refuses to drop a column its foreign key needs: drop the key with it.
+        name = column if isinstance(column, str) else column.db_column_name
+        described = table.column_by_db_name(name) if isinstance(column, str) else column
+        parts = [f"DROP COLUMN {self.quote(name)}"]
+        if described is not None and described.references is not None:
+            fkey = owned_name(table.tablename, name, "fkey")
+            parts.insert(0, f"DROP FOREIGN KEY {self.quote(fkey)}")
+        return [f"{self.alter_prefix(table)} {', '.join(parts)}"]
+
     def cascade(self, cascade: bool) -> str:
         return ""  # MySQL accepts CASCADE and ignores it
 
     def rename_table(self, table: TableSpec, new_tablename: str) -> list[str]:
-        return [f"RENAME TABLE {self.table_name(table)} TO {self.quote(new_tablename)}"]
+        """``RENAME TABLE``, then the names of its columns' own index, ``UNIQUE`` and
+        foreign key follow (those of the columns ``table`` describes)."""
+        statements = [f"RENAME TABLE {self.table_name(table)} TO {self.quote(new_tablename)}"]
+        renamed = table.replace(tablename=new_tablename)
+        for column in table.columns:
+            if column.references is not None and column.references.tablename == table.tablename:
+                # A key to the table itself now points at its new name (MySQL follows it).
+                ref = column.references
+                moved = ReferenceSpec(ref.class_name, new_tablename, ref.schema, ref.column)
+                column = column.replace_params(references=moved)
+            statements.extend(
+                self.rename_owned(renamed, table.tablename, column, column.db_column_name)
+            )
+        return statements
+
+    def rename_column(self, table: TableSpec, old: str, new: str) -> list[str]:
+        """Rename a column and, when ``table`` describes it, its own index, ``UNIQUE``
+        and foreign key."""
+        sql = f"{self.alter_prefix(table)} RENAME COLUMN {self.quote(old)} TO {self.quote(new)}"
+        column = table.column_by_db_name(old)
+        if column is None:
+            return [sql]
+        return [sql, *self.rename_owned(table, table.tablename, column, new)]
+
+    def rename_owned(
+        self, table: TableSpec, old_tablename: str, column: ColumnSpec, new_name: str
+    ) -> list[str]:
+        """Give the index, ``UNIQUE`` and foreign key of ``column`` (named for table
+        ``old_tablename``) the names they get for ``new_name`` in ``table``."""
+        old_name = column.db_column_name
+        parts: list[str] = []
+        for label, owned in (("", column.index), ("key", column.unique)):
+            was = owned_name(old_tablename, old_name, label)
+            now = owned_name(table.tablename, new_name, label)
+            if owned and was != now and not column.primary_key:
+                parts.append(f"RENAME INDEX {self.quote(was)} TO {self.quote(now)}")
+        was = owned_name(old_tablename, old_name, "fkey")
+        if column.references is not None and was != owned_name(table.tablename, new_name, "fkey"):
+            moved = column.renamed(new_name).replace_params(db_column_name=None)
+            parts.append(f"DROP FOREIGN KEY {self.quote(was)}")
+            parts.append(f"ADD {self.foreign_key_item(table, moved)}")
+        return [f"{self.alter_prefix(table)} {', '.join(parts)}"] if parts else []
 
     def create_index(
         self, table: TableSpec, index: IndexSpec, if_not_exists: bool = False
@@ -156,7 +266,8 @@ class MySQLDDL(DDLCompiler):
 
     # column changes: MODIFY COLUMN with the whole definition ----------------------------------
     def modify(self, table: TableSpec, column: ColumnSpec) -> list[str]:
-        return [f"{self.alter_prefix(table)} MODIFY COLUMN {self.column_sql(column)}"]
+        definition = self.definition(column, with_key=False)
+        return [f"{self.alter_prefix(table)} MODIFY COLUMN {definition}"]
 
     def set_null(self, table: TableSpec, name: str, null: bool) -> list[str]:
         raise self.unsupported("set_null() without the column's definition")
@@ -189,13 +300,42 @@ class MySQLDDL(DDLCompiler):
     def alter_column(
         self, table: TableSpec, old: ColumnSpec, new: ColumnSpec, using: str | None = None
     ) -> list[str]:
+        """Any change of one column: renamed first (with its own names), its foreign key
+        dropped around a type change or a new target, the definition changed by one
+        ``MODIFY COLUMN``, then its ``UNIQUE``, index, primary key and foreign key."""
         if using is not None:
             raise QueryError("alter_column(using=...) is not supported on MySQL/MariaDB")
+        changed = changed_params(old, new)
+        retyped = type_changed(old, new)
         statements: list[str] = []
         name = old.db_column_name
+        relinked = bool(changed & FOREIGN_KEY_PARAMS) or retyped
+        if old.references is not None and relinked:
+            fkey = self.quote(owned_name(table.tablename, name, "fkey"))
+            statements.append(f"{self.alter_prefix(table)} DROP FOREIGN KEY {fkey}")
+            old = old.replace_params(references=None)
+            table = table.with_column(old)
         if new.db_column_name != name:
             statements.extend(self.rename_column(table, name, new.db_column_name))
-        statements.extend(self.modify(table, new))
-        if new.unique != old.unique:
+        if retyped or changed & {"null", "default", "primary_key"}:
+            if old.primary_key and not new.primary_key:
+                # AUTO_INCREMENT needs the key: the column loses it before the key goes.
+                statements.extend(self.modify(table, new.replace_params(primary_key=False)))
+                statements.append(f"{self.alter_prefix(table)} DROP PRIMARY KEY")
+            elif new.primary_key and not old.primary_key:
+                key = self.quote(new.db_column_name)
+                statements.append(f"{self.alter_prefix(table)} ADD PRIMARY KEY ({key})")
+                statements.extend(self.modify(table, new))
+            else:
+                statements.extend(self.modify(table, new))
+        if new.unique != old.unique and not new.primary_key:
             statements.extend(self.set_unique(table, new.db_column_name, new.unique))
+        if changed & {"index", "index_method"}:
+            if old.index:
+                index = self.index_name(table, [new.db_column_name])
+                statements.extend(self.drop_index(table, index, if_exists=True))
+            if new.index:
+                statements.extend(self.create_index(table, self.column_index(table, new)))
+        if adds_foreign_key(old, new):
+            statements.append(f"{self.alter_prefix(table)} ADD {self.foreign_key_item(table, new)}")
         return statements
