@@ -2,11 +2,14 @@
 
 It installs the benchmark extra when a peer is missing (``pip install -e '.[bench]'`` into
 the running interpreter's environment), creates a scratch PostgreSQL database
-(``vivace_bench_<pid>``, ``synchronous_commit = off``), runs each
+(``vivace_bench_<pid>``, ``synchronous_commit = off``) and, when MariaDB is reachable, a
+scratch MariaDB database (``benchmarks.mysql_server``), runs each
 phase (backend x event loop) in a fresh interpreter so no library's global state leaks into
-another phase, drops the database, then prints the table and writes
-``benchmarks/results/latest.{json,md,png}``. Runs narrowed with ``--quick``, ``--only``,
-``--ops`` or ``--backend`` write ``partial.*`` instead, so the published files stay whole.
+another phase, drops the databases, then prints the table and writes
+``benchmarks/results/latest.{json,md,png}``. A server that is not reachable is skipped with
+a line saying so. A whole run of one backend (``--backend mysql``) writes
+``<backend>.{json,md,png}``; runs narrowed otherwise (``--quick``, ``--only``, ``--ops``,
+several but not all backends) write ``partial.*``, so the published files stay whole.
 """
 
 from __future__ import annotations
@@ -26,6 +29,10 @@ from typing import Any
 from benchmarks.asgi.command import NEEDED as ASGI_NEEDED
 from benchmarks.asgi.command import add_options as add_asgi_options
 from benchmarks.asgi.command import main as run_asgi
+from benchmarks.mysql_server import create_database as create_mysql_database
+from benchmarks.mysql_server import drop_database as drop_mysql_database
+from benchmarks.mysql_server import mysql_config
+from benchmarks.mysql_server import server_version as mysql_server_version
 from benchmarks.scale.command import main as run_scale
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -33,6 +40,7 @@ RESULTS = os.path.join(ROOT, "benchmarks", "results")
 #: Import names the suite needs; any missing one triggers the install.
 NEEDED = (
     "asyncpg",
+    "asyncmy",
     "aiosqlite",
     "piccolo",
     "sqlalchemy",
@@ -41,13 +49,16 @@ NEEDED = (
     "uvloop",
     "matplotlib",
 )
-BACKENDS = ("postgres", "sqlite")
+BACKENDS = ("postgres", "sqlite", "mysql")
+#: How a skipped or missing server is named in the lines printed.
+SERVER_TITLES = {"postgres": "PostgreSQL", "mysql": "MariaDB"}
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Vivace against the raw drivers and the peers, on PostgreSQL and SQLite.",
+        description="Vivace against the raw drivers and the peers, on PostgreSQL, SQLite and "
+        "MariaDB.",
     )
     parser.add_argument("--quick", action="store_true", help="a fast smoke run (tiny trials)")
     parser.add_argument(
@@ -69,7 +80,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "drivers), peers, piccolo, sqla-core, ... (the floor always runs)",
     )
     parser.add_argument("--ops", default="", help="operation ids, comma-separated (see --list)")
-    parser.add_argument("--backend", default="postgres,sqlite", help="postgres, sqlite or both")
+    parser.add_argument(
+        "--backend",
+        default=",".join(BACKENDS),
+        help="postgres, sqlite, mysql (MariaDB), comma-separated; default: all three",
+    )
     parser.add_argument("--no-uvloop", action="store_true", help="skip the uvloop phases")
     parser.add_argument("--no-install", action="store_true", help="never run pip")
     parser.add_argument("--list", action="store_true", help="list operations and contenders")
@@ -163,6 +178,7 @@ def run_phase_here(args: argparse.Namespace) -> None:
         quick=args.quick,
         only=_split(args.only),
         ops=_split(args.ops),
+        mysql_config=mysql_config(args.database or "test"),
     )
     if loop == "uvloop":
         import uvloop
@@ -241,15 +257,25 @@ def main(argv: list[str] | None = None) -> None:
     if args.list:
         list_everything()
         return
-    backends = [b for b in _split(args.backend) if b in BACKENDS]
+    requested = [b for b in _split(args.backend) if b in BACKENDS]
+    unknown = [b for b in _split(args.backend) if b not in BACKENDS]
+    if unknown:
+        sys.exit(f"unknown backend {', '.join(unknown)}: choose from {', '.join(BACKENDS)}")
+    backends = list(requested)
     if args.profile:
         from benchmarks.profiling import profile
 
-        database, why = create_database() if backends[0] == "postgres" else ("", "")
+        backend = backends[0]
+        database, why = _create(backend)
         if database is None:
-            sys.exit(f"PostgreSQL is not reachable: {why}")
+            sys.exit(f"{SERVER_TITLES[backend]} is not reachable: {why}")
         try:
-            job = profile(backends[0], args.profile, pg_config(database or "test"))
+            job = profile(
+                backend,
+                args.profile,
+                pg_config(database or "test"),
+                mysql_config(database or "test"),
+            )
             if args.profile == "concurrent_uvloop":
                 import uvloop
 
@@ -259,19 +285,23 @@ def main(argv: list[str] | None = None) -> None:
                 asyncio.run(job)
         finally:
             if database:
-                drop_database(database)
+                _drop(backend, database)
         return
 
     started = time.time()
     phases: list[dict[str, Any]] = []
-    database: str | None = None
+    databases: dict[str, str] = {}
     skipped: dict[str, str] = {}
-    if "postgres" in backends:
-        database, why = create_database()
+    for backend in [b for b in backends if b in SERVER_TITLES]:
+        database, why = _create(backend)
         if database is None:
-            skipped["postgres"] = f"PostgreSQL is not reachable: {why}"
-            print(f"skipping PostgreSQL: {why}")
-            backends.remove("postgres")
+            skipped[backend] = f"{SERVER_TITLES[backend]} is not reachable: {why}"
+            print(f"skipping {SERVER_TITLES[backend]} (not reachable: {why})", flush=True)
+            backends.remove(backend)
+        else:
+            databases[backend] = database
+    if not backends:
+        sys.exit("nothing to run: every backend asked for was skipped")
     try:
         for backend in backends:
             loops = ["asyncio"] if args.no_uvloop else ["asyncio", "uvloop"]
@@ -280,10 +310,10 @@ def main(argv: list[str] | None = None) -> None:
                 loops = ["asyncio"]  # the uvloop phase only measures concurrency
             for loop in loops:
                 print(f"== {backend} on {loop} ==", flush=True)
-                phases.append(spawn_phase(args, f"{backend}:{loop}", database))
+                phases.append(spawn_phase(args, f"{backend}:{loop}", databases.get(backend)))
     finally:
-        if database:
-            drop_database(database)
+        for backend, database in databases.items():
+            _drop(backend, database)
 
     from benchmarks.report import (
         add_ratios,
@@ -297,7 +327,13 @@ def main(argv: list[str] | None = None) -> None:
     for name, backend in result["backends"].items():
         add_ratios(backend)
         result["targets"][name] = check_targets(name, backend)
-    partial = bool(args.quick or args.only or args.ops or args.no_uvloop or len(backends) < 2)
+    narrowed = bool(args.quick or args.only or args.ops or args.no_uvloop)
+    stem = "latest"
+    if not narrowed and len(requested) == 1 and backends:
+        stem = requested[0]  # a whole run of one backend: its own files
+    elif narrowed or set(requested) != set(BACKENDS):
+        stem = "partial"
+    partial = stem != "latest"
     result["meta"] = {
         "date": time.strftime("%Y-%m-%d %H:%M", time.localtime(started)),
         "machine": machine(),
@@ -308,11 +344,12 @@ def main(argv: list[str] | None = None) -> None:
             ["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])]
         ),
         "skipped": skipped,
-        "postgres_server": _server_version(),
+        "postgres_server": _server_version() if "postgres" in backends else None,
+        "mysql_server": mysql_server_version() if "mysql" in backends else None,
     }
     print()
     print(full_text(result))
-    paths = write_outputs(result, args.out, "partial" if partial else "latest")
+    paths = write_outputs(result, args.out, stem)
     print(f"\nwrote {', '.join(os.path.relpath(p, ROOT) for p in paths)}")
     print(f"took {result['meta']['seconds']:.0f} s")
     if args.update_readme:
@@ -323,6 +360,22 @@ def main(argv: list[str] | None = None) -> None:
             print("updated README.md")
         else:
             print("README.md has no benchmark markers: not updated")
+
+
+def _create(backend: str) -> tuple[str | None, str]:
+    """The backend's scratch database: (name, "") or (None, why); SQLite needs none."""
+    if backend == "postgres":
+        return create_database()
+    if backend == "mysql":
+        return create_mysql_database()
+    return "", ""
+
+
+def _drop(backend: str, database: str) -> None:
+    if backend == "postgres":
+        drop_database(database)
+    elif backend == "mysql":
+        drop_mysql_database(database)
 
 
 def _server_version() -> str | None:
@@ -351,6 +404,6 @@ def list_everything() -> None:
     classes, broken = discover()
     print("contenders:")
     for cls in classes:
-        print(f"  {cls.name:<14} {cls.role:<10} {','.join(cls.backends):<16} {cls.description}")
+        print(f"  {cls.name:<14} {cls.role:<10} {','.join(cls.backends):<22} {cls.description}")
     for module, why in broken.items():
         print(f"  ({module}: {why})")

@@ -52,6 +52,7 @@ class Settings:
     only: tuple[str, ...] = ()  # contender names or roles; empty = all
     ops: tuple[str, ...] = ()  # op ids; empty = all
     verbose: bool = True
+    mysql_config: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,6 +104,8 @@ class Phase:
         self.contenders: list[Contender] = []
         self.inspectors: dict[str, Inspector] = {}
         self.failed: dict[str, str] = {}  # contender -> why it could not start
+        self.absent: list[type[Contender]] = []  # no engine for this backend: n/a columns
+        self.order: list[str] = []  # contender names in discovery order (the columns' order)
         self.results: dict[str, dict[str, Cell]] = {}
         self.counters: dict[tuple[str, str], int] = {}
         self.folder = tempfile.mkdtemp(prefix="vivace-bench-", dir=_fast_tmp())
@@ -118,17 +121,26 @@ class Phase:
             self.failed[module] = f"import failed: {why}"
             self.log(f"  ! contenders/{module}.py: {self.failed[module]}")
         for cls in classes:
-            if self.s.backend not in cls.backends or not selected(cls, self.s.only):
+            if not selected(cls, self.s.only):
+                continue
+            self.order.append(cls.name)
+            if self.s.backend in cls.absent:
+                self.absent.append(cls)
+                continue
+            if self.s.backend not in cls.backends:
                 continue
             tables = cls.table_names()
             path = os.path.join(self.folder, f"{cls.slug()}.sqlite")
-            inspector = Inspector(self.s.backend, tables, self.s.pg_config, path)
+            inspector = Inspector(
+                self.s.backend, tables, self.s.pg_config, path, self.s.mysql_config
+            )
             context = Context(
                 backend=self.s.backend,
                 pg_config=dict(self.s.pg_config),
                 sqlite_path=path,
                 tables=tables,
                 pool_size=POOL_SIZE,
+                mysql_config=dict(self.s.mysql_config),
             )
             contender = cls(context)
             try:
@@ -319,6 +331,10 @@ class Phase:
                 parts.append(f"{name} {format_value(statistics.median(cell.values), unit)}")
         return f"  {op.id:<17} ({took:5.1f} s)  " + " | ".join(parts)
 
+    def _in_order(self, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rank = {name: k for k, name in enumerate(self.order)}
+        return sorted(entries, key=lambda e: rank.get(e["name"], len(rank)))
+
     def as_json(self) -> dict[str, Any]:
         versions = {}
         for contender in self.contenders:
@@ -326,16 +342,29 @@ class Phase:
         return {
             "backend": self.s.backend,
             "loop": self.s.loop,
-            "contenders": [
-                {
-                    "name": c.name,
-                    "role": c.role,
-                    "package": c.package,
-                    "version": versions[c.name],
-                    "description": c.description,
-                }
-                for c in self.contenders
-            ],
+            "contenders": self._in_order(
+                [
+                    {
+                        "name": c.name,
+                        "role": c.role,
+                        "package": c.package,
+                        "version": versions[c.name],
+                        "description": c.description,
+                    }
+                    for c in self.contenders
+                ]
+                + [
+                    {
+                        "name": cls.name,
+                        "role": cls.role,
+                        "package": cls.package,
+                        "version": _version(cls.package),
+                        "description": f"n/a on this backend: {cls.absent[self.s.backend]}",
+                        "absent": True,
+                    }
+                    for cls in self.absent
+                ]
+            ),
             "failed": self.failed,
             "ops": {
                 op_id: {name: cell.as_json() for name, cell in cells.items()}

@@ -1,4 +1,4 @@
-"""``python -m benchmarks --profile OP [--backend sqlite]``: where Vivace spends an operation.
+"""``python -m benchmarks --profile OP [--backend sqlite|mysql]``: where Vivace spends an operation.
 
 Sets up Vivace alone on freshly seeded tables, runs the operation untimed to warm up, then
 runs it under cProfile for about two seconds and prints the top entries by own time and by
@@ -26,15 +26,21 @@ SECONDS = 2.0
 TOP = 22
 
 
-async def profile(backend: str, op_id: str, pg_config: dict[str, Any]) -> None:
+async def profile(
+    backend: str,
+    op_id: str,
+    pg_config: dict[str, Any],
+    mysql_config: dict[str, Any] | None = None,
+) -> None:
     op = ALL_OPS_BY_ID[op_id]
     folder = tempfile.mkdtemp(prefix="vivace-profile-")
     tables = Vivace.table_names()
     path = os.path.join(folder, "vivace.sqlite")
-    inspector = Inspector(backend, tables, pg_config, path)
+    inspector = Inspector(backend, tables, pg_config, path, mysql_config)
     await inspector.open()
     await inspector.create_and_seed()
-    contender = Vivace(Context(backend, dict(pg_config), path, tables, POOL_SIZE))
+    context = Context(backend, dict(pg_config), path, tables, POOL_SIZE, dict(mysql_config or {}))
+    contender = Vivace(context)
     await contender.setup()
     phase = Phase(Settings(backend=backend, loop="asyncio", pg_config=pg_config))
     phase.inspectors[contender.name] = inspector

@@ -15,6 +15,7 @@ from benchmarks.workload import ALL_OPS, ALL_OPS_BY_ID
 BACKEND_TITLES = {
     "postgres": "PostgreSQL (floor: asyncpg, a pool whose release sends no reset: 1 round trip)",
     "sqlite": "SQLite (floor: the standard library's sqlite3, called synchronously)",
+    "mysql": "MariaDB (floor: asyncmy, a pool whose release sends nothing: 1 round trip)",
 }
 
 
@@ -44,25 +45,38 @@ def _targets(ratios: dict[str, float], concurrent: Target, hit_us: float) -> lis
     return targets
 
 
+#: PostgreSQL's ratios to the floor (issue 3, tightened by issue 15); issue 13 asks the same
+#: of MariaDB against raw asyncmy.
+SERVER_RATIOS = {
+    "pk_dict": 1.08,  # issue 15 (and for every common form of the read)
+    "pk_object": 1.10,
+    "pk_dict_alias": 1.08,
+    "pk_object_where": 1.10,
+    "rows_1k_dict": 1.2,
+    "rows_10k_dict": 1.2,
+    "rows_1k_object": 1.3,
+    "rows_10k_object": 1.3,
+    "insert_one": 1.2,
+    "bulk_insert": 1.0,
+    "update_one": 1.2,
+    "join_1k": 1.3,
+    "transaction": 1.2,
+}
+
+TARGETS_TITLES = {
+    "mysql": "Vivace against issue 13's targets (PostgreSQL's ratios, to raw asyncmy):",
+}
+
 TARGETS: dict[str, list[Target]] = {
     "postgres": _targets(
-        {
-            "pk_dict": 1.08,  # issue 15 (and for every common form of the read)
-            "pk_object": 1.10,
-            "pk_dict_alias": 1.08,
-            "pk_object_where": 1.10,
-            "rows_1k_dict": 1.2,
-            "rows_10k_dict": 1.2,
-            "rows_1k_object": 1.3,
-            "rows_10k_object": 1.3,
-            "insert_one": 1.2,
-            "bulk_insert": 1.0,
-            "update_one": 1.2,
-            "join_1k": 1.3,
-            "transaction": 1.2,
-        },
+        SERVER_RATIOS,
         Target("concurrent", "floor_throughput", 0.9),
         5.0,  # compile hit, issue 15
+    ),
+    "mysql": _targets(
+        SERVER_RATIOS,
+        Target("concurrent", "floor_throughput", 0.9),
+        5.0,
     ),
     "sqlite": _targets(
         {
@@ -289,7 +303,8 @@ NOTES = (
     "floor's time in the same trial (trials interleave the contenders), lower is better; for "
     "throughput, the floor's q/s over the contender's. ‡ Building a query has no raw-driver "
     "equivalent: its ratio is to one select-by-pk of the floor. n/a: the library has no such "
-    "operation (SQLAlchemy Core has no objects)."
+    "operation (SQLAlchemy Core has no objects) or no engine for the database (Piccolo on "
+    "MariaDB)."
 )
 
 
@@ -300,9 +315,12 @@ def full_text(result: dict[str, Any]) -> str:
         failed = backend.get("failed") or {}
         for who, why in failed.items():
             parts.append(f"  (not run: {who}: {why})")
-        parts.append("Vivace against the targets of issues 3 and 15:")
+        parts.append(TARGETS_TITLES.get(name, "Vivace against the targets of issues 3 and 15:"))
         parts.append(targets_text(result["targets"].get(name, [])))
         parts.append("")
+    load = load_text(result)
+    if load:
+        parts.append(f"Load average (1 min) at each phase's start -> end: {load}.")
     parts.append(NOTES)
     return "\n".join(parts)
 
@@ -314,11 +332,11 @@ README_END = "<!-- benchmarks:end -->"
 def readme_block(result: dict[str, Any]) -> str:
     """The tables for the README (between its markers)."""
     meta = result["meta"]
-    server = meta.get("postgres_server")
+    servers = servers_text(meta)
     parts = [
         README_BEGIN,
         f"Run of {meta['date']} on {meta['machine']}"
-        + (f" (PostgreSQL {server} on the same machine, over TCP)" if server else "")
+        + (f" ({servers} on the same machine, over TCP)" if servers else "")
         + f", {meta['seconds'] / 60:.1f} minutes. Absolute times drift with the machine's "
         "load; the ratios, measured side by side, are the signal.",
         "",
@@ -327,6 +345,27 @@ def readme_block(result: dict[str, Any]) -> str:
         parts += [f"**{BACKEND_TITLES.get(name, name)}**", "", markdown_table(backend), ""]
     parts += [NOTES, "", README_END]
     return "\n".join(parts)
+
+
+def servers_text(meta: dict[str, Any]) -> str:
+    """``PostgreSQL 15.x and MariaDB 10.11.x``: the servers the run used."""
+    names = []
+    if meta.get("postgres_server"):
+        names.append(f"PostgreSQL {meta['postgres_server']}")
+    if meta.get("mysql_server"):
+        names.append(f"MariaDB {meta['mysql_server']}")
+    return " and ".join(names)
+
+
+def load_text(result: dict[str, Any]) -> str:
+    """The load average (1 minute) at each phase's start and end: how busy the machine was."""
+    parts = []
+    for name, backend in result["backends"].items():
+        for phase in backend.get("phases", []):
+            ends = [f"{load[0]:.2f}" for load in phase.get("loadavg", []) if load]
+            if ends:
+                parts.append(f"{name}/{phase['loop']} {' -> '.join(ends)}")
+    return "; ".join(parts)
 
 
 def update_readme(result: dict[str, Any], path: str) -> bool:
@@ -344,11 +383,20 @@ def update_readme(result: dict[str, Any], path: str) -> bool:
 
 def full_markdown(result: dict[str, Any]) -> str:
     meta = result["meta"]
+    servers = servers_text(meta)
     parts = [
-        f"Run {meta['date']} on {meta['machine']}, {meta['seconds']:.0f} s"
-        f"{' (quick)' if meta.get('quick') else ''}.",
+        f"Run {meta['date']} on {meta['machine']}"
+        + (f" ({servers}, same machine, TCP)" if servers else "")
+        + f", {meta['seconds']:.0f} s{' (quick)' if meta.get('quick') else ''}.",
         "",
     ]
+    if meta.get("command"):
+        parts += [f"Command: `{meta['command']}`.", ""]
+    load = load_text(result)
+    if load:
+        parts += [f"Load average (1 min) at each phase's start -> end: {load}.", ""]
+    for why in (meta.get("skipped") or {}).values():
+        parts += [f"Skipped: {why}.", ""]
     for name, backend in result["backends"].items():
         parts += [f"**{BACKEND_TITLES.get(name, name)}**", "", markdown_table(backend), ""]
     parts += [NOTES, ""]

@@ -14,6 +14,7 @@ contender does the same work.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import sqlite3
 from collections.abc import Mapping
 from typing import Any
@@ -164,6 +165,16 @@ def ddl(backend: str, t: Tables) -> list[str]:
             f"CREATE TABLE {t.band} (id serial PRIMARY KEY, name varchar(100) NOT NULL, "
             f"popularity integer NOT NULL, manager_id integer REFERENCES {t.manager}(id))",
         ]
+    if backend == "mysql":  # InnoDB; the foreign key gets its index, as on the others
+        return [
+            f"DROP TABLE IF EXISTS {t.band}",
+            f"DROP TABLE IF EXISTS {t.manager}",
+            f"CREATE TABLE {t.manager} (id INT AUTO_INCREMENT PRIMARY KEY, "
+            "name VARCHAR(50) NOT NULL) ENGINE=InnoDB",
+            f"CREATE TABLE {t.band} (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) "
+            f"NOT NULL, popularity INT NOT NULL, manager_id INT, FOREIGN KEY (manager_id) "
+            f"REFERENCES {t.manager}(id)) ENGINE=InnoDB",
+        ]
     return [
         f"DROP TABLE IF EXISTS {t.band}",
         f"DROP TABLE IF EXISTS {t.manager}",
@@ -176,12 +187,21 @@ def ddl(backend: str, t: Tables) -> list[str]:
 class Inspector:
     """The harness's own connection: creates, seeds, checks and cleans a contender's tables."""
 
-    def __init__(self, backend: str, tables: Tables, pg_config: Mapping[str, Any], path: str):
+    def __init__(
+        self,
+        backend: str,
+        tables: Tables,
+        pg_config: Mapping[str, Any],
+        path: str,
+        mysql_config: Mapping[str, Any] | None = None,
+    ):
         self.backend = backend
         self.t = tables
         self.pg_config = dict(pg_config)
+        self.mysql_config = dict(mysql_config or {})
         self.path = path
         self._pg: Any = None
+        self._my: Any = None
         self._lite: sqlite3.Connection | None = None
 
     async def open(self) -> None:
@@ -189,6 +209,12 @@ class Inspector:
             import asyncpg
 
             self._pg = await asyncpg.connect(**self.pg_config)
+        elif self.backend == "mysql":
+            import asyncmy
+
+            c = dict(self.mysql_config)
+            c["db"] = c.pop("database")
+            self._my = await asyncmy.connect(**c, autocommit=True, charset="utf8mb4")
         else:
             self._lite = sqlite3.connect(self.path, isolation_level=None, timeout=10)
             # Persistent: every connection to the file uses WAL from now on.
@@ -197,12 +223,17 @@ class Inspector:
     async def close(self) -> None:
         if self._pg is not None:
             await self._pg.close()
+        if self._my is not None:
+            self._my.close()
         if self._lite is not None:
             self._lite.close()
 
     async def execute(self, sql: str, *args: Any) -> None:
         if self._pg is not None:
             await self._pg.execute(sql, *args)
+        elif self._my is not None:
+            async with self._my.cursor() as cursor:
+                await cursor.execute(_percent(sql), args or None)
         else:
             assert self._lite is not None
             self._lite.execute(sql.replace("$1", "?").replace("$2", "?"), args)
@@ -210,10 +241,25 @@ class Inspector:
     async def fetch(self, sql: str, *args: Any) -> list[tuple[Any, ...]]:
         if self._pg is not None:
             return [tuple(r) for r in await self._pg.fetch(sql, *args)]
+        if self._my is not None:
+            async with self._my.cursor() as cursor:
+                await cursor.execute(_percent(sql), args or None)
+                return [tuple(r) for r in await cursor.fetchall()]
         assert self._lite is not None
         return self._lite.execute(sql.replace("$1", "?").replace("$2", "?"), args).fetchall()
 
     async def create_and_seed(self) -> None:
+        # asyncmy logs the server's notes ("Unknown table" for DROP TABLE IF EXISTS) as
+        # warnings: not news here; the contenders' statements still log theirs.
+        quiet = logging.getLogger("asyncmy")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)
+        try:
+            await self._create_and_seed()
+        finally:
+            quiet.setLevel(level)
+
+    async def _create_and_seed(self) -> None:
         for statement in ddl(self.backend, self.t):
             await self.execute(statement)
         if self._pg is not None:
@@ -226,6 +272,17 @@ class Inspector:
                 )
             await self._pg.execute(f"ANALYZE {self.t.manager}")
             await self._pg.execute(f"ANALYZE {self.t.band}")
+        elif self._my is not None:
+            async with self._my.cursor() as cursor:
+                # asyncmy turns executemany into multi-row INSERTs.
+                await cursor.executemany(
+                    f"INSERT INTO {self.t.manager} VALUES (%s, %s)", seed_managers()
+                )
+                await cursor.executemany(
+                    f"INSERT INTO {self.t.band} VALUES (%s, %s, %s, %s)", seed_bands()
+                )
+                await cursor.execute(f"ANALYZE TABLE {self.t.manager}, {self.t.band}")
+                await cursor.fetchall()
         else:
             assert self._lite is not None
             lite = self._lite
@@ -269,6 +326,11 @@ class Inspector:
             if bands != [(new_popularity(i),)] or managers != [(new_manager_name(i),)]:
                 return f"the transaction's updates are missing: {bands}, {managers}"
         return None
+
+
+def _percent(sql: str) -> str:
+    """The inspector's ``$1``, ``$2`` as the MySQL drivers' ``%s``."""
+    return sql.replace("$1", "%s").replace("$2", "%s")
 
 
 # checking results ----------------------------------------------------------------------------

@@ -15,7 +15,7 @@ kind as it is, so a plain function pays no coroutine overhead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from benchmarks.workload import Tables, tables_for
@@ -25,16 +25,24 @@ from benchmarks.workload import Tables, tables_for
 class Context:
     """What a contender needs to connect: the backend, where it is, its own table names."""
 
-    backend: str  # "postgres" or "sqlite"
+    backend: str  # "postgres", "sqlite" or "mysql"
     pg_config: dict[str, Any]  # asyncpg connect() keywords: host, port, user, database
     sqlite_path: str  # this contender's own SQLite file
     tables: Tables
     pool_size: int = 10
+    #: MariaDB: host, port, user, password, database (map ``database`` to ``db`` for asyncmy).
+    mysql_config: dict[str, Any] = field(default_factory=dict)
 
     def pg_url(self, scheme: str) -> str:
         c = self.pg_config
         password = f":{c['password']}" if c.get("password") else ""
         return f"{scheme}://{c['user']}{password}@{c['host']}:{c['port']}/{c['database']}"
+
+    def mysql_url(self, scheme: str) -> str:
+        c = self.mysql_config
+        password = f":{c['password']}" if c.get("password") else ""
+        address = f"{c['user']}{password}@{c['host']}:{c['port']}/{c['database']}"
+        return f"{scheme}://{address}?charset=utf8mb4"
 
 
 class Contender:
@@ -49,6 +57,8 @@ class Contender:
     package: ClassVar[str] = ""
     #: One line on how it is used (pool, API), printed under the table.
     description: ClassVar[str] = ""
+    #: Backends the library cannot run on at all, with why: its column there reads n/a.
+    absent: ClassVar[dict[str, str]] = {}
 
     def __init__(self, context: Context) -> None:
         self.context = context

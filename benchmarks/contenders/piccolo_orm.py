@@ -4,7 +4,8 @@ PostgreSQL: ``PostgresEngine`` with ``start_connection_pool(min_size=10, max_siz
 (asyncpg's default pool, so a reset query on every release). SQLite: ``SQLiteEngine``,
 which has no pool (it opens a connection per query outside a transaction).
 Building a query without running it: ``querystrings[0].compile_string()``, what ``run()``
-does (Piccolo has no compiled cache, so a hit costs what a miss does).
+does (Piccolo has no compiled cache, so a hit costs what a miss does). MariaDB: Piccolo has
+no MySQL engine, so its column there says n/a.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class Piccolo(Contender):
     name = "piccolo"
     package = "piccolo"
     description = "select() / objects(); PG pool of 10 (default reset); SQLite: no pool"
+    absent = {"mysql": "Piccolo has no MySQL engine (its PR #640 was closed unmerged)"}
 
     async def setup(self) -> None:
         size = self.context.pool_size

@@ -1,7 +1,9 @@
 """SQLAlchemy 2 async Core: ``Table`` statements on an ``AsyncConnection``.
 
-PostgreSQL: ``postgresql+asyncpg``; SQLite: ``sqlite+aiosqlite``; both with
-``pool_size=10, max_overflow=0``. Core has no model objects (those operations are n/a).
+PostgreSQL: ``postgresql+asyncpg``; SQLite: ``sqlite+aiosqlite``; MariaDB: ``mysql+asyncmy``;
+all with ``pool_size=10, max_overflow=0``. On MariaDB a new row's id is
+``inserted_primary_key`` (the last insert id, SQLAlchemy's usual way there) rather than
+``RETURNING``. Core has no model objects (those operations are n/a).
 Building a query without running it: a miss is ``stmt.compile(dialect=...)``; a hit is the
 cached lookup that execution does (``_compile_w_cache`` against an LRU cache).
 """
@@ -34,6 +36,8 @@ def make_engine(contender: Contender) -> Any:
     size = contender.context.pool_size
     if contender.backend == "postgres":
         url = contender.context.pg_url("postgresql+asyncpg")
+    elif contender.backend == "mysql":
+        url = contender.context.mysql_url("mysql+asyncmy")
     else:
         url = f"sqlite+aiosqlite:///{contender.context.sqlite_path}"
     return create_async_engine(url, poolclass=AsyncAdaptedQueuePool, pool_size=size, max_overflow=0)
@@ -42,6 +46,7 @@ def make_engine(contender: Contender) -> Any:
 class SqlalchemyCore(Contender):
     name = "sqla-core"
     package = "sqlalchemy"
+    backends = ("postgres", "sqlite", "mysql")
     description = "SQLAlchemy 2 async Core, Table statements on AsyncConnection, pool of 10"
 
     async def setup(self) -> None:
@@ -97,11 +102,11 @@ class SqlalchemyCore(Contender):
     async def insert_one(self, i: int) -> Any:
         band = self.band
         name, popularity, manager = new_band(i)
-        statement = (
-            sa_insert(band)
-            .values(name=name, popularity=popularity, manager_id=manager)
-            .returning(band.c.id)
-        )
+        statement = sa_insert(band).values(name=name, popularity=popularity, manager_id=manager)
+        if self.backend == "mysql":
+            async with self.engine.begin() as connection:
+                return (await connection.execute(statement)).inserted_primary_key[0]
+        statement = statement.returning(band.c.id)
         async with self.engine.begin() as connection:
             return (await connection.execute(statement)).scalar_one()
 

@@ -1,7 +1,8 @@
 """SQLAlchemy 2 async ORM: declarative models, one ``AsyncSession`` per operation.
 
 Same engines as ``sqla-core`` (``pool_size=10``); ``expire_on_commit=False`` so a new row's
-id is read from the INSERT's RETURNING, not by another SELECT. Dicts come from selecting
+id is read from the INSERT's RETURNING (or on MariaDB whatever the dialect picks), not by
+another SELECT. Dicts come from selecting
 the columns (``Row`` -> ``RowMapping`` -> ``dict``); objects from ``select(Band)``.
 """
 
@@ -30,6 +31,7 @@ from benchmarks.workload import (
 class SqlalchemyOrm(Contender):
     name = "sqla-orm"
     package = "sqlalchemy"
+    backends = ("postgres", "sqlite", "mysql")
     description = "SQLAlchemy 2 async ORM, an AsyncSession per operation, pool of 10"
 
     async def setup(self) -> None:

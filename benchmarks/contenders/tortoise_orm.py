@@ -2,6 +2,7 @@
 
 PostgreSQL: ``tortoise.backends.asyncpg`` with ``minsize=maxsize=10`` (asyncpg's default
 pool). SQLite: ``tortoise.backends.sqlite`` (one aiosqlite connection; its default pragmas).
+MariaDB: ``tortoise.backends.mysql`` (on asyncmy, ``minsize=maxsize=10``).
 Building a query without running it: ``.sql()`` (no compiled cache: a hit is a miss).
 """
 
@@ -24,6 +25,9 @@ from benchmarks.workload import (
     new_popularity,
     tables_for,
 )
+
+#: Tortoise's backend module per server (both take the same credentials).
+_SERVER_ENGINES = {"postgres": "tortoise.backends.asyncpg", "mysql": "tortoise.backends.mysql"}
 
 # Tortoise finds models by module, so they live here, with this contender's table names.
 _TABLES = tables_for("tortoise")
@@ -52,11 +56,15 @@ class TortoiseBand(Model):
 class TortoiseOrm(Contender):
     name = "tortoise"
     package = "tortoise-orm"
-    description = "Tortoise ORM, .values() / models; PG pool of 10 (default reset)"
+    backends = ("postgres", "sqlite", "mysql")
+    description = (
+        "Tortoise ORM, .values() / models; pool of 10 (PG: asyncpg's, default reset; "
+        "MariaDB: asyncmy's)"
+    )
 
     async def setup(self) -> None:
-        if self.backend == "postgres":
-            c = self.context.pg_config
+        if self.backend in _SERVER_ENGINES:
+            c = self.context.pg_config if self.backend == "postgres" else self.context.mysql_config
             credentials = {
                 "host": c["host"],
                 "port": c["port"],
@@ -66,7 +74,10 @@ class TortoiseOrm(Contender):
                 "minsize": self.context.pool_size,
                 "maxsize": self.context.pool_size,
             }
-            connection = {"engine": "tortoise.backends.asyncpg", "credentials": credentials}
+            connection: dict[str, Any] = {
+                "engine": _SERVER_ENGINES[self.backend],
+                "credentials": credentials,
+            }
         else:
             connection = {
                 "engine": "tortoise.backends.sqlite",

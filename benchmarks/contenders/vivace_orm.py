@@ -21,13 +21,14 @@ from benchmarks.workload import (
 )
 from vivace import Table
 from vivace.columns import ForeignKey, Integer, Varchar
-from vivace.engine import PostgresEngine, SQLiteEngine
+from vivace.engine import MySQLEngine, PostgresEngine, SQLiteEngine
 
 
 class Vivace(Contender):
     name = "vivace"
     role = "vivace"
     package = "vivace"
+    backends = ("postgres", "sqlite", "mysql")
     description = "Band.select() for dicts, Band.objects() for models; pool of 10"
 
     async def setup(self) -> None:
@@ -35,6 +36,9 @@ class Vivace(Contender):
         if self.backend == "postgres":
             config = {**self.context.pg_config, "min_size": size, "max_size": size}
             self.engine: Any = PostgresEngine(config=config)
+        elif self.backend == "mysql":
+            config = {**self.context.mysql_config, "min_size": size, "max_size": size}
+            self.engine = MySQLEngine(config=config)
         else:
             self.engine = SQLiteEngine(path=self.context.sqlite_path, max_connections=size)
         engine, t = self.engine, self.t
