@@ -22,7 +22,7 @@ Example::
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, ClassVar, NoReturn, TypeVar
 
@@ -202,6 +202,15 @@ class Engine:
         Fewer than ``count`` ids (an ``on_conflict`` skipped rows) means they are unknown.
         """
         raise NotImplementedError
+
+    async def insert_array_types(self, table: Any) -> Mapping[str, str] | None:
+        """For a many-row insert sent as one array per column: the SQL element type of each
+        column of ``table`` (by database column name) that can go that way. None: the
+        engine has no such form, rows go as ``VALUES`` lists (the default).
+
+        Example: ``await DB.insert_array_types(Band)`` (``{"name": '"pg_catalog"."varchar"'}``).
+        """
+        return None
 
     async def execute(self, compiled: Compiled, values: Sequence[Any]) -> None:
         """Run a statement whose rows are not needed."""
