@@ -56,10 +56,12 @@ CONFIG_KEYS = frozenset(
 
 #: Every session: strict values, UTC, utf8mb4 compared byte by byte, and standard SQL's
 #: "double quotes" for identifiers and || for concatenation (portable CHECK texts and SQL).
+#: CHAR values read back padded to their length (as on PostgreSQL): otherwise MariaDB strips
+#: the padding on read, and a padded value compared under the no-pad collation matches none.
 SESSION_SETUP = (
     "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
     "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO,ANSI_QUOTES,"
-    "PIPES_AS_CONCAT', "
+    "PIPES_AS_CONCAT,PAD_CHAR_TO_FULL_LENGTH', "
     "time_zone = '+00:00', collation_connection = 'utf8mb4_nopad_bin', div_precision_increment = 30"
 )
 
