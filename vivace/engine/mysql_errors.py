@@ -91,6 +91,8 @@ def map_mysql_error(error: BaseException, address: str) -> ex.VivaceError:
         mapped = cls(f"{message} (MySQL error {code})")
         mapped.code = str(code)
         return mapped
+    if _refused_value(error):
+        return ex.DataError(f"cannot send this value to MySQL: {error}")
     if isinstance(error, TimeoutError):
         return ex.QueryTimeout(f"MySQL at {address}: no answer in time ({name})")
     if isinstance(error, ConnectionRefusedError):
@@ -112,6 +114,16 @@ def _code(error: BaseException) -> int | None:
     ):
         return args[0]
     return None
+
+
+def _refused_value(error: BaseException) -> bool:
+    """Whether the driver refused to encode a value (``inf can not be used with MySQL``):
+    nothing was sent, and the value is at fault, not the SQL."""
+    return (
+        type(error).__name__ == "ProgrammingError"
+        and type(error).__module__.startswith(("asyncmy", "pymysql"))
+        and "can not be used with MySQL" in str(error)
+    )
 
 
 def _unresolved(error: BaseException) -> bool:
