@@ -19,8 +19,6 @@ MYSQL_MODULES_NOT_PORTED = {
     "test_types.py": "its tables hold Array columns (MariaDB has none)",
     "test_values.py": "its value tables hold Array columns (MariaDB has none)",
     "test_piccolo_parity_values.py": "its tables hold Array columns (MariaDB has none)",
-    "test_sqlite_rebuild.py": "MariaDB's MODIFY COLUMN changes are not run through it yet",
-    "test_alter_columns.py": "MariaDB's MODIFY COLUMN changes are not run through it yet",
     "test_rollback_plugin.py": "its pytester projects configure SQLite and PostgreSQL only",
     "test_model_builder.py": "builds every column type, Array included (MariaDB has none)",
 }
@@ -52,7 +50,6 @@ MYSQL_TESTS_NOT_PORTED = {
     "test_update_and_delete_where_through_a_join": _UPDATE_RETURNING,
     "test_distinct_on_errors": "asserts SQLite's wording of the message",
     "test_lock_rows_options": "uses PostgreSQL's lock strengths (NO KEY UPDATE, KEY SHARE)",
-    "test_ddl_queries_give_an_empty_list": "set_null() alone: MariaDB changes a whole column",
     "test_unaliased_querystring_is_keyed_by_the_database": "casts AS TEXT in its SQL",
     "test_on_conflict_do_update_where": "on_conflict(where=...): MariaDB has no condition",
     "test_str_of_queries": _QUOTED_SQL,

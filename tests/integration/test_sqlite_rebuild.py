@@ -1,7 +1,8 @@
-"""Column and constraint changes compiled from specs, on both engines. SQLite without
+"""Column and constraint changes compiled from specs, on every engine. SQLite without
 limits: every change SQLite cannot make in place goes through its table rebuild; rows,
 indexes and foreign keys (both ways) survive, and the database's schema afterwards is the
-new spec's (introspected). PostgreSQL makes the same changes in place."""
+new spec's (introspected). PostgreSQL makes the same changes in place, MariaDB by
+``MODIFY COLUMN`` and named constraints."""
 
 from __future__ import annotations
 
@@ -283,6 +284,8 @@ async def test_type_changes_convert_values_as_postgresql_does(
         await db.execute_ddl(statements)
     values = table_class_from_spec(after, db=db)
     rows = await values.select(getattr(values, name))
+    if (name, db.engine_type) == ("flag", "mysql"):
+        expected = "1"  # MySQL's booleans are TINYINT(1): as text, 1
     assert rows == [{name: expected}]
 
 

@@ -112,8 +112,8 @@ def test_ddl() -> None:
     assert ddl.set_unique(manager, "name", False) == [
         "ALTER TABLE `comp_manager` DROP INDEX `comp_manager_name_key`"
     ]
-    [modify] = ddl.set_type(manager, "name", name)
-    assert modify.startswith("ALTER TABLE `comp_manager` MODIFY COLUMN `name` VARCHAR(20)")
+    [modify] = ddl.set_type(manager, "name", name.replace_params(length=30))
+    assert modify.startswith("ALTER TABLE `comp_manager` MODIFY COLUMN `name` VARCHAR(30)")
     renamed = ddl.alter_column(manager, name, name.replace_params(db_column_name="title"))
     assert renamed[0].endswith("RENAME COLUMN `name` TO `title`")
     assert ddl.drop_index(manager, "ix", if_exists=True) == [
@@ -127,5 +127,7 @@ def test_ddl() -> None:
     assert ddl.drop_default(manager, "name") == [
         "ALTER TABLE `comp_manager` ALTER COLUMN `name` DROP DEFAULT"
     ]
-    with pytest.raises(QueryError):
-        ddl.set_null(manager, "name", True)
+    # MODIFY COLUMN restates the column as the table's spec describes it
+    assert ddl.set_null(manager, "name", True) == [
+        "ALTER TABLE `comp_manager` MODIFY COLUMN `name` VARCHAR(20) DEFAULT ''"
+    ]

@@ -234,7 +234,9 @@ class MySQLDialect(Dialect):
     ddl_class: ClassVar[type[DDLCompiler]] = MySQLDDL
     introspector_class: ClassVar[type[Introspector]] = MySQLIntrospector
     supports_lock_rows = True
-    supports_alter_column = True
+    # MODIFY COLUMN restates a whole column: ``Band.alter()`` reads the live table first,
+    # as it does for SQLite's rebuilds, so a change keeps what the class does not say.
+    supports_alter_column = False
     supports_returning = False
     supports_update_returning = False
     max_identifier_length = 64

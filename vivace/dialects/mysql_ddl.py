@@ -1,7 +1,9 @@
 """MariaDB/MySQL DDL: InnoDB tables in utf8mb4 with a binary no-pad collation.
 
 Column changes use ``ALTER TABLE ... MODIFY COLUMN`` with the whole new definition (MySQL
-changes a column as a whole); an index is dropped ``ON`` its table. Serial keys are
+changes a column as a whole), so ``set_null``/``set_type`` need the table's spec to
+describe the column (``Band.alter()`` reads it from the live table: the dialect's
+``supports_alter_column`` is False); an index is dropped ``ON`` its table. Serial keys are
 ``AUTO_INCREMENT``. Text with ``unique``/``index`` must be a ``Varchar`` (MySQL indexes
 no unbounded ``TEXT``).
 
@@ -269,9 +271,6 @@ class MySQLDDL(DDLCompiler):
         definition = self.definition(column, with_key=False)
         return [f"{self.alter_prefix(table)} MODIFY COLUMN {definition}"]
 
-    def set_null(self, table: TableSpec, name: str, null: bool) -> list[str]:
-        raise self.unsupported("set_null() without the column's definition")
-
     def set_default(self, table: TableSpec, column: ColumnSpec) -> list[str]:
         default = self.default_sql(column)
         if default is None:
@@ -290,26 +289,21 @@ class MySQLDDL(DDLCompiler):
             ]
         return [f"{self.alter_prefix(table)} DROP INDEX {index}"]
 
-    def set_type(
-        self, table: TableSpec, name: str, column: ColumnSpec, using: str | None = None
-    ) -> list[str]:
-        if using is not None:
-            raise QueryError("set_column_type(using=...) is not supported on MySQL/MariaDB")
-        return self.modify(table, column)
-
     def alter_column(
         self, table: TableSpec, old: ColumnSpec, new: ColumnSpec, using: str | None = None
     ) -> list[str]:
         """Any change of one column: renamed first (with its own names), its foreign key
         dropped around a type change or a new target, the definition changed by one
-        ``MODIFY COLUMN``, then its ``UNIQUE``, index, primary key and foreign key."""
-        if using is not None:
-            raise QueryError("alter_column(using=...) is not supported on MySQL/MariaDB")
+        ``MODIFY COLUMN``, then its ``UNIQUE``, index, primary key and foreign key.
+
+        MySQL has no ``USING``: with ``using``, an ``UPDATE`` first stores the converted
+        values in the column as it is (MySQL converts them again to the new type), so the
+        result must fit the old type too (``CAST("code" AS INTEGER)`` into text does)."""
         changed = changed_params(old, new)
         retyped = type_changed(old, new)
         statements: list[str] = []
         name = old.db_column_name
-        relinked = bool(changed & FOREIGN_KEY_PARAMS) or retyped
+        relinked = bool(changed & FOREIGN_KEY_PARAMS) or retyped or bool(using)
         if old.references is not None and relinked:
             fkey = self.quote(owned_name(table.tablename, name, "fkey"))
             statements.append(f"{self.alter_prefix(table)} DROP FOREIGN KEY {fkey}")
@@ -317,6 +311,9 @@ class MySQLDDL(DDLCompiler):
             table = table.with_column(old)
         if new.db_column_name != name:
             statements.extend(self.rename_column(table, name, new.db_column_name))
+        if using is not None:
+            column = self.quote(new.db_column_name)
+            statements.append(f"UPDATE {self.table_name(table)} SET {column} = {using}")
         if retyped or changed & {"null", "default", "primary_key"}:
             if old.primary_key and not new.primary_key:
                 # AUTO_INCREMENT needs the key: the column loses it before the key goes.
@@ -336,6 +333,6 @@ class MySQLDDL(DDLCompiler):
                 statements.extend(self.drop_index(table, index, if_exists=True))
             if new.index:
                 statements.extend(self.create_index(table, self.column_index(table, new)))
-        if adds_foreign_key(old, new):
+        if adds_foreign_key(old, new, using):
             statements.append(f"{self.alter_prefix(table)} ADD {self.foreign_key_item(table, new)}")
         return statements

@@ -10,9 +10,10 @@ keeps ``JSON`` as ``LONGTEXT`` with a ``CHECK (json_valid(col))`` named after th
 that check makes the column a ``JSON`` and is no constraint of the spec. ``AUTO_INCREMENT``
 integers are ``Serial``/``BigSerial``. A ``CHECK`` keeps MariaDB's rendering of its
 condition, its names in Vivace's double quotes (the sessions run with ``ANSI_QUOTES``;
-backticks, from a session without it, are turned into them). The index MySQL adds for a foreign key is not listed; prefix,
-full-text and spatial indexes, ``ON UPDATE`` clauses and triggers are said in
-``unmapped`` texts.
+backticks, from a session without it, are turned into them). The index MySQL adds for
+a foreign key is not listed; a ``UNIQUE`` on unbounded text (MariaDB's hash "long
+unique") is a ``UNIQUE``; prefix, full-text and spatial indexes, ``ON UPDATE`` clauses
+and triggers are said in ``unmapped`` texts.
 
 ``schema_name`` names another database of the server (the connection's own by default);
 specs have no schema either way.
@@ -165,6 +166,9 @@ def parse_default(column: CatalogColumn, text: str | None) -> Any:
         return now
     hex_digits = text[2:-1] if text[:2].upper() == "X'" and text.endswith("'") else None
     value = unquote_default(text)
+    if value is not None and kind == "Char":
+        # CHAR keeps its default padded, and drops trailing spaces from what it gives back.
+        value = value.rstrip(" ")
     return literal_default(column, text, text if value is None else value, hex_digits)
 
 
@@ -307,7 +311,12 @@ def _add_indexes(
             continue
         columns = tuple(p["column_name"] for p in parts)
         first = parts[0]
-        if any(p["sub_part"] is not None for p in parts) or first["index_type"] != "BTREE":
+        # MariaDB keeps a UNIQUE on unbounded text as a hash ("long unique"): still unique.
+        kind = "BTREE" if first["index_type"] == "HASH" and not first["non_unique"] else None
+        if (
+            any(p["sub_part"] is not None for p in parts)
+            or (kind or first["index_type"]) != "BTREE"
+        ):
             table.notes.append(f"{first['index_type'].lower()} index {name} on {columns}")
             continue
         if name == "PRIMARY":
