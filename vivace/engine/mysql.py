@@ -179,13 +179,18 @@ class MySQLEngine(ServerEngine):
         self._in_background(end())
 
     # driver hooks ---------------------------------------------------------------------------
+    async def _execute(self, cursor: Any, sql: str, params: Any = None) -> Any:
+        """``cursor.execute`` within ``command_timeout`` (every statement: the ORM's, raw
+        SQL, BEGIN/COMMIT/SAVEPOINT); past it the read is cut and the engine discards the
+        connection and ends its session."""
+        if self.command_timeout is None:
+            return await cursor.execute(sql, params)
+        async with asyncio.timeout(self.command_timeout):
+            return await cursor.execute(sql, params)
+
     async def _driver_fetch(self, connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
         async with connection.cursor() as cursor:
-            if self.command_timeout is None:
-                await cursor.execute(sql, params)
-            else:
-                async with asyncio.timeout(self.command_timeout):
-                    await cursor.execute(sql, params)
+            await self._execute(cursor, sql, params)
             rows = await cursor.fetchall()
         return rows if isinstance(rows, list) else list(rows or ())
 
@@ -194,7 +199,7 @@ class MySQLEngine(ServerEngine):
     ) -> list[dict[str, Any]]:
         async with connection.cursor() as cursor:
             # No parameters: no formatting, so a '%' in hand-written SQL stays as written.
-            await cursor.execute(sql, tuple(params) if params else None)
+            await self._execute(cursor, sql, tuple(params) if params else None)
             rows = await cursor.fetchall()
             if not cursor.description:
                 return []
@@ -205,7 +210,7 @@ class MySQLEngine(ServerEngine):
         async with connection.cursor() as cursor:
             # Our own commands: a BEGIN may need two (the isolation level comes first).
             for part in sql.split(";"):
-                await cursor.execute(part)
+                await self._execute(cursor, part)
 
     async def _reset(self, connection: Any) -> None:
         # Raw SQL may have changed the session: set it up again, and end any transaction.
@@ -238,7 +243,7 @@ class MySQLEngine(ServerEngine):
         self, connection: Any, sql: str, params: Sequence[Any]
     ) -> tuple[int, int]:
         async with connection.cursor() as cursor:
-            added = await cursor.execute(sql, params)
+            added = await self._execute(cursor, sql, params)
             return int(cursor.lastrowid or 0), int(added or 0)
 
     async def get_version(self) -> float:
