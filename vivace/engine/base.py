@@ -208,7 +208,7 @@ class Engine:
         column of ``table`` (by database column name) that can go that way. None: the
         engine has no such form, rows go as ``VALUES`` lists (the default).
 
-        Example: ``await DB.insert_array_types(Band)`` (``{"name": '"pg_catalog"."varchar"'}``).
+        Example: ``await DB.insert_array_types(Band)`` (``{"name": 'pg_catalog."varchar"'}``).
         """
         return None
 
