@@ -18,9 +18,11 @@ from vivace.dialects.expression_names import postgres_expression_name
 from vivace.dialects.introspection import Introspector
 from vivace.dialects.postgres_ddl import PostgresDDL
 from vivace.dialects.postgres_functions import PostgresExtensions
+from vivace.dialects.postgres_insert import render_insert_arrays
 from vivace.dialects.postgres_introspection import PostgresIntrospector
 from vivace.dialects.related import render_related_rows
 from vivace.exceptions import QueryError
+from vivace.sql.insert_arrays import InsertArrays
 from vivace.sql.nodes import InList
 from vivace.sql.related import RelatedRows
 from vivace.types import ValueType, adapters
@@ -72,6 +74,10 @@ class PostgresCompiler(PostgresExtensions, Compiler):
 
     def visit_related_rows(self, node: RelatedRows) -> str:
         return render_related_rows(self, node)
+
+    def visit_insert_arrays(self, node: InsertArrays) -> str:
+        """Many rows as one array per column (see ``dialects.postgres_insert``)."""
+        return self.with_source((node.table,), lambda: render_insert_arrays(self, node))
 
     def lock_rows(self, lock: tuple[str, bool, bool, tuple[Any, ...]]) -> str:
         strength, nowait, skip_locked, of = lock
