@@ -116,6 +116,8 @@ class PostgresEngine(ServerEngine):
         self.command_timeout = command_timeout
         self.pgbouncer = pgbouncer
         self.dialect = PostgresDialect()
+        #: ``insert_array_types`` per quoted table name.
+        self._array_types: dict[str, dict[str, str]] = {}
 
     def _pool_driver(self) -> PoolDriver:
         # asyncpg's own queue lets a newcomer take a slot a woken waiter was handed: the
@@ -221,7 +223,28 @@ class PostgresEngine(ServerEngine):
     async def _driver_fetch_dicts(
         self, connection: Any, sql: str, params: Sequence[Any]
     ) -> list[dict[str, Any]]:
+        # SQL written by hand (raw(), DDL, migrations) may change column types.
+        self._array_types.clear()
         return [dict(r) for r in await connection.fetch(sql, *params)]
+
+    async def insert_array_types(self, table: Any) -> Mapping[str, str] | None:
+        """The element type of each column of ``table`` that a many-row insert may send as
+        an array: the column's own type in the database, unsized, by its quoted catalog
+        name (a ``character(5)`` column gets ``pg_catalog.bpchar``, not ``character``,
+        which would mean ``character(1)``). Array columns are left out (``unnest`` would
+        flatten them). Asked once per table, then kept until SQL written by hand runs on
+        this engine (DDL may change a type).
+
+        Example: ``await DB.insert_array_types(Band)``.
+        """
+        name = self.dialect.table_name(table)
+        types = self._array_types.get(name)
+        if types is None:
+            rows = await self._run_statement(self._driver_fetch, _ARRAY_TYPES, (name,))
+            types = {row[0]: row[1] for row in rows}
+            if types:  # none: no such table yet; ask again next time
+                self._array_types[name] = types
+        return types
 
     async def _driver_command(self, connection: Any, sql: str) -> None:
         await connection.execute(sql)
@@ -234,6 +257,9 @@ class PostgresEngine(ServerEngine):
         return _is_fatal(error)
 
     def _map_error(self, error: Exception) -> VivaceError:
+        # A failed statement may be an array insert whose column types changed since they
+        # were read (DDL from elsewhere): read them again next time.
+        self._array_types.clear()
         return map_postgres_error(error, self._address())
 
     async def get_version(self) -> float:
@@ -250,6 +276,18 @@ class PostgresEngine(ServerEngine):
     def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:
         """A server-side cursor, in the task's transaction or in one of its own."""
         return PostgresCursor(self, compiled, values, batch_size)
+
+
+#: The element type of each column that can be inserted from an array: a scalar, enum,
+#: domain or composite type that has an array type (not an array itself).
+_ARRAY_TYPES = """
+SELECT a.attname, quote_ident(n.nspname) || '.' || quote_ident(t.typname)
+FROM pg_attribute a
+JOIN pg_type t ON t.oid = a.atttypid
+JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+  AND t.typarray <> 0 AND t.typcategory <> 'A'
+"""
 
 
 def _is_fatal(error: BaseException) -> bool:
