@@ -10,16 +10,18 @@ Example::
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime
 import decimal
 import enum
 import operator
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from itertools import repeat
+from typing import Any, NamedTuple
 
 from vivace.engine import Engine
-from vivace.exceptions import QueryError
+from vivace.exceptions import InvalidValue, QueryError
 from vivace.orm.query import Query, WhereMixin, check_force, resolve_column
 from vivace.orm.rows import dict_factory
 from vivace.orm.select import flatten
@@ -29,6 +31,7 @@ from vivace.sql import Delete as DeleteStatement
 from vivace.sql import Expr, OnConflict
 from vivace.sql import Insert as InsertStatement
 from vivace.sql import Update as UpdateStatement
+from vivace.sql.insert_arrays import InsertArrays
 from vivace.sql.nodes import Condition, to_expr
 
 
@@ -65,6 +68,23 @@ _PLAIN_TYPES = frozenset(
 )
 
 
+def _column_values(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> list[list[Any]]:
+    """Each column's values in row order (what ``_row_values`` gives, transposed)."""
+    dicts = [row.__dict__ for row in rows]
+    plain = _PLAIN_TYPES.issuperset
+    arrays = []
+    for column in columns:
+        name = column._meta.name
+        try:
+            values = list(map(operator.itemgetter(name), dicts))
+        except KeyError:
+            values = [d.get(name) for d in dicts]
+        if not plain(map(type, values)):
+            values = [storable(v, column) for v in values]
+        arrays.append(values)
+    return arrays
+
+
 def _row_values(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Each row's values in column order; related rows and Enum members become keys/values."""
     names = [c._meta.name for c in columns]
@@ -87,6 +107,55 @@ def _row_values(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> list[tup
     return values
 
 
+#: Inserts of at least this many rows go as one array per column where the engine has
+#: that form (PostgreSQL): measured, it pays from about this size (issue 15).
+ARRAY_INSERT_MIN_ROWS = 20
+#: Rows per array statement: bounds one message's size (a VALUES list is bounded by the
+#: parameter limit instead).
+ARRAY_INSERT_MAX_ROWS = 50_000
+
+
+#: A row's ``__dict__`` (in ``map``: no Python call per row).
+_DICT_OF = operator.attrgetter("__dict__")
+
+
+def _write_back(
+    rows: Sequence[Any], returned: list[dict[str, Any]], pk_name: str, pk_key: str
+) -> None:
+    """Each row takes its returned primary key (when returned) and counts as saved."""
+    if len(rows) == 1:
+        values = rows[0].__dict__
+        if returned and pk_key in returned[0]:
+            values[pk_name] = returned[0][pk_key]
+        values["_exists_in_db"] = True
+        return
+    # Thousands of rows: C loops (``map`` over ``dict.__setitem__``), no Python call per row.
+    dicts = list(map(_DICT_OF, rows))
+    if returned and pk_key in returned[0]:
+        keys = map(operator.itemgetter(pk_key), returned)
+        collections.deque(map(dict.__setitem__, dicts, repeat(pk_name), keys), maxlen=0)
+    saved = map(dict.__setitem__, dicts, repeat("_exists_in_db"), repeat(True))
+    collections.deque(saved, maxlen=0)
+
+
+class _Batch(NamedTuple):
+    """Rows inserted by one statement; ``types``: sent as arrays of these element types."""
+
+    columns: list[Column[Any]]
+    rows: Sequence[Any]
+    types: list[str] | None
+
+
+def _element_types(
+    columns: Sequence[Column[Any]], array_types: Mapping[str, str] | None
+) -> list[str] | None:
+    """The array element type of each column, or None unless every column has one."""
+    if not array_types or not columns:
+        return None
+    types = [array_types.get(c._meta.db_column_name) for c in columns]
+    return None if None in types else types  # type: ignore[return-value]
+
+
 class Insert(Query[list[dict[str, Any]]]):
     """``Band.insert(*rows)``; primary keys are written back onto the rows."""
 
@@ -98,6 +167,8 @@ class Insert(Query[list[dict[str, Any]]]):
         self._rows = self._checked(rows)
 
     def _checked(self, rows: Sequence[Any]) -> tuple[Any, ...]:
+        if set(map(type, rows)) <= {self.table}:  # the common case, checked in C
+            return tuple(rows)
         rows = tuple(flatten(rows))
         for row in rows:
             if not isinstance(row, self.table):
@@ -155,12 +226,11 @@ class Insert(Query[list[dict[str, Any]]]):
         query._on_conflict = OnConflict(targets, action, assignments, where)
         return query
 
-    def _columns_for(self, rows: Sequence[Any]) -> list[Column[Any]]:
+    def _columns_for(self, with_pk: bool) -> list[Column[Any]]:
+        """The columns written for rows that all have (or all lack) a primary key."""
         meta = self.table._meta
         pk = meta.primary_key
-        skip_pk = isinstance(pk, Serial) and all(
-            r.__dict__.get(pk._meta.name) is None for r in rows
-        )
+        skip_pk = not with_pk and isinstance(pk, Serial)
         # Two possible lists per table: worked out once, then shared by every insert.
         cached: dict[bool, list[Column[Any]]] = meta.__dict__.setdefault("_insert_columns", {})
         columns = cached.get(skip_pk)
@@ -169,22 +239,40 @@ class Insert(Query[list[dict[str, Any]]]):
             cached[skip_pk] = columns
         return columns
 
-    def _batches(self) -> list[tuple[list[Column[Any]], list[Any]]]:
-        """Rows grouped so each statement has one column list and fits the parameter limit."""
-        pk = self.table._meta.primary_key
-        with_pk = [r for r in self._rows if r.__dict__.get(pk._meta.name) is not None]
-        without_pk = [r for r in self._rows if r.__dict__.get(pk._meta.name) is None]
+    def _batches(self, array_types: Mapping[str, str] | None = None) -> list[_Batch]:
+        """Rows grouped so each statement has one column list and fits the parameter limit.
+
+        With ``array_types`` (the engine's ``insert_array_types``), a group whose columns
+        all have one is sent as arrays (``_Batch.types`` set), in statements of at most
+        ``ARRAY_INSERT_MAX_ROWS`` rows.
+        """
         batches = []
-        for group in (with_pk, without_pk):
-            if not group:
-                continue
-            columns = self._columns_for(group)
-            size = max(1, self._engine().dialect.max_parameters // max(1, len(columns)))
-            if not columns:
+        for with_pk, group in self._groups():
+            columns = self._columns_for(with_pk)
+            types = _element_types(columns, array_types) if len(group) > 1 else None
+            if types is not None:
+                size = ARRAY_INSERT_MAX_ROWS
+            elif columns:
+                size = max(1, self._engine().dialect.max_parameters // len(columns))
+            else:
                 size = 1
             for start in range(0, len(group), size):
-                batches.append((columns, group[start : start + size]))
+                batches.append(_Batch(columns, group[start : start + size], types))
         return batches
+
+    def _groups(self) -> list[tuple[bool, Sequence[Any]]]:
+        """The rows with a primary key given, then those without (each a statement)."""
+        rows = self._rows
+        name = self.table._meta.primary_key._meta.name
+        keys = list(map(dict.get, map(_DICT_OF, rows), repeat(name)))  # C loops, no Python call
+        missing = keys.count(None)
+        if missing == len(rows):
+            return [(False, rows)] if rows else []
+        if not missing:
+            return [(True, rows)]
+        with_pk = [row for row, key in zip(rows, keys) if key is not None]
+        without_pk = [row for row, key in zip(rows, keys) if key is None]
+        return [(True, with_pk), (False, without_pk)]
 
     def _statement_for(
         self, columns: list[Column[Any]], rows: Sequence[Any], returning: bool = True
@@ -197,22 +285,63 @@ class Insert(Query[list[dict[str, Any]]]):
         batches = self._batches()
         if not batches:
             raise QueryError("insert() has no rows")
-        return self._statement_for(*batches[0])
+        return self._statement_for(batches[0].columns, batches[0].rows)
 
     async def _run(self, engine: Engine) -> list[dict[str, Any]]:
-        batches = self._batches()
+        rows = self._rows
+        if len(rows) == 1 and engine.dialect.supports_returning:  # the common case, directly
+            with_pk = rows[0].__dict__.get(self.table._meta.primary_key._meta.name) is not None
+            return await self._run_batch(engine, self._columns_for(with_pk), rows)
+        array_types = None
+        if len(rows) >= ARRAY_INSERT_MIN_ROWS and self._on_conflict is None:
+            array_types = await engine.insert_array_types(self.table)
+        batches = self._batches(array_types)
         if not batches:
             return []
         if len(batches) == 1:
-            return await self._run_batch(engine, *batches[0])
+            return await self._run_one(engine, batches[0])
         results: list[dict[str, Any]] = []
         async with engine.transaction():
-            for columns, rows in batches:
+            for batch in batches:
                 # Let other tasks run before each big statement is built: building and
                 # compiling thousands of rows' placeholders takes milliseconds.
                 await asyncio.sleep(0)
-                results.extend(await self._run_batch(engine, columns, rows))
+                results.extend(await self._run_one(engine, batch))
         return results
+
+    async def _run_one(self, engine: Engine, batch: _Batch) -> list[dict[str, Any]]:
+        if batch.types is None:
+            return await self._run_batch(engine, batch.columns, batch.rows)
+        return await self._run_arrays(engine, batch.columns, batch.rows, batch.types)
+
+    async def _run_arrays(
+        self, engine: Engine, columns: list[Column[Any]], rows: Sequence[Any], types: list[str]
+    ) -> list[dict[str, Any]]:
+        """Rows sent as one array per column (``InsertArrays``): same checks, same result."""
+        pk_meta = self.table._meta.primary_key._meta
+        pk_name, pk_key = pk_meta.name, pk_meta.db_column_name
+        wanted = self._returning or (self.table._meta.primary_key,)
+        statement = InsertArrays(self.table, columns, _column_values(columns, rows), types, wanted)
+        compiled, values = engine.compile(statement)
+        try:
+            fetched = await engine.fetch(compiled, values)
+        except InvalidValue as error:
+            if error.__cause__ is None:  # refused before sending, as a VALUES list would be
+                self._refuse_as_values(engine, columns, rows)
+            raise
+        result: list[dict[str, Any]] = dict_factory(compiled)(fetched)
+        _write_back(rows, result, pk_name, pk_key)  # no ON CONFLICT: a row per row, in order
+        return result
+
+    def _refuse_as_values(
+        self, engine: Engine, columns: list[Column[Any]], rows: Sequence[Any]
+    ) -> None:
+        """Raise the ``InvalidValue`` a ``VALUES`` insert of ``rows`` raises: the first
+        refused value row by row (the arrays are checked column by column)."""
+        statement = self._statement_for(columns, rows)
+        values: list[Any] = []
+        statement._key(values)
+        engine.dialect.compile(statement).bind(values)
 
     async def _run_batch(
         self, engine: Engine, columns: list[Column[Any]], rows: Sequence[Any]
@@ -225,10 +354,7 @@ class Insert(Query[list[dict[str, Any]]]):
         result: list[dict[str, Any]] = dict_factory(compiled)(await engine.fetch(compiled, values))
         if self._on_conflict is None or len(result) == len(rows):
             # RETURNING gives one row per inserted row, in order (a conflict may skip some).
-            for row, returned in zip(rows, result):
-                if pk_key in returned:
-                    row.__dict__[pk_name] = returned[pk_key]
-                row.__dict__["_exists_in_db"] = True
+            _write_back(rows, result, pk_name, pk_key)
         return result
 
     async def _run_batch_without_returning(
