@@ -51,6 +51,9 @@ class Dialect:
     #: lighter forms to use instead (``CREATE INDEX CONCURRENTLY``, ``NOT VALID``): the
     #: migrations safety check warns about the heavy forms.
     warns_about_schema_locks: ClassVar[bool] = False
+    #: Whether schema changes (DDL) take part in transactions. When not (MySQL/MariaDB
+    #: commit each one), a failed migration leaves the statements that ran in place.
+    transactional_ddl: ClassVar[bool] = True
     #: The most bound parameters one statement may carry.
     max_parameters: ClassVar[int] = 32_766
     #: Whether INSERT (and DELETE) can return rows (``RETURNING``). When not, the ORM
