@@ -1,7 +1,8 @@
 """Fixtures of the migration tests: a fresh database per test, and a temporary project.
 
-- ``fresh``: parametrised ``sqlite``/``postgres``; a ``Fresh`` with a new empty database
-  (a file, or a PostgreSQL database named after the pid and a counter, dropped after).
+- ``fresh``: parametrised ``sqlite``/``postgres``/``mysql``; a ``Fresh`` with a new empty
+  database (a file, or a PostgreSQL or MariaDB database named after the pid and a counter,
+  dropped after).
 - ``project``: a ``Project`` in ``tmp_path`` (a package with tables and an app, and a
   configuration module pointing at the fresh database), driven in-process.
 """
@@ -20,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import _admin, pg_config
+from tests.conftest import _admin, _mysql_admin, mysql_config, pg_config
 from vivace.cli import main
-from vivace.engine import Engine, PostgresEngine, SQLiteEngine
+from vivace.engine import Engine, MySQLEngine, PostgresEngine, SQLiteEngine
 from vivace.schema.spec import SchemaSpec
 
 _counter = itertools.count()
@@ -37,15 +38,28 @@ class Fresh:
     engine_source: str
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=["sqlite", "postgres", "mysql"])
 async def fresh(
-    request: pytest.FixtureRequest, tmp_path: Path, postgres_engine: Any
+    request: pytest.FixtureRequest, tmp_path: Path, postgres_engine: Any, mysql_engine: Any
 ) -> AsyncIterator[Fresh]:
     if request.param == "sqlite":
         path = str(tmp_path / "fresh.sqlite")
         engine: Engine = SQLiteEngine(path=path)
         yield Fresh("sqlite", engine, f"SQLiteEngine(path={path!r})")
         await engine.close_connection_pool()
+        return
+    if request.param == "mysql":
+        if mysql_engine is None:
+            pytest.skip("MariaDB is not reachable")
+        name = f"vivace_mig_{os.getpid()}_{next(_counter)}"
+        await create_mysql_database(name)
+        my_config = mysql_config(name)
+        engine = MySQLEngine(config=my_config)
+        try:
+            yield Fresh("mysql", engine, f"MySQLEngine(config={my_config!r})")
+        finally:
+            await engine.close_connection_pool()
+            await _mysql_admin(f"DROP DATABASE IF EXISTS `{name}`")
         return
     if postgres_engine is None:
         pytest.skip("PostgreSQL is not reachable")
@@ -57,6 +71,19 @@ async def fresh(
         yield Fresh("postgres", engine, f"PostgresEngine(config={config!r})")
     finally:
         await engine.close_connection_pool()
+        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def create_mysql_database(name: str) -> None:
+    """A MariaDB database as the test session's (utf8mb4, binary no-pad collation)."""
+    await _mysql_admin(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin")
+
+
+async def drop_database(kind: str, name: str) -> None:
+    """Drop a database a test made besides the fresh one."""
+    if kind == "mysql":
+        await _mysql_admin(f"DROP DATABASE IF EXISTS `{name}`")
+    else:
         await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
@@ -86,7 +113,7 @@ class Project:
         )
         (root / f"{self.conf}.py").write_text(
             "from vivace.conf import AppRegistry\n"
-            "from vivace.engine import PostgresEngine, SQLiteEngine\n"
+            "from vivace.engine import MySQLEngine, PostgresEngine, SQLiteEngine\n"
             f"DB = {fresh.engine_source}\n"
             f'APP_REGISTRY = AppRegistry(apps=["{package}.vivace_app"])\n'
         )
@@ -120,7 +147,11 @@ class Project:
 
     def engine(self) -> Engine:
         """A new engine on the project's database (use it inside one ``asyncio.run``)."""
-        namespace: dict[str, Any] = {"SQLiteEngine": SQLiteEngine, "PostgresEngine": PostgresEngine}
+        namespace: dict[str, Any] = {
+            "SQLiteEngine": SQLiteEngine,
+            "PostgresEngine": PostgresEngine,
+            "MySQLEngine": MySQLEngine,
+        }
         engine: Engine = eval(self.fresh.engine_source, namespace)
         return engine
 
@@ -170,7 +201,7 @@ def project(fresh: Fresh, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     yield made
     made.forget_modules()
     for name in made.extra_databases:
-        run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        run(drop_database(fresh.kind, name))
 
 
 def run(coroutine: Any) -> Any:

@@ -124,7 +124,8 @@ async def test_forwards_backwards_raw_and_snapshot_tables(harness: Harness, fres
     db, context = fresh.engine, harness.context
     assert await forwards("app", preview=True, context=context) == IDS
     assert await tables(db) == []  # a preview changes nothing
-    assert 'CREATE TABLE "band"' in harness.output and "raw function" in harness.output
+    create = f"CREATE TABLE {db.dialect.quote('band')}"
+    assert create in harness.output and "raw function" in harness.output
     assert await forwards("app", IDS[1], context=context) == IDS[:2]
     assert await db.fetch_sql("SELECT name, rank FROM band") == [{"name": "Py", "rank": 3}]
     assert await forwards("app", IDS[1], context=context) == []
@@ -167,7 +168,13 @@ async def test_a_failure_changes_nothing(harness: Harness, fresh: Fresh) -> None
     message = str(caught.value)
     assert "2026-01-01T00:00:04:000000" in message and "band.big_rank" in message
     band = (await fresh.engine.introspect()).by_tablename("band")
-    assert band is not None and band.get_column("extra") is None
+    if fresh.kind == "mysql":
+        # MariaDB commits each DDL statement: the added column stays, and the message
+        # says so, listing what ran
+        assert band is not None and band.get_column("extra") is not None
+        assert "not transactional" in message and "ADD COLUMN `extra`" in message
+    else:
+        assert band is not None and band.get_column("extra") is None
     ran = await fresh.engine.fetch_sql("SELECT name FROM migration")
     assert [r["name"] for r in ran] == IDS
 

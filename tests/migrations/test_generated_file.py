@@ -86,7 +86,10 @@ class Everything(Table):
 
 def test_generated_file_runs_in_a_fresh_interpreter(project: Project) -> None:
     method = "hash" if project.fresh.kind == "postgres" else "btree"
-    project.write_tables(EVERY_COLUMN.replace("INDEX_METHOD", method))
+    source = EVERY_COLUMN.replace("INDEX_METHOD", method)
+    if project.fresh.kind == "mysql":  # MariaDB has no arrays: every other column
+        source = "\n".join(line for line in source.splitlines() if "Array(" not in line)
+    project.write_tables(source)
     app = project.package
     assert project.run("migrations", "new", app, "--auto") == 0
     [path] = project.migration_files()

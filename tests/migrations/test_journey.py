@@ -1,4 +1,4 @@
-"""The journey of issue 8, through the ``vivace`` command, on SQLite and PostgreSQL:
+"""The journey of issue 8, through the ``vivace`` command, on SQLite, PostgreSQL and MariaDB:
 tables -> auto migration -> forwards -> add/drop/rename/alter columns and tables, a new
 foreign key, an M2M -> auto -> preview -> forwards -> backwards -> forwards -> squash; a
 database migrated from the squashed file, one migrated from the original files and one
@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 from tests.conftest import _admin
-from tests.migrations.conftest import Project, run, schema_differences
+from tests.migrations.conftest import Project, create_mysql_database, run, schema_differences
 from vivace import create_db_tables
 
 V1 = """
@@ -161,6 +161,12 @@ def _other_database(project: Project, label: str) -> None:
     fresh = project.fresh
     if fresh.kind == "sqlite":
         source = f"SQLiteEngine(path={str(project.root / (label + '.sqlite'))!r})"
+    elif fresh.kind == "mysql":
+        name = f"{project.package}_{label}"
+        run(create_mysql_database(name))
+        project.extra_databases.append(name)
+        config = eval(fresh.engine_source.removeprefix("MySQLEngine(config=")[:-1])
+        source = f"MySQLEngine(config={ {**config, 'database': name}!r})"
     else:
         name = f"{project.package}_{label}"
         run(_admin(f'CREATE DATABASE "{name}"'))

@@ -237,6 +237,8 @@ class MySQLDialect(Dialect):
     # MODIFY COLUMN restates a whole column: ``Band.alter()`` reads the live table first,
     # as it does for SQLite's rebuilds, so a change keeps what the class does not say.
     supports_alter_column = False
+    # Every DDL statement commits the transaction it runs in.
+    transactional_ddl = False
     supports_returning = False
     supports_update_returning = False
     max_identifier_length = 64

@@ -5,6 +5,11 @@ files, not read from the database) and the dialect's DDL compiler. Each migratio
 in one transaction together with its ``migration`` table row: a failure leaves the
 database as it was and raises ``MigrationError`` naming the migration and the operation.
 
+MariaDB/MySQL commit each DDL statement (``dialect.transactional_ddl`` is False): there
+the transaction only keeps the ``migration`` row from being written when a statement
+fails, and the statements that ran before it stay. ``MigrationError`` then lists them, so
+they can be undone (or the rest run) by hand.
+
 The second steps of the safe forms (``index_concurrently``, ``validate_separately``:
 ``CREATE INDEX CONCURRENTLY``, ``VALIDATE CONSTRAINT``...) cannot run in that transaction:
 they run after it has committed, each on its own, in order (``Plan.later``). If one fails,
@@ -123,11 +128,35 @@ def _staged(
 
 
 def _failure(
-    manager: MigrationManager, operation: Operation | None, error: Exception
+    manager: MigrationManager, operation: Operation | None, error: Exception, kept: str = ""
 ) -> MigrationError:
     where = f" at {operation.describe()}" if operation is not None else ""
     return MigrationError(
-        f"migration {manager.migration_id} of {manager.app_name} failed{where}: {error}"
+        f"migration {manager.migration_id} of {manager.app_name} failed{where}: {error}{kept}"
+    )
+
+
+def kept_statements(engine: Any, manager: MigrationManager, ran: list[str]) -> str:
+    """What a failed migration leaves behind when no rollback undoes it (DDL that commits
+    each statement, as on MariaDB, or ``wrap_in_transaction=False``): the text listing the
+    statements that ran; empty when the rollback undid them, or none ran.
+
+    Example: ``kept_statements(mariadb_engine, manager, ["ALTER TABLE ..."])``.
+    """
+    dialect = engine.dialect
+    if not ran:
+        return ""
+    if not manager.wrap_in_transaction:
+        why = "it runs outside a transaction (wrap_in_transaction=False)"
+    elif not dialect.transactional_ddl:
+        why = f"{dialect.title}'s DDL is not transactional (each statement commits)"
+    else:
+        return ""
+    listing = ";\n".join(ran)
+    return (
+        f"\n{why}: the {len(ran)} statement(s) below ran before the failure and stay, and "
+        "the migration is not recorded as run. Undo them by hand before running it again "
+        f"(or run the rest by hand and record it with --fake):\n{listing};"
     )
 
 
@@ -146,6 +175,7 @@ async def run_plan(engine: Any, plan: Plan, fake: bool = False) -> None:
     manager = plan.manager
     await ensure_migration_table(engine)
     current: Operation | None = None
+    ran: list[str] = []  # the statements run so far (they stay where DDL commits)
     try:
         async with schema_transaction(engine, manager.wrap_in_transaction):
             if not (fake or manager.fake):
@@ -155,7 +185,9 @@ async def run_plan(engine: Any, plan: Plan, fake: bool = False) -> None:
                         await result
                 for step in plan.steps:
                     current = step.operation
-                    await engine.execute_ddl(step.statements)
+                    for sql in step.statements:
+                        await engine.execute_ddl([sql])
+                        ran.append(sql)
                 current = None
             if plan.backwards:
                 forgotten = [manager.migration_id, *plan.replaces]
@@ -165,7 +197,7 @@ async def run_plan(engine: Any, plan: Plan, fake: bool = False) -> None:
     except MigrationError:
         raise
     except Exception as error:
-        raise _failure(manager, current, error) from error
+        raise _failure(manager, current, error, kept_statements(engine, manager, ran)) from error
     if not (fake or manager.fake):
         await run_later(engine, plan)
 
