@@ -1,4 +1,4 @@
-"""``schema generate`` (round trip on SQLite and PostgreSQL) and ``schema graph``."""
+"""``schema generate`` (round trip on SQLite, PostgreSQL and MariaDB) and ``schema graph``."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import asyncio
 import datetime
 import decimal
 import importlib
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.cli.conftest import run_cli
-from tests.conftest import PG_HOST, PG_PORT, PG_USER
+from tests.conftest import IN_CI, PG_HOST, PG_PORT, PG_USER, _mysql_admin, mysql_config
 from vivace import Table, create_db_tables, drop_db_tables
 from vivace.cli.generate import tables_source
 from vivace.columns import (
@@ -41,7 +43,7 @@ from vivace.columns import (
     Unique,
     Varchar,
 )
-from vivace.engine import PostgresEngine, SQLiteEngine
+from vivace.engine import MySQLEngine, PostgresEngine, SQLiteEngine
 from vivace.schema.registry import unregister_table
 from vivace.schema.spec import ColumnSpec, IndexSpec, SchemaSpec, TableSpec
 
@@ -80,9 +82,37 @@ class SrcPgExtras(Table, tablename="gen_pg_extras"):
     record = ForeignKey(SrcRecord)
 
 
+class SrcMyExtras(Table, tablename="gen_my_extras"):
+    data = JSONB(null=True)
+    ratio = Real(default=0.25)
+    record = ForeignKey(SrcRecord, on_delete=OnDelete.restrict)
+
+
+@pytest.fixture
+def cli_my_database() -> Iterator[str]:
+    """A MariaDB database of this test's own, as the session's (utf8mb4, binary no-pad)."""
+    name = f"vivace_cli_gen_{os.getpid()}"
+    try:
+        asyncio.run(_mysql_admin(f"DROP DATABASE IF EXISTS `{name}`"))
+        asyncio.run(
+            _mysql_admin(
+                f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_nopad_bin"
+            )
+        )
+    except Exception as error:
+        if IN_CI:
+            pytest.fail(f"MariaDB is required in CI: {error}")
+        pytest.skip(f"MariaDB is not reachable: {error}")
+    yield name
+    asyncio.run(_mysql_admin(f"DROP DATABASE IF EXISTS `{name}`"))
+
+
 def engines_and_tables(engine_name: str, database: str | None, folder: Path) -> tuple[Any, list]:
     if engine_name == "sqlite":
         return SQLiteEngine(path=str(folder / "gen.sqlite")), [SrcArtist, SrcRecord]
+    if engine_name == "mysql":
+        engine = MySQLEngine(config=mysql_config(database or ""))
+        return engine, [SrcArtist, SrcRecord, SrcMyExtras]
     config = {"host": PG_HOST, "port": PG_PORT, "user": PG_USER, "database": database}
     return PostgresEngine(config=config), [SrcArtist, SrcRecord, SrcPgExtras]
 
@@ -97,24 +127,25 @@ async def rebuild(engine: Any, drop: list[type[Table]], create: list[type[Table]
         await engine.close_connection_pool()
 
 
-@pytest.mark.parametrize("engine_name", ["sqlite", "postgres"])
+@pytest.mark.parametrize("engine_name", ["sqlite", "postgres", "mysql"])
 def test_generate_round_trip(
     engine_name: str,
     in_project: Path,
     request: pytest.FixtureRequest,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    database = request.getfixturevalue("cli_pg_database") if engine_name == "postgres" else None
+    database = None
+    if engine_name != "sqlite":
+        kind = "pg" if engine_name == "postgres" else "my"
+        database = request.getfixturevalue(f"cli_{kind}_database")
     engine, tables = engines_and_tables(engine_name, database, in_project)
     asyncio.run(rebuild(engine, tables, tables))
-    conf_engine = (
-        f"SQLiteEngine(path={str(in_project / 'gen.sqlite')!r})"
-        if engine_name == "sqlite"
-        else f"PostgresEngine(config={engine.config!r})"
-    )
-    (in_project / "vivace_conf.py").write_text(
-        f"from vivace.engine import PostgresEngine, SQLiteEngine\nDB = {conf_engine}\n"
-    )
+    if engine_name == "sqlite":
+        conf_engine = f"SQLiteEngine(path={str(in_project / 'gen.sqlite')!r})"
+    else:
+        conf_engine = f"{type(engine).__name__}(config={engine.config!r})"
+    imports = "from vivace.engine import MySQLEngine, PostgresEngine, SQLiteEngine"
+    (in_project / "vivace_conf.py").write_text(f"{imports}\nDB = {conf_engine}\n")
     module = f"generated_{engine_name}"  # the table registry keeps classes by module
     assert run_cli("schema", "generate", f"--output={module}.py") == 0
     first = (in_project / f"{module}.py").read_text()
