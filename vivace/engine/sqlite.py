@@ -67,19 +67,29 @@ Rows = list[tuple[Any, ...]]
 
 #: Marks, in a compiled statement's cache, a statement that outgrew the inline budget.
 _OUTGREW_BUDGET = "sqlite:outgrew-inline-budget"
+#: A transaction that changed at least this many rows commits on the worker thread: its
+#: COMMIT writes that many rows' pages to the WAL and may run the automatic checkpoint
+#: (copying the WAL into the database, with an fsync), milliseconds the loop must not
+#: wait. A smaller one commits inline: a thread hop would cost more than the commit.
+_INLINE_COMMIT = 500
 
 
 class _Connection:
     """One sqlite3 connection, its step budget and any worker-thread statement in flight."""
 
-    __slots__ = ("raw", "steps", "pending", "foreign_keys_off")
+    __slots__ = ("raw", "cursor", "steps", "pending", "foreign_keys_off", "changes_at_begin")
 
     def __init__(self, raw: sqlite3.Connection, budget: int) -> None:
         self.raw = raw
+        #: The cursor inline statements reuse (``raw.execute`` makes a new one each time).
+        #: Only the loop thread uses it, and every statement is read to the end at once.
+        self.cursor = raw.cursor()
         self.steps = [_OFF]
         self.pending: asyncio.Future[Any] | None = None
         #: Set while a schema transaction runs with foreign keys off; restored on release.
         self.foreign_keys_off = False
+        #: ``raw.total_changes`` when the current transaction began (see ``_INLINE_COMMIT``).
+        self.changes_at_begin = 0
         steps = self.steps
 
         def over_budget() -> bool:
@@ -93,7 +103,7 @@ def _run_inline(connection: _Connection, sql: str, params: Sequence[Any]) -> Row
     steps = connection.steps
     steps[0] = 0
     try:
-        return connection.raw.execute(sql, params).fetchall()
+        return connection.cursor.execute(sql, params).fetchall()
     finally:
         steps[0] = _OFF
 
@@ -357,11 +367,38 @@ class SQLiteEngine(Engine):
             if compiled.is_small_write:
                 return await self._write_in(transaction, compiled.sql, params)
             return await self._fetch_in(transaction, compiled.sql, params, compiled.is_write)
-        connection = self._idle.pop() if self._idle else await self._acquire()
+        idle = self._idle
+        connection = idle.pop() if idle else await self._acquire()
         memory = compiled.cache
+        if _OUTGREW_BUDGET not in memory and len(params) <= _INLINE_PARAMS:
+            # The common case, inlined (``_run`` would do the same): a short statement on
+            # the loop under the step budget, and the connection straight back.
+            steps = connection.steps
+            steps[0] = 0
+            try:
+                rows: Rows = connection.cursor.execute(compiled.sql, params).fetchall()
+            except sqlite3.Error as error:
+                steps[0] = _OFF
+                if not _retry_elsewhere(error):
+                    self._checkin(connection)
+                    raise map_sqlite_error(error) from error
+                if error.sqlite_errorname == "SQLITE_INTERRUPT":
+                    memory[_OUTGREW_BUDGET] = True
+            except (OverflowError, UnicodeEncodeError) as error:  # refused when bound
+                steps[0] = _OFF
+                self._checkin(connection)
+                raise map_sqlite_error(error) from error
+            else:
+                steps[0] = _OFF
+                if connection.pending is None and not (
+                    self._waiters or connection.foreign_keys_off
+                ):
+                    idle.append(connection)  # what ``_checkin`` ends with, when nobody waits
+                else:
+                    self._checkin(connection)
+                return rows
         try:
-            inline = _OUTGREW_BUDGET not in memory
-            return await self._run(connection, compiled.sql, params, inline, memory)
+            return await self._run(connection, compiled.sql, params, False, memory)
         finally:
             self._checkin(connection)
 
@@ -478,12 +515,43 @@ class SQLiteEngine(Engine):
         except BaseException:
             self._checkin(connection)
             raise
+        connection.changes_at_begin = connection.raw.total_changes
         return connection
 
     async def _driver_command(self, connection: _Connection, sql: str) -> None:
         # COMMIT, ROLLBACK and savepoints are short: run them directly, never
-        # interrupted (an interrupted COMMIT would lose the transaction).
-        connection.raw.execute(sql)
+        # interrupted (an interrupted COMMIT would lose the transaction). Only the COMMIT
+        # of a transaction that changed many rows can take long: it runs on the worker.
+        raw = connection.raw
+        if sql == "COMMIT" and raw.total_changes - connection.changes_at_begin >= _INLINE_COMMIT:
+            await self._commit_on_worker(connection)
+            return
+        raw.execute(sql)
+
+    async def _commit_on_worker(self, connection: _Connection) -> None:
+        """COMMIT on the worker thread, never interrupted.
+
+        A cancellation that arrives meanwhile waits for the COMMIT to end (as it would
+        for one run inline) and is raised after it: the transaction is then committed.
+        """
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(
+            self._worker(), _run_threaded, connection, "COMMIT", (), self.busy_ms
+        )
+        connection.pending = future
+        cancelled = False
+        while not future.done():
+            try:
+                await asyncio.shield(future)
+            except asyncio.CancelledError:
+                cancelled = True
+            except BaseException:
+                break  # the COMMIT failed: reported below
+        if cancelled:
+            raise asyncio.CancelledError
+        error = future.exception()
+        if error is not None:
+            raise map_sqlite_error(error) from error
 
     async def _end(self, transaction: Transaction, discard: bool) -> None:
         connection: _Connection | None = transaction.connection
