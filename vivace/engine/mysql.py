@@ -65,6 +65,15 @@ SESSION_SETUP = (
     "time_zone = '+00:00', collation_connection = 'utf8mb4_nopad_bin', div_precision_increment = 30"
 )
 
+#: The protocol command that resets a session to its state just after connecting.
+COM_RESET_CONNECTION = 0x1F
+#: After a reset: the connection's character set (the reset may undo it) and autocommit
+#: (it takes the server's default), then the session setup.
+RESET_SETUP = (
+    "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin, SESSION autocommit = 1, "
+    + SESSION_SETUP.removeprefix("SET ")
+)
+
 
 class MySQLEngine(ServerEngine):
     """MariaDB / MySQL engine.
@@ -213,10 +222,18 @@ class MySQLEngine(ServerEngine):
                 await self._execute(cursor, part)
 
     async def _reset(self, connection: Any) -> None:
-        # Raw SQL may have changed the session: set it up again, and end any transaction.
-        async with connection.cursor() as cursor:
-            await cursor.execute("ROLLBACK")
-            await cursor.execute(SESSION_SETUP)
+        # Raw SQL may have changed any session variable (SET SESSION innodb_lock_wait_timeout
+        # = 1 would otherwise stay for the pool's next users), not only ours: the server
+        # resets the whole session (COM_RESET_CONNECTION, MariaDB 10.2+ and MySQL 5.7+: it
+        # also ends a transaction, drops temporary tables and user variables), then ours are
+        # set again. asyncmy has no public call for it: its command primitives send it.
+        async with contextlib.AsyncExitStack() as stack:
+            if self.command_timeout is not None:
+                await stack.enter_async_context(asyncio.timeout(self.command_timeout))
+            await connection._execute_command(COM_RESET_CONNECTION, b"")
+            await connection._read_ok_packet()
+            async with connection.cursor() as cursor:
+                await cursor.execute(RESET_SETUP)
 
     def _is_fatal(self, error: BaseException) -> bool:
         return not is_server_error(error)
