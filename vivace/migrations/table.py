@@ -53,9 +53,11 @@ async def ran_migration_names(engine: Any, app_name: str | None = None) -> list[
 
 
 async def ensure_migration_table(engine: Any) -> None:
-    """Create the ``migration`` table if it is missing."""
+    """Create the ``migration`` table if it is missing (asked first: MariaDB answers
+    ``CREATE TABLE IF NOT EXISTS`` of an existing table with a warning its driver logs)."""
     table: Any = migration_table(engine)
-    await table.create_table(if_not_exists=True)
+    if not await table.table_exists():
+        await table.create_table(if_not_exists=True)
 
 
 async def record_ran(engine: Any, app_name: str, name: str) -> None:
