@@ -10,10 +10,14 @@ Example::
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Hashable, Sequence
 from typing import Any
 
 from vivace.sql.nodes import Alias, ColumnNode, Condition, Expr, Join, Node, OrderItem
+
+#: A column's shape (its part of a statement's key), for ``map``.
+_SHAPE = operator.attrgetter("_shape")
 
 
 class Select(Node):
@@ -156,8 +160,9 @@ class Insert(Node):
         for row in self.rows:
             values.extend(row)
         conflict = None if self.on_conflict is None else self.on_conflict._key(values)
-        returning = tuple(r._key(values) for r in self.returning)
-        columns = tuple(c._shape for c in self.columns)
+        # List comprehensions and map: fewer Python calls than generators (hot path).
+        returning = tuple([r._key(values) for r in self.returning])
+        columns = tuple(map(_SHAPE, self.columns))
         return ("INSERT", self.table, columns, len(self.rows), conflict, returning)
 
 
@@ -178,9 +183,9 @@ class Update(Node):
         self.where, self.returning = where, tuple(returning)
 
     def _key(self, values: list[Any]) -> Hashable:
-        assigned = tuple((col._shape, expr._key(values)) for col, expr in self.assignments)
+        assigned = tuple([(col._shape, expr._key(values)) for col, expr in self.assignments])
         where = None if self.where is None else self.where._key(values)
-        returning = tuple(r._key(values) for r in self.returning)
+        returning = tuple([r._key(values) for r in self.returning]) if self.returning else ()
         return ("UPDATE", self.table, assigned, where, returning)
 
 
