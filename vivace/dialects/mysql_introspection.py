@@ -69,6 +69,14 @@ _SIMPLE_TYPES = {
     "blob": "Bytea",
     "tinyblob": "Bytea",
 }
+#: Types Vivace never writes, read as the nearest class (with a note saying so).
+_NEAR_TYPES = {
+    "tinyint": "SmallInt",
+    "mediumint": "Integer",
+    "binary": "Bytea",
+    "varbinary": "Bytea",
+    "year": "SmallInt",
+}
 #: Types MySQL writes with a display width or a fraction digits count Vivace ignores.
 _WIDTH = re.compile(r"^(int|integer|bigint|smallint|datetime|timestamp|time)\(\d+\)$")
 _SIZED = re.compile(r"^(varchar|char|decimal|numeric)\((\d+)(?:,\s*(\d+))?\)$")
@@ -129,8 +137,20 @@ ORDER BY trigger_name
 
 
 def parse_type(text: str) -> tuple[str, dict[str, Any], list[str]]:
-    """``(column class, type params, notes)`` of a ``COLUMN_TYPE`` text."""
+    """``(column class, type params, notes)`` of a ``COLUMN_TYPE`` text; a type Vivace
+    does not write maps to the nearest class with a note (``tinyint(4)`` is a
+    ``SmallInt``, ``int(10) unsigned`` a ``BigInt``), or to ``Text`` with one.
+
+    Example: ``parse_type("decimal(7,2)") == ("Numeric", {"digits": (7, 2)}, [])``.
+    """
     lowered = text.lower().strip()
+    if lowered.endswith((" unsigned", " zerofill")):
+        kind, params, notes = parse_type(lowered.split(" ")[0])
+        wider = {"SmallInt": "Integer", "Integer": "BigInt"}.get(kind, kind)
+        return wider, params, [*notes, f"type {text}"]
+    near = _NEAR_TYPES.get(lowered.split("(")[0])
+    if near is not None and lowered != "tinyint(1)":
+        return near, {}, [f"type {text}"]
     if lowered in _SIMPLE_TYPES:
         return _SIMPLE_TYPES[lowered], {}, []
     width = _WIDTH.match(lowered)
