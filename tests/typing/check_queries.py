@@ -10,6 +10,7 @@ from typing import Any, assert_type
 from vivace import Table
 from vivace.columns import ForeignKey, Integer, Varchar
 from vivace.engine import Engine
+from vivace.orm.batch import Batch
 from vivace.orm.objects import First, Objects
 from vivace.orm.query import Query
 from vivace.orm.select import Select
@@ -83,3 +84,30 @@ async def check_objects() -> None:
     rows: list[QManager] = await QBand.objects()  # type: ignore[assignment]
     count: str = await QBand.count()  # type: ignore[assignment]
     del rows, count
+
+
+async def check_batches() -> None:
+    # Each chunk is typed as the query's whole result.
+    async with await QBand.objects().batch(batch_size=10) as batch:
+        assert_type(batch, Batch[list[QBand]])
+        async for bands in batch:
+            assert_type(bands, list[QBand])
+        assert_type(await batch.next(), list[QBand] | None)
+    async with await QBand.select(QBand.name).batch() as rows:
+        async for chunk in rows:
+            assert_type(chunk, list[dict[str, Any]])
+    async with await QBand.select(QBand.name).output(as_list=True).batch() as values:
+        async for names in values:
+            assert_type(names, list[Any])
+    async with await QBand.select().output(as_json=True).batch() as texts:
+        async for text in texts:
+            assert_type(text, str)
+
+
+async def check_raw_and_tables() -> None:
+    assert_type(await QBand.raw("SELECT 1"), list[dict[str, Any]])
+    assert_type(QBand.raw("SELECT 1").run_sync(), list[dict[str, Any]])
+    assert_type(await QBand.table_exists(), bool)
+    assert_type(QBand.table_exists().run_sync(), bool)
+    assert_type(await QBand.count().where(QBand.rating > 1), int)
+    assert_type(await QBand.exists().where(QBand.rating > 1), bool)

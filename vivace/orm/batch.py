@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Any
+from typing import Any, Generic, Self, TypeVar
 
 from vivace.dialects import Compiled
 from vivace.engine import Engine
@@ -32,10 +32,13 @@ from vivace.sql import Node
 from vivace.types import JSON_TYPES
 
 Mapper = Callable[[Sequence[Any]], Any]
+#: A chunk: the type of the whole query's result (``list[Band]``, ``list[dict[str, Any]]``).
+ChunkT = TypeVar("ChunkT")
 
 
-class Batch:
-    """An async context manager and async iterator over chunks of results."""
+class Batch(Generic[ChunkT]):
+    """An async context manager and async iterator over chunks of results, each typed as
+    the query's result: ``Band.objects().batch()`` gives ``list[Band]`` chunks."""
 
     def __init__(self, query: Any, batch_size: int, node: str | None) -> None:
         if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
@@ -46,7 +49,7 @@ class Batch:
         self._cursor: RowCursor | None = None
         self._map: Mapper | None = None
 
-    async def __aenter__(self) -> Batch:
+    async def __aenter__(self) -> Self:
         query = self._query
         routing = query.table._meta.db.read_routing if self._node is None else None
         if routing is not None:
@@ -74,23 +77,24 @@ class Batch:
         if cursor is not None:
             await cursor.__aexit__(exc_type, exc, tb)
 
-    def __aiter__(self) -> Batch:
+    def __aiter__(self) -> Self:
         return self
 
-    async def __anext__(self) -> Any:
+    async def __anext__(self) -> ChunkT:
         chunk = await self.next()
         if chunk is None:
             raise StopAsyncIteration
         return chunk
 
-    async def next(self) -> Any:
+    async def next(self) -> ChunkT | None:
         """The next chunk of results, or None when there are no more."""
         if self._cursor is None or self._map is None:
             raise QueryError("read a batch inside `async with await query.batch(...) as batch:`")
         rows = await self._cursor.fetch()
         if not rows:
             return None
-        return self._map(rows)
+        chunk: ChunkT = self._map(rows)
+        return chunk
 
 
 def _plan(query: Any) -> tuple[Node, Callable[[Compiled], Mapper]]:

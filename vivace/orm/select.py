@@ -216,7 +216,7 @@ class SelectBase(Query[ResultT], WhereMixin):
         assert isinstance(statement, SelectStatement)
         return statement
 
-    async def batch(self, batch_size: int = 100, node: str | None = None) -> Batch:
+    async def batch(self, batch_size: int = 100, node: str | None = None) -> Batch[ResultT]:
         """The results in chunks (see ``vivace.orm.batch``).
 
         Example: ``async with await Band.select().batch(batch_size=100) as batch:``
