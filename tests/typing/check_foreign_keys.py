@@ -22,6 +22,7 @@ from vivace.columns import (
     ForeignKey,
     Integer,
     LazyTableReference,
+    OnDelete,
     Serial,
     Varchar,
 )
@@ -60,11 +61,23 @@ class Studio(Table):
     id: UUID = UUID(primary_key=True)  # type: ignore[assignment]
 
 
+class Label(Table):
+    id: Varchar = Varchar(length=20, primary_key=True)  # type: ignore[assignment]
+
+
 class Session(Table):
-    # A key to a table keyed otherwise than by a Serial: the constructor types the key as
-    # a Serial's int, so the annotation that says the key's type overrides it.
-    studio: ForeignKey[Studio, uuid.UUID | None] = ForeignKey(Studio)  # type: ignore[assignment]
-    backup: ForeignKey[Studio, uuid.UUID] = ForeignKey(Studio, null=False)  # type: ignore[assignment]
+    # A key is typed by its target's ``id``: a UUID, text, else a Serial's int.
+    studio = ForeignKey(Studio)
+    backup = ForeignKey(Studio, null=False)
+    label = ForeignKey(Label)
+    # An annotation still says it where the constructor cannot (a lazy reference).
+    later: ForeignKey[Studio, uuid.UUID | None] = ForeignKey(
+        LazyTableReference("Studio", module_path=__name__)
+    )  # type: ignore[assignment]
+    # Only tables are targets, and the options are checked.
+    wrong = ForeignKey(int)  # type: ignore[type-var]
+    typo = ForeignKey(Manager, on_delet=OnDelete.cascade)  # type: ignore[call-overload]
+    keyed = ForeignKey(Studio, on_delete=OnDelete.set_null, target_column="id")
 
 
 def check_rows(band: Band, concert: Concert) -> None:
@@ -86,8 +99,17 @@ def check_rows(band: Band, concert: Concert) -> None:
 def check_studio(studio: Studio, session: Session) -> None:
     assert_type(studio.id, uuid.UUID)
     assert_type(Studio.id, UUID)
+    assert_type(Session.studio, ForeignKey[Studio, uuid.UUID | None])
+    assert_type(Session.backup, ForeignKey[Studio, uuid.UUID])
+    assert_type(Session.label, ForeignKey[Label, str | None])
     assert_type(session.studio, Studio | uuid.UUID | None)
     assert_type(session.backup, Studio | uuid.UUID)
+    assert_type(session.label, Label | str | None)
+    assert_type(session.later, Studio | uuid.UUID | None)
+    session.studio = uuid.uuid4()
+    session.label = "EMI"
+    session.studio = 3  # type: ignore[assignment]
+    session.label = 3  # type: ignore[assignment]
 
 
 def check_chains() -> None:

@@ -20,14 +20,14 @@ import datetime
 import decimal
 import enum
 import uuid
-from typing import TYPE_CHECKING, Any, Literal, Required, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, Protocol, Required, TypedDict
 
 if TYPE_CHECKING:
     # TypeVar defaults (PEP 696) come with Python 3.13; type checkers read them from
     # typing_extensions' stub (bundled with both), so nothing is imported at run time.
     from typing_extensions import TypeVar
 
-    from vivace.schema.column import IndexMethod
+    from vivace.schema.column import Column, IndexMethod, OnDelete, OnUpdate
     from vivace.schema.table import TableBase
 
     StrT = TypeVar("StrT", default=str)
@@ -43,11 +43,18 @@ if TYPE_CHECKING:
     BytesT = TypeVar("BytesT", default=bytes)
     ListT = TypeVar("ListT", default=list[Any])
     #: The table a foreign key points at (``"self"`` or a lazy reference: any table,
-    #: unless the attribute is annotated ``ForeignKey[Manager]``).
-    TableT = TypeVar("TableT", bound=TableBase, default=TableBase)
-    #: The value a foreign key stores, the target's primary key: ``ForeignKey(Manager)`` is
-    #: a ``ForeignKey[Manager, int | None]`` (a Serial key); in an annotation, say it.
+    #: unless the attribute is annotated ``ForeignKey[Manager]``). No bound: the
+    #: constructor's overloads match a target by a protocol (the type of its ``id``).
+    TableT = TypeVar("TableT", default=TableBase)
+    #: The value a foreign key stores, the target's ``id``: ``ForeignKey(Manager)`` is a
+    #: ``ForeignKey[Manager, int | None]`` (a Serial key), ``ForeignKey(Studio)`` with
+    #: ``id: UUID = UUID(primary_key=True)`` a ``ForeignKey[Studio, uuid.UUID | None]``.
     KeyT = TypeVar("KeyT", default=Any)
+    #: A target keyed by a Serial (or any key but a UUID or text ``id``): an ``int`` key.
+    RowT = TypeVar("RowT", bound=TableBase)
+    #: A target whose ``id`` is a UUID, or text (see ``UUIDKeyed``).
+    UUIDKeyedT = TypeVar("UUIDKeyedT", bound="UUIDKeyed")
+    StrKeyedT = TypeVar("StrKeyedT", bound="StrKeyed")
     #: The table whose rows an M2M or ReverseForeignKey lists.
     FarT = TypeVar("FarT", bound=TableBase, default=TableBase, covariant=True)
 else:
@@ -66,6 +73,9 @@ else:
     BytesT = TypeVar("BytesT")
     ListT = TypeVar("ListT")
     TableT = TypeVar("TableT")
+    RowT = TypeVar("RowT")
+    UUIDKeyedT = TypeVar("UUIDKeyedT")
+    StrKeyedT = TypeVar("StrKeyedT")
     KeyT = TypeVar("KeyT")
     FarT = TypeVar("FarT", covariant=True)
 
@@ -97,7 +107,41 @@ class Nullable(ColumnOptions, total=False):
     null: Required[bool]
 
 
-class NotNullKey(ColumnOptions, total=False):
+class KeyOptions(ColumnOptions, total=False):
+    """The options of a foreign key besides ``default`` and ``null``."""
+
+    on_delete: OnDelete
+    on_update: OnUpdate
+    target_column: str | Column[Any] | None
+
+
+class NotNullKey(KeyOptions, total=False):
     """A foreign key is nullable unless ``null=False`` is given."""
 
     null: Required[Literal[False]]
+
+
+class NullableKey(KeyOptions, total=False):
+    """A foreign key's options, ``null`` left out (nullable) or given as a bool."""
+
+    null: bool
+
+
+class UUIDKeyed(Protocol):
+    """A row whose ``id`` is a UUID: what ``ForeignKey(Studio)`` matches to type its key as a
+    ``uuid.UUID``. mypy reads ``studio.id`` through the column's ``__get__`` (a
+    ``uuid.UUID``), pyright reads the declared column (a ``UUID``): either matches.
+
+    Example: ``class Studio(Table): id: UUID = UUID(primary_key=True)``.
+    """
+
+    @property
+    def id(self) -> uuid.UUID | Column[uuid.UUID]: ...
+
+
+class StrKeyed(Protocol):
+    """A row whose ``id`` is text (``id: Varchar = Varchar(primary_key=True)``), for
+    ``ForeignKey`` as ``UUIDKeyed`` is for UUIDs."""
+
+    @property
+    def id(self) -> str | Column[str]: ...

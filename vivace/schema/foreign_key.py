@@ -18,10 +18,23 @@ from typing import TYPE_CHECKING, Any, Generic, Self, Unpack, overload
 
 from vivace.exceptions import ConfigurationError
 from vivace.schema.column import UNSET, Column, ColumnKwargs, OnDelete, OnUpdate
-from vivace.schema.column_typing import KeyT, NotNullKey, TableT
+from vivace.schema.column_typing import (
+    KeyT,
+    NotNullKey,
+    NullableKey,
+    RowT,
+    StrKeyedT,
+    TableT,
+    UUIDKeyedT,
+)
 from vivace.schema.registry import find_table
 from vivace.sql.nodes import Condition
 from vivace.types import ValueType
+
+if TYPE_CHECKING:
+    import uuid
+
+    from vivace.schema.table import TableBase
 
 # Serial keys are plain integers once they are referenced.
 _REFERENCE_TYPES = {"serial": ValueType("integer"), "bigserial": ValueType("bigint")}
@@ -72,37 +85,77 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
     narrow it with ``isinstance``). ``Band.manager._.name`` is the manager's ``name``
     column, typed (a ``Varchar``; a typo is an error); Piccolo's spelling
     ``Band.manager.name`` is the same column, a ``JoinedColumn`` for checkers (any name
-    goes: the checkers cannot map a name to its column). The key is typed as a Serial primary
-    key's ``int``; a key to a table keyed otherwise says its type in an annotation that
-    overrides the constructor's: ``manager: ForeignKey[Manager, UUID | None] =
-    ForeignKey(Manager)  # type: ignore[assignment]``. A bare ``ForeignKey[Manager]``
-    annotation (for a lazy reference) leaves the key's type open (``Any``).
+    goes: the checkers cannot map a name to its column). The key is typed by the target's
+    ``id``: a ``uuid.UUID`` for ``id: UUID = UUID(primary_key=True)``, a ``str`` for a text
+    ``id``, else a Serial's ``int`` (a key named otherwise, ``"self"`` and lazy references
+    included: say the key's type in an annotation, ``ForeignKey[Manager, str | None]``). A
+    bare ``ForeignKey[Manager]`` annotation leaves the key's type open (``Any``).
     """
 
+    # The key's type is the target's ``id``: a UUID, a text key, else a Serial's int.
+    @overload
+    def __init__(
+        self: ForeignKey[UUIDKeyedT, uuid.UUID],
+        references: type[UUIDKeyedT],
+        default: Any = ...,
+        **kwargs: Unpack[NotNullKey],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: ForeignKey[UUIDKeyedT, uuid.UUID | None],
+        references: type[UUIDKeyedT],
+        default: Any = ...,
+        **kwargs: Unpack[NullableKey],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: ForeignKey[StrKeyedT, str],
+        references: type[StrKeyedT],
+        default: Any = ...,
+        **kwargs: Unpack[NotNullKey],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: ForeignKey[StrKeyedT, str | None],
+        references: type[StrKeyedT],
+        default: Any = ...,
+        **kwargs: Unpack[NullableKey],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: ForeignKey[RowT, int],
+        references: type[RowT],
+        default: Any = ...,
+        **kwargs: Unpack[NotNullKey],
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: ForeignKey[RowT, int | None],
+        references: type[RowT],
+        default: Any = ...,
+        **kwargs: Unpack[NullableKey],
+    ) -> None: ...
+
+    # A lazy reference or a name: the target is known from an annotation only (the class
+    # parameter lets the checkers take it from ``headliner: ForeignKey[Band, int] = ...``).
     @overload
     def __init__(
         self: ForeignKey[TableT, int],
-        references: type[TableT] | LazyTableReference | str,
+        references: LazyTableReference | str,
         default: Any = ...,
-        on_delete: OnDelete = ...,
-        on_update: OnUpdate = ...,
-        target_column: str | Column[Any] | None = ...,
         **kwargs: Unpack[NotNullKey],
     ) -> None: ...
     @overload
     def __init__(
         self: ForeignKey[TableT, int | None],
-        references: type[TableT] | LazyTableReference | str,
+        references: LazyTableReference | str,
         default: Any = ...,
-        on_delete: OnDelete = ...,
-        on_update: OnUpdate = ...,
-        target_column: str | Column[Any] | None = ...,
-        **kwargs: Unpack[ColumnKwargs],
+        **kwargs: Unpack[NullableKey],
     ) -> None: ...
 
     def __init__(
         self,
-        references: type[TableT] | LazyTableReference | str,
+        references: type[Any] | LazyTableReference | str,
         default: Any = UNSET,
         on_delete: OnDelete = OnDelete.cascade,
         on_update: OnUpdate = OnUpdate.cascade,
@@ -146,6 +199,17 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         resolved: type[TableT] = self._resolved
         return resolved
 
+    if TYPE_CHECKING:
+
+        @property
+        def _target_table(self) -> type[TableBase]:
+            """``resolved_references`` typed as a table, for this module's code: ``TableT``
+            has no bound (a key's overloads match a table by the type of its ``id``, a
+            protocol)."""
+            ...
+    else:
+        _target_table = resolved_references  # the same property: no extra call
+
     def _check_definition(self) -> None:
         """Nothing to check when the table is defined: the key's type is its target's, which
         may not be defined yet; its values are checked when they are sent."""
@@ -154,7 +218,7 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
     def target_column(self) -> Column[Any]:
         """The referenced column: the target's primary key unless ``target_column`` names one."""
         target = self._target_column
-        table = self.resolved_references
+        table = self._target_table
         if target is None:
             return table._meta.primary_key
         if isinstance(target, str):
@@ -210,7 +274,7 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         joins: dict[str, Any] = self.__dict__["_joins"]
         column = joins.get(name)
         if column is None:
-            table = self.resolved_references
+            table = self._target_table
             target = table._meta.column_by_name.get(name)
             if target is None:
                 raise AttributeError(f"{table.__name__} has no column {name!r}")
@@ -265,7 +329,7 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
     def all_columns(self, exclude: list[Any] | None = None) -> list[Column[Any]]:
         """Every column of the target, reached through this key: ``Band.manager.all_columns()``."""
         excluded = {c if isinstance(c, str) else c._meta.name for c in exclude or ()}
-        table = self.resolved_references
+        table = self._target_table
         return [
             self._column(c._meta.name) for c in table._meta.columns if c._meta.name not in excluded
         ]
@@ -276,7 +340,7 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         Example: ``Concert.objects(Concert.band_1, *Concert.band_1.all_related())``.
         """
         excluded = {c if isinstance(c, str) else c._meta.name for c in exclude or ()}
-        table = self.resolved_references
+        table = self._target_table
         return [
             self._column(fk._meta.name)
             for fk in table._meta.foreign_key_columns
