@@ -14,7 +14,8 @@ Example::
 
 As in Piccolo, ``TableStorage()`` gives one storage (per engine): reflecting from one place
 makes the tables available everywhere. Keys are the tablename, prefixed with the schema
-outside ``public`` (``"music.band"``). SQLite has no schemas: ``schema_name`` is ignored.
+outside ``public`` (``"music.band"``). SQLite and MariaDB have no schemas: ``schema_name``
+is ignored (the connection's own database is read).
 """
 
 from __future__ import annotations
@@ -86,7 +87,10 @@ class TableStorage:
         ``include``, never those in ``exclude``. With ``keep_existing``, tables already
         reflected are kept as they are (and not read again); otherwise they are replaced.
         """
-        schema = None if schema_name == "public" else schema_name
+        # Without schemas (SQLite, MariaDB) a table is named by its name only: classes
+        # made from another MariaDB database would act on the connection's own.
+        no_schema = schema_name == "public" or not self.engine.dialect.supports_schemas
+        schema = None if no_schema else schema_name
         included, excluded = _as_list(include), set(_as_list(exclude))
         if keep_existing:
             excluded.update(_split(key, "public")[1] for key in self._tables_in(schema))

@@ -1,4 +1,4 @@
-"""``TableStorage``: Table classes reflected from a live database, on both engines."""
+"""``TableStorage``: Table classes reflected from a live database, on every engine."""
 
 from __future__ import annotations
 
@@ -72,3 +72,16 @@ async def test_reflect_a_schema(postgres_db: Engine) -> None:
         assert await album.select(album.title) == [{"title": "Blue"}]  # type: ignore[attr-defined]
     finally:
         await postgres_db.execute_ddl(['DROP SCHEMA "refl_music" CASCADE'])
+
+
+async def test_schema_name_is_ignored_on_mariadb(mysql_db: Engine, use_tables: UseTables) -> None:
+    """MariaDB tables are named without a schema: another schema name reads the
+    connection's own database (as on SQLite), never classes that would act elsewhere."""
+    await use_tables(mysql_db, ReflManager)
+    storage = TableStorage(mysql_db)
+    storage.clear()
+    await storage.reflect(schema_name="information_schema", include=["refl_manager"])
+    assert sorted(storage.tables) == ["refl_manager"]
+    manager = storage.tables["refl_manager"]
+    await manager.insert(manager(name="Ann"))
+    assert await ReflManager.count() == 1
