@@ -329,8 +329,9 @@ class MySQLDDL(DDLCompiler):
             statements.extend(self.set_unique(table, new.db_column_name, new.unique))
         if changed & {"index", "index_method"}:
             if old.index:
+                # No IF EXISTS: MySQL 8 has none on DROP INDEX (the index is known here).
                 index = self.index_name(table, [new.db_column_name])
-                statements.extend(self.drop_index(table, index, if_exists=True))
+                statements.extend(self.drop_index(table, index))
             if new.index:
                 statements.extend(self.create_index(table, self.column_index(table, new)))
         if adds_foreign_key(old, new, using):
