@@ -1,4 +1,4 @@
-"""``vivace.table``: the Table class and helpers for several tables.
+"""``vivace.table``: the Table class (and ``TypedTable``) and helpers for several tables.
 
 Example::
 
@@ -15,9 +15,11 @@ from vivace.orm import (
     drop_db_tables_sync,
     sort_table_classes,
 )
+from vivace.orm.table import TypedTable
 
 __all__ = [
     "Table",
+    "TypedTable",
     "create_db_tables",
     "create_db_tables_sync",
     "create_table_class",

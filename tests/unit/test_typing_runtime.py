@@ -4,11 +4,24 @@ generic column classes evaluate, and the constructors behave as before.
 (``tests/typing/`` holds what the type checkers must conclude; this file runs.)
 """
 
+import dataclasses
 import typing
 from typing import Any
 
+import pytest
+
 from vivace import Table
-from vivace.columns import M2M, ForeignKey, Integer, LazyTableReference, ReverseForeignKey, Varchar
+from vivace.table import TypedTable
+from vivace.columns import (
+    JSON,
+    M2M,
+    ForeignKey,
+    Integer,
+    LazyTableReference,
+    ReverseForeignKey,
+    Varchar,
+)
+from vivace.exceptions import QueryError
 from vivace.orm.objects import Objects
 from vivace.orm.select import Select
 
@@ -55,3 +68,38 @@ def test_constructors_behave_as_declared() -> None:
         "manager",
         "owner",
     ]
+
+
+class RtTypedManager(TypedTable, tablename="rt_typed_manager"):
+    name: Varchar = Varchar(length=50)
+
+
+class RtTypedBand(TypedTable, tablename="rt_typed_band"):
+    name: Varchar = Varchar(length=50)
+    rating: Integer[int | None] = Integer(null=True)
+    facts: JSON = JSON()
+    manager: ForeignKey[RtTypedManager, int | None] = ForeignKey(RtTypedManager)
+
+
+def test_typed_table_is_a_table_at_run_time() -> None:
+    # The checked constructor exists for type checkers only: rows are built by Table's own.
+    assert RtTypedBand.__init__ is Table.__init__
+    assert not dataclasses.is_dataclass(RtTypedBand)
+    assert RtTypedBand.__eq__ is Table.__eq__ and RtTypedBand.__hash__ is Table.__hash__
+    # The two abstract bases are no tables; their subclasses are, with the same columns.
+    assert "_meta" not in vars(TypedTable) and "_meta" not in vars(TypedTable.__base__)
+    assert [c._meta.name for c in RtTypedBand._meta.columns] == [
+        "id",
+        "name",
+        "rating",
+        "facts",
+        "manager",
+    ]
+    band = RtTypedBand({RtTypedBand.name: "Pythonistas"}, manager=1, facts={"genre": "rock"})
+    assert (band.name, band.rating, band.manager, band.id) == ("Pythonistas", 0, 1, None)
+    assert band.facts == {"genre": "rock"}
+    assert band._exists_in_db is False
+    assert RtTypedBand(_data={"name": "x"}, _ignore_missing=True).rating is None
+    assert band == band and band != RtTypedBand() and {band} == {band}
+    with pytest.raises(QueryError, match=r"Unrecognized columns - \['nme'\]"):
+        RtTypedBand(nme="x")

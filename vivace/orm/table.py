@@ -12,8 +12,9 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar, dataclass_transform, overload
 
 from vivace.engine import Engine, engine_finder
 from vivace.engine.finder import default_engine as default_sqlite_engine
@@ -43,6 +44,7 @@ from vivace.schema import (
     IndexMethod,
     Readable,
     Relation,
+    Serial,
     TableBase,
     TableMeta,
 )
@@ -283,6 +285,43 @@ class Table(TableBase, abstract=True):
     def remove_m2m(self, *rows: Any, m2m: Any) -> RemoveM2M:
         """Unlink rows of an M2M relation: ``await band.remove_m2m(rock, m2m=Band.genres)``."""
         return RemoveM2M(self, rows, m2m)
+
+
+# Type checkers build a keyword-only ``__init__`` from a subclass's annotated class
+# attributes, each typed by its column's ``__set__`` (``name: Varchar`` takes a ``str``) and
+# optional (the column is its default). No ``__eq__`` is made: rows keep theirs and their
+# hash. Columns are not field specifiers: pyright reports a field specifier assigned without
+# an annotation, and would make a column without ``default=`` a required argument.
+@dataclass_transform(kw_only_default=True, eq_default=False, field_specifiers=(dataclasses.field,))
+class _CheckedConstructor(Table, abstract=True):
+    """The base whose subclasses type checkers read as dataclasses (see ``TypedTable``)."""
+
+
+class TypedTable(_CheckedConstructor, abstract=True):
+    """A ``Table`` whose constructor type checkers check: annotate each column with its
+    class, and ``Band(nme="x")`` or ``Band(name=123)`` is an error in mypy and pyright.
+
+    At run time it is a ``Table`` (the same ``__init__``, the same speed); only type
+    checkers see a difference. A column left without an annotation is not a parameter of
+    the checked constructor (the checkers ignore such class attributes).
+
+    Example::
+
+        class Band(TypedTable):
+            name: Varchar = Varchar(length=100)
+            rating: Integer[int | None] = Integer(null=True)
+            manager: ForeignKey[Manager, int | None] = ForeignKey(Manager)
+
+        Band(name="Pythonistas", rating=None, manager=1)   # checked
+    """
+
+    if TYPE_CHECKING:
+        # The parameters every table's constructor has besides its columns: the values as a
+        # mapping (``Band({Band.name: "x"})``), and the implicit key (``Band(id=5)``).
+        _data: Mapping[Any, Any] | None = dataclasses.field(default=None, kw_only=False)
+        _ignore_missing: bool = False
+        _exists_in_db: bool = False
+        id: Serial = Serial(primary_key=True)
 
 
 class _RowQuery(Query[R]):

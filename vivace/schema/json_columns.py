@@ -41,6 +41,10 @@ class JSON(Column[StrT]):
             default = json.dumps(default)
         super().__init__(default=default, **kwargs)
 
+    if TYPE_CHECKING:
+        # Rows read text; a dict or list is taken too (sent as its JSON text).
+        def __set__(self, obj: object, value: StrT | dict[str, Any] | list[Any]) -> None: ...
+
     def arrow(self, key: str | int) -> JSONGet:
         """The value under ``key`` (or at index ``key``), as JSON: ``Band.facts.arrow("a")``,
         also ``Band.facts["a"]``; keyed as the column in results."""
