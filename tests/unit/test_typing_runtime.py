@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from vivace import Table
-from vivace.table import TypedTable
 from vivace.columns import (
     JSON,
     M2M,
@@ -24,6 +23,7 @@ from vivace.columns import (
 from vivace.exceptions import QueryError
 from vivace.orm.objects import Objects
 from vivace.orm.select import Select
+from vivace.table import TypedTable
 
 
 class RtManager(Table, tablename="rt_manager"):
