@@ -22,11 +22,13 @@ from vivace.orm import (
     drop_db_tables,
     drop_db_tables_sync,
 )
+from vivace.orm.table import TypedTable
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Table",
+    "TypedTable",
     "__version__",
     "create_db_tables",
     "create_db_tables_sync",
