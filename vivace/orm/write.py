@@ -10,7 +10,6 @@ Example::
 from __future__ import annotations
 
 import asyncio
-import collections
 import datetime
 import decimal
 import enum
@@ -142,19 +141,15 @@ def _write_back(
     rows: Sequence[Any], returned: list[dict[str, Any]], pk_name: str, pk_key: str
 ) -> None:
     """Each row takes its returned primary key (when returned) and counts as saved."""
-    if len(rows) == 1:
-        values = rows[0].__dict__
-        if returned and pk_key in returned[0]:
-            values[pk_name] = returned[0][pk_key]
-        values["_exists_in_db"] = True
-        return
-    # Thousands of rows: C loops (``map`` over ``dict.__setitem__``), no Python call per row.
-    dicts = list(map(_DICT_OF, rows))
+    # A plain loop: measured faster than ``map`` over ``dict.__setitem__``.
     if returned and pk_key in returned[0]:
-        keys = map(operator.itemgetter(pk_key), returned)
-        collections.deque(map(dict.__setitem__, dicts, repeat(pk_name), keys), maxlen=0)
-    saved = map(dict.__setitem__, dicts, repeat("_exists_in_db"), repeat(True))
-    collections.deque(saved, maxlen=0)
+        for row, one in zip(rows, returned):
+            values = row.__dict__
+            values[pk_name] = one[pk_key]
+            values["_exists_in_db"] = True
+    else:
+        for row, _ in zip(rows, returned):
+            row.__dict__["_exists_in_db"] = True
 
 
 class _Batch(NamedTuple):
