@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -67,12 +68,26 @@ SESSION_SETUP = (
 
 #: The protocol command that resets a session to its state just after connecting.
 COM_RESET_CONNECTION = 0x1F
+#: The protocol command that sets a session option, and its "multi-statements off" value.
+COM_SET_OPTION = 0x1B
+MULTI_STATEMENTS_OFF = b"\x01\x00"
 #: After a reset: the connection's character set (the reset may undo it) and autocommit
 #: (it takes the server's default), then the session setup.
 RESET_SETUP = (
     "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin, SESSION autocommit = 1, "
     + SESSION_SETUP.removeprefix("SET ")
 )
+
+
+async def one_statement_per_query(connection: Any) -> None:
+    """Switch the session's multi-statement queries off (COM_SET_OPTION).
+
+    asyncmy always asks for them at connect time, and with them ``raw("SELECT 1; DROP
+    TABLE t")`` ran both statements. Off, a second statement is a syntax error, as on
+    PostgreSQL and SQLite. The setting outlives a session reset (COM_RESET_CONNECTION).
+    """
+    await connection._execute_command(COM_SET_OPTION, MULTI_STATEMENTS_OFF)
+    await connection.read_packet()  # an EOF (or OK) packet; an error packet raises
 
 
 class MySQLEngine(ServerEngine):
@@ -280,6 +295,8 @@ class _AsyncmyPools:
 
     def __init__(self, engine: MySQLEngine) -> None:
         self.engine = engine
+        #: Connections already switched to one statement per query.
+        self._single: weakref.WeakSet[Any] = weakref.WeakSet()
 
     async def create(self, overrides: Mapping[str, Any]) -> Any:
         return await self.engine._create_pool(overrides)
@@ -288,7 +305,16 @@ class _AsyncmyPools:
         return int(pool.maxsize)
 
     async def acquire(self, pool: Any) -> Any:
-        return await pool.acquire()
+        connection = await pool.acquire()
+        if connection not in self._single:
+            try:
+                await one_statement_per_query(connection)
+            except BaseException:
+                connection.close()  # its state is unknown: never handed out
+                pool.release(connection)
+                raise
+            self._single.add(connection)
+        return connection
 
     async def release(self, pool: Any, connection: Any) -> None:
         pool.release(connection)
