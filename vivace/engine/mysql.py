@@ -26,7 +26,7 @@ from vivace.dialects import Compiled
 from vivace.dialects.mysql import MariaDBDialect, MySQLDialect
 from vivace.engine.cursors import RowCursor
 from vivace.engine.mysql_cursor import MySQLCursor
-from vivace.engine.mysql_errors import is_server_error, map_mysql_error
+from vivace.engine.mysql_errors import is_server_error, map_mysql_error, oversized_integer
 from vivace.engine.pool import PoolDriver
 from vivace.engine.server import ServerEngine
 from vivace.exceptions import ConfigurationError, VivaceError
@@ -207,10 +207,16 @@ class MySQLEngine(ServerEngine):
         """``cursor.execute`` within ``command_timeout`` (every statement: the ORM's, raw
         SQL, BEGIN/COMMIT/SAVEPOINT); past it the read is cut and the engine discards the
         connection and ends its session."""
-        if self.command_timeout is None:
-            return await cursor.execute(sql, params)
-        async with asyncio.timeout(self.command_timeout):
-            return await cursor.execute(sql, params)
+        try:
+            if self.command_timeout is None:
+                return await cursor.execute(sql, params)
+            async with asyncio.timeout(self.command_timeout):
+                return await cursor.execute(sql, params)
+        except Exception as error:
+            oversized = oversized_integer(error, params)
+            if oversized is not None:
+                raise oversized from error
+            raise
 
     async def _driver_fetch(self, connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
         async with connection.cursor() as cursor:

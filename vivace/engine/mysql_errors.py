@@ -67,6 +67,8 @@ _CODES: dict[int, type[ex.DatabaseError]] = {
 
 def is_server_error(error: BaseException) -> bool:
     """Whether the server answered with ``error`` (the connection stays in step)."""
+    if isinstance(error, ex.VivaceError) and error.__cause__ is not None:
+        error = error.__cause__  # a server error told more clearly (``oversized_integer``)
     code = _code(error)
     return code is not None and code < 2000
 
@@ -102,6 +104,29 @@ def map_mysql_error(error: BaseException, address: str) -> ex.VivaceError:
     if isinstance(error, ValueError | TypeError | OverflowError):
         return ex.DataError(f"cannot send this value to MySQL: {error}")
     return ex.DatabaseError(f"{name}: {error}")
+
+
+#: The integers a MariaDB/MySQL column can hold: BIGINT down to BIGINT UNSIGNED up.
+_INTEGERS = range(-(2**63), 2**64)
+
+
+def oversized_integer(error: BaseException, params: object) -> ex.DataError | None:
+    """The clear error for a syntax error caused by an integer no column can hold.
+
+    The driver writes integers into the SQL text, so 2**70 reaches the server as a number
+    it cannot parse (error 1064); PostgreSQL and SQLite refuse it as a value (DataError).
+    Looked for only once the server has refused the statement: nothing on the way there.
+    """
+    if _code(error) != 1064 or not isinstance(params, list | tuple):
+        return None
+    for value in params:
+        if isinstance(value, int) and not isinstance(value, bool) and value not in _INTEGERS:
+            refused = ex.DataError(
+                f"cannot send this value to MySQL: {value} is out of the range of its integers"
+            )
+            refused.code = "1064"
+            return refused
+    return None
 
 
 def _code(error: BaseException) -> int | None:
