@@ -320,3 +320,14 @@ async def test_quoted_defaults_come_back_exact(db: Engine, use_tables: UseTables
     found = (await db.introspect(tablenames=["intro_quoted"])).table("IntroQuoted")
     assert found == db.dialect.ddl.stored_form(table_spec(IntroQuoted))
     assert found.column("text").default == "it's a \\ back'slash\nand 100% 'quoted'"
+
+
+async def test_views_are_no_tables(db: Engine, use_tables: UseTables) -> None:
+    await use_tables(db, IntroManager)
+    await db.execute_ddl(['CREATE VIEW "intro_names" AS SELECT "name" FROM "intro_manager"'])
+    try:
+        every = await db.introspect()
+        assert every.by_tablename("intro_manager") is not None
+        assert every.by_tablename("intro_names") is None
+    finally:
+        await db.execute_ddl(['DROP VIEW "intro_names"'])

@@ -89,6 +89,9 @@ _NOW = re.compile(r"^current_timestamp(\(\d*\))?$|^now\(\d*\)$", re.IGNORECASE)
 _JSON_CHECK = re.compile(r"^json_valid\(([`\"])((?:(?!\1).|\1\1)+)\1\)$", re.IGNORECASE)
 
 _DATABASE = "COALESCE(%s, DATABASE())"
+#: Where the table names are listed (``IN (%s, ...)``, filled in by ``_fetch``): MariaDB then
+#: opens those tables only, not every table of the database.
+_ONLY = "AND {} IN (/*tables*/)"
 _TABLES = f"""
 SELECT table_name AS tablename FROM information_schema.tables
 WHERE table_schema = {_DATABASE} AND table_type = 'BASE TABLE'
@@ -99,14 +102,14 @@ SELECT table_name AS tablename, column_name AS name, column_type AS type,
        is_nullable AS nullable, column_default AS default_text, extra,
        column_comment AS comment
 FROM information_schema.columns
-WHERE table_schema = {_DATABASE}
+WHERE table_schema = {_DATABASE} {_ONLY.format("table_name")}
 ORDER BY table_name, ordinal_position
 """
 _INDEXES = f"""
 SELECT table_name AS tablename, index_name AS name, non_unique, column_name,
        sub_part, index_type
 FROM information_schema.statistics
-WHERE table_schema = {_DATABASE}
+WHERE table_schema = {_DATABASE} {_ONLY.format("table_name")}
 ORDER BY table_name, index_name, seq_in_index
 """
 _FOREIGN_KEYS = f"""
@@ -119,19 +122,20 @@ JOIN information_schema.referential_constraints r
   ON r.constraint_schema = k.constraint_schema AND r.constraint_name = k.constraint_name
  AND r.table_name = k.table_name
 WHERE k.table_schema = {_DATABASE} AND k.referenced_table_name IS NOT NULL
+  {_ONLY.format("k.table_name")}
 ORDER BY k.table_name, k.constraint_name, k.ordinal_position
 """
 # MariaDB names the table of each check (MySQL 8 would join TABLE_CONSTRAINTS instead).
 _CHECKS = f"""
 SELECT table_name AS tablename, constraint_name AS name, check_clause AS clause
 FROM information_schema.check_constraints
-WHERE constraint_schema = {_DATABASE}
+WHERE constraint_schema = {_DATABASE} {_ONLY.format("table_name")}
 ORDER BY table_name, constraint_name
 """
 _TRIGGERS = f"""
 SELECT event_object_table AS tablename, trigger_name AS name
 FROM information_schema.triggers
-WHERE event_object_schema = {_DATABASE}
+WHERE event_object_schema = {_DATABASE} {_ONLY.format("event_object_table")}
 ORDER BY trigger_name
 """
 
@@ -230,28 +234,44 @@ class MySQLIntrospector(Introspector):
         self, fetch: Fetch, schema_name: str | None = None, tablenames: Sequence[str] | None = None
     ) -> SchemaSpec:
         names = [r["tablename"] for r in await fetch(_TABLES, [schema_name])]
-        tables = {name: CatalogTable(None, name) for name in names}
-        for row in await fetch(_COLUMNS, [schema_name]):
-            table = tables.get(row["tablename"])
-            if table is not None:
-                table.columns.append(_column(row))
-        foreign = await fetch(_FOREIGN_KEYS, [schema_name])
+        chosen = [n for n in names if tablenames is None or n in tablenames]
+        if not chosen:
+            return SchemaSpec(())
+        only = None if tablenames is None else chosen
+        foreign = await _fetch(fetch, _FOREIGN_KEYS, schema_name, only)
+        if only is not None:  # the tables their keys point at give the keys' types
+            wanted = {r["target_table"] for r in foreign if r["same_database"]}
+            only = sorted(set(chosen) | (wanted & set(names)))
+        tables = {name: CatalogTable(None, name) for name in only or names}
+        # Views have columns too (and are no tables): rows of other names are skipped.
+        for row in await _fetch(fetch, _COLUMNS, schema_name, only):
+            if row["tablename"] in tables:
+                tables[row["tablename"]].columns.append(_column(row))
         _add_foreign_keys(tables, foreign)
-        for row in await fetch(_CHECKS, [schema_name]):
-            table = tables.get(row["tablename"])
-            if table is not None:
-                _add_check(table, row["name"], row["clause"])
-        _add_indexes(tables, await fetch(_INDEXES, [schema_name]), foreign)
-        for row in await fetch(_TRIGGERS, [schema_name]):
-            table = tables.get(row["tablename"])
-            if table is not None:
-                table.notes.append(f"trigger {row['name']}")
+        for row in await _fetch(fetch, _CHECKS, schema_name, only):
+            if row["tablename"] in tables:
+                _add_check(tables[row["tablename"]], row["name"], row["clause"])
+        _add_indexes(tables, await _fetch(fetch, _INDEXES, schema_name, only), foreign)
+        for row in await _fetch(fetch, _TRIGGERS, schema_name, only):
+            if row["tablename"] in tables:
+                tables[row["tablename"]].notes.append(f"trigger {row['name']}")
         for table in tables.values():
             table.constraints.sort(key=lambda c: c.name)
-        chosen = [t for t in tables.values() if tablenames is None or t.tablename in tablenames]
-        wanted = {fk.tablename for t in chosen for fk in t.foreign_keys}
-        known = [tables[n] for n in sorted(wanted) if n in tables and tables[n] not in chosen]
-        return assemble(chosen, known)
+        picked = [tables[n] for n in chosen]
+        wanted = {fk.tablename for t in picked for fk in t.foreign_keys}
+        known = [tables[n] for n in sorted(wanted - set(chosen)) if n in tables]
+        return assemble(picked, known)
+
+
+async def _fetch(
+    fetch: Fetch, sql: str, schema_name: str | None, only: Sequence[str] | None
+) -> list[dict[str, Any]]:
+    """Rows of a catalog query, for the tables ``only`` names (all when None)."""
+    if only is None:
+        sql = re.sub(r"AND \S+ IN \(/\*tables\*/\)", "", sql)
+        return await fetch(sql, [schema_name])
+    marks = ", ".join("%s" for _ in only)
+    return await fetch(sql.replace("/*tables*/", marks), [schema_name, *only])
 
 
 def _column(row: dict[str, Any]) -> CatalogColumn:
