@@ -20,6 +20,7 @@ import asyncpg
 import pytest
 
 from tests.conftest import UseTables
+from tests.integration.test_values import REFUSED, STORED
 from vivace import Table
 from vivace.columns import (
     JSON,
@@ -385,3 +386,72 @@ async def test_the_same_rows_give_the_same_results_both_ways(
     by_values = await BulkBand.insert(*_bands(N))
     assert [list(r) for r in by_arrays] == [list(r) for r in by_values] == [["id"]] * N
     assert [r["id"] for r in by_values] == [r["id"] + N for r in by_arrays]
+
+
+#: ``test_values.REFUSED``'s cases for the columns ``BulkValues`` has (its names there).
+_RENAMED = {"ref": "ident", "raw": "blob"}
+REFUSED_HERE = [
+    (_RENAMED.get(column, column), value, words)
+    for column, value, words in REFUSED
+    if _RENAMED.get(column, column) in BulkValues._meta.column_by_name
+]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "words"),
+    REFUSED_HERE,
+    ids=[f"{c}-{type(v).__name__}" for c, v, _ in REFUSED_HERE],
+)
+async def test_every_refused_value_is_refused_as_by_a_values_list(
+    postgres_db: PostgresEngine,
+    use_tables: UseTables,
+    sent: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    column: str,
+    value: Any,
+    words: str,
+) -> None:
+    await use_tables(postgres_db, BulkValues)
+    messages = []
+    for minimum in (write.ARRAY_INSERT_MIN_ROWS, 10**9):  # arrays, then a VALUES list
+        monkeypatch.setattr(write, "ARRAY_INSERT_MIN_ROWS", minimum)
+        rows = [BulkValues() for _ in range(N)]
+        setattr(rows[25], column, value)
+        with pytest.raises(InvalidValue) as caught:
+            await BulkValues.insert(*rows)
+        assert caught.value.__cause__ is None
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(f"bulk_values.{column} expects") and words in messages[0]
+    assert _inserts(sent) == []
+    assert await BulkValues.count() == 0
+
+
+STORED_HERE = [
+    (_RENAMED.get(column, column), value, expected)
+    for column, value, expected in STORED
+    if _RENAMED.get(column, column) in BulkValues._meta.column_by_name
+]
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    STORED_HERE,
+    ids=[f"{c}-{type(v).__name__}" for c, v, _ in STORED_HERE],
+)
+async def test_every_stored_value_reads_back_as_from_a_values_list(
+    postgres_db: PostgresEngine,
+    use_tables: UseTables,
+    sent: list[str],
+    column: str,
+    value: Any,
+    expected: Any,
+) -> None:
+    await use_tables(postgres_db, BulkValues)
+    rows = [BulkValues(**{column: value}) for _ in range(N)]
+    await BulkValues.insert(*rows)
+    assert "unnest" in _inserts(sent)[-1]
+    stored = await BulkValues.select(getattr(BulkValues, column)).order_by(BulkValues.id)
+    assert len(stored) == N
+    for row in stored:
+        assert row[column] == expected and type(row[column]) is type(expected)
