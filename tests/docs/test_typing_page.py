@@ -59,3 +59,50 @@ def test_the_check_sees_a_false_claim(tmp_path: Path) -> None:
     )
     report, _, status = mypy_api.run(["--strict", "--no-error-summary", str(path)])
     assert status == 1 and "assert-type" in report, report
+
+
+# The page's table of what a user reads for a mistaken TypedTable constructor call.
+MISTAKES = """
+from vivace import TypedTable
+from vivace.columns import Varchar
+
+
+class Venue(TypedTable):
+    name: Varchar = Varchar()
+
+
+Venue(nme="x")
+Venue(name=123)
+"""
+MESSAGES = {
+    "mypy": [
+        'Unexpected keyword argument "nme" for "Venue"; did you mean "name"?  [call-arg]',
+        'Argument "name" to "Venue" has incompatible type "int"; expected "str"  [arg-type]',
+    ],
+    "pyright": [
+        'No parameter named "nme" (reportCallIssue)',
+        'Argument of type "Literal[123]" cannot be assigned to parameter "name" of type "str" '
+        'in function "__init__"',
+    ],
+}
+
+
+def test_the_constructor_messages_are_the_checkers(tmp_path: Path) -> None:
+    page = PAGE.read_text()
+    path = tmp_path / "mistakes.py"
+    path.write_text(MISTAKES)
+    report, _, status = mypy_api.run(["--strict", "--no-error-summary", str(path)])
+    assert status == 1
+    pyright = Path(sys.executable).parent / "pyright"
+    run = subprocess.run(
+        [str(pyright), "--pythonpath", sys.executable, path.name],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 1
+    for checker, output in (("mypy", report), ("pyright", run.stdout)):
+        for message in MESSAGES[checker]:
+            assert message in output, (checker, output)
+            assert message in page, message
