@@ -67,6 +67,9 @@ Rows = list[tuple[Any, ...]]
 
 #: Marks, in a compiled statement's cache, a statement that outgrew the inline budget.
 _OUTGREW_BUDGET = "sqlite:outgrew-inline-budget"
+#: A read run inline is read in chunks of about this many VM steps' worth of rows (half
+#: the default budget; a row of n columns takes about n + 4 steps), yielding between them.
+_CHUNK_STEPS = 10_000
 #: A transaction that changed at least this many rows commits on the worker thread: its
 #: COMMIT writes that many rows' pages to the WAL and may run the automatic checkpoint
 #: (copying the WAL into the database, with an fsync), milliseconds the loop must not
@@ -373,10 +376,14 @@ class SQLiteEngine(Engine):
         if _OUTGREW_BUDGET not in memory and len(params) <= _INLINE_PARAMS:
             # The common case, inlined (``_run`` would do the same): a short statement on
             # the loop under the step budget, and the connection straight back.
+            # A read is read in chunks (see ``_read_rest``), a write at once.
+            chunk = 0 if compiled.is_write else _CHUNK_STEPS // (len(compiled.result_names) + 4)
             steps = connection.steps
             steps[0] = 0
+            cursor = connection.cursor
             try:
-                rows: Rows = connection.cursor.execute(compiled.sql, params).fetchall()
+                cursor.execute(compiled.sql, params)
+                rows: Rows = cursor.fetchmany(chunk) if chunk else cursor.fetchall()
             except sqlite3.Error as error:
                 steps[0] = _OFF
                 if not _retry_elsewhere(error):
@@ -390,17 +397,63 @@ class SQLiteEngine(Engine):
                 raise map_sqlite_error(error) from error
             else:
                 steps[0] = _OFF
-                if connection.pending is None and not (
-                    self._waiters or connection.foreign_keys_off
-                ):
-                    idle.append(connection)  # what ``_checkin`` ends with, when nobody waits
-                else:
-                    self._checkin(connection)
-                return rows
+                result: Rows | None = rows
+                if chunk and len(rows) == chunk:  # more may follow
+                    try:
+                        result = await self._read_rest(connection, rows, chunk, memory)
+                    except BaseException:
+                        self._checkin(connection)
+                        raise
+                if result is not None:
+                    if connection.pending is None and not (
+                        self._waiters or connection.foreign_keys_off
+                    ):
+                        idle.append(connection)  # what ``_checkin`` ends with, when nobody waits
+                    else:
+                        self._checkin(connection)
+                    return result
         try:
             return await self._run(connection, compiled.sql, params, False, memory)
         finally:
             self._checkin(connection)
+
+    async def _read_rest(
+        self, connection: _Connection, rows: Rows, chunk: int, memory: dict[Any, Any]
+    ) -> Rows | None:
+        """The rest of a read begun inline, ``chunk`` rows at a time, each under the step
+        budget, letting other tasks run between chunks.
+
+        A large result of a cheap query is read on the loop without a thread hop (two
+        wake-ups across threads, slow on a busy machine) and without stalling the loop for
+        longer than the budget at a time. None: a chunk outgrew the budget (SQLite
+        interrupted it; a read has nothing to undo) or the database was locked, so the
+        read is to run again, whole, on the worker. However it ends early (an error, a
+        cancellation), the statement is reset so it holds no read transaction open.
+        """
+        cursor, steps = connection.cursor, connection.steps
+        done = False
+        try:
+            while True:
+                await asyncio.sleep(0)
+                steps[0] = 0
+                try:
+                    more = cursor.fetchmany(chunk)
+                except sqlite3.Error as error:
+                    if not _retry_elsewhere(error):
+                        raise map_sqlite_error(error) from error
+                    if error.sqlite_errorname == "SQLITE_INTERRUPT":
+                        memory[_OUTGREW_BUDGET] = True
+                    return None
+                finally:
+                    steps[0] = _OFF
+                rows.extend(more)
+                if len(more) < chunk:
+                    done = True
+                    return rows
+        finally:
+            if not done:
+                _close_quietly(cursor)
+                connection.cursor = connection.raw.cursor()
 
     async def _write_in(self, transaction: Transaction, sql: str, params: Sequence[Any]) -> Rows:
         """A small write in a transaction: run directly on the loop, no thread hop.
@@ -597,3 +650,9 @@ def _fetch_dicts(
         return [dict(zip(names, row)) for row in rows]
     finally:
         raw.execute("PRAGMA busy_timeout = 0")
+
+
+def _close_quietly(cursor: sqlite3.Cursor) -> None:
+    """Close a cursor (which resets its statement); it may already be unusable."""
+    with contextlib.suppress(sqlite3.Error):
+        cursor.close()
