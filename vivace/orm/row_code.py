@@ -22,7 +22,9 @@ Example::
 
 from __future__ import annotations
 
+import collections
 import gc
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -58,6 +60,15 @@ PAUSE_GC_FROM = 256
 #: age, older generations) for cycles that the freshly built, acyclic results cannot
 #: form: about a quarter of the mapping time, for nothing. The collector runs again right
 #: after (and when it was paused by someone else, it is left as it was).
+#:
+#: Why this is safe (reviewed for issue 15): the pause lasts one synchronous call, which
+#: runs no code but the converters, and ``finally`` ends it even on an error or
+#: KeyboardInterrupt. It is process-wide, so no collection runs in any thread meanwhile:
+#: only cyclic garbage made by other threads in those milliseconds waits a little longer
+#: (``select`` and ``objects`` map a large result 5,000 rows per call). Two threads
+#: mapping at once cannot leave it off: the one that paused it turns it back on. The one
+#: thing a caller could notice: a thread that turns the collector off itself *while* a
+#: mapping runs elsewhere finds it on again when that mapping ends.
 _PAUSED = """
 def {name}(rows):
     paused = len(rows) >= {pause_from} and isenabled()
@@ -85,16 +96,25 @@ def dict_mapper(keys: Sequence[str], converters: Sequence[Any]) -> RowsTo:
 
 
 def object_mapper(table: type, keys: Sequence[str], converters: Sequence[Any]) -> RowsTo:
-    """Rows to instances of ``table`` whose ``__dict__`` maps ``keys`` to the row's values."""
-    namespace: dict[str, Any] = {"new": object.__new__, "table": table}
+    """Rows to instances of ``table`` whose ``__dict__`` maps ``keys`` to the row's values.
+
+    Only the dicts are built by Python bytecode; the instances are made, and given their
+    dicts, by C loops (``map`` of ``object.__new__`` and of ``setattr``, consumed by a
+    zero-length deque): about 10% less time than one Python loop doing all three.
+    """
+    namespace: dict[str, Any] = {
+        "new": object.__new__,
+        "table": table,
+        "repeat": itertools.repeat,
+        "setattr": setattr,
+        "consume": collections.deque(maxlen=0).extend,
+    }
     display = _display(keys, converters, namespace)
     loop = (
-        "        result = []\n"
-        "        append = result.append\n"
-        "        for row in rows:\n"
-        "            instance = new(table)\n"
-        f"            instance.__dict__ = {display}\n"
-        "            append(instance)\n"
+        "        count = len(rows)\n"
+        "        result = list(map(new, repeat(table, count)))\n"
+        f"        values = [{display} for row in rows]\n"
+        "        consume(map(setattr, result, repeat('__dict__', count), values))\n"
         "        return result"
     )
     return _mapper("to_objects", loop, namespace)
