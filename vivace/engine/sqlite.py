@@ -9,8 +9,12 @@ Design, for speed without stalling the event loop:
   pays no thread hop. When the budget runs out, or the database is locked, the
   statement is interrupted (SQLite undoes it) and re-run on a worker thread, where it
   may take as long as it needs and wait up to ``busy_timeout`` for the lock;
+- a read that starts within the budget is read on the loop in chunks of rows, each under
+  the budget, other tasks running between them (a large result of a cheap query pays no
+  thread hop);
 - statements that change rows inside an explicit transaction always run on the worker
-  thread, because interrupting one would roll the whole transaction back;
+  thread, because interrupting one would roll the whole transaction back; so does the
+  COMMIT of a transaction that changed many rows (it may run the WAL checkpoint);
 - transactions take the write lock up front (``BEGIN IMMEDIATE``) by default.
 
 Example::
