@@ -329,9 +329,22 @@ class _AsyncpgPools:
 
     def __init__(self, engine: PostgresEngine) -> None:
         self.engine = engine
+        #: A ``setup`` hook runs on every checkout from asyncpg's pool: then every
+        #: statement's connection goes through it (no connection is kept by the front).
+        self.keep = "setup" not in engine.config
 
     async def create(self, overrides: Mapping[str, Any]) -> Any:
+        if "setup" in overrides:
+            self.keep = False
         return await self.engine._create_pool(overrides)
+
+    def reusable(self, connection: Any) -> bool:
+        # What asyncpg's release would hand to the next user unchanged (the engine's reset
+        # is a no-op, see _no_reset): an open connection outside any transaction.
+        try:
+            return self.keep and not connection.is_closed() and not connection.is_in_transaction()
+        except Exception:  # terminated: asyncpg detached it from its proxy already
+            return False
 
     def max_size(self, pool: Any) -> int:
         return int(pool.get_max_size())
