@@ -124,10 +124,9 @@ async def no_running_statement(engine: PostgresEngine, within: float = 1.0) -> N
 def pool_in_use(engine: Engine) -> int:
     """How many connections of the engine's pool are checked out right now."""
     if isinstance(engine, PostgresEngine):
-        pools = [engine._pool, *engine._parked.values()]
-        return sum(
-            1 for pool in pools if pool is not None for h in pool._holders if h._in_use is not None
-        )
+        # The front's count: a connection it keeps between statements is checked out of
+        # asyncpg's pool but held by nobody.
+        return engine._front.in_use()
     if isinstance(engine, SQLiteEngine):
         pending = sum(1 for c in engine._all if c.pending is not None)
         return len(engine._all) - len(engine._idle) + pending
@@ -135,9 +134,8 @@ def pool_in_use(engine: Engine) -> int:
 
 
 def pool_free(engine: PostgresEngine) -> int:
-    """Free slots in the engine's asyncpg pool (connected or not)."""
-    pool = engine._pool
-    return 0 if pool is None else int(pool._queue.qsize())
+    """Free slots in the engine's pool (connected or not)."""
+    return engine._front.free()
 
 
 @contextlib.asynccontextmanager

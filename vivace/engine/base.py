@@ -5,8 +5,9 @@ Subclasses adapt one driver; the ORM only calls the methods defined here.
 Every statement goes through one skeleton, written here once (``_run_statement``):
 in the task's transaction it takes the transaction's lock, checks it is still open,
 runs, and on an interruption (``_is_fatal``) poisons it so it can never commit;
-outside a transaction it acquires a pooled connection (bounded wait), runs, and
-releases it, or discards it when the error left it in an unknown state. Driver
+outside a transaction it acquires a pooled connection (bounded wait; a connection the
+pool front kept is taken without awaiting), runs, and releases it, or discards it when
+the error left it in an unknown state. Driver
 errors become ``vivace.exceptions`` through ``_map_error``. A driver plugs in with
 hooks: ``_acquire``/``_release`` (usually a ``PoolFront``), ``_driver_fetch``,
 ``_driver_fetch_dicts``, ``_driver_command``, ``_reset``, ``_is_fatal`` and
@@ -29,6 +30,7 @@ from typing import Any, ClassVar, NoReturn, TypeVar
 from vivace.dialects import Compiled, Dialect
 from vivace.engine.cache import CompiledCache
 from vivace.engine.cursors import RowCursor
+from vivace.engine.pool import PoolFront
 from vivace.engine.routing import ReadRouting
 from vivace.engine.transaction import Atomic, Transaction, run_in_transaction
 from vivace.exceptions import VivaceError
@@ -48,6 +50,9 @@ class Engine:
     #: Automatic read routing to replicas (``vivace.engine.routing``); None: every query
     #: runs on this engine unless ``run(node=...)`` picks an extra node.
     read_routing: ReadRouting | None = None
+    #: A server engine's pool front (``vivace.engine.pool``): its kept connections are
+    #: taken and given back synchronously by the skeleton. None: ``_acquire``/``_release`` only.
+    _front: PoolFront | None = None
 
     def __init__(self, log_queries: bool = False, compiled_cache_size: int = 512) -> None:
         self.log_queries = log_queries
@@ -133,13 +138,18 @@ class Engine:
         transaction = self._transaction.get()
         if transaction is not None:
             return await self._in_transaction(transaction, operation, *args)
-        connection = await self._acquire()
+        # A connection kept by the pool front is taken and given back without awaiting.
+        front = self._front
+        connection = None if front is None else front.take()
+        if connection is None:
+            connection = await self._acquire()
         try:
             result = await operation(connection, *args)
         except BaseException as error:
             await self._release(connection, discard=self._is_fatal(error))
             self._raise_from(error)
-        await self._release(connection)
+        if front is None or not front.give_back(connection):
+            await self._release(connection)
         return result
 
     async def _run_raw(self, sql: str, params: Sequence[Any]) -> list[dict[str, Any]]:

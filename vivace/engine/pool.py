@@ -4,18 +4,21 @@ A driver's own pool (asyncpg, asyncmy, ...) belongs to the event loop it was mad
 The front gives each loop its own pool: while the main pool's loop runs on in another
 thread (``run_sync``'s bridge loop beside an app's loop), another loop gets a pool beside
 it; a pool of a loop that has stopped is replaced. It
-hands connections out in arrival order with a FIFO semaphore sized like the pool: a
-newcomer never takes the slot a woken waiter was handed. Every wait for a free slot
-is bounded by the engine's ``acquire_timeout``.
+hands connections out in arrival order through a ``Lane`` per pool (``vivace.engine.lanes``):
+a newcomer never takes the slot a waiter was handed, every wait for a free slot is bounded
+by the engine's ``acquire_timeout``, and a connection the driver calls reusable is kept
+between statements instead of going back through the driver's pool each time.
 
 The driver side is a ``PoolDriver``: how to make, size, acquire from, release to,
-close and terminate one of its pools.
+close and terminate one of its pools; a driver with ``reusable(connection)`` lets the
+lanes keep its connections (``take``/``give_back`` are then synchronous).
 
 Example::
 
     front = PoolFront(AsyncpgPools(config), describe="PostgreSQL at h:5432")
-    connection = await front.acquire(timeout=30.0)
-    await front.release(connection)
+    connection = front.take() or await front.acquire(timeout=30.0)
+    if not front.give_back(connection):
+        await front.release(connection)
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from vivace.exceptions import PoolTimeout
+from vivace.engine.lanes import Lane
 
 
 class PoolDriver(Protocol):
@@ -67,8 +70,11 @@ class PoolFront:
         self._lock: asyncio.Lock | None = None
         #: Pools of loops still running in another thread.
         self.parked: dict[asyncio.AbstractEventLoop, Any] = {}
-        #: One FIFO semaphore per pool, sized like it.
-        self._permits: dict[int, asyncio.Semaphore] = {}
+        #: One lane per pool (its slots, waiters and kept connections).
+        self._lanes: dict[int, Lane] = {}
+        #: The lane of ``pool`` (read on every statement's fast path).
+        self.lane: Lane | None = None
+        self._reusable = getattr(driver, "reusable", None)
         self._beside_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
     def current(self) -> Any:
@@ -111,14 +117,14 @@ class PoolFront:
         """This loop's pool, kept in ``parked`` while another loop holds the main one."""
         for other in [other for other in self.parked if other.is_closed()]:
             # A finished loop's pool cannot be closed through it any more: let it go.
-            self._permits.pop(id(self.parked.pop(other)), None)
+            self._drop_lane(self.parked.pop(other))
             self._beside_locks.pop(other, None)
         lock = self._beside_locks.setdefault(loop, asyncio.Lock())
         async with lock:
             pool = self.parked.get(loop)
             if pool is None:
                 pool = self.parked[loop] = await self.driver.create({})
-                self._permits[id(pool)] = asyncio.Semaphore(self.driver.max_size(pool))
+                self._new_lane(pool)
         return pool
 
     async def _adopt_loop(self) -> None:
@@ -133,15 +139,16 @@ class PoolFront:
                 self.parked[self.loop] = self.pool
             else:
                 self._terminate(self.pool)
-            self.pool = None
+            self.pool = self.lane = None
         self.pool = self.parked.pop(loop, None)
+        self.lane = None if self.pool is None else self._lanes.get(id(self.pool))
         self._lock = asyncio.Lock()
         self.loop = loop
 
     async def _make(self, overrides: Mapping[str, Any]) -> Any:
         pool = await self.driver.create(overrides)
         self.pool, self.loop = pool, asyncio.get_running_loop()
-        self._permits[id(pool)] = asyncio.Semaphore(self.driver.max_size(pool))
+        self.lane = self._new_lane(pool)
         if self._lock is None:
             self._lock = asyncio.Lock()
         return pool
@@ -149,9 +156,43 @@ class PoolFront:
     def _terminate(self, pool: Any) -> None:
         # The loop of a finished asyncio.run() is closed: its pool cannot be terminated
         # through it (drivers would raise "Event loop is closed"), so it is let go.
-        self._permits.pop(id(pool), None)
+        self._drop_lane(pool)
         if self.loop is None or not self.loop.is_closed():
             self.driver.terminate(pool)
+
+    def _new_lane(self, pool: Any) -> Lane:
+        lane = Lane(
+            asyncio.get_running_loop(),
+            self.driver,
+            pool,
+            self.driver.max_size(pool),
+            self._reusable,
+            self.describe,
+        )
+        self._lanes[id(pool)] = lane
+        return lane
+
+    def _drop_lane(self, pool: Any) -> None:
+        lane = self._lanes.pop(id(pool), None)
+        if lane is not None:
+            lane.stop()
+        if self.lane is lane:
+            self.lane = None
+
+    def take(self) -> Any:
+        """A kept connection of the running loop's pool at once, or None (then ``acquire``)."""
+        lane = self.lane
+        if lane is None or self.loop is not asyncio.get_running_loop():
+            return None
+        return lane.take()
+
+    def give_back(self, connection: Any) -> bool:
+        """Keep ``connection`` for the next statement, at once, when the driver says it is
+        reusable as it is; False: ``release`` it."""
+        lane = self.lane
+        if lane is None or self.loop is not asyncio.get_running_loop():
+            return False
+        return lane.put(connection)
 
     async def acquire(self, timeout: float) -> Any:
         """A connection, after waiting in line at most ``timeout`` seconds.
@@ -161,42 +202,38 @@ class PoolFront:
         pool = self.pool
         if pool is None or self.loop is not asyncio.get_running_loop():
             pool = await self.get()
-        permits = self._permits.get(id(pool))
-        if permits is not None:
-            if permits.locked():
-                # Every slot is taken: wait in line, bounded (asyncio.timeout costs a timer
-                # handle). A free slot needs no timer.
-                waiting = asyncio.timeout(timeout)
-                try:
-                    async with waiting:
-                        await permits.acquire()
-                except TimeoutError:
-                    if not waiting.expired():
-                        raise
-                    raise PoolTimeout(
-                        f"no connection to {self.describe} became free within "
-                        f"{timeout} s (pool max_size={self.driver.max_size(pool)})"
-                    ) from None
-            else:
-                await permits.acquire()  # returns at once: a slot is free and nobody waits
-        try:
+        lane = self._lanes.get(id(pool))
+        if lane is None:
             return await self.driver.acquire(pool)
-        except BaseException:
-            if permits is not None:
-                permits.release()
-            raise
+        return await lane.acquire(timeout)
 
     async def release(self, connection: Any) -> None:
         """Give ``connection`` back to the running loop's pool and free its slot."""
         pool = self.current()
         if pool is None:
             return
-        try:
+        lane = self._lanes.get(id(pool))
+        if lane is None:
             await self.driver.release(pool, connection)
-        finally:
-            permits = self._permits.get(id(pool))
-            if permits is not None:
-                permits.release()
+        elif not lane.put(connection):
+            await lane.release(connection)
+
+    async def forget_idle(self) -> None:
+        """Give the kept connections of the running loop's pool back to the driver (its
+        server may have gone: the driver's pool replaces what it gets back)."""
+        pool = self.current()
+        lane = None if pool is None else self._lanes.get(id(pool))
+        if lane is not None:
+            await lane.give_back_idle()
+
+    def in_use(self) -> int:
+        """Connections users hold now, over every pool of this front."""
+        return sum(lane.busy for lane in self._lanes.values())
+
+    def free(self) -> int:
+        """Free slots of the main pool (kept connections count as free)."""
+        lane = self.lane
+        return 0 if lane is None else lane.size - lane.busy
 
     async def close(self, limit: float) -> None:
         """Close the running loop's pools, waiting up to ``limit`` s; terminate the rest."""
@@ -204,22 +241,25 @@ class PoolFront:
         parked = self.parked.pop(loop, None)
         self._beside_locks.pop(loop, None)
         if parked is not None:
-            self._permits.pop(id(parked), None)
             await self._close(parked, limit)
         owner = self.loop
         if owner is not None and owner is not loop and owner.is_running():
             return  # the main pool belongs to a loop running in another thread: not ours
         pool, self.pool = self.pool, None
         if pool is not None:
-            self._permits.pop(id(pool), None)
             if owner is loop:
                 await self._close(pool, limit)
             else:
                 self._terminate(pool)
 
     async def _close(self, pool: Any, limit: float) -> None:
+        lane = self._lanes.get(id(pool))
         try:
             async with asyncio.timeout(limit):
+                if lane is not None:
+                    await lane.give_back_idle()  # the driver's close waits for them
                 await self.driver.close(pool)
         except TimeoutError:
             self.driver.terminate(pool)
+        finally:
+            self._drop_lane(pool)

@@ -78,6 +78,9 @@ class PostgresReplication:
 
     async def forget_connections(self, engine: Engine) -> None:
         """Have the node's pool replace its idle connections (its server may have died)."""
+        front = getattr(engine, "_front", None)
+        if front is not None:
+            await front.forget_idle()  # the ones kept between statements, too
         pool = getattr(engine, "pool", None)
         if pool is not None:
             await pool.expire_connections()

@@ -33,6 +33,7 @@ class ServerEngine(Engine):
     default_port: ClassVar[int] = 0
     #: The database's name in messages.
     title: ClassVar[str] = "the server"
+    _front: PoolFront
 
     def __init__(
         self,
