@@ -49,7 +49,7 @@ from vivace.engine import PostgresEngine
 from vivace.exceptions import ForeignKeyViolation, InvalidValue, UniqueViolation
 from vivace.orm import write
 
-N = 40  # above ARRAY_INSERT_MIN_ROWS
+N = 120  # above ARRAY_INSERT_MIN_ROWS
 assert write.ARRAY_INSERT_MIN_ROWS <= N
 
 
@@ -168,10 +168,10 @@ async def test_every_scalar_type_is_stored_as_a_values_list_stores_it(
                     price=Decimal("1.5") + i,
                     ratio=0.1 * i,
                     double=1.0 / (i + 1),
-                    local=datetime.datetime(2024, 5, 1, 12, i),
-                    moment=datetime.datetime(2024, 5, 1, 12, i, tzinfo=utc),
+                    local=datetime.datetime(2024, 5, 1, 12, i % 60),
+                    moment=datetime.datetime(2024, 5, 1, 12, i % 60, tzinfo=utc),
                     day=datetime.date(2024, 1, 1 + i % 28),
-                    at=datetime.time(9, i),
+                    at=datetime.time(9, i % 60),
                     span=datetime.timedelta(minutes=i),
                     ident=uuid.UUID(int=i) if i % 4 else str(uuid.UUID(int=i)),
                     doc={"i": i, "list": [1, "two"]},
@@ -314,17 +314,17 @@ async def test_several_statements_are_one_transaction(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     await use_tables(postgres_db, BulkManager, BulkBand)
-    monkeypatch.setattr(write, "ARRAY_INSERT_MAX_ROWS", 25)
-    rows = _bands(3 * 25)
+    monkeypatch.setattr(write, "ARRAY_INSERT_MAX_ROWS", 50)
+    rows = _bands(N)  # 50 + 50 + 20
     result = await BulkBand.insert(*rows)
     assert len([s for s in _inserts(sent) if "unnest" in s]) == 3
     assert [r["id"] for r in result] == [row.id for row in rows]
 
-    failing = _bands(3 * 25, start=100)
+    failing = _bands(N, start=1000)
     failing[-1].manager = 12345  # the last statement fails: the first two are undone
     with pytest.raises(ForeignKeyViolation):
         await BulkBand.insert(*failing)
-    assert await BulkBand.count() == 3 * 25
+    assert await BulkBand.count() == N
 
 
 async def test_returning_other_columns(
