@@ -28,20 +28,36 @@ class QBand(Table):
 
 
 async def check_select() -> None:
-    assert_type(QBand.select(QBand.name), Select)
+    assert_type(QBand.select(QBand.name), Select[list[dict[str, Any]], str])
+    assert_type(QBand.select(QBand.name, QBand.rating), Select)
     assert_type(await QBand.select(QBand.name), list[dict[str, Any]])
     assert_type(await QBand.select(QBand.name).first(), dict[str, Any] | None)
+    # output(as_list=True) lists the one column's values, typed by the column.
     names = QBand.select(QBand.name).output(as_list=True)
-    assert_type(names, Select[list[Any]])
-    assert_type(await names, list[Any])
-    assert_type(await names.where(QBand.rating > 1).order_by(QBand.name), list[Any])
-    assert_type(await names.output(load_json=True), list[Any])  # as_list stays
-    assert_type(await names.first(), Any | None)
+    assert_type(names, Select[list[str], str])
+    assert_type(await names, list[str])
+    assert_type(await names.where(QBand.rating > 1).order_by(QBand.name), list[str])
+    assert_type(await names.first(), str | None)
+    assert_type(await QBand.select(QBand.rating).output(as_list=True), list[int | None])
+    assert_type(await QBand.select(QBand.id).output(as_list=True), list[int])
+    assert_type(await QBand.select(QBand.manager._.name).output(as_list=True), list[str])
+    # Where the checkers cannot tell the column's type, or load_json parses the values.
+    assert_type(await names.output(load_json=True), list[str])  # a Varchar is no JSON
+    assert_type(await QBand.select(QBand.name).output(as_list=True, load_json=True), list[Any])
+    assert_type(
+        await QBand.select(QBand.name).output(load_json=True).output(as_list=True), list[Any]
+    )
+    assert_type(await QBand.select(QBand.manager.name).output(as_list=True), list[Any])
+    assert_type(await QBand.select(QBand.name.as_alias("n")).output(as_list=True), list[Any])
+    assert_type(await QBand.select(QBand.name, QBand.id).output(as_list=True), list[Any])
+    assert_type(await QBand.select().output(load_json=True), list[dict[str, Any]])
     assert_type(await QBand.select().output(as_json=True), str)
     assert_type(await QBand.select().output(as_list=True, as_json=True), str)
     assert_type(await QBand.select().output(nested=True), list[dict[str, Any]])
     assert_type(QBand.select().first(), Query[dict[str, Any] | None])
     assert_type(await QBand.select().where(QBand.name == "x").limit(2), list[dict[str, Any]])
+    wrong: list[int] = await names  # type: ignore[assignment]
+    del wrong
 
 
 def check_run_sync() -> None:
@@ -51,7 +67,7 @@ def check_run_sync() -> None:
     assert_type(QBand.objects().get(QBand.name == "x").run_sync(), QBand | None)
     assert_type(QBand.objects().create(name="x").run_sync(), QBand)
     assert_type(QBand.select(QBand.name).run_sync(), list[dict[str, Any]])
-    assert_type(QBand.select(QBand.name).output(as_list=True).run_sync(), list[Any])
+    assert_type(QBand.select(QBand.name).output(as_list=True).run_sync(), list[str])
     assert_type(QBand.count().run_sync(), int)
     assert_type(QBand.exists().run_sync(), bool)
     assert_type(QBand.from_dict({"name": "x"}), QBand)
@@ -98,7 +114,7 @@ async def check_batches() -> None:
             assert_type(chunk, list[dict[str, Any]])
     async with await QBand.select(QBand.name).output(as_list=True).batch() as values:
         async for names in values:
-            assert_type(names, list[Any])
+            assert_type(names, list[str])
     async with await QBand.select().output(as_json=True).batch() as texts:
         async for text in texts:
             assert_type(text, str)

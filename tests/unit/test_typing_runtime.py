@@ -48,7 +48,8 @@ def test_annotations_naming_generic_columns_evaluate() -> None:
     assert hints["rating"] == Integer[int | None]
     assert typing.get_args(typing.get_type_hints(RtManager)["bands"]) == (RtBand,)
     assert typing.get_args(M2M[RtBand]) == (RtBand,)
-    assert typing.get_args(Select[list[Any]]) == (list[Any],)
+    assert typing.get_args(Select[list[Any]]) == (list[Any], Any)
+    assert typing.get_args(Select[list[str], str]) == (list[str], str)
     assert typing.get_args(Objects[RtBand]) == (RtBand,)
 
 

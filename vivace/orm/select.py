@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Generator, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Self, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, Self, overload
 
 from vivace.dialects import result_key
 from vivace.engine import Engine
@@ -41,11 +41,15 @@ if TYPE_CHECKING:
     ResultT = TypeVar("ResultT", default=Any)
     #: What a ``select`` gives: dicts, unless ``output()`` reshapes them.
     RowsT = TypeVar("RowsT", default=list[dict[str, Any]])
+    #: The value type of a select's one column (``Band.select(Band.name)``: ``str``), which
+    #: ``output(as_list=True)`` lists; ``Any`` for anything else.
+    ColumnT = TypeVar("ColumnT", default=Any)
 else:
     from typing import TypeVar
 
     ResultT = TypeVar("ResultT")
     RowsT = TypeVar("RowsT")
+    ColumnT = TypeVar("ColumnT")
 ValueT = TypeVar("ValueT")
 
 
@@ -234,21 +238,32 @@ def _check_distinct_on(on: Sequence[Expr], order: Sequence[OrderItem]) -> None:
         )
 
 
-class Select(SelectBase[RowsT]):
+class Select(SelectBase[RowsT], Generic[RowsT, ColumnT]):
     """``Band.select(*columns, exclude_secrets=False)``: rows as dicts.
 
     For type checkers a ``Select[list[dict[str, Any]]]`` (written ``Select``);
-    ``output(as_list=True)`` makes it a ``Select[list[Any]]``, ``output(as_json=True)`` a
-    ``Select[str]``, and ``first()`` gives one item of the list, or None.
+    ``output(as_list=True)`` makes it a list of the one column's values
+    (``Band.select(Band.name)``: ``list[str]``; ``list[Any]`` if the checkers cannot tell
+    the column's type, or with ``load_json``), ``output(as_json=True)`` a ``Select[str]``,
+    and ``first()`` gives one item of the list, or None.
     """
 
     #: The related-rows items (``Band.genres(...)``) among the columns.
     _relations: tuple[Any, ...] = ()
 
+    if not TYPE_CHECKING:
+
+        def __class_getitem__(cls, params: Any) -> Any:
+            # ``Select[list[str]]`` read at run time: the column type has a default for type
+            # checkers only (TypeVar defaults need Python 3.13).
+            if not isinstance(params, tuple):
+                params = (params, Any)
+            return super().__class_getitem__(params)
+
     @overload
-    def first(self: Select[list[ValueT]]) -> Query[ValueT | None]: ...
+    def first(self: Select[list[ValueT], Any]) -> Query[ValueT | None]: ...
     @overload
-    def first(self: Select[str]) -> Query[str]: ...
+    def first(self: Select[str, Any]) -> Query[str]: ...
     def first(self) -> Query[Any]:
         """Only the first row as a dict, or None."""
         # The copy inlined (see ``Query._copy``): first() is on the path of most point reads.
@@ -327,7 +342,15 @@ class Select(SelectBase[RowsT]):
         as_json: Literal[True],
         load_json: bool = ...,
         nested: bool = ...,
-    ) -> Select[str]: ...
+    ) -> Select[str, ColumnT]: ...
+    @overload
+    def output(
+        self,
+        as_list: Literal[True],
+        as_json: Literal[False] = ...,
+        load_json: Literal[False] = ...,
+        nested: bool = ...,
+    ) -> Select[list[ColumnT], ColumnT]: ...
     @overload
     def output(
         self,
@@ -335,7 +358,16 @@ class Select(SelectBase[RowsT]):
         as_json: Literal[False] = ...,
         load_json: bool = ...,
         nested: bool = ...,
-    ) -> Select[list[Any]]: ...
+    ) -> Select[list[Any], Any]: ...
+    @overload
+    def output(
+        self,
+        as_list: Literal[False] = ...,
+        as_json: Literal[False] = ...,
+        *,
+        load_json: Literal[True],
+        nested: bool = ...,
+    ) -> Select[RowsT, Any]: ...
     @overload
     def output(
         self,
@@ -353,8 +385,11 @@ class Select(SelectBase[RowsT]):
     ) -> Any:
         """Shape the result: a flat list, JSON text, parsed JSON columns, or nested dicts.
 
-        For type checkers ``as_list=True`` gives a ``Select[list[Any]]`` (each row's one
-        value) and ``as_json=True`` a ``Select[str]``.
+        For type checkers ``as_list=True`` gives a list of the one column's values
+        (``list[str]`` for a ``Varchar``; ``list[Any]`` once ``load_json`` is given, which
+        parses a JSON column's) and ``as_json=True`` a ``Select[str]``. ``load_json`` given
+        after ``as_list`` keeps the list typed: say it first, or in the same call, for a
+        JSON column.
         """
         query: Select[Any] = self._copy()
         query._as_list = as_list or self._as_list

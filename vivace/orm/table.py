@@ -52,6 +52,7 @@ from vivace.sql.nodes import to_expr
 
 TableT = TypeVar("TableT", bound="Table")
 RelatedT = TypeVar("RelatedT", bound=TableBase)
+ColumnT = TypeVar("ColumnT")
 R = TypeVar("R")
 
 
@@ -86,8 +87,17 @@ class Table(TableBase, abstract=True):
         _meta: ClassVar[OrmTableMeta]
 
     # queries ---------------------------------------------------------------------------------
+    # One column: its value type is kept for ``output(as_list=True)`` (``list[str]``).
+    @overload
     @classmethod
-    def select(cls, *columns: Any, exclude_secrets: bool = False) -> Select:
+    def select(
+        cls, column: Column[ColumnT], /, *, exclude_secrets: bool = ...
+    ) -> Select[list[dict[str, Any]], ColumnT]: ...
+    @overload
+    @classmethod
+    def select(cls, *columns: Any, exclude_secrets: bool = ...) -> Select: ...
+    @classmethod
+    def select(cls, *columns: Any, exclude_secrets: bool = False) -> Select[Any, Any]:
         """Rows as dicts: ``Band.select(Band.name, Band.manager.name)``."""
         return Select(cls, columns, exclude_secrets=exclude_secrets)
 
