@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -77,6 +78,22 @@ RESET_SETUP = (
     "SET NAMES utf8mb4 COLLATE utf8mb4_nopad_bin, SESSION autocommit = 1, "
     + SESSION_SETUP.removeprefix("SET ")
 )
+
+
+def _conversions() -> dict[Any, Any]:
+    """asyncmy's value conversions, with a float encoder that refuses every non-finite
+    float: asyncmy's own refuses inf and nan but writes -inf into the SQL as the text
+    ``-infe0``, which the server reads as a column name (an error, or that column's value)."""
+    from asyncmy import converters
+
+    escape_float = converters.escape_float
+
+    def finite_float(value: float, mapping: Any = None) -> str:
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} can not be used with MySQL (no infinities, no NaN)")
+        return str(escape_float(value, mapping))
+
+    return {**converters.conversions, float: finite_float}
 
 
 async def one_statement_per_query(connection: Any) -> None:
@@ -148,6 +165,7 @@ class MySQLEngine(ServerEngine):
                 autocommit=True,
                 charset="utf8mb4",
                 init_command=SESSION_SETUP,
+                conv=_conversions(),
                 **options,
             )
         except Exception as error:
