@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from typing import Any, assert_type
+from typing import Any, ClassVar, assert_type
 
 from vivace import Table, TypedTable
 from vivace.columns import (
     JSON,
+    M2M,
     UUID,
     Array,
     Boolean,
     Date,
     ForeignKey,
     Integer,
+    LazyTableReference,
+    ReverseForeignKey,
     Serial,
     Varchar,
 )
@@ -29,6 +32,14 @@ from vivace.columns import (
 
 class Manager(TypedTable):
     name: Varchar = Varchar(length=50)
+    # Relations are no constructor parameters: annotate them ClassVar in a TypedTable.
+    bands: ClassVar[ReverseForeignKey[Band]] = ReverseForeignKey(
+        LazyTableReference("Band", module_path=__name__)
+    )
+
+
+class Genre(TypedTable):
+    name: Varchar = Varchar()
 
 
 class Studio(TypedTable, tablename="studios"):
@@ -46,6 +57,12 @@ class Band(TypedTable):
     facts: JSON = JSON()
     manager: ForeignKey[Manager, int | None] = ForeignKey(Manager)
     studio: ForeignKey[Studio, uuid.UUID] = ForeignKey(Studio, null=False)
+    genres: ClassVar[M2M[Genre]] = M2M(LazyTableReference("GenreToBand", module_path=__name__))
+
+
+class GenreToBand(TypedTable):
+    band: ForeignKey[Band, int | None] = ForeignKey(Band)
+    genre: ForeignKey[Genre, int | None] = ForeignKey(Genre)
 
 
 class PlainBand(Table):
@@ -89,6 +106,8 @@ def check_errors(manager: Manager) -> None:
     Band({}, True)  # type: ignore[call-arg]
     Studio(id=5)  # type: ignore[arg-type]
     Manager(name=manager)  # type: ignore[arg-type]
+    Manager(bands=[])  # type: ignore[call-arg]
+    Band(genres=[])  # type: ignore[call-arg]
 
 
 def check_rows_stay_rows(band: Band) -> None:
@@ -111,3 +130,6 @@ async def check_queries(band: Band) -> None:
     assert_type(await Band.insert(Band(name="x")), list[dict[str, Any]])
     assert_type(await band.get_related(Band.manager), Manager | None)
     assert_type(await band.get_related(Band.studio), Studio | None)
+    assert_type(await band.get_m2m(Band.genres), list[Genre])
+    assert_type(await Manager().get_related(Manager.bands), list[Band])
+    assert_type(Manager().bands, list[Band])

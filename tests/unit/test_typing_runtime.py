@@ -73,6 +73,10 @@ def test_constructors_behave_as_declared() -> None:
 
 class RtTypedManager(TypedTable, tablename="rt_typed_manager"):
     name: Varchar = Varchar(length=50)
+    # A relation is annotated ClassVar in a TypedTable (no constructor parameter).
+    bands: typing.ClassVar[ReverseForeignKey["RtTypedBand"]] = ReverseForeignKey(
+        LazyTableReference("RtTypedBand", module_path=__name__)
+    )
 
 
 class RtTypedBand(TypedTable, tablename="rt_typed_band"):
@@ -104,3 +108,5 @@ def test_typed_table_is_a_table_at_run_time() -> None:
     assert band == band and band != RtTypedBand() and {band} == {band}
     with pytest.raises(QueryError, match=r"Unrecognized columns - \['nme'\]"):
         RtTypedBand(nme="x")
+    assert RtTypedManager._meta.relations == [RtTypedManager.bands]
+    assert RtTypedManager.bands._resolve()[0] is RtTypedBand
