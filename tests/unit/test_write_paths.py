@@ -28,10 +28,10 @@ TYPES = ('pg_catalog."varchar"', "pg_catalog.int4", "pg_catalog.uuid")
 class ArrayBand(Table, db=ENGINE, tablename="array_band"):
     name = Varchar(length=5)
     popularity = Integer()
-    ref = UUID(null=True)
+    ident = UUID(null=True)
 
 
-COLUMNS = (ArrayBand.name, ArrayBand.popularity, ArrayBand.ref)
+COLUMNS = (ArrayBand.name, ArrayBand.popularity, ArrayBand.ident)
 
 
 def count_calls(fn: Callable[[], Any]) -> int:
@@ -61,7 +61,7 @@ def test_insert_arrays_sql_casts_each_list_to_its_element_type() -> None:
     statement = InsertArrays(ArrayBand, COLUMNS, _arrays(20), TYPES, (ArrayBand.id,))
     compiled, _values = ENGINE.compile(statement)
     assert compiled.sql == (
-        'INSERT INTO "array_band" ("name", "popularity", "ref") SELECT * FROM unnest('
+        'INSERT INTO "array_band" ("name", "popularity", "ident") SELECT * FROM unnest('
         '$1::pg_catalog."varchar"[], $2::pg_catalog.int4[], $3::pg_catalog.uuid[]) '
         'RETURNING "id"'
     )
