@@ -40,6 +40,7 @@ class Compiled:
         "labels",
         "columns",
         "_bind_all",
+        "recent",
     )
 
     def __init__(
@@ -68,6 +69,8 @@ class Compiled:
         self.columns = None if columns is None else tuple(columns)
         # Most statements need no conversion at all: then binding is free.
         self._bind_all = any(c is not None for c in self.converters)
+        #: Used since the engine's cache last looked (see ``vivace.engine.cache``).
+        self.recent = False
 
     def bind(self, values: Sequence[Any]) -> Sequence[Any]:
         """The driver parameters for ``values`` (converted where the column type needs it)."""

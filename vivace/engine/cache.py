@@ -1,4 +1,10 @@
-"""A bounded LRU of compiled statements, one per engine.
+"""A bounded cache of compiled statements, one per engine.
+
+Eviction approximates least-recently-used with a second chance (CLOCK): a hit only sets
+the entry's ``recent`` flag, where a true LRU would reorder the entry (hashing the whole
+shape key a second time on every hit); when the cache is full, the oldest entry is
+evicted unless it was used since it was last looked at, in which case it is moved to
+the end with its flag cleared and the next oldest is looked at.
 
 Example::
 
@@ -8,7 +14,6 @@ Example::
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
@@ -17,12 +22,13 @@ from vivace.sql.nodes import Node
 
 
 class CompiledCache:
-    """Maps a statement's shape key to its ``Compiled``; evicts the least recently used."""
+    """Maps a statement's shape key to its ``Compiled`` (see the module docstring)."""
 
-    __slots__ = ("_entries", "maxsize", "hits", "misses")
+    __slots__ = ("entries", "maxsize", "hits", "misses")
 
     def __init__(self, maxsize: int = 512) -> None:
-        self._entries: OrderedDict[Hashable, Compiled] = OrderedDict()
+        #: Shape key -> compiled statement, oldest first. ``Engine.compile`` reads it.
+        self.entries: dict[Hashable, Compiled] = {}
         self.maxsize = maxsize
         self.hits = 0
         self.misses = 0
@@ -31,22 +37,31 @@ class CompiledCache:
         """The compiled form of ``statement`` and its parameter values, in placeholder order."""
         values: list[Any] = []
         key = statement._key(values)
-        entries = self._entries
-        compiled = entries.get(key)
+        compiled = self.entries.get(key)
         if compiled is not None:
             self.hits += 1
-            entries.move_to_end(key)
+            compiled.recent = True
             return compiled, values
+        return self.add(dialect, statement, key, values), values
+
+    def add(self, dialect: Dialect, statement: Node, key: Hashable, values: list[Any]) -> Compiled:
+        """Compile ``statement`` (a miss) and keep it under ``key``."""
         self.misses += 1
         compiled = dialect.compile(statement, values)
-        entries[key] = compiled
-        if len(entries) > self.maxsize:
-            entries.popitem(last=False)
-        return compiled, values
+        entries = self.entries
+        while len(entries) >= self.maxsize > 0:
+            oldest = next(iter(entries))
+            kept = entries.pop(oldest)
+            if kept.recent:  # used since last looked at: a second chance, at the end
+                kept.recent = False
+                entries[oldest] = kept
+        if self.maxsize > 0:
+            entries[key] = compiled
+        return compiled
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self.entries)
 
     def clear(self) -> None:
         """Forget every compiled statement."""
-        self._entries.clear()
+        self.entries.clear()

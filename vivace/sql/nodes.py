@@ -56,36 +56,24 @@ class Expr(Node):
     def __eq__(self, other: object) -> Condition:  # type: ignore[override]
         if other is None:
             return PostfixOp(self, "IS NULL")
-        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
-        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
-        return Comparison(self, "=", right)
+        return _compared(self, "=", other)
 
     def __ne__(self, other: object) -> Condition:  # type: ignore[override]
         if other is None:
             return PostfixOp(self, "IS NOT NULL")
-        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
-        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
-        return Comparison(self, "<>", right)
+        return _compared(self, "<>", other)
 
     def __lt__(self, other: object) -> Condition:
-        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
-        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
-        return Comparison(self, "<", right)
+        return _compared(self, "<", other)
 
     def __le__(self, other: object) -> Condition:
-        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
-        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
-        return Comparison(self, "<=", right)
+        return _compared(self, "<=", other)
 
     def __gt__(self, other: object) -> Condition:
-        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
-        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
-        return Comparison(self, ">", right)
+        return _compared(self, ">", other)
 
     def __ge__(self, other: object) -> Condition:
-        vtype = self.value_type  # a plain value wrapped inline (to_expr's common case)
-        right = Param(other, vtype) if type(other) in _PLAIN_VALUES else to_expr(other, vtype)
-        return Comparison(self, ">=", right)
+        return _compared(self, ">=", other)
 
     def is_null(self) -> Condition:
         """``col IS NULL``. Example: ``Band.manager.is_null()``."""
@@ -107,8 +95,7 @@ class Expr(Node):
 
     def like(self, pattern: str) -> Condition:
         """Case-sensitive ``LIKE`` on every engine; ``%`` and ``_`` are the caller's wildcards."""
-        right = Param(pattern, None) if type(pattern) is str else to_expr(pattern, None)
-        return Comparison(self, "LIKE", right)
+        return _compared(self, "LIKE", pattern, None)
 
     def ilike(self, pattern: str) -> Condition:
         """Case-insensitive ``LIKE``. Example: ``Band.name.ilike("pyth%")``."""
@@ -236,9 +223,10 @@ class Condition(Expr):
     def __and__(self, other: Condition) -> Condition:
         if not isinstance(other, Condition):
             return And(self, other)  # refuses it clearly
-        # Both are conditions already: built without And.__init__'s checks (a call less).
-        node = object.__new__(And)
-        node.conditions = (self, other)
+        # Both are conditions already: built without And.__init__'s checks (a call less);
+        # a chain ``a & b & c`` stays one flat AND (one node, one level of the key).
+        node = _new(And)
+        node.conditions = (*self.conditions, other) if type(self) is And else (self, other)
         return node
 
     def __or__(self, other: object) -> Condition:
@@ -478,6 +466,32 @@ class Join(Node):
 
 #: Value types that are never nodes nor enum members: ``to_expr`` wraps them directly.
 _PLAIN_VALUES = frozenset({int, str, float, bool, bytes, type(None)})
+
+
+#: Builds a node without calling its ``__init__`` (the hot builders set the slots inline).
+_new = object.__new__
+
+#: ``_compared``'s default: the type of the left side.
+_LEFT_TYPE: Any = object()
+
+
+def _compared(left: Expr, op: str, other: object, vtype: Any = _LEFT_TYPE) -> Comparison:
+    """``left op other``, a plain value wrapped as a parameter of ``vtype`` (by default the
+    left side's type) inline: two nodes and no ``__init__`` call (every where() builds one)."""
+    if vtype is _LEFT_TYPE:
+        vtype = left.value_type
+    right: Expr
+    if type(other) in _PLAIN_VALUES:
+        param = right = _new(Param)
+        param.value = other
+        param.vtype = vtype
+    else:
+        right = to_expr(other, vtype)
+    node = _new(Comparison)
+    node.left = left
+    node.op = op
+    node.right = right
+    return node
 
 
 def to_expr(value: object, vtype: ValueType | None) -> Expr:

@@ -63,44 +63,68 @@ class Select(Node):
         self.distinct, self.distinct_on, self.lock = distinct, tuple(distinct_on), lock
 
     def _key(self, values: list[Any]) -> Hashable:
-        key: list[Hashable] = ["SELECT", self.table, self.distinct]
-        if self.distinct_on:
-            key.append(("DON", *[e._key(values) for e in self.distinct_on]))
-        # Plain columns carry their key ready-made, and an aliased column's is inlined:
-        # no call per column.
-        columns = []
-        for c in self.columns:
-            if isinstance(c, ColumnNode):
-                columns.append(c._shape)
-            elif type(c) is Alias and isinstance(c.expr, ColumnNode):
-                columns.append(("AS", c.name, c.expr._shape))
-            else:
-                columns.append(c._key(values))
-        key.append(tuple(columns))
-        if self.joins:
-            key.append(tuple([j._key(values) for j in self.joins]))
-        key.append(None if self.where is None else self.where._key(values))
-        if self.group_by:
-            key.append(("G", *[g._key(values) for g in self.group_by]))
-        if self.having is not None:
-            key.append(("H", self.having._key(values)))
+        # One fixed layout (a part that is absent is None): no list grown part by part.
+        # Parts are walked in the order the compiler renders them, for the values' order.
+        distinct_on = self.distinct_on
+        on = tuple([e._key(values) for e in distinct_on]) if distinct_on else None
+        try:
+            # Plain columns only (the common select): their keys are ready-made, read in C.
+            columns = tuple(map(_SHAPE, self.columns))
+        except AttributeError:
+            columns = _column_keys(self.columns, values)
+        joins = tuple([j._key(values) for j in self.joins]) if self.joins else None
+        where = None if self.where is None else self.where._key(values)
+        group_by = tuple([g._key(values) for g in self.group_by]) if self.group_by else None
+        having = None if self.having is None else self.having._key(values)
+        order: tuple[Hashable, ...] | None = None
         if self.order_by:
-            order: list[Hashable] = ["O"]
-            for o in self.order_by:
-                if isinstance(o.expr, ColumnNode):  # inlined, as OrderItem._key gives it
-                    order.append(("O", o.ascending, o.expr._shape))
-                else:
-                    order.append(o._key(values))
-            key.append(tuple(order))
-        if self.limit is not None:
-            values.append(self.limit)
-            key.append("L")
-        if self.offset is not None:
-            values.append(self.offset)
-            key.append("OFF")
-        if self.lock is not None:
-            key.append(self.lock)
-        return tuple(key)
+            # A column's sort key inlined (what OrderItem._key gives), one sort key without
+            # a comprehension (a call of its own).
+            first = self.order_by[0]
+            if len(self.order_by) == 1 and isinstance(first.expr, ColumnNode):
+                order = (("O", first.ascending, first.expr._shape),)
+            else:
+                order = tuple(
+                    [
+                        ("O", o.ascending, o.expr._shape)
+                        if isinstance(o.expr, ColumnNode)
+                        else o._key(values)
+                        for o in self.order_by
+                    ]
+                )
+        limit, offset = self.limit, self.offset
+        if limit is not None:
+            values.append(limit)
+        if offset is not None:
+            values.append(offset)
+        return (
+            "SELECT",
+            self.table,
+            self.distinct,
+            on,
+            columns,
+            joins,
+            where,
+            group_by,
+            having,
+            order,
+            limit is None,
+            offset is None,
+            self.lock,
+        )
+
+
+def _column_keys(columns: Sequence[Expr], values: list[Any]) -> tuple[Hashable, ...]:
+    """The keys of selected expressions; a column's and an aliased column's inlined."""
+    keys: list[Hashable] = []
+    for c in columns:
+        if isinstance(c, ColumnNode):
+            keys.append(c._shape)
+        elif type(c) is Alias and isinstance(c.expr, ColumnNode):
+            keys.append(("AS", c.name, c.expr._shape))
+        else:
+            keys.append(c._key(values))
+    return tuple(keys)
 
 
 class OnConflict(Node):
