@@ -313,7 +313,9 @@ class TypedTable(_CheckedConstructor, abstract=True):
 
     At run time it is a ``Table`` (the same ``__init__``, the same speed); only type
     checkers see a difference. A column left without an annotation is not a parameter of
-    the checked constructor (the checkers ignore such class attributes).
+    the checked constructor (the checkers ignore such class attributes); a relation
+    (``M2M``, ``ReverseForeignKey``) is annotated ``ClassVar[...]``, so that it is none.
+    For Piccolo-style tables under mypy, the ``vivace.mypy`` plugin checks the same.
 
     Example::
 
@@ -321,6 +323,7 @@ class TypedTable(_CheckedConstructor, abstract=True):
             name: Varchar = Varchar(length=100)
             rating: Integer[int | None] = Integer(null=True)
             manager: ForeignKey[Manager, int | None] = ForeignKey(Manager)
+            genres: ClassVar[M2M[Genre]] = M2M(LazyTableReference("GenreToBand", ...))
 
         Band(name="Pythonistas", rating=None, manager=1)   # checked
     """
