@@ -29,7 +29,10 @@ if TYPE_CHECKING:
 
 def array_binder(compiler: Compiler, vtype: ValueType | None) -> Converter | None:
     """The converter of one column's list of values: each value checked and converted as
-    a single insert would, with no Python call per value when the quick check passes."""
+    a single insert would, with no Python call per value when the quick check passes.
+
+    Example: ``array_binder(compiler, ValueType("integer"))([1, None, 3])`` gives the list.
+    """
     dialect = compiler.dialect
     convert = dialect.param_converter(vtype)
     if compiler.inline:
@@ -53,7 +56,10 @@ def array_binder(compiler: Compiler, vtype: ValueType | None) -> Converter | Non
 
 
 def render_insert_arrays(compiler: Compiler, node: InsertArrays) -> str:
-    """The SQL of ``node`` (its placeholders and converters added to ``compiler``)."""
+    """The SQL of ``node`` (its placeholders and converters added to ``compiler``).
+
+    Example: ``render_insert_arrays(PostgresCompiler(dialect), node)``.
+    """
     compiler.qualify = False
     table = compiler.table_name(node.table)
     names = ", ".join(compiler.quote(c._meta.db_column_name) for c in node.columns)

@@ -168,8 +168,13 @@ def _element_types(
     """The array element type of each column, or None unless every column has one."""
     if not array_types or not columns:
         return None
-    types = [array_types.get(c._meta.db_column_name) for c in columns]
-    return None if None in types else types  # type: ignore[return-value]
+    types = []
+    for column in columns:
+        element = array_types.get(column._meta.db_column_name)
+        if element is None:
+            return None
+        types.append(element)
+    return types
 
 
 class Insert(Query[list[dict[str, Any]]]):
