@@ -124,6 +124,17 @@ def check_plain_table() -> None:
     PlainBand(name=123)
 
 
+async def check_create() -> None:
+    # objects().create() takes the constructor's keywords too.
+    assert_type(await Band.objects().create(name="x", manager=1), Band)
+    assert_type(await Band.objects().where(Band.popularity > 1).create(rating=None), Band)
+    await Band.objects().create(nme="x")  # type: ignore[call-arg]
+    await Band.objects().create(name=123)  # type: ignore[arg-type]
+    await Band.objects(Band.manager).create(studio=None)  # type: ignore[arg-type]
+    # An unannotated Table's create() takes any keyword (vivace.mypy checks it in mypy).
+    await PlainBand.objects().create(nme="x")
+
+
 async def check_queries(band: Band) -> None:
     assert_type(await Band.objects().where(Band.popularity > 1), list[Band])
     assert_type(await Band.objects().get(Band.name == "x"), Band | None)

@@ -50,6 +50,12 @@ from vivace.schema import (
 )
 from vivace.sql.nodes import to_expr
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Generic, ParamSpec
+
+    from vivace.orm.objects import Create
+
 TableT = TypeVar("TableT", bound="Table")
 RelatedT = TypeVar("RelatedT", bound=TableBase)
 ColumnT = TypeVar("ColumnT")
@@ -307,6 +313,19 @@ class _CheckedConstructor(Table, abstract=True):
     """The base whose subclasses type checkers read as dataclasses (see ``TypedTable``)."""
 
 
+if TYPE_CHECKING:
+    CheckedT = TypeVar("CheckedT", bound=Table)
+    ConstructorP = ParamSpec("ConstructorP")
+
+    class CheckedObjects(Objects[CheckedT], Generic[CheckedT, ConstructorP]):
+        """What type checkers make of a ``TypedTable``'s ``objects()``: an ``Objects``
+        whose ``create()`` takes the checked constructor's keywords."""
+
+        def create(
+            self, *args: ConstructorP.args, **kwargs: ConstructorP.kwargs
+        ) -> Create[CheckedT]: ...
+
+
 class TypedTable(_CheckedConstructor, abstract=True):
     """A ``Table`` whose constructor type checkers check: annotate each column with its
     class, and ``Band(nme="x")`` or ``Band(name=123)`` is an error in mypy and pyright.
@@ -335,6 +354,13 @@ class TypedTable(_CheckedConstructor, abstract=True):
         _ignore_missing: bool = False
         _exists_in_db: bool = False
         id: Serial = Serial(primary_key=True)
+
+        # The constructor's parameters reach ``objects().create(...)`` (pyright questions
+        # a classmethod whose ``cls`` is typed as a callable; its callers are fine).
+        @classmethod  # pyright: ignore[reportArgumentType]
+        def objects(
+            cls: Callable[ConstructorP, CheckedT], *prefetch: Any
+        ) -> CheckedObjects[CheckedT, ConstructorP]: ...
 
 
 class _RowQuery(Query[R]):
