@@ -227,8 +227,16 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
 
     @property
     def value_type(self) -> ValueType:
+        # Read on every comparison with the key: kept per resolved target (one call, not
+        # four); a copy for another table resolves its target again, and so this.
+        cached = self.__dict__.get("_value_type_for")
+        if cached is not None and cached[0] is self._resolved:
+            vtype: ValueType = cached[1]
+            return vtype
         target: ValueType = self.target_column.value_type
-        return _REFERENCE_TYPES.get(target.name, target)
+        vtype = _REFERENCE_TYPES.get(target.name, target)
+        self.__dict__["_value_type_for"] = (self._resolved, vtype)
+        return vtype
 
     # joins ----------------------------------------------------------------------------
     @property
@@ -302,6 +310,8 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
 
     # A related row compares as the value of the column this key points at.
     def __eq__(self, other: object) -> Condition:  # type: ignore[override]
+        if type(other) is int:  # a key value itself (the common case): no row to read
+            return super().__eq__(other)
         return super().__eq__(key_value(self, other))
 
     def __ne__(self, other: object) -> Condition:  # type: ignore[override]
