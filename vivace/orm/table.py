@@ -319,7 +319,11 @@ if TYPE_CHECKING:
 
     class CheckedObjects(Objects[CheckedT], Generic[CheckedT, ConstructorP]):
         """What type checkers make of a ``TypedTable``'s ``objects()``: an ``Objects``
-        whose ``create()`` takes the checked constructor's keywords."""
+        whose ``create()`` takes the checked constructor's keywords.
+
+        Example: ``await Venue.objects().create(name="Olympia")``; ``create(nme=...)`` is
+        an error.
+        """
 
         def create(
             self, *args: ConstructorP.args, **kwargs: ConstructorP.kwargs

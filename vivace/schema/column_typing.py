@@ -108,7 +108,10 @@ class Nullable(ColumnOptions, total=False):
 
 
 class KeyOptions(ColumnOptions, total=False):
-    """The options of a foreign key besides ``default`` and ``null``."""
+    """The options of a foreign key besides ``default`` and ``null``.
+
+    Example: ``ForeignKey(Manager, on_delete=OnDelete.set_null, target_column="name")``.
+    """
 
     on_delete: OnDelete
     on_update: OnUpdate
@@ -122,7 +125,8 @@ class NotNullKey(KeyOptions, total=False):
 
 
 class NullableKey(KeyOptions, total=False):
-    """A foreign key's options, ``null`` left out (nullable) or given as a bool."""
+    """A foreign key's options, ``null`` left out (nullable) or given as a bool:
+    ``ForeignKey(Manager)`` or ``ForeignKey(Manager, null=True)``."""
 
     null: bool
 
