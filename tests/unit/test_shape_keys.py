@@ -47,6 +47,7 @@ from vivace.sql import (
 )
 from vivace.sql.cte import CommonTableExpression, CrossJoin, WithSelect
 from vivace.sql.related import RelatedRows
+from vivace.sql.statements import select_of
 from vivace.sql.subquery import Exists as SqlExists
 from vivace.types import ValueType
 
@@ -843,3 +844,27 @@ def test_cache_clear() -> None:
     engine.compiled_cache.clear()
     assert len(engine.compiled_cache) == 0
     assert engine.compile(statement)[0] is not first
+
+
+def test_select_of_builds_the_statement_select_would() -> None:
+    """``select_of`` (the builders' constructor, no ``__init__``) sets every part: the same
+    key, values and SQL as ``Select(...)`` for a statement using all of them."""
+    b = Band_
+    parts: dict[str, Any] = {
+        "columns": (b.name, b.popularity.as_alias("p")),
+        "where": (b.popularity > 3) & (b.name == "x"),
+        "group_by": (b.name, b.popularity),
+        "having": Count() > 1,
+        "order_by": (OrderItem(b.name, False),),
+        "limit": 5,
+        "offset": 2,
+        "distinct": True,
+        "distinct_on": (),
+        "lock": ("UPDATE", False, True, ()),
+    }
+    made = select_of(b, *parts.values())
+    assert set(Select.__slots__) == {"table", "joins", *parts}  # a new part needs both
+    plain = Select(b, **parts)
+    assert key_of(made) == key_of(plain)
+    dialect = PostgresDialect()
+    assert dialect.compile(made).sql == dialect.compile(plain).sql

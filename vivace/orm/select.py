@@ -31,6 +31,7 @@ from vivace.schema import Column
 from vivace.sql import And, Expr, FunctionCall, OrderItem, Star
 from vivace.sql import Select as SelectStatement
 from vivace.sql.nodes import Alias, ColumnNode, Condition
+from vivace.sql.statements import select_of
 from vivace.types import JSON_TYPES
 
 if TYPE_CHECKING:
@@ -199,20 +200,19 @@ class SelectBase(Query[ResultT], WhereMixin):
         # The joins are worked out by the compiler, and only on a cache miss.
         if self._distinct_on:
             _check_distinct_on(self._distinct_on, self._order)
-        limit = 1 if self._first else self._limit
         where = self._where
-        return SelectStatement(
+        return select_of(
             self.table,
-            columns=columns,
-            where=(where[0] if len(where) == 1 else And(*where)) if where else None,
-            group_by=self._group_by,
-            having=self._having,
-            order_by=self._order,
-            limit=limit,
-            offset=self._offset,
-            distinct=self._distinct,
-            distinct_on=self._distinct_on,
-            lock=self._lock,
+            columns if type(columns) is tuple else tuple(columns),
+            (where[0] if len(where) == 1 else And(*where)) if where else None,
+            self._group_by,
+            self._having,
+            self._order,
+            1 if self._first else self._limit,
+            self._offset,
+            self._distinct,
+            self._distinct_on,
+            self._lock,
         )
 
     def _as_subquery(self) -> SelectStatement:

@@ -327,6 +327,15 @@ class And(Condition):
     def _key(self, values: list[Any]) -> Hashable:
         key: list[Hashable] = ["AND"]
         for condition in self.conditions:
+            # ``column op value`` inlined, as ``Comparison._key`` gives it: no call.
+            if type(condition) is Comparison:
+                left, right = condition.left, condition.right
+                if type(right) is Param and isinstance(left, ColumnNode):
+                    values.append(right.value)
+                    vtype = right.vtype
+                    part = ("P",) if vtype is None else ("P", vtype.name, vtype.args)
+                    key.append(("C", condition.op, left._shape, part))
+                    continue
             key.append(condition._key(values))
         return tuple(key)
 

@@ -114,6 +114,35 @@ class Select(Node):
         )
 
 
+_new = object.__new__
+
+
+def select_of(
+    table: Any,
+    columns: tuple[Expr, ...],
+    where: Condition | None,
+    group_by: tuple[Expr, ...],
+    having: Condition | None,
+    order_by: tuple[OrderItem, ...],
+    limit: int | None,
+    offset: int | None,
+    distinct: bool,
+    distinct_on: tuple[Expr, ...],
+    lock: tuple[str, bool, bool, tuple[Any, ...]] | None,
+) -> Select:
+    """A ``Select`` of parts that are tuples already (a query builder's), without joins:
+    no ``__init__`` call and no conversions (every query's statement is built here).
+
+    Example: ``select_of(Band, (Band.name,), None, (), None, (), 10, None, False, (), None)``.
+    """
+    node = _new(Select)
+    node.table, node.columns, node.joins, node.where = table, columns, (), where
+    node.group_by, node.having, node.order_by = group_by, having, order_by
+    node.limit, node.offset, node.distinct = limit, offset, distinct
+    node.distinct_on, node.lock = distinct_on, lock
+    return node
+
+
 def _column_keys(columns: Sequence[Expr], values: list[Any]) -> tuple[Hashable, ...]:
     """The keys of selected expressions; a column's and an aliased column's inlined."""
     keys: list[Hashable] = []
