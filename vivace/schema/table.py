@@ -25,6 +25,7 @@ from vivace.schema.constraints import Constraint
 from vivace.schema.foreign_key import ForeignKey
 from vivace.schema.registry import all_tables, register_table
 from vivace.schema.relations import M2M, Relation
+from vivace.schema.row_init import InitPlan, init_plan
 from vivace.sql.nodes import Alias
 from vivace.types import JSON_TYPES
 
@@ -58,6 +59,8 @@ class TableMeta:
         self.columns = columns
         #: The columns as a tuple, shared by every ``objects()`` query of the table.
         self.column_tuple = tuple(columns)
+        #: How a new row fills its values (``vivace.schema.row_init``), made on first use.
+        self.init_plan: InitPlan | None = None
         self.constraints = constraints
         self.m2m_relationships = [r for r in m2m_relationships if isinstance(r, M2M)]
         #: Every M2M and ReverseForeignKey of the table.
@@ -205,6 +208,29 @@ class TableBase:
         _exists_in_db: bool = False,
         **kwargs: Any,
     ) -> None:
+        table_meta = self._meta
+        plan = table_meta.init_plan or init_plan(table_meta)
+        # The common case (see ``vivace.schema.row_init``): same values, same order. Every
+        # keyword is a column's attribute name exactly when it adds no key to the template.
+        filled = plan.template | kwargs
+        if len(filled) == plan.size and not _data and not _ignore_missing:
+            for column, computed in plan.special:
+                meta = column._meta
+                if meta.name in kwargs:
+                    continue
+                if computed:
+                    value = filled[meta.name] = column.get_default_value()
+                    if value is not None or meta.null or meta.primary_key:
+                        continue
+                _refuse_missing(column)
+            if _exists_in_db:
+                filled["_exists_in_db"] = True
+            values = self.__dict__
+            if values:  # set before (a subclass's __init__): kept, as the general path does
+                values.update(filled)
+            else:
+                self.__dict__ = filled
+            return
         given: dict[str, Any] = {}
         if _data:
             for key, value in _data.items():

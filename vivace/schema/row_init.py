@@ -1,0 +1,77 @@
+"""How a new row gets its values, worked out once per table: ``Band(name="x")`` then costs
+one dict merge instead of a Python loop over every column.
+
+Most columns' defaults are constants (``""``, ``0``, ``None``): the new row's dict is a
+template dict merged with the given values, in one C call. Only columns whose default
+is computed each time (a callable, a ``Default``, a mutable list or dict, an Enum) or that
+must be given (NOT NULL without a default) are looked at one by one, when left out.
+``TableBase.__init__`` takes this path when every keyword is an attribute name and no
+``_data`` mapping or ``_ignore_missing`` is given; the values, their order in
+``__dict__`` and the errors are those of its general path.
+
+Example::
+
+    plan = init_plan(Band._meta)
+    plan.template    # {"id": None, "name": "", "popularity": 0, ..., "_exists_in_db": False}
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from typing import Any
+
+from vivace.schema.column import Column
+
+#: Default values returned as they are by ``Column.get_default_value`` and immutable: the
+#: same object may fill every new row.
+_CONSTANT_TYPES = frozenset(
+    {
+        type(None),
+        bool,
+        int,
+        float,
+        str,
+        bytes,
+        decimal.Decimal,
+        datetime.datetime,
+        datetime.date,
+        datetime.time,
+        datetime.timedelta,
+        uuid.UUID,
+    }
+)
+
+
+class InitPlan:
+    """``template``: every column's constant default (None where it is computed), in column
+    order, then ``_exists_in_db``; ``size``: its length; ``special``: (column, computed)
+    for each column whose default is computed, or that is refused when left out, in
+    column order."""
+
+    __slots__ = ("template", "special", "size")
+
+    def __init__(self, columns: list[Column[Any]]) -> None:
+        self.template: dict[str, Any] = {}
+        self.special: list[tuple[Column[Any], bool]] = []
+        for column in columns:
+            meta = column._meta
+            default = meta.default
+            constant = type(default) in _CONSTANT_TYPES
+            self.template[meta.name] = default if constant else None
+            if not constant:
+                self.special.append((column, True))
+            elif default is None and not meta.null and not meta.primary_key:
+                self.special.append((column, False))
+        # A new row's last key, as on the general path; set to True there when asked.
+        self.template["_exists_in_db"] = False
+        self.size = len(self.template)
+
+
+def init_plan(meta: Any) -> InitPlan:
+    """The plan of a table's ``_meta``, made on first use and kept as ``meta.init_plan``
+    (a table's columns never change once its class is made)."""
+    plan: InitPlan = InitPlan(meta.columns)
+    meta.init_plan = plan
+    return plan
