@@ -83,6 +83,11 @@ class BulkValues(Table, tablename="bulk_values"):
     blob = Bytea(null=True)
 
 
+class BulkKeyed(Table, tablename="bulk_keyed"):
+    key = UUID(primary_key=True)  # filled in Python (uuid4): every row has its key
+    name = Varchar(length=10)
+
+
 class BulkArrays(Table, tablename="bulk_arrays"):
     name = Varchar(length=10)
     counts = Array(base_column=Integer())
@@ -234,6 +239,21 @@ async def test_rows_with_and_without_primary_keys(
     assert [row.id for row in given] == [1000 + i for i in range(N)]
     assert {r["id"] for r in result} == {row.id for row in rows}
     assert await BulkBand.count() == 2 * N
+
+
+async def test_a_primary_key_made_in_python_is_sent_and_returned(
+    postgres_db: PostgresEngine, use_tables: UseTables, sent: list[str]
+) -> None:
+    await use_tables(postgres_db, BulkKeyed)
+    rows = [BulkKeyed(name=f"k{i}") for i in range(N)]
+    keys = [row.key for row in rows]
+    result = await BulkKeyed.insert(*rows)
+    sql = _inserts(sent)[-1]
+    assert '("key", "name") SELECT * FROM unnest($1::pg_catalog.uuid[]' in sql, sql
+    assert sql.endswith('RETURNING "key"'), sql
+    assert result == [{"key": key} for key in keys] and [row.key for row in rows] == keys
+    stored = await BulkKeyed.select(BulkKeyed.key, BulkKeyed.name)
+    assert {r["key"]: r["name"] for r in stored} == {row.key: row.name for row in rows}
 
 
 @pytest.mark.parametrize("form", ["arrays", "values"])
