@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
+import math
 import uuid
 from typing import Any, ClassVar
 
@@ -40,7 +41,7 @@ from vivace.exceptions import QueryError
 from vivace.schema.column import check_identifier
 from vivace.sql.nodes import Arithmetic, Comparison, FunctionCall, InList, Node
 from vivace.sql.statements import Insert, OnConflict
-from vivace.types import ValueType, adapters
+from vivace.types import ValueType, adapters, checks
 
 #: Marks a parameter while compiling; turned into ``%s`` once every literal ``%`` is doubled.
 _MARK = "\x00p"
@@ -179,6 +180,17 @@ def plain_decimal(value: Any) -> Any:
     return value
 
 
+def finite_float(value: Any) -> Any:
+    """Refuse an infinity (or NaN) before it is sent: ``DOUBLE`` stores neither, and refused
+    here the message names the column instead of the driver failing on the way out.
+
+    Example: ``finite_float(1.5) == 1.5``; ``finite_float(math.inf)`` raises InvalidValue.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        checks.refuse(value, "a finite float (MySQL/MariaDB store no infinity or NaN)")
+    return value
+
+
 def timedelta_to_time(value: Any) -> Any:
     """The driver reads ``TIME`` as a timedelta since midnight."""
     if isinstance(value, datetime.timedelta):
@@ -192,8 +204,8 @@ _PARAM: dict[str, Converter] = {
     "date": adapters.require_date,
     "time": adapters.require_naive_time,
     "numeric": plain_decimal,
-    "real": adapters.refuse_nan,
-    "double": adapters.refuse_nan,
+    "real": finite_float,
+    "double": finite_float,
     "interval": adapters.timedelta_to_microseconds,
     "uuid": adapters.uuid_to_text,
     "json": adapters.dump_json,
