@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import UseTables
+from tests.mariadb import on_mariadb, use_array_tables
 from vivace import Table
 from vivace.columns import (
     JSON,
@@ -66,14 +67,28 @@ class ValueRow(Table, tablename="values_row"):
     doc = JSON(null=True)
     docb = JSONB(null=True)
     raw = Bytea(null=True)
+
+
+class ArrayValueRow(Table, tablename="values_array_row"):
+    """Arrays apart, so that every other value is checked on MariaDB too (it has none)."""
+
     counts = Array(base_column=SmallInt(), null=True)
     names = Array(base_column=Varchar(length=2), null=True)
+
+
+async def _table_for(db: Engine, use_tables: UseTables, column: str) -> type[Table]:
+    """The table holding ``column``, created on ``db`` (arrays: refused on MariaDB, skipped)."""
+    if column in ("counts", "names"):
+        await use_array_tables(db, use_tables, ArrayValueRow)
+        return ArrayValueRow
+    await use_tables(db, ValueRow)
+    return ValueRow
 
 
 AWARE = datetime.datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 NAIVE = datetime.datetime(2024, 5, 1, 12, 0)
 
-# (column, value, words the message must contain besides "values_row.<column>")
+# (column, value, words the message must contain besides "<table>.<column>")
 REFUSED: list[tuple[str, Any, str]] = [
     ("number", "12", "got str '12'"),
     ("number", 3.7, "never rounded or truncated"),
@@ -129,22 +144,23 @@ def _case_id(case: tuple[str, Any, str]) -> str:
 async def test_refused_on_insert_and_update_alike(
     db: Engine, use_tables: UseTables, column: str, value: Any, words: str
 ) -> None:
-    await use_tables(db, ValueRow)
+    table = await _table_for(db, use_tables, column)
+    name = table._meta.tablename
     with pytest.raises(InvalidValue) as caught:
-        await ValueRow.insert(ValueRow(**{column: value}))
+        await table.insert(table(**{column: value}))
     message = str(caught.value)
-    assert f"values_row.{column} expects" in message
+    assert f"{name}.{column} expects" in message
     assert words in message, message
     assert isinstance(caught.value, DataError) and isinstance(caught.value, ValueError)
     assert caught.value.__cause__ is None  # refused before the driver saw it
-    assert await ValueRow.count() == 0
+    assert await table.count() == 0
 
-    kept = ValueRow()  # the types' defaults (as stored: Char padded, Numeric scaled)
+    kept = table()  # the types' defaults (as stored: Char padded, Numeric scaled)
     await kept.save()
-    before = await ValueRow.select().where(ValueRow.id == kept.id)
-    with pytest.raises(InvalidValue, match=f"values_row\\.{column} expects"):
-        await ValueRow.update({column: value}).where(ValueRow.id == kept.id)
-    assert await ValueRow.select().where(ValueRow.id == kept.id) == before
+    before = await table.select().where(table.id == kept.id)
+    with pytest.raises(InvalidValue, match=f"{name}\\.{column} expects"):
+        await table.update({column: value}).where(table.id == kept.id)
+    assert await table.select().where(table.id == kept.id) == before
 
 
 # (column, value written, value read back on every engine)
@@ -184,14 +200,21 @@ STORED: list[tuple[str, Any, Any]] = [
 async def test_stored_and_returned_equal(
     db: Engine, use_tables: UseTables, column: str, value: Any, expected: Any
 ) -> None:
-    await use_tables(db, ValueRow)
-    row = ValueRow(**{column: value})
-    await ValueRow.insert(row)
-    (back,) = await ValueRow.select(getattr(ValueRow, column)).where(ValueRow.id == row.id)
+    table = await _table_for(db, use_tables, column)
+    if on_mariadb(db) and isinstance(value, float) and math.isinf(value):
+        # MariaDB's DOUBLE stores no infinity: refused before sending, naming the column.
+        pattern = f"values_row\\.{column} expects a finite float .* got float {value}"
+        with pytest.raises(InvalidValue, match=pattern):
+            await table.insert(table(**{column: value}))
+        assert await table.count() == 0
+        return
+    row = table(**{column: value})
+    await table.insert(row)
+    (back,) = await table.select(getattr(table, column)).where(table.id == row.id)
     assert back[column] == expected
     assert type(back[column]) is type(expected)
-    await ValueRow.update({column: value}).where(ValueRow.id == row.id)
-    (again,) = await ValueRow.select(getattr(ValueRow, column)).where(ValueRow.id == row.id)
+    await table.update({column: value}).where(table.id == row.id)
+    (again,) = await table.select(getattr(table, column)).where(table.id == row.id)
     assert again[column] == expected
 
 
