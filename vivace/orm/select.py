@@ -65,6 +65,8 @@ def flatten(items: Sequence[Any]) -> list[Any]:
     return result
 
 
+_new = object.__new__
+
 #: What ``select()`` takes as is: plain columns and aliases (no lists, names or relations).
 _PLAIN_COLUMNS = (ColumnNode, Alias)
 
@@ -111,7 +113,9 @@ class SelectBase(Query[ResultT], WhereMixin):
         query: Self = object.__new__(type(self))  # the copy inlined, as in where()
         query.__dict__ = self.__dict__.copy()
         if len(columns) == 1 and isinstance(columns[0], ColumnNode):  # the common one column
-            query._order = (*self._order, OrderItem(columns[0], ascending))
+            item = _new(OrderItem)  # no __init__ call: the two slots set here
+            item.expr, item.ascending = columns[0], ascending
+            query._order = (*self._order, item)
             return query
         items = []
         for column in flatten(columns):
