@@ -75,9 +75,9 @@ def test_a_filtered_sorted_select_compile_hit_stays_lean() -> None:
 
     build_and_compile()  # the miss
     calls = count_calls(build_and_compile)
-    # 87 before issue 15, 31 before its second round (a flat AND of the chain, comparisons
-    # built without __init__ calls, the sort key inlined).
-    assert calls <= 26, calls
+    # 87 before issue 15, 31 before its second round (a flat AND of the chain keyed
+    # inline, comparisons and sort items built without __init__ calls, select_of).
+    assert calls <= 22, calls
 
 
 def test_other_forms_of_a_pk_read_cost_as_little() -> None:
