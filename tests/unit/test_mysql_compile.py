@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from vivace import Table
-from vivace.columns import ForeignKey, Integer, Numeric, Timestamp, Varchar
-from vivace.dialects.mysql_functions import date_format
+from vivace.columns import JSONB, ForeignKey, Integer, Numeric, Timestamp, Varchar
+from vivace.dialects.mysql_functions import date_format, json_path
 from vivace.engine import MySQLEngine
 from vivace.exceptions import QueryError
 from vivace.functions import Cast, Ceil, Concat, Count, Extract, Lag, Length, Round, Strftime
@@ -28,6 +28,10 @@ class CompBand(Table, db=ENGINE, tablename="comp_band"):
     price = Numeric(digits=(10, 2))
     starts = Timestamp()
     popularity = Integer()
+
+
+class CompDoc(Table, db=ENGINE, tablename="comp_doc"):
+    facts = JSONB(null=True)
 
 
 def sql(query: Any) -> str:
@@ -131,3 +135,17 @@ def test_ddl() -> None:
     assert ddl.set_null(manager, "name", True) == [
         "ALTER TABLE `comp_manager` MODIFY COLUMN `name` VARCHAR(20) DEFAULT ''"
     ]
+
+
+def test_json_keys_and_paths_are_json_extract() -> None:
+    # MariaDB has no -> operator: every key, index and path is a quoted JSON path.
+    assert json_path("members") == '$."members"'
+    assert json_path(0) == "$[0]"
+    assert json_path(["a", 0, 'b"c', "d\\e"]) == '$."a"[0]."b\\"c"."d\\\\e"'
+    compiled, values = ENGINE.compile(CompDoc.select(CompDoc.facts["a"][0])._statement())
+    assert compiled.sql == (
+        "SELECT JSON_EXTRACT(JSON_EXTRACT(`comp_doc`.`facts`, %s), %s) AS `facts` FROM `comp_doc`"
+    )
+    assert values == ["a", 0]
+    paths = [c(v) for c, v in zip(compiled.converters, values, strict=True) if c]
+    assert paths == ['$."a"', "$[0]"]

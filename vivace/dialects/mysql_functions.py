@@ -10,7 +10,9 @@
   with a default are refused (arrays are refused with their column type);
 - ``COUNT(DISTINCT a, b)`` counts JSON arrays of the values (pairs with a NULL count);
 - ``Ceil``/``Floor`` of a ``Numeric`` stay decimals; ``Round`` of a float rounds halves
-  away from zero, as the other databases do.
+  away from zero, as the other databases do;
+- JSON keys and paths (``arrow``, ``[...]``, ``from_path``) are ``JSON_EXTRACT`` with a
+  JSON path (MariaDB has no ``->``): JSON text, NULL where the path leads nowhere.
 
 Example::
 
@@ -21,6 +23,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from vivace.dialects.functions import (
     INTEGER_TYPES,
@@ -31,6 +34,7 @@ from vivace.dialects.functions import (
 )
 from vivace.exceptions import QueryError
 from vivace.sql.calls import Call
+from vivace.sql.json_paths import JSONGet
 from vivace.sql.nodes import Expr
 from vivace.types import ValueType
 
@@ -97,8 +101,24 @@ def date_format(format: str) -> str:
     return "".join(out)
 
 
+def json_path(keys: Any) -> str:
+    """MySQL's JSON path for a key, an index or a list of them (every key quoted, so any
+    text is a key): ``json_path(["a", 0, 'b"c']) == '$."a"[0]."b\\"c"'``."""
+    parts = ["$"]
+    for key in keys if isinstance(keys, list) else [keys]:
+        if isinstance(key, int):
+            parts.append(f"[{key}]")
+        else:
+            parts.append('."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "".join(parts)
+
+
 class MySQLExtensions(QueryExtensions):
     """MariaDB/MySQL overrides of function rendering."""
+
+    def visit_json_get(self, node: JSONGet) -> str:
+        # JSON_EXTRACT gives JSON text, as PostgreSQL's -> and #> give JSON.
+        return f"JSON_EXTRACT({self.sql(node.json)}, {self.param_with(node.key.value, json_path)})"
 
     def cast_type(self, vtype: ValueType) -> str:
         name = vtype.name
