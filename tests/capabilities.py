@@ -16,7 +16,6 @@ from __future__ import annotations
 #: Test modules that do not run on MariaDB yet, and why (their shared tables or helpers
 #: need what it lacks, or read PostgreSQL/SQLite specifics).
 MYSQL_MODULES_NOT_PORTED = {
-    "test_piccolo_parity_values.py": "its tables hold Array columns (MariaDB has none)",
     "test_rollback_plugin.py": "its pytester projects configure SQLite and PostgreSQL only",
     "test_model_builder.py": "builds every column type, Array included (MariaDB has none)",
 }
