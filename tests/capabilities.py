@@ -17,7 +17,6 @@ from __future__ import annotations
 #: need what it lacks, or read PostgreSQL/SQLite specifics).
 MYSQL_MODULES_NOT_PORTED = {
     "test_rollback_plugin.py": "its pytester projects configure SQLite and PostgreSQL only",
-    "test_model_builder.py": "builds every column type, Array included (MariaDB has none)",
 }
 
 _DRIVER_CAUSE = "asserts the driver's own exception class (sqlite3/asyncpg) as the cause"
