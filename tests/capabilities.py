@@ -19,7 +19,6 @@ MYSQL_MODULES_NOT_PORTED = {
     "test_rollback_plugin.py": "its pytester projects configure SQLite and PostgreSQL only",
 }
 
-_DRIVER_CAUSE = "asserts the driver's own exception class (sqlite3/asyncpg) as the cause"
 _QUOTED_SQL = 'asserts the SQL text with "double-quoted" names (MariaDB writes backticks)'
 _UPDATE_RETURNING = "uses update().returning() (MariaDB has no UPDATE ... RETURNING)"
 _PG_CATALOG_SQL = "reads the schema with PostgreSQL/SQLite catalog SQL written in the test"
@@ -32,12 +31,6 @@ MYSQL_TESTS_NOT_PORTED = {
     "test_rename_column": _PG_CATALOG_SQL,
     "test_several_alter_steps_in_one_query": _PG_CATALOG_SQL,
     "test_get_version": "checks PostgreSQL/SQLite version numbers",
-    "test_unique_violation": _DRIVER_CAUSE,
-    "test_primary_key_violation": _DRIVER_CAUSE,
-    "test_foreign_key_violation": _DRIVER_CAUSE,
-    "test_not_null_violation": _DRIVER_CAUSE,
-    "test_check_violation": _DRIVER_CAUSE,
-    "test_missing_table_is_a_programming_error": _DRIVER_CAUSE,
     "test_strftime": "%f (fractions of a second) has no DATE_FORMAT code: refused (QueryError)",
     "test_uuid_keys_and_a_unique_pair": "asserts ON CONFLICT in the SQL (MariaDB: INSERT IGNORE)",
     "test_db_column_name_in_writes": _UPDATE_RETURNING,

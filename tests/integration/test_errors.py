@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import asyncmy.errors
 import asyncpg
 import pytest
 
@@ -37,6 +38,9 @@ from vivace.exceptions import (
     UnsafeIdentifierError,
     VivaceError,
 )
+
+#: asyncmy's class for every constraint the server refuses (the error number tells which).
+MY_INTEGRITY = asyncmy.errors.IntegrityError
 
 
 class ErrManager(Table, tablename="errors_manager"):
@@ -75,15 +79,15 @@ async def setup(db: Engine, use_tables: UseTables) -> tuple[ErrManager, ErrBand]
     return guido, band
 
 
-def assert_driver_cause(db: Engine, error: BaseException, postgres: type, sqlite: type) -> None:
+def assert_driver_cause(
+    db: Engine, error: BaseException, postgres: type, sqlite: type, mysql: type
+) -> None:
     """The original driver exception is kept, of the driver's own type."""
     cause = error.__cause__
     assert cause is not None, f"{error!r} has no __cause__"
     assert not isinstance(cause, VivaceError)
-    if db.engine_type == "postgres":
-        assert isinstance(cause, postgres), repr(cause)
-    else:
-        assert isinstance(cause, sqlite), repr(cause)
+    expected = {"postgres": postgres, "sqlite": sqlite, "mysql": mysql}[db.engine_type]
+    assert isinstance(cause, expected), repr(cause)
 
 
 async def assert_usable(db: Engine) -> None:
@@ -123,8 +127,10 @@ async def test_unique_violation(db: Engine, use_tables: UseTables) -> None:
     error = caught.value
     assert isinstance(error, IntegrityError) and isinstance(error, DatabaseError)
     assert isinstance(error, VivaceError)
-    assert_driver_cause(db, error, asyncpg.UniqueViolationError, sqlite3.IntegrityError)
-    assert error.code in ("23505", "SQLITE_CONSTRAINT_UNIQUE")
+    assert_driver_cause(
+        db, error, asyncpg.UniqueViolationError, sqlite3.IntegrityError, MY_INTEGRITY
+    )
+    assert error.code in ("23505", "SQLITE_CONSTRAINT_UNIQUE", "1062")
     assert await snapshot() == before
     await assert_usable(db)
 
@@ -151,7 +157,9 @@ async def test_primary_key_violation(db: Engine, use_tables: UseTables) -> None:
     before = await snapshot()
     with pytest.raises(UniqueViolation) as caught:
         await ErrManager.insert(ErrManager(id=guido.id, name="Other"))
-    assert_driver_cause(db, caught.value, asyncpg.UniqueViolationError, sqlite3.IntegrityError)
+    assert_driver_cause(
+        db, caught.value, asyncpg.UniqueViolationError, sqlite3.IntegrityError, MY_INTEGRITY
+    )
     with pytest.raises(UniqueViolation):
         await ErrBand.insert(ErrBand(id=band.id, name="Other", manager=guido, popularity=1))
     assert await snapshot() == before
@@ -166,7 +174,9 @@ async def test_foreign_key_violation(db: Engine, use_tables: UseTables) -> None:
         await ErrBand.insert(ErrBand(name="Orphans", manager=999_999, popularity=1))
     error = caught.value
     assert isinstance(error, IntegrityError) and isinstance(error, DatabaseError)
-    assert_driver_cause(db, error, asyncpg.ForeignKeyViolationError, sqlite3.IntegrityError)
+    assert_driver_cause(
+        db, error, asyncpg.ForeignKeyViolationError, sqlite3.IntegrityError, MY_INTEGRITY
+    )
     assert await snapshot() == before
     await assert_usable(db)
 
@@ -177,7 +187,9 @@ async def test_foreign_key_violation(db: Engine, use_tables: UseTables) -> None:
     # the manager is still referenced (ON DELETE RESTRICT)
     with pytest.raises(ForeignKeyViolation) as caught:
         await guido.remove()
-    assert_driver_cause(db, caught.value, asyncpg.ForeignKeyViolationError, sqlite3.IntegrityError)
+    assert_driver_cause(
+        db, caught.value, asyncpg.ForeignKeyViolationError, sqlite3.IntegrityError, MY_INTEGRITY
+    )
     with pytest.raises(ForeignKeyViolation):
         await ErrManager.delete().where(ErrManager.id == guido.id)
     assert await snapshot() == before
@@ -192,8 +204,10 @@ async def test_not_null_violation(db: Engine, use_tables: UseTables) -> None:
         await ErrBand.insert(ErrBand(name="Nameless", manager=guido, popularity=1, label=None))
     error = caught.value
     assert isinstance(error, IntegrityError) and isinstance(error, DatabaseError)
-    assert_driver_cause(db, error, asyncpg.NotNullViolationError, sqlite3.IntegrityError)
-    assert error.code in ("23502", "SQLITE_CONSTRAINT_NOTNULL")
+    assert_driver_cause(
+        db, error, asyncpg.NotNullViolationError, sqlite3.IntegrityError, MY_INTEGRITY
+    )
+    assert error.code in ("23502", "SQLITE_CONSTRAINT_NOTNULL", "1048")
     assert await snapshot() == before
     await assert_usable(db)
 
@@ -214,8 +228,14 @@ async def test_check_violation(db: Engine, use_tables: UseTables) -> None:
         await ErrBand.insert(ErrBand(name="Negative", manager=guido, popularity=-1))
     error = caught.value
     assert isinstance(error, IntegrityError) and isinstance(error, DatabaseError)
-    assert_driver_cause(db, error, asyncpg.CheckViolationError, sqlite3.IntegrityError)
-    assert error.code in ("23514", "SQLITE_CONSTRAINT_CHECK")
+    assert_driver_cause(
+        db,
+        error,
+        asyncpg.CheckViolationError,
+        sqlite3.IntegrityError,
+        asyncmy.errors.OperationalError,  # asyncmy's class for MariaDB's error 4025
+    )
+    assert error.code in ("23514", "SQLITE_CONSTRAINT_CHECK", "4025")
     assert await snapshot() == before
     await assert_usable(db)
 
@@ -291,7 +311,13 @@ async def test_missing_table_is_a_programming_error(db: Engine, use_tables: UseT
         assert isinstance(caught.value, DatabaseError)
         assert not isinstance(caught.value, IntegrityError)
         assert "errors_never_created" in str(caught.value)
-        assert_driver_cause(db, caught.value, asyncpg.UndefinedTableError, sqlite3.OperationalError)
+        assert_driver_cause(
+            db,
+            caught.value,
+            asyncpg.UndefinedTableError,
+            sqlite3.OperationalError,
+            asyncmy.errors.ProgrammingError,
+        )
         await assert_usable(db)
         with pytest.raises(ProgrammingError):
             await ErrNeverCreated.insert(ErrNeverCreated(name="x"))
