@@ -19,7 +19,6 @@ MYSQL_MODULES_NOT_PORTED = {
     "test_rollback_plugin.py": "its pytester projects configure SQLite and PostgreSQL only",
 }
 
-_QUOTED_SQL = 'asserts the SQL text with "double-quoted" names (MariaDB writes backticks)'
 _UPDATE_RETURNING = "uses update().returning() (MariaDB has no UPDATE ... RETURNING)"
 _PG_CATALOG_SQL = "reads the schema with PostgreSQL/SQLite catalog SQL written in the test"
 
@@ -41,10 +40,6 @@ MYSQL_TESTS_NOT_PORTED = {
     "test_lock_rows_options": "uses PostgreSQL's lock strengths (NO KEY UPDATE, KEY SHARE)",
     "test_unaliased_querystring_is_keyed_by_the_database": "casts AS TEXT in its SQL",
     "test_on_conflict_do_update_where": "on_conflict(where=...): MariaDB has no condition",
-    "test_str_of_queries": _QUOTED_SQL,
-    "test_joins_are_deduplicated_with_stable_aliases": _QUOTED_SQL,
-    "test_target_column": _QUOTED_SQL,
-    "test_cte_str_shows_the_with_clause": _QUOTED_SQL,
     "test_child_values_keep_their_types": "its table holds an Array column",
     "test_lag_and_lead": "Lag/Lead with a default: MariaDB takes none (QueryError)",
     "test_rows_from_the_database": "its table holds an Array column",

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import UseTables, pg_config
+from tests.mariadb import quoted
 from vivace import Table
 from vivace.columns import JSON, ForeignKey, Integer, Readable, Secret, Varchar
 from vivace.engine import Engine, PostgresEngine, SQLiteEngine
@@ -1013,10 +1014,14 @@ async def test_str_of_queries(db: Engine, use_tables: UseTables) -> None:
         .limit(3)
     )
     assert text.startswith("SELECT ")
-    assert '"q_band"' in text and '"q_manager"' in text and "LEFT JOIN" in text
+    # names quoted as the engine quotes them ("q_band"; in backticks on MariaDB)
+    assert quoted(db, "q_band") in text and quoted(db, "q_manager") in text
+    assert "LEFT JOIN" in text
     assert "'O''Reilly'" in text and "5" in text and "ORDER BY" in text and "3" in text
-    assert "$1" not in text and "?" not in text
-    assert str(QBand.delete().where(QBand.id == 1)).startswith('DELETE FROM "q_band"')
+    assert "$1" not in text and "?" not in text and "%s" not in text
+    assert str(QBand.delete().where(QBand.id == 1)).startswith(
+        f"DELETE FROM {quoted(db, 'q_band')}"
+    )
     assert "UPDATE" in str(QBand.update(popularity=1).where(QBand.id == 1))
     assert "INSERT INTO" in str(QBand.insert(QBand(name="z")))
     assert "COUNT" in str(QBand.count())
