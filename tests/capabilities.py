@@ -19,7 +19,6 @@ MYSQL_MODULES_NOT_PORTED = {
     "test_rollback_plugin.py": "its pytester projects configure SQLite and PostgreSQL only",
 }
 
-_UPDATE_RETURNING = "uses update().returning() (MariaDB has no UPDATE ... RETURNING)"
 _PG_CATALOG_SQL = "reads the schema with PostgreSQL/SQLite catalog SQL written in the test"
 
 #: Single tests that do not run on MariaDB, and why.
@@ -32,10 +31,6 @@ MYSQL_TESTS_NOT_PORTED = {
     "test_get_version": "checks PostgreSQL/SQLite version numbers",
     "test_strftime": "%f (fractions of a second) has no DATE_FORMAT code: refused (QueryError)",
     "test_uuid_keys_and_a_unique_pair": "asserts ON CONFLICT in the SQL (MariaDB: INSERT IGNORE)",
-    "test_db_column_name_in_writes": _UPDATE_RETURNING,
-    "test_update_values": _UPDATE_RETURNING,
-    "test_update_returning": _UPDATE_RETURNING,
-    "test_update_and_delete_where_through_a_join": _UPDATE_RETURNING,
     "test_distinct_on_errors": "asserts SQLite's wording of the message",
     "test_lock_rows_options": "uses PostgreSQL's lock strengths (NO KEY UPDATE, KEY SHARE)",
     "test_unaliased_querystring_is_keyed_by_the_database": "casts AS TEXT in its SQL",

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import UseTables
+from tests.mariadb import update_returning
 from vivace import Table
 from vivace.columns import ForeignKey, Integer, Readable, Timestamptz, Varchar
 from vivace.engine import Engine
@@ -79,7 +80,8 @@ async def test_db_column_name_in_writes(db: Engine, use_tables: UseTables) -> No
     # update/insert/delete ... returning give database names; objects and save use attributes.
     s = await seed(db, use_tables)
     changed = ParBand.update({ParBand.name: "Py"}).where(ParBand.name == "Pythonistas")
-    assert await changed.returning(ParBand.name) == [{"bname": "Py"}]
+    reread = ParBand.select(ParBand.name).where(ParBand.name == "Py")  # MariaDB: no RETURNING
+    assert await update_returning(db, changed, [ParBand.name], reread) == [{"bname": "Py"}]
     new = ParBand(name="X", manager=s["guido"])
     assert await ParBand.insert(new).returning(ParBand.name) == [{"bname": "X"}]
     assert await ParBand.delete().where(ParBand.name == "X").returning(ParBand.name) == [
@@ -182,11 +184,13 @@ async def test_update_values(db: Engine, use_tables: UseTables) -> None:
     assert await ParBand.update().values({ParBand.popularity: 11}).where(where) == []
     await ParBand.update().values(popularity=12).where(where)
     query = ParBand.update().values({"popularity": 13}).where(where)
-    assert await query.returning(ParBand.popularity) == [{"popularity": 13}]
-    both = ParBand.update({ParBand.popularity: 1}).values(popularity=14, name="Rb")
-    assert await both.where(where).returning(ParBand.name, ParBand.popularity) == [
-        {"bname": "Rb", "popularity": 14}
-    ]
+    # MariaDB has no UPDATE ... RETURNING: the rows are read back with a select there.
+    reread = ParBand.select(ParBand.popularity).where(where)
+    assert await update_returning(db, query, [ParBand.popularity], reread) == [{"popularity": 13}]
+    both = ParBand.update({ParBand.popularity: 1}).values(popularity=14, name="Rb").where(where)
+    columns = [ParBand.name, ParBand.popularity]
+    reread = ParBand.select(*columns).where(ParBand.name == "Rb")
+    assert await update_returning(db, both, columns, reread) == [{"bname": "Rb", "popularity": 14}]
     with pytest.raises(ValueError, match=re.escape("No values were specified to update.")):
         await ParBand.update().where(ParBand.name == "Rb")
     with pytest.raises(

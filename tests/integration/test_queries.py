@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import UseTables, pg_config
-from tests.mariadb import quoted
+from tests.mariadb import on_mariadb, quoted, update_returning
 from vivace import Table
 from vivace.columns import JSON, ForeignKey, Integer, Readable, Secret, Varchar
 from vivace.engine import Engine, PostgresEngine, SQLiteEngine
@@ -835,11 +835,17 @@ async def test_update_arithmetic(db: Engine, use_tables: UseTables) -> None:
 
 async def test_update_returning(db: Engine, use_tables: UseTables) -> None:
     await seed(db, use_tables)
-    rows = (
-        await QBand.update({QBand.popularity: QBand.popularity + 1})
-        .where(QBand.manager.is_not_null(), QBand.popularity < 900)
-        .returning(QBand.name, QBand.popularity)
+    query = QBand.update({QBand.popularity: QBand.popularity + 1}).where(
+        QBand.manager.is_not_null(), QBand.popularity < 900
     )
+    if on_mariadb(db):
+        # MariaDB has no UPDATE ... RETURNING: refused before anything is sent.
+        before = await QBand.select().order_by(QBand.id)
+        with pytest.raises(QueryError, match=r"^update\(\)\.returning\(\) is not supported on"):
+            await query.returning(QBand.name, QBand.popularity)
+        assert await QBand.select().order_by(QBand.id) == before
+        return
+    rows = await query.returning(QBand.name, QBand.popularity)
     assert sorted(rows, key=lambda r: r["name"]) == [
         {"name": "Rustaceans", "popularity": 801},
         {"name": "pythonettes", "popularity": 501},
@@ -858,10 +864,12 @@ async def test_update_where_subquery_on_other_table(db: Engine, use_tables: UseT
 async def test_update_and_delete_where_through_a_join(db: Engine, use_tables: UseTables) -> None:
     """Piccolo (>= 0.106) accepts joined columns in an update's or delete's where()."""
     await seed(db, use_tables)
-    rows = (
-        await QBand.update({QBand.popularity: QBand.popularity + 1})
-        .where(QBand.manager.name == "Guido", QBand.popularity > 600)
-        .returning(QBand.name, QBand.popularity)
+    where = (QBand.manager.name == "Guido", QBand.popularity > 600)
+    rows = await update_returning(
+        db,
+        QBand.update({QBand.popularity: QBand.popularity + 1}).where(*where),
+        [QBand.name, QBand.popularity],
+        reread=QBand.select(QBand.name, QBand.popularity).where(*where),
     )
     assert rows == [{"name": "Pythonistas", "popularity": 1001}]
     await QBand.update(popularity=0).where(QBand.manager.name.is_null())
