@@ -19,15 +19,10 @@ MYSQL_MODULES_NOT_PORTED = {
     "test_rollback_plugin.py": "its pytester projects configure SQLite and PostgreSQL only",
 }
 
-_PG_CATALOG_SQL = "reads the schema with PostgreSQL/SQLite catalog SQL written in the test"
 
 #: Single tests that do not run on MariaDB, and why.
 MYSQL_TESTS_NOT_PORTED = {
     "test_memory_stays_flat_over_200_000_rows": "fills its table with WITH ... INSERT SQL",
-    "test_add_column": _PG_CATALOG_SQL,
-    "test_drop_column": _PG_CATALOG_SQL,
-    "test_rename_column": _PG_CATALOG_SQL,
-    "test_several_alter_steps_in_one_query": _PG_CATALOG_SQL,
     "test_get_version": "checks PostgreSQL/SQLite version numbers",
     "test_strftime": "%f (fractions of a second) has no DATE_FORMAT code: refused (QueryError)",
     "test_uuid_keys_and_a_unique_pair": "asserts ON CONFLICT in the SQL (MariaDB: INSERT IGNORE)",

@@ -81,12 +81,15 @@ async def columns_of(db: Engine, tablename: str) -> list[str]:
     if db.engine_type == "sqlite":
         rows = await db.fetch_sql(f'PRAGMA table_info("{tablename}")')
         return [r["name"] for r in rows]
+    # MariaDB: the session's database; PostgreSQL: the public schema.
+    schema = "DATABASE()" if db.engine_type == "mysql" else "'public'"
     rows = await db.fetch_sql(
-        "SELECT column_name FROM information_schema.columns "
-        "WHERE table_schema = 'public' AND table_name = $1 ORDER BY ordinal_position",
+        "SELECT column_name AS name FROM information_schema.columns "
+        f"WHERE table_schema = {schema} AND table_name = {db.placeholder(1)} "
+        "ORDER BY ordinal_position",
         [tablename],
     )
-    return [r["column_name"] for r in rows]
+    return [r["name"] for r in rows]
 
 
 @pytest.fixture
@@ -95,7 +98,7 @@ async def cleanup(db: Engine) -> AsyncIterator[list[str]]:
     names: list[str] = []
     yield names
     for name in names:
-        await db.execute_ddl([f'DROP TABLE IF EXISTS "{name}"'])
+        await db.execute_ddl([f"DROP TABLE IF EXISTS {db.dialect.quote(name)}"])
 
 
 # create and drop ----------------------------------------------------------------------------------
