@@ -26,6 +26,7 @@ import decimal
 import json
 import math
 import uuid
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from vivace.dialects.compiled import Compiled, Converter
@@ -259,6 +260,15 @@ class MySQLDialect(Dialect):
     def quote(self, name: str) -> str:
         check_identifier(name)
         return "`" + name.replace("`", "``") + "`"
+
+    def expression_name(self, sql: str, columns: Sequence[str]) -> str:
+        """The SQL-text rule, with each parameter written ``?``: the server names an
+        expression by its text with the values the driver writes in (``age * 2``), which
+        change from run to run, so a parameter gets SQLite's stable ``?`` instead.
+
+        Example: ``QueryString("age * {}", 2)`` selected without an alias is keyed
+        ``"age * ?"``."""
+        return super().expression_name(sql.replace(_MARK, "?"), columns)
 
     isolation_levels = frozenset(
         {"read uncommitted", "read committed", "repeatable read", "serializable"}
