@@ -28,13 +28,10 @@ MYSQL_TESTS_NOT_PORTED = {
     "test_uuid_keys_and_a_unique_pair": "asserts ON CONFLICT in the SQL (MariaDB: INSERT IGNORE)",
     "test_distinct_on_errors": "asserts SQLite's wording of the message",
     "test_lock_rows_options": "uses PostgreSQL's lock strengths (NO KEY UPDATE, KEY SHARE)",
-    "test_unaliased_querystring_is_keyed_by_the_database": "casts AS TEXT in its SQL",
     "test_on_conflict_do_update_where": "on_conflict(where=...): MariaDB has no condition",
     "test_child_values_keep_their_types": "its table holds an Array column",
     "test_lag_and_lead": "Lag/Lead with a default: MariaDB takes none (QueryError)",
     "test_rows_from_the_database": "its table holds an Array column",
-    "test_nullable_columns_keep_their_types_defaults": "its table holds an Array column",
-    "test_json_values_are_stored_as_piccolo_writes_them": "its table holds an Array column",
 }
 
 
