@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import UseTables
+from tests.mariadb import use_array_tables
 from vivace import Table
 from vivace.columns import (
     JSON,
@@ -71,6 +72,7 @@ class RevPerson(Table, tablename="rev_person"):
 class RevAlbum(Table, tablename="rev_album"):
     title = Varchar(length=50)
     tracks = ReverseForeignKey(LazyTableReference("RevTrack", module_path=__name__))
+    tagged = ReverseForeignKey(LazyTableReference("RevTaggedTrack", module_path=__name__))
 
 
 class RevTrack(Table, tablename="rev_track"):
@@ -84,9 +86,15 @@ class RevTrack(Table, tablename="rev_track"):
     code = UUID(null=True)
     explicit = Boolean(default=False)
     meta = JSON(null=True)
+    cover = Bytea(null=True)
+
+
+class RevTaggedTrack(Table, tablename="rev_tagged_track"):
+    """Array values through the list (apart: MariaDB has no arrays)."""
+
+    album = ForeignKey(RevAlbum)
     tags = Array(base_column=Varchar(length=20), null=True)
     scores = Array(base_column=Numeric(digits=(4, 1)), null=True)
-    cover = Bytea(null=True)
 
 
 TABLES = (RevLabel, RevManager, RevBand, RevConcert)
@@ -302,11 +310,9 @@ async def test_child_values_keep_their_types(db: Engine, use_tables: UseTables) 
         code=code,
         explicit=True,
         meta={"bpm": 120, "keys": ["A", "B"]},
-        tags=["loud", "fast"],
-        scores=[decimal.Decimal("9.5"), decimal.Decimal("7.0")],
         cover=b"\x00\x01\xff",
     )
-    bare = RevTrack(album=album, title="Bare", recorded=None, tags=None)
+    bare = RevTrack(album=album, title="Bare", recorded=None, meta=None)
     await RevTrack.insert(full, bare)
     rows = await RevAlbum.select(RevAlbum.title, RevAlbum.tracks(load_json=True)).order_by(
         RevAlbum.id
@@ -323,12 +329,10 @@ async def test_child_values_keep_their_types(db: Engine, use_tables: UseTables) 
         "code": code,
         "explicit": True,
         "meta": {"bpm": 120, "keys": ["A", "B"]},
-        "tags": ["loud", "fast"],
-        "scores": [decimal.Decimal("9.5"), decimal.Decimal("7.0")],
         "cover": b"\x00\x01\xff",
     }
     assert type(first["code"]) is uuid.UUID
-    assert second["recorded"] is None and second["explicit"] is False and second["tags"] is None
+    assert second["recorded"] is None and second["explicit"] is False and second["meta"] is None
     # without load_json, JSON stays text, as for any select
     rows = await RevAlbum.select(RevAlbum.tracks(RevTrack.meta, as_list=True)).where(
         RevAlbum.id == album.id
@@ -344,8 +348,26 @@ async def test_child_values_keep_their_types(db: Engine, use_tables: UseTables) 
         decimal.Decimal("123.45"),
         code,
     )
-    assert track.tags == ["loud", "fast"] and track.cover == b"\x00\x01\xff"
+    assert track.meta == '{"bpm": 120, "keys": ["A", "B"]}' and track.cover == b"\x00\x01\xff"
     assert albums[1].tracks == []
+
+
+async def test_child_array_values_keep_their_types(db: Engine, use_tables: UseTables) -> None:
+    await use_array_tables(db, use_tables, RevAlbum, RevTaggedTrack)
+    album = RevAlbum(title="Album")
+    await album.save()
+    scores = [decimal.Decimal("9.5"), decimal.Decimal("7.0")]
+    full = RevTaggedTrack(album=album, tags=["loud", "fast"], scores=scores)
+    await RevTaggedTrack.insert(full, RevTaggedTrack(album=album, tags=None, scores=None))
+    (row,) = await RevAlbum.select(RevAlbum.tagged(load_json=True))
+    assert row["tagged"] == [
+        {"id": full.id, "album": album.id, "tags": ["loud", "fast"], "scores": scores},
+        {"id": full.id + 1, "album": album.id, "tags": None, "scores": None},
+    ]
+    assert [type(s) for s in row["tagged"][0]["scores"]] == [decimal.Decimal] * 2
+    assert str(row["tagged"][0]["scores"][1]) == "7.0"
+    (loaded,) = await RevAlbum.objects(RevAlbum.tagged)
+    assert loaded.tagged[0].tags == ["loud", "fast"] and loaded.tagged[0].scores == scores
 
 
 # objects ------------------------------------------------------------------------------------------
