@@ -30,7 +30,6 @@ MYSQL_TESTS_NOT_PORTED = {
     "test_lock_rows_options": "uses PostgreSQL's lock strengths (NO KEY UPDATE, KEY SHARE)",
     "test_on_conflict_do_update_where": "on_conflict(where=...): MariaDB has no condition",
     "test_lag_and_lead": "Lag/Lead with a default: MariaDB takes none (QueryError)",
-    "test_rows_from_the_database": "its table holds an Array column",
 }
 
 
