@@ -195,6 +195,12 @@ async def fill_big(db: Engine, rows: int) -> None:
             "INSERT INTO batch_big (n, label) "
             f"SELECT g, 'row number ' || g FROM generate_series(1, {rows:d}) AS g"
         )
+    elif db.engine_type == "mysql":
+        # MariaDB's sequence engine (its recursive CTEs stop at 1000 iterations by default)
+        sql = (
+            "INSERT INTO batch_big (n, label) "
+            f"SELECT seq, 'row number ' || seq FROM seq_1_to_{rows:d}"
+        )
     else:
         sql = (
             f"WITH RECURSIVE c(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM c WHERE g < {rows:d}) "
