@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -222,6 +223,23 @@ async def test_sqlite_cancel_mid_query(lone_sqlite: SQLiteEngine) -> None:
         await sqlite_settled(engine)
         sqlite_clean(engine)
         assert len(engine._all) == 1
+
+
+async def test_sqlite_cancelled_statement_logs_nothing(
+    lone_sqlite: SQLiteEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The interrupted statement's error belongs to nobody: asyncio must not log it as
+    "Future exception was never retrieved" when the future is collected."""
+    engine = lone_sqlite
+    async with tables_on(engine, Job):
+        task = asyncio.create_task(Job.raw(LONG_SQLITE).run())
+        await cancel_after(task)
+        await sqlite_settled(engine)
+        del task
+        gc.collect()
+        await asyncio.sleep(0)
+    unseen = [r.getMessage() for r in caplog.records if "never retrieved" in r.getMessage()]
+    assert unseen == []
 
 
 async def test_sqlite_cancel_orm_query_moved_to_worker(lone_sqlite: SQLiteEngine) -> None:

@@ -129,6 +129,12 @@ def _run_threaded(connection: _Connection, sql: str, params: Sequence[Any], busy
         raw.execute("PRAGMA busy_timeout = 0")
 
 
+def _retrieve_error(future: asyncio.Future[Any]) -> None:
+    """Mark a finished future's error as seen (it belongs to a cancelled caller)."""
+    if not future.cancelled():
+        future.exception()
+
+
 def _retry_elsewhere(error: sqlite3.Error) -> bool:
     """Interrupted by the budget, or the database was locked: try again on the worker."""
     name = getattr(error, "sqlite_errorname", "") or ""
@@ -361,6 +367,9 @@ class SQLiteEngine(Engine):
             return await asyncio.shield(future)
         except asyncio.CancelledError:
             connection.raw.interrupt()
+            # Nobody awaits the interrupted statement's error: retrieve it, or asyncio
+            # logs "Future exception was never retrieved" when the future is collected.
+            future.add_done_callback(_retrieve_error)
             raise
         except (sqlite3.Error, OverflowError, UnicodeEncodeError) as error:
             raise map_sqlite_error(error) from error
