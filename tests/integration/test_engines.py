@@ -193,6 +193,12 @@ async def test_get_version(db: Engine) -> None:
         number = int(rows[0]["server_version_num"])
         assert int(version) == number // 10000
         assert version >= 9.6
+    elif db.engine_type == "mysql":
+        rows = await db.fetch_sql("SELECT VERSION() AS v")  # '10.11.6-MariaDB-...'
+        major, minor = rows[0]["v"].split(".")[:2]
+        assert version == float(f"{major}.{minor}")
+        # 10.5+ for INSERT ... RETURNING (the float compares wrongly: 10.11 < 10.5)
+        assert (int(major), int(minor)) >= (10, 5)
     else:
         import sqlite3
 
