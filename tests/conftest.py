@@ -1,7 +1,7 @@
-"""Shared fixtures: real engines for SQLite and PostgreSQL, and tables bound to them.
+"""Shared fixtures: real engines for SQLite, PostgreSQL and MariaDB, and tables bound to them.
 
-- ``db``: parametrised over ``sqlite`` and ``postgres`` (``mysql`` is ready, see the note at
-  the fixture; ``tests/capabilities.py`` says where MariaDB lacks what a test needs).
+- ``db``: parametrised over ``sqlite``, ``postgres`` and ``mysql`` (``tests/capabilities.py``
+  says where MariaDB lacks what a test needs).
 - ``sqlite_db`` / ``postgres_db`` / ``mysql_db``: one engine only.
 - ``use_tables(db, *tables)``: binds the table classes to ``db``, creates them, and
   drops them after the test.
@@ -134,11 +134,8 @@ def mysql_db(mysql_engine: MySQLEngine | None) -> MySQLEngine:
     return mysql_engine
 
 
-# "mysql" joins these parameters once the full run is stable with it: with it, the whole
-# integration suite passes on MariaDB (gates in tests/capabilities.py), but a full run hit an
-# intermittent pytest INTERNALERROR (CPython "AST constructor recursion depth mismatch" while
-# formatting an xfail) not yet understood. MariaDB's own tests use ``mysql_db``.
-@pytest.fixture(params=["sqlite", "postgres"])
+# Every engine: a test that cannot run on MariaDB says why in tests/capabilities.py.
+@pytest.fixture(params=["sqlite", "postgres", "mysql"])
 def db(request: pytest.FixtureRequest) -> Engine:
     if request.param == "mysql":
         gap = mysql_gap(request.path.name, request.node.originalname)
