@@ -23,7 +23,6 @@ MYSQL_MODULES_NOT_PORTED = {
 #: Single tests that do not run on MariaDB, and why.
 MYSQL_TESTS_NOT_PORTED = {
     "test_strftime": "%f (fractions of a second) has no DATE_FORMAT code: refused (QueryError)",
-    "test_uuid_keys_and_a_unique_pair": "asserts ON CONFLICT in the SQL (MariaDB: INSERT IGNORE)",
     "test_distinct_on_errors": "asserts SQLite's wording of the message",
     "test_lock_rows_options": "uses PostgreSQL's lock strengths (NO KEY UPDATE, KEY SHARE)",
     "test_on_conflict_do_update_where": "on_conflict(where=...): MariaDB has no condition",
