@@ -340,10 +340,18 @@ class _AsyncpgPools:
 
     def reusable(self, connection: Any) -> bool:
         # What asyncpg's release would hand to the next user unchanged (the engine's reset
-        # is a no-op, see _no_reset): an open connection outside any transaction.
+        # is a no-op, see _no_reset): an open connection outside any transaction. Asked
+        # twice a statement: read on the proxy's connection (the proxy's methods are each
+        # a wrapper call more); None once asyncpg took it back (terminated).
         try:
-            return self.keep and not connection.is_closed() and not connection.is_in_transaction()
-        except Exception:  # terminated: asyncpg detached it from its proxy already
+            con = connection._con
+            return (
+                self.keep
+                and con is not None
+                and not con.is_closed()
+                and not con.is_in_transaction()
+            )
+        except Exception:  # another asyncpg: the driver's pool then does all the work
             return False
 
     def max_size(self, pool: Any) -> int:
