@@ -23,8 +23,6 @@ MYSQL_MODULES_NOT_PORTED = {
 #: Single tests that do not run on MariaDB, and why.
 MYSQL_TESTS_NOT_PORTED = {
     "test_strftime": "%f (fractions of a second) has no DATE_FORMAT code: refused (QueryError)",
-    "test_distinct_on_errors": "asserts SQLite's wording of the message",
-    "test_lock_rows_options": "uses PostgreSQL's lock strengths (NO KEY UPDATE, KEY SHARE)",
     "test_lag_and_lead": "Lag/Lead with a default: MariaDB takes none (QueryError)",
 }
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import UseTables
-from tests.mariadb import update_returning
+from tests.mariadb import on_mariadb, update_returning
 from vivace import Table
 from vivace.columns import ForeignKey, Integer, Readable, Timestamptz, Varchar
 from vivace.engine import Engine
@@ -296,11 +296,13 @@ async def test_at_time_zone_key(postgres_db: Engine, use_tables: UseTables) -> N
 
 # distinct(on=...) and lock_rows() errors -------------------------------------------------------
 async def test_distinct_on_errors(db: Engine, use_tables: UseTables) -> None:
-    # Piccolo: NotImplementedError on SQLite; DistinctOnError when the first order_by column
-    # is not the first `on` column; ValueError when `on` is no sequence.
+    # Piccolo: NotImplementedError on SQLite (MariaDB: the same, naming MariaDB);
+    # DistinctOnError when the first order_by column is not the first `on` column;
+    # ValueError when `on` is no sequence.
     await seed(db, use_tables)
     if not db.dialect.supports_distinct_on:
-        with pytest.raises(NotImplementedError, match="SQLite doesn't support DISTINCT ON"):
+        title = "MariaDB" if on_mariadb(db) else "SQLite"
+        with pytest.raises(NotImplementedError, match=f"^{title} doesn't support DISTINCT ON$"):
             ParBand.select(ParBand.name).distinct(on=[ParBand.name])
         return
     with pytest.raises(ValueError, match="`on` must be a sequence of `Column` instances"):
@@ -317,7 +319,8 @@ async def test_distinct_on_errors(db: Engine, use_tables: UseTables) -> None:
 
 async def test_lock_rows_options(db: Engine, use_tables: UseTables) -> None:
     # Piccolo: LockStrength values or their text; bad options raise before running;
-    # SQLite raises NotImplementedError.
+    # SQLite raises NotImplementedError; MariaDB has FOR UPDATE and LOCK IN SHARE MODE only,
+    # without OF: the others are refused before sending.
     await seed(db, use_tables)
     with pytest.raises(ValueError, match="'FOO' is not a valid LockStrength"):
         ParBand.select().lock_rows("FOO")
@@ -327,9 +330,23 @@ async def test_lock_rows_options(db: Engine, use_tables: UseTables) -> None:
         ParBand.select().lock_rows(of=[ParBand])  # type: ignore[arg-type]
     query = ParBand.select(ParBand.name).where(ParBand.id == 1)
     locked = query.lock_rows(LockStrength.no_key_update, skip_locked=True, of=(ParBand,))
-    if not db.dialect.supports_distinct_on:  # SQLite: no row locks
+    if not db.dialect.supports_lock_rows:  # SQLite: no row locks
         with pytest.raises(NotImplementedError, match="SQLite doesn't support row locking"):
             await locked
+        return
+    if on_mariadb(db):
+        takes = re.escape("lock_rows() on mariadb takes one of ['SHARE', 'UPDATE']")
+        with pytest.raises(QueryError, match=takes):
+            await locked
+        with pytest.raises(QueryError, match=takes):
+            await query.lock_rows("key share")
+        with pytest.raises(QueryError, match=re.escape("lock_rows(of=...) is not supported")):
+            await query.lock_rows(of=(ParBand,))
+        assert str(query.lock_rows(skip_locked=True)).endswith(" FOR UPDATE SKIP LOCKED")
+        assert str(query.lock_rows("share", nowait=True)).endswith(" LOCK IN SHARE MODE NOWAIT")
+        async with db.transaction():
+            assert await query.lock_rows(skip_locked=True) == [{"bname": "Pythonistas"}]
+            assert await query.lock_rows("share", nowait=True) == [{"bname": "Pythonistas"}]
         return
     async with db.transaction():
         assert await locked == [{"bname": "Pythonistas"}]
