@@ -61,7 +61,10 @@ class Dialect:
     supports_returning: ClassVar[bool] = True
     #: Whether UPDATE can return rows; when not, the ORM reads changed rows back itself.
     supports_update_returning: ClassVar[bool] = True
-    #: The longest identifier (table, column, alias) the database keeps, in bytes.
+    #: The longest identifier (table, column, alias) the database keeps, in bytes. Vivace
+    #: refuses longer user names and cuts the names it makes to 63 bytes on every engine
+    #: (``vivace.schema.column``): a dialect keeping fewer must lower that limit first
+    #: (tests/unit/test_identifier_limits.py checks every dialect).
     max_identifier_length: ClassVar[int] = 63
 
     # compile ----------------------------------------------------------------------------------
