@@ -23,7 +23,6 @@ MYSQL_MODULES_NOT_PORTED = {
 #: Single tests that do not run on MariaDB, and why.
 MYSQL_TESTS_NOT_PORTED = {
     "test_strftime": "%f (fractions of a second) has no DATE_FORMAT code: refused (QueryError)",
-    "test_lag_and_lead": "Lag/Lead with a default: MariaDB takes none (QueryError)",
 }
 
 
