@@ -22,7 +22,6 @@ MYSQL_MODULES_NOT_PORTED = {
 
 #: Single tests that do not run on MariaDB, and why.
 MYSQL_TESTS_NOT_PORTED = {
-    "test_strftime": "%f (fractions of a second) has no DATE_FORMAT code: refused (QueryError)",
 }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import UseTables
+from tests.mariadb import on_mariadb
 from vivace import Table
 from vivace.columns import (
     Array,
@@ -386,13 +387,20 @@ async def test_timestamptz_parts_and_formats_are_in_utc(db: Engine, use_tables: 
 
 async def test_strftime(db: Engine, use_tables: UseTables) -> None:
     await seed(db, use_tables)
+    # %f: SQLite's seconds with milliseconds ("09.500"); MariaDB's DATE_FORMAT has no such
+    # code, so it is refused there before anything is sent, and the rest runs without it.
+    fraction = (".%f", ".09.500")
+    if on_mariadb(db):
+        with pytest.raises(QueryError, match=r"^Strftime\(\) format code %f is not supported"):
+            await FnBand.select(Strftime(FnBand.formed, "%S.%f"))
+        fraction = ("", "")
     rows = await FnBand.select(
-        Strftime(FnBand.formed, "%Y/%m/%d %H:%M:%S.%f", alias="when"),
+        Strftime(FnBand.formed, "%Y/%m/%d %H:%M:%S" + fraction[0], alias="when"),
         Strftime(FnBand.day, "day %j of %Y (100%%)", alias="day"),
         Strftime(FnBand.rehearsal, "%H:%M", alias="at"),
     ).order_by(FnBand.id)
     assert rows[0] == {
-        "when": "2024/05/06 07:08:09.09.500",
+        "when": "2024/05/06 07:08:09" + fraction[1],
         "day": "day 060 of 2024 (100%)",
         "at": "18:45",
     }
