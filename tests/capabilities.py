@@ -1,28 +1,25 @@
 """Where the ``db`` fixture's tests do not run on MariaDB, and why: one place for every gate.
 
 The ``db`` fixture asks ``mysql_gap(module, test)`` for its ``mysql`` parameter and skips
-with the reason given here: a feature MariaDB lacks (arrays, ``UPDATE ... RETURNING``,
-``on_conflict(where=)``, ...) or a test that reads PostgreSQL/SQLite specifics (catalog
-SQL, the driver's own exception classes, SQL text with double-quoted names).
+with the reason given here. Both lists are empty: every ``db`` test runs on MariaDB. Where
+MariaDB lacks a feature (arrays, ``UPDATE ... RETURNING``, ``on_conflict(where=)``, lock
+strengths, ``Lag``/``Lead`` defaults, ``Strftime`` ``%f``), the test asserts Vivace's clear
+error there instead of skipping (helpers in ``tests/mariadb.py``); tests of Array columns
+prove the refusal, then skip with "MariaDB has no arrays". A new gate needs a reason that
+says what MariaDB lacks.
 
 Example::
 
-    mysql_gap("test_queries.py", "test_update_returning")
-    # 'uses update().returning() (MariaDB has no UPDATE ... RETURNING)'
+    mysql_gap("test_queries.py", "test_update_returning")   # None: it runs on MariaDB
 """
 
 from __future__ import annotations
 
-#: Test modules that do not run on MariaDB yet, and why (their shared tables or helpers
-#: need what it lacks, or read PostgreSQL/SQLite specifics).
-MYSQL_MODULES_NOT_PORTED = {
-    "test_rollback_plugin.py": "its pytester projects configure SQLite and PostgreSQL only",
-}
-
+#: Test modules that do not run on MariaDB, and why.
+MYSQL_MODULES_NOT_PORTED: dict[str, str] = {}
 
 #: Single tests that do not run on MariaDB, and why.
-MYSQL_TESTS_NOT_PORTED = {
-}
+MYSQL_TESTS_NOT_PORTED: dict[str, str] = {}
 
 
 def mysql_gap(module: str, test: str) -> str | None:

@@ -1,5 +1,5 @@
 """The pytest plugin's ``vivace_transaction``: a test's writes are gone in the next test,
-on SQLite and PostgreSQL, also when the code under test opens transactions, nests them,
+on SQLite, PostgreSQL and MariaDB, also when the code under test opens transactions, nests them,
 rolls them back, uses savepoints or ``run_in_transaction``.
 
 The tests of this module run in file order: the first ones write, the last one checks
@@ -24,10 +24,10 @@ NOTES: dict[str, type[Table]] = {}
 
 @pytest.fixture(scope="module")
 async def notes_tables(
-    sqlite_engine: Engine, postgres_engine: Engine | None
+    sqlite_engine: Engine, postgres_engine: Engine | None, mysql_engine: Engine | None
 ) -> AsyncIterator[dict[str, type[Table]]]:
     """One ``note`` table per engine, kept for the whole module (so a next test can look)."""
-    engines = {"sqlite": sqlite_engine, "postgres": postgres_engine}
+    engines = {"sqlite": sqlite_engine, "postgres": postgres_engine, "mysql": mysql_engine}
     for name, engine in engines.items():
         if engine is None:
             continue
@@ -46,7 +46,7 @@ async def notes_tables(
 
 @pytest.fixture
 def vivace_engine(db: Engine) -> Engine:
-    """This module's tests run on both engines (the plugin's own default: engine_finder)."""
+    """This module's tests run on every engine (the plugin's own default: engine_finder)."""
     return db
 
 
@@ -139,8 +139,9 @@ async def test_scopes_nest_and_raw_sql_is_noted(
         assert inner_base is not vivace_transaction
     assert vars(db)["transaction"] is not None  # the outer scope's patch is back
     assert await note.count() == 0
-    # Raw SQL in a block: the connection is reset when the test's transaction ends.
-    assert vivace_transaction.needs_reset == (db.engine_type == "postgres")
+    # Raw SQL in a block: a server's connection is reset when the test's transaction ends
+    # (SQLite has no session to reset).
+    assert vivace_transaction.needs_reset == (db.engine_type in ("postgres", "mysql"))
 
 
 async def test_nothing_is_left(note: type[Table], db: Engine) -> None:
