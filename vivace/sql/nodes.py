@@ -416,6 +416,15 @@ class Alias(Expr):
         self.expr, self.name = expr, name
 
     @property
+    def _shape(self) -> Hashable:
+        """An aliased column's key, as ``_key`` gives it (it has no values): a select reads
+        its columns' ``_shape`` in one pass. Any other aliased expression has none."""
+        expr = self.expr
+        if isinstance(expr, ColumnNode):
+            return ("AS", self.name, expr._shape)
+        raise AttributeError("_shape")
+
+    @property
     def value_type(self) -> ValueType | None:
         return self.expr.value_type
 
