@@ -868,3 +868,21 @@ def test_select_of_builds_the_statement_select_would() -> None:
     assert key_of(made) == key_of(plain)
     dialect = PostgresDialect()
     assert dialect.compile(made).sql == dialect.compile(plain).sql
+
+
+def test_a_full_cache_of_recently_used_entries_still_evicts_one() -> None:
+    """CLOCK eviction: every entry used since the last look gets a second chance, then the
+    oldest goes; the cache never grows past its size."""
+    engine = fresh_engine("sqlite", size=2)
+    cache = engine.compiled_cache
+    a, b, c = ten_shapes()[:3]
+    first_b = engine.compile(b)[0]
+    engine.compile(a)
+    engine.compile(b)  # a hit: both a and b are recent now
+    engine.compile(a)
+    engine.compile(c)  # b (the oldest) and a get their second chance; then b goes
+    assert len(cache) == 2
+    misses = cache.misses
+    assert engine.compile(a)[0] is not None and cache.misses == misses  # kept
+    assert engine.compile(b)[0] is not first_b and cache.misses == misses + 1  # evicted
+    assert len(cache) == 2
