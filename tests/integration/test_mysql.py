@@ -56,6 +56,7 @@ from vivace.exceptions import (
     UniqueViolation,
 )
 from vivace.functions import Count, Length, Lower, Sum, Upper
+from vivace.schema.defaults import DateNow, TimeNow
 
 TIMEOUT = 10
 
@@ -435,3 +436,25 @@ async def test_injection_attempts_are_values(mysql_db: MySQLEngine, use_tables: 
     for text in hostile:
         assert await MyManager.count().where(MyManager.name == text) == 1
     assert sorted(r["name"] for r in await MyManager.select(MyManager.name)) == sorted(hostile)
+
+
+async def test_date_and_time_now_are_database_defaults(
+    mysql_db: MySQLEngine, use_tables: UseTables
+) -> None:
+    """A DateNow/TimeNow column gets MariaDB's own default, as on PostgreSQL: rows already
+    in a table when it is added get today and the time of day (without one, MariaDB refused
+    the DATE column's '0000-00-00' and filled the TIME one with 00:00:00)."""
+    await use_tables(mysql_db, MyManager)
+    await MyManager.insert(MyManager(name="before"))
+    before = datetime.datetime.now(tz=datetime.UTC)  # sessions run in UTC
+    await MyManager.alter().add_column("day", Date(default=DateNow()))
+    await MyManager.alter().add_column("at", Time(default=TimeNow()))
+    after = datetime.datetime.now(tz=datetime.UTC)
+    [row] = await MyManager.raw("SELECT day, at FROM my_manager")
+    assert row["day"] in (before.date(), after.date())
+    at = datetime.datetime.combine(row["day"], datetime.time()) + row["at"]  # TIME: a timedelta
+    assert before.replace(tzinfo=None, microsecond=0) <= at <= after.replace(tzinfo=None)
+    live = (await mysql_db.introspect(tablenames=["my_manager"])).by_tablename("my_manager")
+    assert live is not None
+    defaults = {c.name: c.param("default") for c in live.columns}
+    assert (defaults["day"], defaults["at"]) == (DateNow(), TimeNow())

@@ -78,6 +78,10 @@ MARK_PREFIX = "vivace:"
 #: Computed defaults MySQL knows (``Default.postgres`` names PostgreSQL's functions).
 _COMPUTED = {
     "current_timestamp": "CURRENT_TIMESTAMP(6)",
+    # Expression defaults (MariaDB 10.2+, MySQL 8.0.13+): without them the rows of a table
+    # a DateNow/TimeNow column is added to get no value ('0000-00-00' is refused).
+    "current_date": "(CURRENT_DATE)",
+    "current_time": "(CURRENT_TIME(6))",
 }
 
 

@@ -41,7 +41,7 @@ from vivace.dialects.introspection import (
     on_update,
 )
 from vivace.dialects.mysql_ddl import MARK_PREFIX, MARKED_TYPES, owned_name
-from vivace.schema.defaults import Default, TimestampNow, TimestamptzNow
+from vivace.schema.defaults import DateNow, Default, TimeNow, TimestampNow, TimestamptzNow
 from vivace.schema.spec import ConstraintSpec, IndexSpec, SchemaSpec
 
 _SIMPLE_TYPES = {
@@ -85,6 +85,8 @@ _WIDEST_DECIMAL = (65, 30)
 _QUOTED = re.compile(r"^'((?:[^'\\]|''|\\.)*)'$", re.DOTALL)
 _ESCAPES = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "b": "\b"}
 _NOW = re.compile(r"^current_timestamp(\(\d*\))?$|^now\(\d*\)$", re.IGNORECASE)
+_TODAY = re.compile(r"^\(?(curdate\(\)|current_date(\(\))?)\)?$", re.IGNORECASE)
+_TIME_NOW = re.compile(r"^\(?(curtime\(\d*\)|current_time(\(\d*\))?)\)?$", re.IGNORECASE)
 # The check MariaDB adds to a JSON column, in either quoting (``ANSI_QUOTES`` or not).
 _JSON_CHECK = re.compile(r"^json_valid\(([`\"])((?:(?!\1).|\1\1)+)\1\)$", re.IGNORECASE)
 
@@ -188,6 +190,10 @@ def parse_default(column: CatalogColumn, text: str | None) -> Any:
     if _NOW.match(text) and kind in ("Timestamp", "Timestamptz"):
         now: Default = TimestamptzNow() if kind == "Timestamptz" else TimestampNow()
         return now
+    if _TODAY.match(text) and kind == "Date":
+        return DateNow()
+    if _TIME_NOW.match(text) and kind == "Time":
+        return TimeNow()
     hex_digits = text[2:-1] if text[:2].upper() == "X'" and text.endswith("'") else None
     value = unquote_default(text)
     if value is not None and kind == "Char":
