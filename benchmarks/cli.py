@@ -7,9 +7,10 @@ scratch MariaDB database (``benchmarks.mysql_server``), runs each
 phase (backend x event loop) in a fresh interpreter so no library's global state leaks into
 another phase, drops the databases, then prints the table and writes
 ``benchmarks/results/latest.{json,md,png}``. A server that is not reachable is skipped with
-a line saying so. A whole run of one backend (``--backend mysql``) writes
-``<backend>.{json,md,png}``; runs narrowed otherwise (``--quick``, ``--only``, ``--ops``,
-several but not all backends) write ``partial.*``, so the published files stay whole.
+a line saying so. A whole run of MariaDB alone (``--backend mysql``) writes
+``mysql.{json,md,png}``; runs narrowed otherwise (``--quick``, ``--only``, ``--ops``,
+``--backend`` with some but not all backends) write ``partial.*``, so the published files
+stay whole.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ NEEDED = (
     "matplotlib",
 )
 BACKENDS = ("postgres", "sqlite", "mysql")
+#: Backends whose whole run alone is published in files of their own (``mysql.*``).
+OWN_FILES = ("mysql",)
 #: How a skipped or missing server is named in the lines printed.
 SERVER_TITLES = {"postgres": "PostgreSQL", "mysql": "MariaDB"}
 
@@ -329,8 +332,8 @@ def main(argv: list[str] | None = None) -> None:
         result["targets"][name] = check_targets(name, backend)
     narrowed = bool(args.quick or args.only or args.ops or args.no_uvloop)
     stem = "latest"
-    if not narrowed and len(requested) == 1 and backends:
-        stem = requested[0]  # a whole run of one backend: its own files
+    if not narrowed and len(requested) == 1 and requested[0] in OWN_FILES and backends:
+        stem = requested[0]  # a whole run of MariaDB alone: its own, published files
     elif narrowed or set(requested) != set(BACKENDS):
         stem = "partial"
     partial = stem != "latest"
