@@ -100,6 +100,8 @@ async def test_objects_get(db: Engine, use_tables: UseTables) -> None:
     band = await OBand.objects().get(OBand.name == "Rustaceans")
     assert isinstance(band, OBand)
     assert band.id == s["Rustaceans"].id and band.popularity == 800
+    # As in Piccolo, a row get_or_create() did not give says None (neither found nor made).
+    assert band._was_created is None and OBand(name="x")._was_created is None
     assert await OBand.objects().get(OBand.name == "nobody") is None
     # get() combines with an earlier where()
     assert (

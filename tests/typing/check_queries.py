@@ -87,6 +87,9 @@ async def check_objects() -> None:
     assert_type(await query.run(), list[QBand])
     assert_type(query.first(), First[QBand])
     assert_type(await QBand.objects().get_or_create(QBand.name == "x"), QBand)
+    # Piccolo declares the flag get_or_create() sets: `band._was_created` is typed.
+    made = await QBand.objects().get_or_create(QBand.name == "x")
+    assert_type(made._was_created, bool | None)  # pyright: ignore[reportPrivateUsage]
     band = await QBand.objects().get(QBand.name == "x")
     assert band is not None
     assert_type(band.rating, int | None)

@@ -92,6 +92,11 @@ class Table(TableBase, abstract=True):
     if TYPE_CHECKING:
         _meta: ClassVar[OrmTableMeta]
 
+    #: Set by ``get_or_create()``: True when it inserted the row, False when it found one;
+    #: None on every other row, as in Piccolo. A class attribute, so building rows costs
+    #: nothing more; ``band._was_created`` is typed for the checkers.
+    _was_created: bool | None = None
+
     # queries ---------------------------------------------------------------------------------
     # One column: its value type is kept for ``output(as_list=True)`` (``list[str]``).
     @overload
