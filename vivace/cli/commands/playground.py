@@ -63,17 +63,39 @@ def _server_config(options: ServerOptions, default_port: int, default_user: str)
     return config
 
 
-async def _create_postgres_database(config: dict[str, Any]) -> None:
-    """Create the playground's database when the server does not have it yet."""
-    name = config["database"]
+def _checked_name(name: str) -> str:
+    # The name goes into CREATE DATABASE as an identifier: no parameter can carry it.
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         raise click.BadParameter("letters, digits and _ only", param_hint="--database")
+    return name
+
+
+async def _create_postgres_database(config: dict[str, Any]) -> None:
+    """Create the playground's database when the server does not have it yet."""
+    name = _checked_name(config["database"])
     admin = engine_class("postgres")(config={**config, "database": "postgres"})
     try:
         found = await admin.fetch_sql("SELECT 1 FROM pg_database WHERE datname = $1", [name])
         if not found:
             note(f"Creating the database {name}")
             await admin.execute_ddl([f'CREATE DATABASE "{name}"'])
+    finally:
+        await admin.close_connection_pool()
+
+
+async def _create_mysql_database(config: dict[str, Any]) -> None:
+    """Create the playground's database when the server does not have it yet (as for
+    PostgreSQL: the README's ``--engine=mysql`` must work on a bare server)."""
+    name = _checked_name(config["database"])
+    admin_config = {key: value for key, value in config.items() if key != "database"}
+    admin = engine_class("mysql")(config=admin_config)
+    try:
+        found = await admin.fetch_sql(
+            "SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = %s", [name]
+        )
+        if not found:
+            note(f"Creating the database {name}")
+            await admin.execute_ddl([f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"])
     finally:
         await admin.close_connection_pool()
 
@@ -85,9 +107,9 @@ def _postgres_engine(options: ServerOptions) -> tuple[Any, Callable[[], None]]:
 
 
 def _mysql_engine(options: ServerOptions) -> tuple[Any, Callable[[], None]]:
-    mysql = engine_class("mysql")
     config = _server_config(options, default_port=3306, default_user="root")
-    return mysql(config=config), lambda: None
+    asyncio.run(_create_mysql_database(config))
+    return engine_class("mysql")(config=config), lambda: None
 
 
 ENGINES: dict[str, Callable[[ServerOptions], tuple[Any, Callable[[], None]]]] = {
