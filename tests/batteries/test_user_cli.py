@@ -135,3 +135,25 @@ def test_refusals(user_engine: Engine) -> None:
     assert runner.invoke(group, ["list", "--order_by=password"]).exit_code == 2
     assert runner.invoke(group, ["list", "--page=0"]).exit_code == 2
     assert BaseUser.count().run_sync() == 1
+
+
+def test_a_missing_user_table_says_how_to_make_it(user_engine: Engine) -> None:
+    BaseUser.alter().drop_table().run_sync()
+    for args in (["create", "--username=bob"], ["list"], ["change_permissions", "bob"]):
+        result = CliRunner().invoke(group, args, input="")
+        assert result.exit_code == 1, result.output
+        assert "the table piccolo_user does not exist" in result.output, result.output
+        assert '"vivace.apps.user.vivace_app"' in result.output
+        assert "`vivace migrations forwards user`" in result.output
+
+
+def test_a_taken_username_is_named(user_engine: Engine) -> None:
+    flags = ["--email=bob@example.com", "--password=bob-password", "--is_admin=n"]
+    flags += ["--is_superuser=n", "--is_active=y"]
+    invoke("create", "--username=bob", *flags)
+    result = CliRunner().invoke(group, ["create", "--username=bob", *flags])
+    assert result.exit_code == 1, result.output
+    assert "a user with the username 'bob' or the email 'bob@example.com' already exists" in (
+        result.output
+    )
+    assert BaseUser.count().run_sync() == 1

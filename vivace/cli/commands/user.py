@@ -21,6 +21,7 @@ import click
 
 from vivace.auth import BaseUser
 from vivace.cli.group import VivaceGroup
+from vivace.exceptions import UniqueViolation
 
 #: The columns ``vivace user list`` shows, in order.
 LIST_COLUMNS = ("username", "email", "active", "admin", "superuser", "last_login")
@@ -45,6 +46,17 @@ def _ask_password(password: str | None) -> str:
 
 def _ask_flag(value: bool | None, question: str) -> bool:
     return value if value is not None else click.confirm(question, default=False)
+
+
+def _require_table() -> None:
+    # Without the user app's migration the first query failed with the database's own
+    # words ("no such table: piccolo_user"), which do not say what to do.
+    if not BaseUser.table_exists().run_sync():
+        raise click.ClickException(
+            f"the table {BaseUser._meta.tablename} does not exist: add "
+            '"vivace.apps.user.vivace_app" to APP_REGISTRY in vivace_conf.py, then run '
+            "`vivace migrations forwards user`"
+        )
 
 
 def _find(username: str) -> Any:
@@ -82,6 +94,7 @@ def create(
     Example:
         vivace user create --username=bob --email=bob@example.com
     """
+    _require_table()
     username = username or click.prompt("Username")
     email = email or click.prompt("Email")
     secret = _ask_password(password)
@@ -92,6 +105,10 @@ def create(
     }
     try:
         user = BaseUser.create_user_sync(username, secret, email=email, **flags)
+    except UniqueViolation as error:
+        raise click.ClickException(
+            f"a user with the username {username!r} or the email {email!r} already exists"
+        ) from error
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created user {username} (id {user._pk_value()})")
@@ -108,6 +125,7 @@ def list_users(limit: int, page: int, order_by: str) -> None:
     Example:
         vivace user list --order_by=-last_login
     """
+    _require_table()
     ascending = not order_by.startswith("-")
     column = BaseUser._meta.column_by_name.get(order_by.lstrip("-"))
     if column is None or column._meta.secret:
@@ -137,6 +155,7 @@ def change_password(username: str | None, password: str | None) -> None:
     Example:
         vivace user change_password bob
     """
+    _require_table()
     username = username or click.prompt("Username")
     _find(username)
     try:
@@ -161,6 +180,7 @@ def change_permissions(
     Example:
         vivace user change_permissions bob --admin=true --active=false
     """
+    _require_table()
     user = _find(username)
     changes = {
         column: value
