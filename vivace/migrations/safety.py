@@ -123,9 +123,20 @@ def _rewrites(old: ColumnSpec, new: ColumnSpec) -> bool:
             return bool(new.param("length") < old.param("length"))  # shorter: every row checked
         digits_old, digits_new = old.param("digits"), new.param("digits")
         if digits_old != digits_new:
-            return True
+            return not _numeric_widens(digits_old, digits_new)
         return old.type_only() != new.type_only()
     return (old.column_class, new.column_class) not in _NO_REWRITE
+
+
+def _numeric_widens(old: Any, new: Any) -> bool:
+    """True when a NUMERIC(p, s) change keeps every stored value as it is: PostgreSQL
+    (9.2+) then changes the type without rewriting the table. A scale change or a smaller
+    precision rewrites it; so does putting a limit on an unconstrained NUMERIC."""
+    if new is None:
+        return True
+    if old is None:
+        return False
+    return bool(new[1] == old[1] and new[0] >= old[0])
 
 
 def _constraint(op: AddConstraint) -> list[str]:
