@@ -70,6 +70,14 @@ def test_project_new_engines_and_existing_files(
 ) -> None:
     assert run_cli("project", "create", "--engine=postgres", "--root=pg") == 0
     assert '"database": "pg"' in (in_project / "pg" / "vivace_conf.py").read_text()
+    # The first migration would stop at 'database "pg" does not exist': said up front.
+    assert "Create the database pg on the server first (CREATE DATABASE pg)" in (
+        capsys.readouterr().out
+    )
+    assert run_cli("project", "new", "--engine=mysql", "--root=my") == 0
+    assert "Create the database my on the server first" in capsys.readouterr().out
+    assert run_cli("project", "new", "--root=lite") == 0
+    assert "Create the database" not in capsys.readouterr().out
     assert run_cli("project", "new", "--root=pg") == 1
     assert "exists already (--force replaces it)" in capsys.readouterr().err
     assert run_cli("project", "new", "--root=pg", "--force") == 0

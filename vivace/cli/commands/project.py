@@ -30,6 +30,10 @@ ENGINE_ARGUMENTS = {
     ),
 }
 
+#: Engines whose database must exist before the first migration (SQLite makes its file;
+#: a server stops the first migration at "database ... does not exist").
+SERVER_ENGINES = frozenset({"postgres", "mysql"})
+
 
 @click.group(name="project", cls=VivaceGroup, aliases={"create": "new"})
 def group() -> None:
@@ -70,4 +74,6 @@ def new(engine: str, root: Path, force: bool) -> None:
         engine_arguments=arguments,
     )
     write_new(root / "vivace_conf.py", text, force)
+    if engine in SERVER_ENGINES:
+        click.echo(f"Create the database {name} on the server first (CREATE DATABASE {name})")
     click.echo("Next: vivace app new NAME --register")
