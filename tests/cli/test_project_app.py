@@ -92,6 +92,7 @@ def test_app_new_mistakes(in_project: Path, capsys: pytest.CaptureFixture[str]) 
     assert run_cli("app", "new", "blog", "--root=apps") == 1
     assert run_cli("app", "new", "shop", "--register") == 1
     assert "no vivace_conf.py to register the app in" in capsys.readouterr().err
+    assert not (in_project / "shop").exists()  # refused before writing: run it again as is
     assert run_cli("app", "list") == 0
     assert "No apps are registered" in capsys.readouterr().out
 

@@ -75,15 +75,16 @@ def new(app_name: str, root: Path, register: bool) -> None:
     folder = root / app_name
     if folder.exists():
         raise click.ClickException(f"{folder} exists already")
+    conf = _conf_file()
+    if register and not conf.exists():
+        # Checked before writing: a half-made app folder would refuse the command's rerun.
+        raise click.ClickException(f"no {conf} to register the app in (vivace project new)")
     module = _module_path(folder)
     class_name = "".join(part.capitalize() for part in app_name.split("_")) or "Item"
     for relative, template in APP_FILES.items():
         text = render(template, app_name=app_name, module=module, class_name=class_name)
         write_new(folder / relative, text)
     if register:
-        conf = _conf_file()
-        if not conf.exists():
-            raise click.ClickException(f"no {conf} to register the app in (vivace project new)")
         if register_app(conf, f"{module}.vivace_app"):
             click.echo(f"Registered {module}.vivace_app in {conf}")
     else:
