@@ -30,7 +30,7 @@ from vivace.engine.mysql_cursor import MySQLCursor
 from vivace.engine.mysql_errors import is_server_error, map_mysql_error, oversized_integer
 from vivace.engine.pool import PoolDriver
 from vivace.engine.server import ServerEngine
-from vivace.exceptions import ConfigurationError, VivaceError
+from vivace.exceptions import ConfigurationError, ConnectionLost, VivaceError
 
 #: ``config`` keys: asyncmy's connect arguments Vivace leaves to the user, and pool sizes.
 CONFIG_KEYS = frozenset(
@@ -188,6 +188,12 @@ class MySQLEngine(ServerEngine):
     async def _acquire(self) -> Any:
         try:
             return await self._front.acquire(self.acquire_timeout)
+        except TimeoutError as error:
+            # Not the wait for a free slot (that is PoolTimeout): connecting timed out.
+            raise ConnectionLost(
+                f"MySQL at {self._address()} did not answer the connection attempt within "
+                f"{self.acquire_timeout} s"
+            ) from error
         except Exception as error:
             self._raise_from(error)
 
@@ -323,21 +329,35 @@ class _AsyncmyPools:
         self._single: weakref.WeakSet[Any] = weakref.WeakSet()
 
     async def create(self, overrides: Mapping[str, Any]) -> Any:
-        return await self.engine._create_pool(overrides)
+        pool = await self.engine._create_pool(overrides)
+        try:
+            # The connections made up front now, while the server is known to answer
+            # (those made later are switched at their first acquire).
+            async with asyncio.timeout(self.engine.acquire_timeout):
+                for connection in list(pool._free):
+                    await one_statement_per_query(connection)
+                    self._single.add(connection)
+        except BaseException:
+            pool.terminate()
+            raise
+        return pool
 
     def max_size(self, pool: Any) -> int:
         return int(pool.maxsize)
 
     async def acquire(self, pool: Any) -> Any:
-        connection = await pool.acquire()
-        if connection not in self._single:
-            try:
-                await one_statement_per_query(connection)
-            except BaseException:
-                connection.close()  # its state is unknown: never handed out
-                pool.release(connection)
-                raise
-            self._single.add(connection)
+        # Bounded: asyncmy's connect_timeout covers the TCP connect only, not the server's
+        # greeting and the login after it, so a cut network would hang a new connection.
+        async with asyncio.timeout(self.engine.acquire_timeout):
+            connection = await pool.acquire()
+            if connection not in self._single:
+                try:
+                    await one_statement_per_query(connection)
+                except BaseException:
+                    connection.close()  # its state is unknown: never handed out
+                    pool.release(connection)
+                    raise
+                self._single.add(connection)
         return connection
 
     async def release(self, pool: Any, connection: Any) -> None:
