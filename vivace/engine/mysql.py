@@ -28,6 +28,7 @@ from vivace.dialects.mysql import MariaDBDialect, MySQLDialect
 from vivace.engine.cursors import RowCursor
 from vivace.engine.mysql_cursor import MySQLCursor
 from vivace.engine.mysql_errors import is_server_error, map_mysql_error, oversized_integer
+from vivace.engine.mysql_ignore import run_guarded
 from vivace.engine.pool import PoolDriver
 from vivace.engine.server import ServerEngine
 from vivace.exceptions import ConfigurationError, ConnectionLost, VivaceError
@@ -64,7 +65,10 @@ SESSION_SETUP = (
     "SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
     "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION,NO_AUTO_VALUE_ON_ZERO,ANSI_QUOTES,"
     "PIPES_AS_CONCAT,PAD_CHAR_TO_FULL_LENGTH', "
-    "time_zone = '+00:00', collation_connection = 'utf8mb4_nopad_bin', div_precision_increment = 30"
+    "time_zone = '+00:00', collation_connection = 'utf8mb4_nopad_bin', "
+    "div_precision_increment = 30, "
+    # Every warning of a statement kept (not 64): a guarded INSERT IGNORE reads them all.
+    "max_error_count = 65535"
 )
 
 #: The protocol command that resets a session to its state just after connecting.
@@ -149,7 +153,7 @@ class MySQLEngine(ServerEngine):
 
     # pool ---------------------------------------------------------------------------------
     async def _create_pool(self, overrides: Mapping[str, Any]) -> Any:
-        import asyncmy  # imported here only: the driver is loaded when the engine is used
+        import asyncmy.pool  # imported here only: the driver is loaded when the engine is used
 
         options = {**self.config, **overrides}
         minsize = options.pop("min_size", 1)
@@ -158,18 +162,25 @@ class MySQLEngine(ServerEngine):
             options["db"] = options.pop("database")
         options.setdefault("connect_timeout", min(self.acquire_timeout, 60.0))
         options.setdefault("port", 3306)
+        pool = asyncmy.pool.Pool(
+            minsize=minsize,
+            maxsize=maxsize,
+            autocommit=True,
+            charset="utf8mb4",
+            init_command=SESSION_SETUP,
+            conv=_conversions(),
+            **{"pool_recycle": 3600, **options},
+        )
         try:
-            pool = await asyncmy.create_pool(
-                minsize=minsize,
-                maxsize=maxsize,
-                autocommit=True,
-                charset="utf8mb4",
-                init_command=SESSION_SETUP,
-                conv=_conversions(),
-                **options,
-            )
-        except Exception as error:
-            raise map_mysql_error(error, self._address()) from error
+            # What asyncmy.create_pool does, except that the connections already made are
+            # closed when a later one fails (create_pool left them open on the server).
+            async with pool.cond:
+                await pool.fill_free_pool(False)
+        except BaseException as error:
+            _terminate(pool)
+            if isinstance(error, Exception):
+                raise map_mysql_error(error, self._address()) from error
+            raise
         if self.flavour == "mariadb":
             await self._check_mariadb(pool)
         return pool
@@ -286,15 +297,28 @@ class MySQLEngine(ServerEngine):
     def _map_error(self, error: Exception) -> VivaceError:
         return map_mysql_error(error, self._address())
 
+    async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
+        """``Engine.fetch``, and a ``DO NOTHING`` insert (``INSERT IGNORE``) run guarded."""
+        if compiled.guarded:
+            return (await run_guarded(self, compiled, values)).rows
+        params = compiled.bind(values)
+        if self.log_queries:
+            self._log(compiled.sql, params)
+        return await self._run_statement(self._driver_fetch, compiled.sql, params)
+
     async def fetch_insert_ids(
         self, compiled: Compiled, values: Sequence[Any], count: int
     ) -> list[Any]:
         """The new keys from the last insert id (consecutive within one statement, as
         InnoDB hands them out for a plain multi-row insert with the default lock modes)."""
-        params = compiled.bind(values)
-        if self.log_queries:
-            self._log(compiled.sql, params)
-        first, added = await self._run_statement(self._driver_insert, compiled.sql, params)
+        if compiled.guarded:
+            outcome = await run_guarded(self, compiled, values)
+            first, added = outcome.last_id, outcome.added
+        else:
+            params = compiled.bind(values)
+            if self.log_queries:
+                self._log(compiled.sql, params)
+            first, added = await self._run_statement(self._driver_insert, compiled.sql, params)
         if added != count:
             return []  # rows were skipped (INSERT IGNORE): which ones is unknown
         if not first:
@@ -338,7 +362,7 @@ class _AsyncmyPools:
                     await one_statement_per_query(connection)
                     self._single.add(connection)
         except BaseException:
-            pool.terminate()
+            _terminate(pool)
             raise
         return pool
 
@@ -368,4 +392,12 @@ class _AsyncmyPools:
         await pool.wait_closed()
 
     def terminate(self, pool: Any) -> None:
-        pool.terminate()
+        _terminate(pool)
+
+
+def _terminate(pool: Any) -> None:
+    """Close an asyncmy pool at once: its connections in use and its idle ones (asyncmy's
+    terminate() leaves the idle ones open until a wait_closed() nobody will call)."""
+    pool.terminate()
+    while pool._free:
+        pool._free.popleft().close()
