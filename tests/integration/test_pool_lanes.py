@@ -187,3 +187,15 @@ async def test_a_setup_hook_keeps_no_connection(postgres_db: PostgresEngine) -> 
         assert lane is not None and lane.idle == []
     finally:
         await made.close_connection_pool()
+
+
+async def test_a_waiter_still_times_out_when_the_pool_closes(engine: PostgresEngine) -> None:
+    engine.acquire_timeout = 0.3
+    hold = [await engine._acquire(), await engine._acquire()]
+    waiter = asyncio.create_task(backend_pid(engine))
+    await asyncio.sleep(0.05)
+    await engine.close_connection_pool(timeout=0.05)  # the held ones are terminated
+    with pytest.raises(PoolTimeout):
+        await asyncio.wait_for(waiter, TIMEOUT)  # bounded as ever, never stuck
+    for connection in hold:
+        await engine._release(connection)

@@ -257,11 +257,11 @@ class Lane:
 
     async def give_back_idle(self) -> None:
         """Give every kept connection back to the driver (closing, or a server that may
-        have gone: its pool replaces the connections it gets back)."""
-        for handle in (self.reaper, self.timer):
-            if handle is not None:
-                handle.cancel()
-        self.reaper = self.timer = None
+        have gone: its pool replaces the connections it gets back). Waiters keep waiting,
+        bounded as ever (their timer stays)."""
+        if self.reaper is not None:
+            self.reaper.cancel()
+            self.reaper = None
         idle, self.idle = self.idle, []
         for connection in idle:
             await self._give_to_driver(connection)
@@ -269,9 +269,9 @@ class Lane:
             await asyncio.wait(list(self.returning))
 
     def stop(self) -> None:
-        """The pool is gone: forget the kept connections and the timers."""
-        for handle in (self.reaper, self.timer):
-            if handle is not None:
-                handle.cancel()
-        self.reaper = self.timer = None
+        """The pool is gone: forget the kept connections. A waiter still fails with
+        ``PoolTimeout`` at its deadline (the line's timer stays)."""
+        if self.reaper is not None:
+            self.reaper.cancel()
+            self.reaper = None
         self.idle = []
