@@ -244,6 +244,41 @@ async def test_where_values_are_checked_against_the_column(
     assert "'abc'" in str(ValueRow.select().where(ValueRow.number == "abc"))
 
 
+async def test_values_in_arithmetic_are_checked_against_the_column(
+    db: Engine, use_tables: UseTables
+) -> None:
+    """``column + value`` checks the value as a compared one: SQLite stored 1 for
+    ``number + "abc"`` and 2.5 in an Integer for ``number + 1.5``, MariaDB 2, PostgreSQL
+    refused with the driver's error."""
+    await use_tables(db, ValueRow)
+    row = ValueRow(number=1, name="ab", price=Decimal("1.25"), local=datetime.datetime(2024, 1, 1))
+    await ValueRow.insert(row)
+    refused = [
+        ({ValueRow.number: ValueRow.number + "abc"}, r"values_row\.number .* got str 'abc'"),
+        ({ValueRow.number: ValueRow.number + 1.5}, r"values_row\.number .* got float 1.5"),
+        ({ValueRow.number: 2 * ValueRow.number * 0.5}, r"values_row\.number .* got float 0.5"),
+        ({ValueRow.name: ValueRow.name + 5}, r"values_row\.name expects a str.* got int 5"),
+        ({ValueRow.price: ValueRow.price * "2"}, r"values_row\.price .* got str '2'"),
+    ]
+    for values, message in refused:
+        with pytest.raises(InvalidValue, match=message):
+            await ValueRow.update(values).where(ValueRow.id == row.id)
+    with pytest.raises(InvalidValue, match=r"values_row\.number .* got str 'x'"):
+        await ValueRow.select().where(ValueRow.number - "x" > 0)
+    assert await ValueRow.select(ValueRow.number, ValueRow.name) == [{"number": 1, "name": "ab"}]
+    # Values of the column's type still work, on either side of the operator.
+    await ValueRow.update(
+        {
+            ValueRow.number: 10 - ValueRow.number * 2,
+            ValueRow.name: "<" + ValueRow.name + "!",
+            ValueRow.price: ValueRow.price + Decimal("1.25"),
+        }
+    ).where(ValueRow.id == row.id)
+    assert await ValueRow.select(ValueRow.number, ValueRow.name, ValueRow.price) == [
+        {"number": 8, "name": "<ab!", "price": Decimal("2.50")}
+    ]
+
+
 def test_a_default_that_does_not_fit_is_refused_when_the_table_is_defined() -> None:
     with pytest.raises(ValueError, match=r"default of bad_default\.number does not fit"):
 

@@ -97,6 +97,21 @@ def result_key(expr: Expr) -> str:
 CHECKED_OPERATORS = frozenset({"=", "<>", "<", "<=", ">", ">="})
 
 
+#: Value types a timedelta is added to as an interval (Piccolo's TimedeltaDelegate).
+_MOVED_BY_TIMEDELTA = frozenset({"timestamp", "timestamptz", "date", "time"})
+
+
+def _arith_column(expr: Expr) -> ColumnNode | None:
+    """The column an arithmetic operand computes from (``Band.popularity * 2`` ->
+    ``Band.popularity``), or None (a function, a subquery, a value)."""
+    while isinstance(expr, Arithmetic):
+        left = _arith_column(expr.left)
+        if left is not None:
+            return left
+        expr = expr.right
+    return expr if isinstance(expr, ColumnNode) else None
+
+
 def column_label(column: ColumnNode) -> str:
     """``table.column`` as messages name a column: ``"band.popularity"``."""
     table = column._meta.table
@@ -295,9 +310,23 @@ class Compiler(QueryExtensions):
         return f"{left} {self.operator(node.op)} {right}"
 
     def visit_arith(self, node: Arithmetic) -> str:
-        left = self.sql(node.left)
-        right = self.sql(node.right)
+        left = self.arith_operand(node.left, node.right)
+        right = self.arith_operand(node.right, node.left)
         return f"({left} {node.op} {right})"
+
+    def arith_operand(self, expr: Expr, other: Expr) -> str:
+        """One side of ``column + value``: the value is checked as one compared with the
+        column, so ``Band.popularity + "abc"`` or ``+ 1.5`` is refused alike on every
+        engine (SQLite stored what it made of them). A timedelta moving a date or time
+        column is left to the database (its type is the interval, not the column's)."""
+        column = _arith_column(other)
+        if not isinstance(expr, Param) or column is None:
+            return self.sql(expr)
+        vtype = column.value_type
+        moved = vtype is not None and vtype.name in _MOVED_BY_TIMEDELTA
+        if moved and isinstance(expr.value, datetime.timedelta):
+            return self.sql(expr)
+        return self.column_param(expr.value, column, store=False)
 
     def operator(self, op: str) -> str:
         return op
