@@ -458,3 +458,16 @@ async def test_date_and_time_now_are_database_defaults(
     assert live is not None
     defaults = {c.name: c.param("default") for c in live.columns}
     assert (defaults["day"], defaults["at"]) == (DateNow(), TimeNow())
+
+
+async def test_a_missing_driver_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's install has no asyncmy: the first query said only "No module named
+    'asyncmy'"."""
+    import sys
+
+    from vivace.exceptions import ConfigurationError
+
+    monkeypatch.setitem(sys.modules, "asyncmy", None)  # as if it were not installed
+    engine = MySQLEngine(config=mysql_config())
+    with pytest.raises(ConfigurationError, match=r"pip install 'vivace\[mysql\]'"):
+        await engine.start_connection_pool()

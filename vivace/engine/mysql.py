@@ -153,7 +153,12 @@ class MySQLEngine(ServerEngine):
 
     # pool ---------------------------------------------------------------------------------
     async def _create_pool(self, overrides: Mapping[str, Any]) -> Any:
-        import asyncmy.pool  # imported here only: the driver is loaded when the engine is used
+        try:
+            import asyncmy.pool  # imported here only: the driver is loaded when the engine is used
+        except ImportError as error:
+            raise ConfigurationError(
+                "MySQLEngine needs the asyncmy driver: pip install 'vivace[mysql]'"
+            ) from error
 
         options = {**self.config, **overrides}
         minsize = options.pop("min_size", 1)
