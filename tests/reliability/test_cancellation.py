@@ -22,19 +22,24 @@ import pytest
 from tests.reliability.harness import Statement, StatementRecorder
 from tests.reliability.support import (
     TIMEOUT,
+    eventually,
+    in_server_sleep,
     no_running_statement,
-    pg_engine,
     pool_free,
     pool_in_use,
+    server_engine,
     sessions_of,
+    sleep_sql,
     tables_on,
+    twin,
 )
 from vivace import Table
 from vivace.columns import Integer, Varchar
-from vivace.engine import Engine, PostgresEngine, SQLiteEngine
+from vivace.engine import Engine, SQLiteEngine
+from vivace.engine.server import ServerEngine
 from vivace.exceptions import PoolTimeout, TransactionError
+from vivace.query import QueryString
 
-LONG_PG = "SELECT pg_sleep(10)"
 #: Counts to 10**8 (many seconds) on SQLite.
 LONG_SQLITE = (
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000000) "
@@ -60,13 +65,13 @@ async def lone(engine_kind: str, tmp_path: Path) -> AsyncIterator[Engine]:
     if engine_kind == "sqlite":
         engine = SQLiteEngine(path=str(tmp_path / "cancel.sqlite"), max_connections=1)
     else:
-        engine = pg_engine(max_size=1, acquire_timeout=TIMEOUT)
+        engine = server_engine(engine_kind, max_size=1, acquire_timeout=TIMEOUT)
     async with tables_on(engine, Ledger):
         yield engine
 
 
 def long_statement(engine: Engine) -> str:
-    return LONG_PG if engine.engine_type == "postgres" else LONG_SQLITE
+    return LONG_SQLITE if isinstance(engine, SQLiteEngine) else sleep_sql(engine, 10)
 
 
 async def names(engine: Engine) -> list[str]:
@@ -95,12 +100,12 @@ async def assert_engine_clean(engine: Engine) -> None:
             assert time.monotonic() < deadline, "an interrupted SQLite statement did not stop"
             await asyncio.sleep(0.005)
         assert all(not c.raw.in_transaction for c in engine._all)
-    if isinstance(engine, PostgresEngine) and engine._background:
+    if isinstance(engine, ServerEngine) and engine._background:
         # The discarded connection's backend is being ended by a task that borrows a slot.
         await asyncio.wait(list(engine._background), timeout=PROMPT)
     assert pool_in_use(engine) == 0
-    if isinstance(engine, PostgresEngine):
-        assert pool_free(engine) == engine._pool.get_max_size()
+    if isinstance(engine, ServerEngine):
+        assert pool_free(engine) == engine._front.driver.max_size(engine.pool)
         await no_running_statement(engine, PROMPT)
     assert await asyncio.wait_for(engine.fetch_sql("SELECT 1 AS one"), PROMPT) == [{"one": 1}]
 
@@ -137,7 +142,7 @@ async def test_swallowed_cancellation_never_commits(lone: Engine) -> None:
     transaction is refused (TransactionError), never committed half-way."""
     engine = lone
     await Ledger.insert(Ledger(name="kept"))
-    slow = LONG_PG if engine.engine_type == "postgres" else LONG_SQLITE_WRITE
+    slow = LONG_SQLITE_WRITE if isinstance(engine, SQLiteEngine) else sleep_sql(engine, 10)
     for attempt in range(5):
         with pytest.raises(TransactionError, match="interrupted"):
             async with engine.transaction():
@@ -150,6 +155,75 @@ async def test_swallowed_cancellation_never_commits(lone: Engine) -> None:
         assert await names(engine) == ["kept"]
         rows = await engine.fetch_sql("SELECT n FROM rel_cancel_ledger")
         assert rows == [{"n": 0}]
+
+
+# rank 1: a read cancelled mid-result (asyncmy issue 103) ----------------------------------------
+
+#: Per server: a select-list expression that pauses the server at row n = 400, after the
+#: rows before it have been sent (the client is then mid-result, rows in hand).
+PAUSE_AT_400 = {
+    "postgres": "length(pg_sleep(CASE WHEN n = 400 THEN 10 ELSE 0 END)::text)",
+    "mysql": "SLEEP(IF(n = 400, 10, 0))",
+}
+
+
+async def fill_ledger(rows: int) -> None:
+    # Names of 60 characters: 800 rows are ~50 kB, more than a server's send buffer holds.
+    await Ledger.insert(*[Ledger(name=f"old{n:04d}".ljust(60, "x"), n=n) for n in range(rows)])
+
+
+async def assert_next_read_is_its_own(engine: Engine, round_: int) -> None:
+    """The next user of the only connection reads exactly its own query's rows."""
+    mark = f"new{round_:02d}"
+    await Ledger.insert(Ledger(name=mark, n=-1 - round_))
+    rows = await asyncio.wait_for(
+        Ledger.select(Ledger.name, Ledger.n).where(Ledger.name == mark).run(), PROMPT
+    )
+    assert rows == [{"name": mark, "n": -1 - round_}], f"stale rows handed over: {rows[:3]}"
+    assert await Ledger.count().where(Ledger.n < 0) == round_ + 1
+
+
+@pytest.mark.parametrize("engine_kind", ["postgres", "mysql"], indirect=True)
+async def test_read_cancelled_mid_result(lone: Engine, engine_kind: str) -> None:
+    """A select cancelled while its rows stream in (the server paused half-way through
+    sending them): the task ends cancelled, the connection is discarded, and the next
+    read on the same one-connection pool gets its own rows, never the old result's rest
+    (asyncmy issue 103: an interrupted read left them for the next query)."""
+    engine = lone
+    assert isinstance(engine, ServerEngine)
+    await fill_ledger(800)
+    paused = QueryString(PAUSE_AT_400[engine_kind], alias="paused")
+    for round_ in range(3):
+        task = asyncio.create_task(Ledger.select(Ledger.name, Ledger.n, paused).run())
+        await eventually(lambda: in_server_sleep(engine), TIMEOUT, "the server pausing mid-result")
+        assert not task.done()
+        assert await finish_cancelled(task) < PROMPT
+        await assert_engine_clean(engine)
+        await assert_next_read_is_its_own(engine, round_)
+
+
+async def test_stream_cancelled_mid_result(lone: Engine) -> None:
+    """``batch()`` cancelled between two chunks (the rest of the result unread, on
+    MariaDB still on the wire of an unbuffered cursor): the next read on the same
+    one-connection pool gets its own rows, never the rest of the stream."""
+    engine = lone
+    await fill_ledger(3000)
+    for round_ in range(3):
+        reached = asyncio.Event()
+
+        async def reader(reached: asyncio.Event = reached) -> None:
+            query = Ledger.select(Ledger.name, Ledger.n).where(Ledger.n >= 0).order_by(Ledger.n)
+            async with await query.batch(batch_size=100) as batch:
+                async for rows in batch:
+                    assert rows[0]["name"].startswith("old")
+                    reached.set()
+                    await asyncio.sleep(10)
+
+        task = asyncio.create_task(reader())
+        await asyncio.wait_for(reached.wait(), TIMEOUT)
+        assert await finish_cancelled(task) < PROMPT
+        await assert_engine_clean(engine)
+        await assert_next_read_is_its_own(engine, round_)
 
 
 # rank 2: cancel between the statements of a transaction -------------------------------------------
@@ -178,7 +252,7 @@ async def test_cancel_between_statements(lone: Engine) -> None:
         async with engine.transaction():
             await Ledger.insert(Ledger(name=f"z{i:02d}"))
         assert await names(engine) == [f"z{j:02d}" for j in range(i + 1)]
-        if isinstance(engine, PostgresEngine):
+        if isinstance(engine, ServerEngine):
             states = {s["state"] for s in await sessions_of(engine)}
             assert not any("transaction" in (state or "") for state in states), states
         await assert_engine_clean(engine)
@@ -194,7 +268,7 @@ async def pair(engine_kind: str, tmp_path: Path) -> AsyncIterator[Engine]:
     if engine_kind == "sqlite":
         engine = SQLiteEngine(path=str(tmp_path / "pair.sqlite"), max_connections=2)
     else:
-        engine = pg_engine(min_size=2, max_size=2)
+        engine = server_engine(engine_kind, min_size=2, max_size=2)
     async with tables_on(engine, Ledger):
         yield engine
 
@@ -222,7 +296,8 @@ async def test_cancel_or_timeout_during_acquire(pair: Engine) -> None:
     each ends in PoolTimeout or CancelledError; afterwards the pool is exactly full and
     the server has as many sessions as before (no drift, asyncpg#467/#1052)."""
     engine, rng = pair, random.Random(3)
-    sessions_before = len(await sessions_of(engine)) if isinstance(engine, PostgresEngine) else 0
+    server = isinstance(engine, ServerEngine)
+    sessions_before = len(await sessions_of(engine)) if server else 0
     holders, release = await hold(engine, 2)
     outcomes: Counter[str] = Counter()
     saved_timeout = engine.acquire_timeout  # type: ignore[attr-defined]
@@ -248,7 +323,7 @@ async def test_cancel_or_timeout_during_acquire(pair: Engine) -> None:
         await asyncio.wait_for(asyncio.gather(*holders), TIMEOUT)
     assert outcomes["cancelled"] == 100 and outcomes["pool timeout"] == 100, outcomes
     assert pool_in_use(engine) == 0
-    if isinstance(engine, PostgresEngine):
+    if server:
         assert pool_free(engine) == 2
         assert len(await sessions_of(engine)) == sessions_before == 2
     else:
@@ -308,7 +383,7 @@ async def test_release_races_timeout_and_cancel(pair: Engine) -> None:
                 assert waiter.result() == [{"n": 4}]
                 outcomes["served"] += 1
             await asyncio.sleep(0.007)  # any late cancel timer has fired
-            if isinstance(engine, PostgresEngine) and engine._background:
+            if isinstance(engine, ServerEngine) and engine._background:
                 # A waiter cancelled mid-statement had its backend ended by a task that
                 # borrows a slot (reconnecting first if it drew the discarded one): on a
                 # loaded machine that outlasts any fixed sleep. Bounded wait, then exact.
@@ -317,7 +392,7 @@ async def test_release_races_timeout_and_cancel(pair: Engine) -> None:
     finally:
         engine.acquire_timeout = saved_timeout  # type: ignore[attr-defined]
     assert outcomes["cancelled"] and outcomes["served"], outcomes
-    if isinstance(engine, PostgresEngine):
+    if isinstance(engine, ServerEngine):
         assert pool_free(engine) == 2
     assert await engine.fetch_sql("SELECT 5 AS n") == [{"n": 5}]
 
@@ -333,11 +408,8 @@ async def test_cancel_during_commit(
     a transaction that did not commit."""
     engine, rng = lone, random.Random(5)
     record = recorder(engine)
-    observer: Engine = (
-        SQLiteEngine(path=engine.path)  # type: ignore[attr-defined]
-        if isinstance(engine, SQLiteEngine)
-        else pg_engine()
-    )
+    observer = twin(engine)
+    p = engine.placeholder
     outcomes: Counter[str] = Counter()
     for i in range(40):
         delays: list[float | None] = [None, 0.0, 0.0001, 0.0005, 0.001, 0.003]
@@ -369,9 +441,7 @@ async def test_cancel_during_commit(
             assert task.exception() is None, repr(task.exception())
             reported = "success"
         rows = await observer.fetch_sql(
-            "SELECT name FROM rel_cancel_ledger WHERE name IN ($1, $2)"
-            if isinstance(engine, PostgresEngine)
-            else "SELECT name FROM rel_cancel_ledger WHERE name IN (?, ?)",
+            f"SELECT name FROM rel_cancel_ledger WHERE name IN ({p(1)}, {p(2)})",
             [f"a{i:02d}", f"b{i:02d}"],
         )
         assert len(rows) in (0, 2), f"half a transaction committed: {rows}"

@@ -1,5 +1,7 @@
 """Concurrency semantics (plan ranks 16-19): SQLite writers in two processes, serialization
-failures and the retry helper, deadlocks, lock timeouts.
+failures and the retry helper, deadlocks, lock timeouts. Ranks 17-19 run on PostgreSQL and
+MariaDB (whose SERIALIZABLE locks what it reads: write skew ends in a deadlock there, whose
+victim is re-run the same way).
 
 Interleavings are driven step by step with events (a small isolation tester): each
 session runs named steps in a fixed order, so the outcome is deterministic.
@@ -19,8 +21,18 @@ from typing import Any
 
 import pytest
 
-from tests.reliability.support import TIMEOUT, pg_engine, pool_in_use, terminate_sessions_of
-from vivace.engine import Engine, PostgresEngine, SQLiteEngine
+from tests.reliability.support import (
+    TIMEOUT,
+    lock_wait_is_default,
+    pool_in_use,
+    server_engine,
+    short_lock_wait_sql,
+    sleep_sql,
+    terminate_sessions_of,
+    waiting_for_lock,
+)
+from vivace.engine import Engine, SQLiteEngine
+from vivace.engine.server import ServerEngine
 from vivace.exceptions import (
     ConnectionLost,
     DeadlockDetected,
@@ -124,21 +136,25 @@ async def test_sqlite_writers_in_two_processes(tmp_path: Path, mode: str) -> Non
 
 
 @pytest.fixture
-async def oncall(postgres_db: PostgresEngine) -> AsyncIterator[PostgresEngine]:
-    engine = pg_engine(max_size=4)
+async def oncall(server_kind: str) -> AsyncIterator[ServerEngine]:
+    engine = server_engine(server_kind, max_size=4)
     await engine.fetch_sql("DROP TABLE IF EXISTS rel_oncall")
-    await engine.fetch_sql("CREATE TABLE rel_oncall (name text PRIMARY KEY, on_call boolean)")
+    await engine.fetch_sql(
+        "CREATE TABLE rel_oncall (name varchar(20) PRIMARY KEY, on_call boolean)"
+    )
     await engine.fetch_sql("INSERT INTO rel_oncall VALUES ('alice', true), ('bob', true)")
     yield engine
     await engine.fetch_sql("DROP TABLE IF EXISTS rel_oncall")
 
 
-async def test_write_skew_is_retried(oncall: PostgresEngine) -> None:
+async def test_write_skew_is_retried(oncall: ServerEngine) -> None:
     """Two doctors go off call at once under SERIALIZABLE (write skew), the reads of both
     done before either writes. Exactly one attempt fails with SerializationFailure (in
-    the body or at COMMIT); run_in_transaction re-runs that one, which now sees a single
-    doctor on call and changes nothing. The committed attempt is never run again."""
+    the body or at COMMIT; on MariaDB DeadlockDetected, its reads having locked the rows);
+    run_in_transaction re-runs that one, which now sees a single doctor on call and
+    changes nothing. The committed attempt is never run again."""
     engine = oncall
+    p = engine.placeholder
     for round_ in range(5):
         await engine.fetch_sql("UPDATE rel_oncall SET on_call = true")
         both_read = asyncio.Barrier(2)
@@ -154,7 +170,9 @@ async def test_write_skew_is_retried(oncall: PostgresEngine) -> None:
                 await asyncio.wait_for(both_read.wait(), TIMEOUT)
             if rows[0]["n"] < 2:
                 return False
-            await engine.fetch_sql("UPDATE rel_oncall SET on_call = false WHERE name = $1", [name])
+            await engine.fetch_sql(
+                f"UPDATE rel_oncall SET on_call = false WHERE name = {p(1)}", [name]
+            )
             return True
 
         async def doctor(name: str, failures: Counter[str] = failures) -> bool:
@@ -174,7 +192,7 @@ async def test_write_skew_is_retried(oncall: PostgresEngine) -> None:
     assert pool_in_use(engine) == 0
 
 
-async def test_retry_helper_does_not_retry_what_may_have_committed(oncall: PostgresEngine) -> None:
+async def test_retry_helper_does_not_retry_what_may_have_committed(oncall: ServerEngine) -> None:
     """Only failures the database reports instead of committing are retried: a constraint
     violation, a lost connection (whose COMMIT may have happened) and a cancellation
     propagate after one attempt; inside an open transaction the helper refuses to run."""
@@ -199,7 +217,7 @@ async def test_retry_helper_does_not_retry_what_may_have_committed(oncall: Postg
 
     async def slow() -> None:
         calls["cancelled"] += 1
-        await engine.fetch_sql("SELECT pg_sleep(5)")
+        await engine.fetch_sql(sleep_sql(engine, 5))
 
     task = asyncio.create_task(engine.run_in_transaction(slow, retries=5))
     await asyncio.sleep(0.2)
@@ -221,7 +239,7 @@ async def appends(engine_kind: str, tmp_path: Path) -> AsyncIterator[Engine]:
     if engine_kind == "sqlite":
         engine = SQLiteEngine(path=str(tmp_path / "appends.sqlite"))
     else:
-        engine = pg_engine(max_size=8)
+        engine = server_engine(engine_kind, max_size=8)
     await engine.fetch_sql("DROP TABLE IF EXISTS rel_appends")
     await engine.fetch_sql(
         "CREATE TABLE rel_appends (k integer, v integer, writer text, PRIMARY KEY (k, v))"
@@ -232,15 +250,15 @@ async def appends(engine_kind: str, tmp_path: Path) -> AsyncIterator[Engine]:
 
 async def test_list_append_workload(appends: Engine) -> None:
     """An Elle-shaped list-append workload: 8 tasks x 12 transactions, each reading a
-    key's list and appending the next element, under SERIALIZABLE (PostgreSQL) or
-    BEGIN DEFERRED (SQLite), through run_in_transaction. Every acknowledged append is
+    key's list and appending the next element, under SERIALIZABLE (PostgreSQL, MariaDB)
+    or BEGIN DEFERRED (SQLite), through run_in_transaction. Every acknowledged append is
     present exactly once, and each list is 1..n with no gap: no lost or doubled write."""
     engine = appends
     p = engine.placeholder
     options: dict[str, Any] = (
-        {"isolation_level": "serializable"}
-        if isinstance(engine, PostgresEngine)
-        else {"transaction_type": "deferred"}
+        {"transaction_type": "deferred"}
+        if isinstance(engine, SQLiteEngine)
+        else {"isolation_level": "serializable"}
     )
     acknowledged: Counter[int] = Counter()
 
@@ -289,40 +307,40 @@ class Step:
         self.event(name).set()
 
 
-async def blocked(engine: PostgresEngine) -> bool:
-    """Whether a session of ``engine`` is waiting for a lock (pg_locks, not granted)."""
-    rows = await engine.fetch_sql(
-        "SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-        "WHERE NOT l.granted AND a.application_name = $1",
-        [engine.config["server_settings"]["application_name"]],
-    )
-    return bool(rows[0]["n"])
+#: The error code of a deadlock victim, and of a lock wait given up, per server.
+DEADLOCK_CODE = {"postgres": "40P01", "mysql": "1213"}
+LOCK_TIMEOUT_CODE = {"postgres": "55P03", "mysql": "1205"}
 
 
 @pytest.fixture
-async def rows_ab(postgres_db: PostgresEngine) -> AsyncIterator[tuple[PostgresEngine, ...]]:
-    """Two engines (two sessions) with deadlock_timeout=100ms, and rows 'a' and 'b'."""
-    first, second = (pg_engine(server_settings={"deadlock_timeout": "100ms"}) for _ in range(2))
-    observer = pg_engine()
+async def rows_ab(server_kind: str) -> AsyncIterator[tuple[ServerEngine, ...]]:
+    """Two engines (two sessions) and rows 'a' and 'b'. PostgreSQL looks for deadlocks
+    after deadlock_timeout=100ms; MariaDB at once, when the wait begins."""
+    options: dict[str, Any] = (
+        {"server_settings": {"deadlock_timeout": "100ms"}} if server_kind == "postgres" else {}
+    )
+    first, second = (server_engine(server_kind, **options) for _ in range(2))
+    observer = server_engine(server_kind)
     await first.fetch_sql("DROP TABLE IF EXISTS rel_locks")
-    await first.fetch_sql("CREATE TABLE rel_locks (name text PRIMARY KEY, n integer)")
+    await first.fetch_sql("CREATE TABLE rel_locks (name varchar(10) PRIMARY KEY, n integer)")
     await first.fetch_sql("INSERT INTO rel_locks VALUES ('a', 0), ('b', 0)")
     yield first, second, observer
     await first.fetch_sql("DROP TABLE IF EXISTS rel_locks")
 
 
-async def test_deadlock(rows_ab: tuple[PostgresEngine, ...]) -> None:
+async def test_deadlock(server_kind: str, rows_ab: tuple[ServerEngine, ...]) -> None:
     """Session 1 locks a then b, session 2 locks b then a, step by step: exactly one gets
-    DeadlockDetected (40P01) and is rolled back whole, the other commits; both engines
-    work afterwards. Under run_in_transaction the victim is re-run and succeeds."""
+    DeadlockDetected (40P01; MariaDB 1213) and is rolled back whole, the other commits;
+    both engines work afterwards. Under run_in_transaction the victim is re-run and
+    succeeds."""
     first, second, observer = rows_ab
-    update = "UPDATE rel_locks SET n = n + 1 WHERE name = $1"
+    update = f"UPDATE rel_locks SET n = n + 1 WHERE name = {first.placeholder(1)}"
     expected = 0
     for retried in [False, False, True, True]:
         steps = Step()
 
         async def session(
-            engine: PostgresEngine,
+            engine: ServerEngine,
             mine: str,
             theirs: str,
             tag: str,
@@ -334,7 +352,7 @@ async def test_deadlock(rows_ab: tuple[PostgresEngine, ...]) -> None:
                 steps.mark(f"{tag} locked {mine}")
                 await steps.after(f"{'2' if tag == '1' else '1'} locked {theirs}")
                 if tag == "2":
-                    while not await blocked(first):  # session 1 waits on b: now close the loop
+                    while not await waiting_for_lock(first):  # 1 waits on b: close the loop
                         await asyncio.sleep(0.01)
                 await engine.fetch_sql(update, [theirs])
 
@@ -359,7 +377,8 @@ async def test_deadlock(rows_ab: tuple[PostgresEngine, ...]) -> None:
         else:
             victims = [r for r in results if isinstance(r, BaseException)]
             assert len(victims) == 1, results
-            assert isinstance(victims[0], DeadlockDetected) and victims[0].code == "40P01"
+            assert isinstance(victims[0], DeadlockDetected), victims
+            assert victims[0].code == DEADLOCK_CODE[server_kind]
             expected += 1
         assert rows == [{"name": "a", "n": expected}, {"name": "b", "n": expected}], rows
         for engine in (first, second):
@@ -370,10 +389,11 @@ async def test_deadlock(rows_ab: tuple[PostgresEngine, ...]) -> None:
 # rank 19: lock timeouts ---------------------------------------------------------------------------
 
 
-async def test_lock_timeout(rows_ab: tuple[PostgresEngine, ...]) -> None:
-    """Session 1 holds row a; session 2 (lock_timeout 200 ms) writes a then b: LockTimeout
-    (55P03), its transaction rolled back whole (b unchanged too), and both sessions are
-    usable afterwards."""
+async def test_lock_timeout(server_kind: str, rows_ab: tuple[ServerEngine, ...]) -> None:
+    """Session 1 holds row a; session 2 (lock_timeout 200 ms; MariaDB: its session's
+    innodb_lock_wait_timeout at 1 s) writes b then a: LockTimeout (55P03; MariaDB 1205),
+    its transaction rolled back whole (b unchanged too), both sessions usable afterwards,
+    and the shorter wait not left behind for the pool's next user."""
     first, second, observer = rows_ab
     for _ in range(3):
         holding, release = asyncio.Event(), asyncio.Event()
@@ -390,14 +410,14 @@ async def test_lock_timeout(rows_ab: tuple[PostgresEngine, ...]) -> None:
         await asyncio.wait_for(holding.wait(), TIMEOUT)
         with pytest.raises(LockTimeout) as raised:
             async with second.transaction():
-                await second.fetch_sql("SET LOCAL lock_timeout = '200ms'")
+                await second.fetch_sql(short_lock_wait_sql(second))
                 await second.fetch_sql("UPDATE rel_locks SET n = n + 100 WHERE name = 'b'")
                 await second.fetch_sql("UPDATE rel_locks SET n = n + 100 WHERE name = 'a'")
-        assert raised.value.code == "55P03"
+        assert raised.value.code == LOCK_TIMEOUT_CODE[server_kind]
         release.set()
         await asyncio.wait_for(task, TIMEOUT)
         rows = await observer.fetch_sql("SELECT name, n FROM rel_locks ORDER BY name")
         assert rows[1] == {"name": "b", "n": 0}, rows  # nothing of session 2 was kept
         for engine in (first, second):
-            assert await engine.fetch_sql("SHOW lock_timeout") == [{"lock_timeout": "0"}]
+            assert await lock_wait_is_default(engine)
             assert pool_in_use(engine) == 0

@@ -1,9 +1,10 @@
 """Lost connections (plan ranks 7, 8, 10, 11): backends terminated while idle and
 mid-transaction, a blackholed network, connections reset or refused at start-up.
 
-Faults are made with ``pg_terminate_backend`` on this suite's own sessions (found by
-application_name) and with the loopback fault proxy; the shared server itself is never
-stopped or reconfigured.
+Faults are made with ``pg_terminate_backend`` (MariaDB: ``KILL CONNECTION`` from an admin
+connection) on this suite's own sessions and with the loopback fault proxy; the shared
+servers themselves are never stopped or reconfigured. Every scenario runs on PostgreSQL
+and MariaDB (the proxy then stands in front of MariaDB).
 """
 
 from __future__ import annotations
@@ -17,23 +18,29 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import PG_HOST, PG_PORT
+from tests.conftest import MY_HOST, MY_PORT, PG_HOST, PG_PORT
 from tests.reliability.harness import FaultProxy, StatementRecorder, free_port
 from tests.reliability.support import (
     TIMEOUT,
-    admin_fetch,
     eventually,
     no_running_statement,
-    pg_engine,
+    open_transactions,
     pool_free,
     pool_in_use,
+    pool_size,
+    server_engine,
+    server_sessions,
+    session_id_sql,
     sessions_of,
+    sleep_sql,
     tables_on,
+    terminate_session,
     terminate_sessions_of,
 )
 from vivace import Table
 from vivace.columns import Integer, Varchar
-from vivace.engine import PostgresEngine
+from vivace.engine import Engine
+from vivace.engine.server import ServerEngine
 from vivace.exceptions import (
     ConnectionLost,
     ConnectionRefused,
@@ -44,15 +51,13 @@ from vivace.exceptions import (
     VivaceError,
 )
 
-pytestmark = pytest.mark.usefixtures("postgres_db")
-
 
 class Entry(Table, tablename="rel_conn_entry"):
     name = Varchar(length=60)
     n = Integer(default=0)
 
 
-async def count_entries(observer: PostgresEngine) -> int:
+async def count_entries(observer: Engine) -> int:
     rows = await observer.fetch_sql("SELECT count(*) AS n FROM rel_conn_entry")
     return int(rows[0]["n"])
 
@@ -60,11 +65,11 @@ async def count_entries(observer: PostgresEngine) -> int:
 # rank 7: backends terminated while idle in the pool -----------------------------------------------
 
 
-async def test_idle_backends_terminated() -> None:
+async def test_idle_backends_terminated(server_kind: str) -> None:
     """Every pooled backend is terminated, five times over. Each dead connection costs at
     most one ConnectionLost (when it is picked before its end is noticed), then queries
     work again and the pool refills to min_size."""
-    engine = pg_engine(min_size=2, max_size=4)
+    engine = server_engine(server_kind, min_size=2, max_size=4)
     await engine.start_connection_pool()
     errors: Counter[str] = Counter()
     killed_total = 0
@@ -83,7 +88,7 @@ async def test_idle_backends_terminated() -> None:
                 rows = await asyncio.wait_for(engine.fetch_sql("SELECT 1 AS one"), TIMEOUT)
                 assert rows == [{"one": 1}]
             except ConnectionLost as error:
-                assert f"{PG_HOST}:{PG_PORT}" in str(error)
+                assert engine._address() in str(error)
                 failures += 1
                 errors["ConnectionLost"] += 1
         assert failures <= killed, f"{failures} failures for {killed} dead connections"
@@ -92,12 +97,12 @@ async def test_idle_backends_terminated() -> None:
         assert results == [[{"n": 2}]] * 4
     await eventually(lambda: _sessions_at_least(engine, 2), what="the pool refilling")
     assert pool_in_use(engine) == 0
-    assert engine._pool.get_size() >= 2
+    assert pool_size(engine) >= 2
     await engine.close_connection_pool()
     assert killed_total >= 10, killed_total
 
 
-async def _sessions_at_least(engine: PostgresEngine, count: int) -> bool:
+async def _sessions_at_least(engine: ServerEngine, count: int) -> bool:
     return len(await sessions_of(engine)) >= count
 
 
@@ -106,12 +111,12 @@ async def _sessions_at_least(engine: PostgresEngine, count: int) -> bool:
 
 @pytest.mark.parametrize("when", ["between statements", "during a statement"])
 async def test_backend_terminated_mid_transaction(
-    when: str, recorder: Callable[[Any], StatementRecorder]
+    server_kind: str, when: str, recorder: Callable[[Any], StatementRecorder]
 ) -> None:
     """The session dies after two of three inserts: ConnectionLost (a Vivace error with
     the host and port), nothing committed, no insert sent twice (no automatic retry of a
     transaction), and the engine goes on with a new connection."""
-    engine, observer = pg_engine(max_size=2), pg_engine()
+    engine, observer = server_engine(server_kind, max_size=2), server_engine(server_kind)
     record = recorder(engine)
     async with tables_on(engine, Entry):
         for attempt in range(5):
@@ -120,20 +125,20 @@ async def test_backend_terminated_mid_transaction(
                 async with engine.transaction():
                     await Entry.insert(Entry(name=f"one{attempt}"))
                     await Entry.insert(Entry(name=f"two{attempt}"))
-                    pid = (await engine.fetch_sql("SELECT pg_backend_pid() AS pid"))[0]["pid"]
+                    pid = (await engine.fetch_sql(session_id_sql(engine)))[0]["pid"]
                     if when == "between statements":
-                        await terminate_backend(pid)
+                        await terminate_backend(engine, pid)
                         await asyncio.sleep(0.05)
                         await Entry.insert(Entry(name=f"three{attempt}"))
                     else:
-                        killer = asyncio.create_task(terminate_backend(pid, after=0.1))
+                        killer = asyncio.create_task(terminate_backend(engine, pid, after=0.1))
                         try:
-                            await Entry.raw("SELECT pg_sleep(5)")
+                            await Entry.raw(sleep_sql(engine, 5))
                         finally:
                             await killer
             error = raised.value
             assert isinstance(error, OperationalError) and error.__cause__ is not None
-            assert f"{PG_HOST}:{PG_PORT}" in str(error) or error.code is not None
+            assert engine._address() in str(error) or error.code is not None
             # Only the rows of the earlier rounds' "after" transactions.
             assert await count_entries(observer) == attempt
             inserts = [s for s in record.statements if s.sql.startswith("INSERT")]
@@ -146,23 +151,24 @@ async def test_backend_terminated_mid_transaction(
     assert pool_in_use(engine) == 0
 
 
-async def terminate_backend(pid: int, after: float = 0.0) -> None:
+async def terminate_backend(engine: ServerEngine, pid: int, after: float = 0.0) -> None:
     """End one backend of this suite's own (its pid was read in its own session)."""
     await asyncio.sleep(after)
-    await admin_fetch("SELECT pg_terminate_backend($1)", pid)
+    await terminate_session(engine, pid)
 
 
-async def _idle(engine: PostgresEngine) -> bool:
+async def _idle(engine: ServerEngine) -> bool:
     await asyncio.sleep(0)
     return all((s["state"] or "idle") == "idle" for s in await sessions_of(engine))
 
 
 async def test_connection_reset_mid_transaction(
-    fault_proxy: FaultProxy, recorder: Callable[[Any], StatementRecorder]
+    server_kind: str, fault_proxy: FaultProxy, recorder: Callable[[Any], StatementRecorder]
 ) -> None:
     """The network resets every connection between two statements: ConnectionLost naming
     the proxy's host and port, nothing committed, and it works again once traffic flows."""
-    engine, observer = pg_engine(host=fault_proxy.host, port=fault_proxy.port), pg_engine()
+    engine = server_engine(server_kind, host=fault_proxy.host, port=fault_proxy.port)
+    observer = server_engine(server_kind)
     address = f"{fault_proxy.host}:{fault_proxy.port}"
     async with tables_on(engine, Entry):
         for attempt in range(5):
@@ -182,13 +188,14 @@ async def test_connection_reset_mid_transaction(
 # rank 10: a blackholed network --------------------------------------------------------------------
 
 
-async def test_blackhole(fault_proxy: FaultProxy) -> None:
+async def test_blackhole(server_kind: str, fault_proxy: FaultProxy) -> None:
     """The network silently stops delivering: statements fail with QueryTimeout within
     command_timeout (plus a little), waits for a connection with PoolTimeout or
     ConnectionLost, never a hang; the interrupted connections are thrown away, and the
     engine recovers once the network is back."""
     command_timeout, acquire_timeout, slack = 0.5, 0.3, 0.4
-    engine = pg_engine(
+    engine = server_engine(
+        server_kind,
         host=fault_proxy.host,
         port=fault_proxy.port,
         min_size=2,
@@ -241,7 +248,7 @@ async def test_blackhole(fault_proxy: FaultProxy) -> None:
     fault_proxy.set_mode("pass")
 
 
-async def _answers(engine: PostgresEngine) -> bool:
+async def _answers(engine: ServerEngine) -> bool:
     try:
         return await engine.fetch_sql("SELECT 7 AS n") == [{"n": 7}]
     except VivaceError:
@@ -251,10 +258,10 @@ async def _answers(engine: PostgresEngine) -> bool:
 # rank 11: reset or refused at start-up, and the server coming back --------------------------------
 
 
-async def test_reset_at_startup_then_recovery(fault_proxy: FaultProxy) -> None:
+async def test_reset_at_startup_then_recovery(server_kind: str, fault_proxy: FaultProxy) -> None:
     """Every connection attempt is reset: a ConnectionLost naming host and port (never a
     bare OSError), raised at once; the engine works as soon as the server is reachable."""
-    engine = pg_engine(host=fault_proxy.host, port=fault_proxy.port)
+    engine = server_engine(server_kind, host=fault_proxy.host, port=fault_proxy.port)
     fault_proxy.set_mode("reset")
     for _ in range(3):
         begin = time.monotonic()
@@ -272,16 +279,21 @@ async def test_reset_at_startup_then_recovery(fault_proxy: FaultProxy) -> None:
         assert await engine.fetch_sql("SELECT 2 AS two") == [{"two": 2}]
 
 
-async def test_refused_then_server_comes_up() -> None:
+async def test_refused_then_server_comes_up(server_kind: str) -> None:
     """Nothing listens on the port at first (connection refused), then a server appears
     there: the first queries fail with ConnectionRefused (never ConnectionLost: there was
     no connection to lose), the next ones work."""
     port = free_port()
-    engine = pg_engine(port=port)
+    engine = server_engine(server_kind, port=port)
     with pytest.raises(ConnectionRefused, match=f"127.0.0.1:{port}") as raised:
         await engine.fetch_sql("SELECT 1")
-    assert isinstance(raised.value.__cause__, OSError)
-    proxy = await FaultProxy(PG_HOST, PG_PORT, port=port).start()
+    causes, cause = [], raised.value.__cause__
+    while cause is not None:  # asyncmy wraps the OSError in its OperationalError
+        causes.append(cause)
+        cause = cause.__cause__
+    assert any(isinstance(c, OSError) for c in causes), causes
+    target = (MY_HOST, MY_PORT) if server_kind == "mysql" else (PG_HOST, PG_PORT)
+    proxy = await FaultProxy(*target, port=port).start()
     try:
         assert await engine.fetch_sql("SELECT 1 AS one") == [{"one": 1}]
     finally:
@@ -289,42 +301,45 @@ async def test_refused_then_server_comes_up() -> None:
         await proxy.close()
 
 
-async def test_failed_pool_start_leaves_no_connection(fault_proxy: FaultProxy) -> None:
+async def test_failed_pool_start_leaves_no_connection(
+    server_kind: str, fault_proxy: FaultProxy
+) -> None:
     """min_size=4 and the third connection is reset: the start fails with ConnectionLost,
     and the two connections already made are closed, not leaked on the server."""
-    engine = pg_engine(host=fault_proxy.host, port=fault_proxy.port, min_size=4, max_size=4)
+    engine = server_engine(
+        server_kind, host=fault_proxy.host, port=fault_proxy.port, min_size=4, max_size=4
+    )
+    before = await server_sessions(engine)
     fault_proxy.fail_after = 2
     with pytest.raises(ConnectionLost):
         await engine.start_connection_pool()
-    await eventually(lambda: _no_sessions(engine), what="the started connections closing")
+    await eventually(lambda: _sessions_are(engine, before), what="the started connections closing")
     fault_proxy.fail_after = None
     await engine.start_connection_pool()
-    assert engine._pool.get_size() == 4
-    assert len(await sessions_of(engine)) == 4
+    assert pool_size(engine) == 4
+    assert await server_sessions(engine) == before + 4
     assert pool_free(engine) == 4
 
 
-async def _no_sessions(engine: PostgresEngine) -> bool:
-    return not await sessions_of(engine)
+async def _sessions_are(engine: ServerEngine, count: int) -> bool:
+    return await server_sessions(engine) == count
 
 
-async def test_interrupted_statement_is_ended_on_the_server() -> None:
+async def test_interrupted_statement_is_ended_on_the_server(server_kind: str) -> None:
     """A statement cut off on the client side (command_timeout) is also ended on the
     server: its backend does not run on holding locks (R1)."""
-    engine = pg_engine(command_timeout=0.3)
-    for _ in range(3):
-        with pytest.raises(QueryTimeout):
-            await engine.fetch_sql("SELECT pg_sleep(10)")
+    engine = server_engine(server_kind, command_timeout=0.3)
+    async with tables_on(engine, Entry):
+        for _ in range(3):
+            with pytest.raises(QueryTimeout):
+                await Entry.raw(sleep_sql(engine, 10))
+            await no_running_statement(engine, 2.0)
+        with pytest.raises(TransactionError):
+            async with engine.transaction():
+                await Entry.insert(Entry(name="locked"))  # a row lock, held until the end
+                with contextlib.suppress(QueryTimeout):
+                    await Entry.raw(sleep_sql(engine, 10))
+                await engine.fetch_sql("SELECT 1")
         await no_running_statement(engine, 2.0)
-    with pytest.raises(TransactionError):
-        async with engine.transaction():
-            with contextlib.suppress(QueryTimeout):
-                await engine.fetch_sql("SELECT pg_sleep(10)")
-            await engine.fetch_sql("SELECT 1")
-    await no_running_statement(engine, 2.0)
-    rows = await admin_fetch(
-        "SELECT count(*) AS n FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-        "WHERE a.application_name = $1 AND l.locktype = 'transactionid'",
-        engine.config["server_settings"]["application_name"],
-    )
-    assert rows[0]["n"] == 0
+        assert await open_transactions(engine) == 0
+        assert await Entry.count() == 0

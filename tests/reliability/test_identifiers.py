@@ -6,6 +6,9 @@ over-long name is refused before any SQL (PostgreSQL would truncate it silently)
 Names Vivace makes itself (indexes, constraints, join aliases) stay within the limit and
 are the same every time. 5,000 distinct IN-list lengths and 5,000 distinct statements
 leave every statement cache bounded.
+
+On MariaDB too, where a name it cannot hold (``support.name_gap``: an emoji, a trailing
+space) must be refused by the server with an error, never turned into another name.
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ import pytest
 
 from tests.conftest import UseTables
 from tests.reliability.harness import StatementRecorder
-from tests.reliability.support import pg_engine, tables_on
+from tests.reliability.support import name_gap, pg_engine, tables_on
 from vivace import Table, create_table_class
 from vivace.columns import ForeignKey, Integer, Text, Unique, Varchar
 from vivace.engine import Engine, PostgresEngine, SQLiteEngine
-from vivace.exceptions import UnsafeIdentifierError
+from vivace.exceptions import DatabaseError, UnsafeIdentifierError
 
 RESERVED = ["order", "user", "group", "select", "key", "desc", "from", "table", "limit"]
 ODD = ["Mixed Case", 'quo"te', "it's", "ünïcödé", "🎸 guitar", "a.b", "semi;colon", "-- x"]
@@ -38,9 +41,7 @@ def byte_names() -> list[tuple[str, bool]]:
 
 @pytest.fixture
 def ident_db(engine_kind: str, request: pytest.FixtureRequest) -> Engine:
-    engine: Engine = request.getfixturevalue(
-        "sqlite_db" if engine_kind == "sqlite" else "postgres_db"
-    )
+    engine: Engine = request.getfixturevalue(f"{engine_kind}_db")
     return engine
 
 
@@ -54,8 +55,25 @@ def odd_table(engine: Engine, tablename: str, names: list[str]) -> Any:
     )
 
 
+async def refused_by_the_server(table: Any) -> None:
+    """A table whose name (or a column's) the database cannot hold: creating it fails
+    with an error, and nothing is left behind."""
+    with pytest.raises(DatabaseError):
+        await table.create_table()
+    if not name_gap(table._meta.db, table._meta.tablename):
+        # (Asked with a name MariaDB cannot hold, table_exists() itself fails: "Illegal mix
+        # of collations", information_schema being utf8mb3. A defect of the dialect's
+        # table_exists_sql, reported; not this scenario's subject.)
+        assert not await table.table_exists()
+
+
 async def exercise(table: Any, names: list[str]) -> None:
-    """Create, write, read, filter, sort, group, update, alter and drop ``table``."""
+    """Create, write, read, filter, sort, group, update, alter and drop ``table``.
+    Where the database cannot hold one of the names, creating it must fail instead."""
+    engine = table._meta.db
+    if any(name_gap(engine, n) for n in [table._meta.tablename, *names]):
+        await refused_by_the_server(table)
+        return
     await table.alter().drop_table(if_exists=True)
     await table.create_table()
     try:
@@ -89,9 +107,12 @@ async def exercise(table: Any, names: list[str]) -> None:
 
 @pytest.mark.parametrize("tablename", [*RESERVED, *ODD], ids=range(len(RESERVED) + len(ODD)))
 async def test_reserved_and_odd_names(ident_db: Engine, tablename: str) -> None:
-    """A table named by a reserved word (or an odd name) with columns named by all of them."""
-    names = [n for n in RESERVED + ODD if n != "a.b"] + [N63]
+    """A table named by a reserved word (or an odd name) with columns named by all of them
+    (all the database can hold; one it cannot is refused, see ``exercise``)."""
+    names = [n for n in RESERVED + ODD if n != "a.b" and not name_gap(ident_db, n)] + [N63]
     await exercise(odd_table(ident_db, tablename.replace(".", "_"), names), names)
+    for odd in [n for n in ODD if name_gap(ident_db, n)]:
+        await refused_by_the_server(odd_table(ident_db, "rel_odd_column", ["plain", odd]))
 
 
 async def test_names_around_the_byte_limit(
@@ -192,6 +213,11 @@ async def prepared_statements(engine: PostgresEngine, like: str = "%") -> int:
     return int(rows[0]["n"])
 
 
+@pytest.mark.not_on_mariadb(
+    "the compiled cache is engine-neutral (bounded here on SQLite and PostgreSQL) and asyncmy "
+    "keeps no server-side prepared statements (stmt_cache_size 0); MariaDB's one IN-list "
+    "shape (JSON_TABLE) is checked in tests/unit/test_mysql_compile.py"
+)
 async def test_statement_caches_stay_bounded(engine_kind: str, tmp_path: Any) -> None:
     """5,000 IN lists of 5,000 different lengths share one compiled statement (and one
     server-side prepared statement); 5,000 distinct statements keep the compiled cache

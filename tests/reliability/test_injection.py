@@ -1,5 +1,5 @@
 """Hostile input (plan rank 20): the injection vectors of the plan against every API that
-takes a name or a value, on SQLite and PostgreSQL, plus Hypothesis-generated text.
+takes a name or a value, on SQLite, PostgreSQL and MariaDB, plus Hypothesis-generated text.
 
 Each call must either treat the input as a literal (the value comes back exactly, the
 name becomes exactly that result key / table / column), or be refused with a Vivace
@@ -8,6 +8,10 @@ sent, or be refused by the database with a specific error (``DataError`` for tex
 PostgreSQL cannot store, ``ProgrammingError`` for a name that does not exist). A
 statement recorder checks that at most one statement is sent per call (none when
 refused), and a canary table must be intact after every test.
+
+A name MariaDB cannot hold (``support.name_gap``: an emoji, a trailing space) must be
+refused by its server with an error, never changed into another name. MariaDB cannot name
+a conflict target (its ON DUPLICATE KEY covers every unique key): the target is not sent.
 """
 
 from __future__ import annotations
@@ -26,11 +30,12 @@ from hypothesis import strategies as st
 
 from tests.conftest import UseTables
 from tests.reliability.harness import StatementRecorder
-from tests.reliability.support import HYPOTHESIS
+from tests.reliability.support import HYPOTHESIS, name_gap
 from vivace import Table, create_table_class
 from vivace.columns import JSON, JSONB, Integer, Text, Timestamptz, Varchar
-from vivace.engine import Engine, PostgresEngine
+from vivace.engine import Engine, MySQLEngine, PostgresEngine, SQLiteEngine
 from vivace.exceptions import (
+    DatabaseError,
     DataError,
     InvalidValue,
     ProgrammingError,
@@ -125,6 +130,21 @@ class Surface:
     def __repr__(self) -> str:  # Hypothesis prints it with every example
         return f"<Surface {self.engine.engine_type}>"
 
+    @property
+    def sqlite(self) -> bool:
+        return isinstance(self.engine, SQLiteEngine)
+
+    def gap(self, name: str, alias: bool = False) -> str | None:
+        """Why the database cannot hold ``name`` (MariaDB only), or None."""
+        return name_gap(self.engine, name, alias)
+
+    async def server_refuses(self, api: str, run: Callable[[], Awaitable[Any]]) -> None:
+        """A name the database cannot hold: its server refuses the call with an error
+        (a Vivace error, never a bare driver one), and no other name is used instead."""
+        with pytest.raises(DatabaseError):
+            await run()
+        self.outcomes[f"{api}: refused by the server (a name it cannot hold)"] += 1
+
     def stores(self, text: str) -> bool:
         """Whether ``text`` can be stored as a text value: PostgreSQL cannot store NUL, and
         Vivace refuses it (InvalidValue, before any SQL) on every engine alike."""
@@ -162,9 +182,7 @@ class Surface:
 
 @pytest.fixture
 def hostile_db(engine_kind: str, request: pytest.FixtureRequest) -> Engine:
-    engine: Engine = request.getfixturevalue(
-        "sqlite_db" if engine_kind == "sqlite" else "postgres_db"
-    )
+    engine: Engine = request.getfixturevalue(f"{engine_kind}_db")
     return engine
 
 
@@ -304,6 +322,7 @@ async def check_query_names(surface: Surface, text: str) -> None:
     row = await fresh("stored", surface)
     assert row is not None
     ok = identifier_ok(text)
+    gap = surface.gap(text, alias=True) if ok else None
     aliased: list[tuple[str, Callable[[], Awaitable[Any]]]] = [
         ("as_alias", lambda: Victim.select(Victim.name.as_alias(text)).run()),
         ("function alias", lambda: Victim.select(Upper(Victim.name, alias=text)).run()),
@@ -315,6 +334,9 @@ async def check_query_names(surface: Surface, text: str) -> None:
             # alias="" reads as no alias: the default key (never an empty one).
             result = await surface.call(api, run)
             assert "" not in result[0], result
+            continue
+        if gap is not None:
+            await surface.server_refuses(api, run)
             continue
         result = await surface.call(api, run, refused=not ok)
         if ok:
@@ -341,7 +363,12 @@ async def check_query_names(surface: Surface, text: str) -> None:
     # Second order: a name read back from the database is as hostile as it was.
     await surface.call("update", lambda: Victim.update({Victim.name: text}, force=True).run())
     stored = await Victim.select(Victim.name).output(as_list=True)
-    if surface.stores(text):
+    if surface.stores(text) and gap is not None:
+        assert stored == [text]
+        await surface.server_refuses(
+            "stored alias", lambda: Victim.select(Victim.n.as_alias(stored[0])).run()
+        )
+    elif surface.stores(text):
         assert stored == [text]
         await surface.call(
             "stored alias",
@@ -383,17 +410,18 @@ async def check_literals(surface: Surface, text: str) -> None:
         lambda: Victim.select(Strftime(Victim.at, text, alias="f")).run(),
         refused="\x00" in text,
     )
-    if text == "" and surface.postgres:
-        assert result == [{"f": None}], result  # TO_CHAR(v, '') is NULL (SQLite: '')
+    if text == "" and not surface.sqlite:
+        # TO_CHAR(v, '') and DATE_FORMAT(v, '') are NULL (SQLite: '')
+        assert result == [{"f": None}], result
     elif "%" not in text and "\x00" not in text:
         assert result == [{"f": text}], (text, result)
-    if surface.postgres:
+    if surface.sqlite:
+        option = {"transaction_type": text}
+    else:
         await surface.call(
             "AtTimeZone", lambda: Victim.select(AtTimeZone(Victim.at, text, alias="z")).run()
         )
         option = {"isolation_level": text}
-    else:
-        option = {"transaction_type": text}
 
     async def in_transaction() -> None:
         async with surface.engine.transaction(**option):
@@ -507,6 +535,12 @@ async def check_ddl_names(surface: Surface, text: str) -> None:
         },
     )
     column = hostile._meta.get_column_by_name(attribute)
+    if surface.gap(tablename) or surface.gap(text):
+        await surface.server_refuses("table and column name", lambda: hostile.create_table().run())
+        await surface.server_refuses(
+            "add_column", lambda: Victim.alter().add_column(text, Integer(null=True)).run()
+        )
+        return
     await hostile.create_table(if_not_exists=True)
     try:
         await hostile.insert(hostile(**{attribute: text, "other": 1}))
@@ -528,11 +562,15 @@ async def check_ddl_names(surface: Surface, text: str) -> None:
     await Victim.alter().drop_column(text)
     await Victim.alter().rename_column(Victim.n, text)
     await Victim.alter().rename_column(text, "n")
-    # A conflict target that names no constraint: refused by the database.
+    # A conflict target that names no constraint: refused by the database (MariaDB names
+    # none: the target is not sent, the insert runs).
     result = await surface.call(
         "on_conflict target", lambda: Victim.insert(Victim(name="c")).on_conflict(target=text).run()
     )
-    assert isinstance(result, ProgrammingError), result
+    if isinstance(surface.engine, MySQLEngine):
+        assert not isinstance(result, Exception), result
+    else:
+        assert isinstance(result, ProgrammingError), result
     # The value of a DO UPDATE: a literal.
     await fresh("c", surface)
     row = await Victim.objects().first()

@@ -1,6 +1,6 @@
 """Load (plan ranks 12, 23, 25): pool exhaustion with fair, bounded waits; streaming
 300,000 rows in flat memory; an event loop that never stalls for 100 ms on big results,
-big inserts or long SQLite statements."""
+big inserts or long SQLite statements. On SQLite, PostgreSQL and MariaDB."""
 
 from __future__ import annotations
 
@@ -20,14 +20,15 @@ from tests.reliability.harness import LagMonitor
 from tests.reliability.support import (
     TIMEOUT,
     no_running_statement,
-    pg_engine,
     pool_free,
     pool_in_use,
+    server_engine,
     tables_on,
 )
 from vivace import Table
 from vivace.columns import Integer, Text, Varchar
-from vivace.engine import Engine, PostgresEngine, SQLiteEngine
+from vivace.engine import Engine, MySQLEngine, PostgresEngine, SQLiteEngine
+from vivace.engine.server import ServerEngine
 from vivace.exceptions import PoolTimeout
 from vivace.query import QueryString
 
@@ -47,7 +48,7 @@ async def engine(engine_kind: str, tmp_path: Path) -> AsyncIterator[Engine]:
     if engine_kind == "sqlite":
         made = SQLiteEngine(path=str(tmp_path / "load.sqlite"))
     else:
-        made = pg_engine(max_size=4)
+        made = server_engine(engine_kind, max_size=4)
     async with tables_on(made, Wide):
         yield made
 
@@ -59,6 +60,11 @@ async def fill(engine: Engine, rows: int) -> None:
             "INSERT INTO rel_load_wide (a, b, c) SELECT i, 'name-' || i, repeat('x', 180) "
             "FROM generate_series(1, $1) AS i",
             [rows],
+        )
+    elif isinstance(engine, MySQLEngine):  # MariaDB's sequence tables: seq_1_to_<n>
+        await engine.fetch_sql(
+            "INSERT INTO rel_load_wide (a, b, c) SELECT seq, CONCAT('name-', seq), "
+            f"REPEAT('x', 180) FROM seq_1_to_{int(rows):d}"
         )
     else:
         await engine.fetch_sql(
@@ -72,7 +78,7 @@ async def fill(engine: Engine, rows: int) -> None:
 # rank 12: pool exhaustion ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("engine_kind", ["sqlite", "postgres"], indirect=True)
+@pytest.mark.parametrize("engine_kind", ["sqlite", "postgres", "mysql"], indirect=True)
 async def test_pool_exhaustion_is_fair_and_bounded(engine_kind: str, tmp_path: Path) -> None:
     """50 tasks arriving 5 ms apart share 2 connections, each holding one for 100 ms,
     with a 1 s acquire timeout. Each task completes or gets PoolTimeout; nobody waits
@@ -81,7 +87,7 @@ async def test_pool_exhaustion_is_fair_and_bounded(engine_kind: str, tmp_path: P
     made: Engine = (
         SQLiteEngine(path=str(tmp_path / "fair.sqlite"), max_connections=2, acquire_timeout=1.0)
         if engine_kind == "sqlite"
-        else pg_engine(min_size=2, max_size=2, acquire_timeout=1.0)
+        else server_engine(engine_kind, min_size=2, max_size=2, acquire_timeout=1.0)
     )
     options = {"transaction_type": "deferred"} if engine_kind == "sqlite" else {}
     await made.fetch_sql("SELECT 1")
@@ -118,7 +124,7 @@ async def test_pool_exhaustion_is_fair_and_bounded(engine_kind: str, tmp_path: P
     ]
     assert not overtaken, f"served out of arrival order: {served}"
     assert pool_in_use(made) == 0
-    if isinstance(made, PostgresEngine):
+    if isinstance(made, ServerEngine):
         assert pool_free(made) == 2
     await made.close_connection_pool()
 
@@ -127,8 +133,8 @@ async def test_pool_is_not_hogged(engine: Engine) -> None:
     """A task running queries back to back on a 2-connection pool does not starve the
     tasks waiting behind it (asyncpg#1247): every waiter is served within a bound."""
     made: Engine = (
-        pg_engine(min_size=2, max_size=2, acquire_timeout=2.0)
-        if isinstance(engine, PostgresEngine)
+        server_engine(engine.engine_type, min_size=2, max_size=2, acquire_timeout=2.0)
+        if isinstance(engine, ServerEngine)
         else SQLiteEngine(path=engine.path, max_connections=2, acquire_timeout=2.0)  # type: ignore[attr-defined]
     )
     stop = asyncio.Event()
@@ -199,7 +205,7 @@ async def test_cancel_mid_stream(engine: Engine) -> None:
         task.cancel()
         done, _ = await asyncio.wait({task}, timeout=TIMEOUT)
         assert task in done and task.cancelled()
-        if isinstance(engine, PostgresEngine):
+        if isinstance(engine, ServerEngine):
             if engine._background:
                 await asyncio.wait(list(engine._background), timeout=TIMEOUT)
             await no_running_statement(engine, 2.0)

@@ -3,7 +3,8 @@
 It runs on a private PostgreSQL 15 cluster made for this module (initdb in a temporary
 folder, a free loopback port, run as the ``postgres`` OS user), never on the shared
 server. When this machine cannot make one (no PostgreSQL binaries, no permission), the
-test fails in CI and skips with the reason elsewhere.
+test fails in CI and skips with the reason elsewhere. MariaDB's case is skipped with the
+reason: its server is shared, and no private instance is made yet.
 """
 
 from __future__ import annotations
@@ -62,7 +63,18 @@ async def accepting(port: int) -> bool:
     return True
 
 
-async def test_crash_and_restart_under_load(cluster: PrivateCluster) -> None:
+#: MariaDB is not crashed here: its server is shared with other work. (A private instance
+#: could be made from its binaries, as the cluster above is for PostgreSQL: not done yet.)
+NO_PRIVATE_MARIADB = (
+    "MariaDB here is a shared server, never restarted by tests (no private instance yet); "
+    "its lost connections are covered by KILL CONNECTION in test_connections.py"
+)
+
+
+@pytest.mark.parametrize(
+    "server", ["postgres", pytest.param("mysql", marks=pytest.mark.skip(reason=NO_PRIVATE_MARIADB))]
+)
+async def test_crash_and_restart_under_load(cluster: PrivateCluster, server: str) -> None:
     """8 workers insert and read in a loop while one backend is SIGKILLed (the postmaster
     ends every session and recovers) and then the server is restarted in immediate
     mode. Every failing operation fails with ConnectionLost / CannotConnect (refused while
