@@ -279,6 +279,25 @@ async def test_values_in_arithmetic_are_checked_against_the_column(
     ]
 
 
+async def test_a_computed_numeric_is_stored_at_the_column_scale(
+    db: Engine, use_tables: UseTables
+) -> None:
+    """``price / 3`` into a Numeric(5, 2): PostgreSQL and MariaDB store 3.33; SQLite, which
+    computes decimals as doubles, stored 3.33333333333333 (and 30.0 for ``price * 3``)."""
+    await use_tables(db, ValueRow)
+    row, empty = ValueRow(price=Decimal("10.00")), ValueRow(price=None)
+    await ValueRow.insert(row, empty)
+    await ValueRow.update({ValueRow.price: ValueRow.price / 3}).where(ValueRow.id == row.id)
+    assert await ValueRow.select(ValueRow.price).where(ValueRow.id == row.id) == [
+        {"price": Decimal("3.33")}
+    ]
+    await ValueRow.update({ValueRow.price: ValueRow.price * 3}, force=True)
+    rows = await ValueRow.select(ValueRow.price).order_by(ValueRow.id)
+    assert rows == [{"price": Decimal("9.99")}, {"price": None}]  # NULL stays NULL
+    assert str(rows[0]["price"]) == "9.99"
+    assert await ValueRow.count().where(ValueRow.price == Decimal("9.99")) == 1
+
+
 def test_a_default_that_does_not_fit_is_refused_when_the_table_is_defined() -> None:
     with pytest.raises(ValueError, match=r"default of bad_default\.number does not fit"):
 

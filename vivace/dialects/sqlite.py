@@ -24,7 +24,7 @@ from vivace.dialects.sqlite_functions import SQLiteExtensions
 from vivace.dialects.sqlite_introspection import SQLiteIntrospector
 from vivace.exceptions import QueryError
 from vivace.schema.column import Column
-from vivace.sql.nodes import Comparison, InList, OrderItem, Param
+from vivace.sql.nodes import ColumnNode, Comparison, Expr, InList, OrderItem, Param
 from vivace.types import ValueType, adapters
 
 _TYPES = {
@@ -102,6 +102,18 @@ class SQLiteCompiler(SQLiteExtensions, Compiler):
                 return self.column_param(expr.value, other, False, adapters.decimal_to_text)
             return self.param_with(expr.value, adapters.decimal_to_text)
         return self.sql(expr)
+
+    def assigned(self, column: ColumnNode, expr: Expr) -> str:
+        text = super().assigned(column, expr)
+        vtype = column.value_type
+        if isinstance(expr, Param) or vtype is None or vtype.name != "numeric" or not vtype.args:
+            return text
+        # SQLite computes decimals as doubles: a computed value is written at the
+        # column's scale, as PostgreSQL writes a NUMERIC(p, s) (``price / 3`` stored
+        # 3.33333333333333). The subquery keeps NULL a NULL and names the value once.
+        scale = vtype.args[1]
+        assert isinstance(scale, int)  # NUMERIC(p, s): both ints, from the column
+        return f"(SELECT printf('%.{scale}f', v) FROM (SELECT {text} AS v) WHERE v IS NOT NULL)"
 
     def visit_order_item(self, node: OrderItem) -> str:
         text = self.sql(node.expr)
