@@ -596,7 +596,7 @@ async def test_generated_names_in_ddl(surface: Surface, text: str) -> None:
 async def test_schema_names(surface: Surface) -> None:
     """PostgreSQL schema names (``schema=``) from the payload set: quoted or refused."""
     if not surface.postgres:
-        pytest.skip("schemas are a PostgreSQL feature (SQLite ignores schema=)")
+        pytest.skip("schemas are a PostgreSQL feature (SQLite and MariaDB ignore schema=)")
     for text in PAYLOADS:
         if not identifier_ok(text):
             with pytest.raises(UnsafeIdentifierError):
@@ -620,16 +620,23 @@ async def test_schema_names(surface: Surface) -> None:
 
 async def test_literals_without_standard_conforming_strings(surface: Surface) -> None:
     """The literals the dialect writes itself (column defaults, Strftime formats) mean
-    the same on a session with ``standard_conforming_strings=off``, where a backslash
-    escapes the quote after it: no payload gets out of its quotes."""
-    if not surface.postgres:
-        pytest.skip("a PostgreSQL session setting")
+    the same on a session with ``standard_conforming_strings=off`` (MariaDB: always, as
+    its sql_mode has no NO_BACKSLASH_ESCAPES), where a backslash escapes the quote after
+    it: no payload gets out of its quotes."""
+    if surface.sqlite:
+        pytest.skip("SQLite has no backslash escapes in literals")
     from tests.reliability.support import pg_engine
 
-    engine = pg_engine(server_settings={"standard_conforming_strings": "off"})
-    assert await engine.fetch_sql("SHOW standard_conforming_strings") == [
-        {"standard_conforming_strings": "off"}
-    ]
+    engine: Engine
+    if isinstance(surface.engine, MySQLEngine):
+        engine = surface.engine
+        rows = await engine.fetch_sql("SELECT @@SESSION.sql_mode AS mode")
+        assert "NO_BACKSLASH_ESCAPES" not in rows[0]["mode"]
+    else:
+        engine = pg_engine(server_settings={"standard_conforming_strings": "off"})
+        assert await engine.fetch_sql("SHOW standard_conforming_strings") == [
+            {"standard_conforming_strings": "off"}
+        ]
     for text in [p for p in PAYLOADS if "\x00" not in p] + ["x\\' || current_user || '"]:
         table: Any = create_table_class(
             "Defaults",
@@ -639,7 +646,9 @@ async def test_literals_without_standard_conforming_strings(surface: Surface) ->
         await table.alter().drop_table(if_exists=True)
         await table.create_table()
         try:
-            await engine.fetch_sql("INSERT INTO rel_defaults (at) VALUES ($1)", [AT])
+            await engine.fetch_sql(
+                f"INSERT INTO rel_defaults (at) VALUES ({engine.placeholder(1)})", [AT]
+            )
             assert await table.select(table.v).output(as_list=True) == [text]
             if "%" not in text and text:
                 formatted = await table.select(Strftime(table.at, text, alias="f"))
@@ -647,4 +656,5 @@ async def test_literals_without_standard_conforming_strings(surface: Surface) ->
         finally:
             await table.alter().drop_table(if_exists=True)
         surface.outcomes["literal with backslash escapes on: literal"] += 1
-    await engine.close_connection_pool()
+    if engine is not surface.engine:
+        await engine.close_connection_pool()
