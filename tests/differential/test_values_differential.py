@@ -192,13 +192,7 @@ MARIADB_CANNOT_HOLD: dict[str, Callable[[Any], bool]] = {
 
 #: Known MariaDB defects (the value is changed instead of refused): the kind is an expected
 #: failure, with this reason, while any of its values shows the defect.
-MARIADB_KNOWN_DEFECTS = {
-    "numeric": (
-        "vivace/dialects/mysql.py binds Numeric() to DECIMAL(65,30) without checking the "
-        "scale: a value with more than 30 digits after the point is rounded by MariaDB "
-        "(1e-44 is stored as 0E-30) instead of refused with InvalidValue"
-    ),
-}
+MARIADB_KNOWN_DEFECTS: dict[str, str] = {}
 
 
 def _draw_pairs(values: st.SearchStrategy[Any]) -> list[Any]:

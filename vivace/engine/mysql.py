@@ -21,6 +21,7 @@ import contextlib
 import math
 import weakref
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from vivace.dialects import Compiled
@@ -97,7 +98,23 @@ def _conversions() -> dict[Any, Any]:
             raise ValueError(f"{value!r} can not be used with MySQL (no infinities, no NaN)")
         return str(escape_float(value, mapping))
 
-    return {**converters.conversions, float: finite_float}
+    escape_decimal = converters.conversions[Decimal]
+
+    def exact_decimal(value: Decimal, mapping: Any = None) -> str:
+        # An unbounded Numeric() is DECIMAL(65,30): MariaDB rounds digits past the 30th
+        # after the point without a word, so refuse them (and what cannot fit at all).
+        if value.is_finite() and not value.is_zero():
+            places = -int(value.normalize().as_tuple().exponent)
+            if places > 30 or value.adjusted() >= 35:
+                raise ValueError(
+                    f"{value!r} can not be stored exactly by MySQL/MariaDB "
+                    "(at most 35 digits before the point and 30 after)"
+                )
+        elif not value.is_finite():
+            raise ValueError(f"{value!r} can not be used with MySQL (no infinities, no NaN)")
+        return str(escape_decimal(value, mapping))
+
+    return {**converters.conversions, float: finite_float, Decimal: exact_decimal}
 
 
 async def one_statement_per_query(connection: Any) -> None:
