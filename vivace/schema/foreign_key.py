@@ -45,7 +45,11 @@ class LazyTableReference:
         )
 
     def resolve(self) -> Any:
-        """The Table class this reference names."""
+        """The Table class this reference names.
+
+        Example: ``LazyTableReference("Manager", module_path="music.tables").resolve()``
+        -> ``Manager``.
+        """
         if self.module_path is not None:
             module = importlib.import_module(self.module_path)
             table = getattr(module, self.table_class_name, None)
@@ -128,7 +132,10 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
 
     @property
     def resolved_references(self) -> type[TableT]:
-        """The referenced Table class (resolved on first use)."""
+        """The referenced Table class (resolved on first use).
+
+        Example: ``Band.manager.resolved_references`` -> ``Manager``.
+        """
         if self._resolved is None:
             ref = self._references
             if isinstance(ref, LazyTableReference):
@@ -152,7 +159,11 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
 
     @property
     def target_column(self) -> Column[Any]:
-        """The referenced column: the target's primary key unless ``target_column`` names one."""
+        """The referenced column: the target's primary key unless ``target_column`` names one.
+
+        Example: ``Band.manager.target_column`` -> ``Manager.id``;
+        ``ForeignKey(Band, target_column="name")`` gives ``Band.name`` (a unique column).
+        """
         target = self._target_column
         table = self.resolved_references
         if target is None:
@@ -163,6 +174,10 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
 
     @property
     def value_type(self) -> ValueType:
+        """The target column's type (a serial key is referenced as an integer).
+
+        Example: ``Band.manager.value_type`` -> ``ValueType(name='integer', args=())``.
+        """
         target: ValueType = self.target_column.value_type
         return _REFERENCE_TYPES.get(target.name, target)
 
