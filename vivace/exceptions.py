@@ -126,7 +126,7 @@ class NotNullViolation(IntegrityError):
 class CheckViolation(IntegrityError):
     """A CHECK constraint was violated.
 
-    Example (``Venue`` with ``Check(Venue.capacity >= 0)``)::
+    Example (``Venue`` declares ``capacity_positive = Check(capacity >= 0)``)::
 
         try:
             await Venue.insert(Venue(name="Nowhere", capacity=-1))
