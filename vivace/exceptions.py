@@ -17,7 +17,10 @@ from __future__ import annotations
 
 
 class VivaceError(Exception):
-    """Base class of every error Vivace raises on purpose."""
+    """Base class of every error Vivace raises on purpose.
+
+    Example: ``except VivaceError as error: log.warning("vivace: %s", error)``.
+    """
 
 
 class ConfigurationError(VivaceError):
@@ -50,38 +53,98 @@ class NotSupportedError(QueryError, NotImplementedError):
 
 
 class UnsafeIdentifierError(QueryError):
-    """A table, column, alias or savepoint name that cannot be used safely in SQL."""
+    """A table, column, alias or savepoint name that cannot be used safely in SQL.
+
+    Example::
+
+        try:
+            await Band.select(Band.name.as_alias("x" * 64))  # over PostgreSQL's 63 bytes
+        except UnsafeIdentifierError as error:
+            print(error)
+    """
 
 
 class DatabaseError(VivaceError):
-    """The database refused a statement. ``__cause__`` is the driver's exception."""
+    """The database refused a statement. ``__cause__`` is the driver's exception.
+
+    Example::
+
+        try:
+            await Band.raw("SELECT nothing FROM band")
+        except DatabaseError as error:
+            print(error.code, type(error.__cause__))  # "42703", asyncpg's own error
+    """
 
     #: SQLSTATE (PostgreSQL) or the SQLite extended error name, when known.
     code: str | None = None
 
 
 class IntegrityError(DatabaseError):
-    """A constraint was violated."""
+    """A constraint was violated.
+
+    Example: ``except IntegrityError: await Band.update({Band.popularity: 0}, force=True)``
+    catches a unique, foreign key, NOT NULL or CHECK violation alike.
+    """
 
 
 class UniqueViolation(IntegrityError):
-    """A unique or primary key constraint was violated."""
+    """A unique or primary key constraint was violated.
+
+    Example::
+
+        try:
+            await Band.insert(Band(name="Pythonistas"))  # name is unique, already taken
+        except UniqueViolation:
+            band = await Band.objects().get(Band.name == "Pythonistas")
+    """
 
 
 class ForeignKeyViolation(IntegrityError):
-    """A foreign key constraint was violated."""
+    """A foreign key constraint was violated.
+
+    Example::
+
+        try:
+            await Band.insert(Band(name="Orphans", manager=99))  # no manager 99
+        except ForeignKeyViolation as error:
+            print(error)
+    """
 
 
 class NotNullViolation(IntegrityError):
-    """A NOT NULL column was given no value."""
+    """A NOT NULL column was given no value.
+
+    Example::
+
+        try:
+            await Manager.raw("INSERT INTO manager (name) VALUES (NULL)")
+        except NotNullViolation as error:
+            print(error)
+    """
 
 
 class CheckViolation(IntegrityError):
-    """A CHECK constraint was violated."""
+    """A CHECK constraint was violated.
+
+    Example (``Venue`` declares ``capacity_positive = Check(capacity >= 0)``)::
+
+        try:
+            await Venue.insert(Venue(name="Nowhere", capacity=-1))
+        except CheckViolation as error:
+            print(error)
+    """
 
 
 class DataError(DatabaseError):
-    """A value the database cannot store in that column (too long, out of range, bad text)."""
+    """A value the database cannot store in that column (too long, out of range, bad text).
+
+    Example::
+
+        try:
+            await Band.raw("SELECT CAST('many' AS integer)")
+        except DataError as error:  # PostgreSQL: invalid input syntax for type integer
+            print(error)
+    """
 
 
 class InvalidValue(DataError, ValueError):
@@ -98,52 +161,139 @@ class InvalidValue(DataError, ValueError):
 
 
 class ProgrammingError(DatabaseError):
-    """The statement is wrong for this database: a missing table or column, a syntax error."""
+    """The statement is wrong for this database: a missing table or column, a syntax error.
+
+    Example::
+
+        try:
+            await Band.raw("SELECT nothing FROM band")
+        except ProgrammingError as error:
+            print(error)  # column "nothing" does not exist
+    """
 
 
 class OperationalError(DatabaseError):
-    """The database or the connection failed to run the statement."""
+    """The database or the connection failed to run the statement.
+
+    Example: ``except OperationalError: return Response(status_code=503)`` covers lost
+    connections, timeouts and rolled-back transactions alike.
+    """
 
 
 class ConnectionLost(OperationalError):
-    """The connection to the server was lost (it broke, or the server ended it)."""
+    """The connection to the server was lost (it broke, or the server ended it).
+
+    Example::
+
+        try:
+            await Band.update({Band.popularity: 0}, force=True)
+        except ConnectionLost:
+            ...  # it may or may not have run: check before doing it again
+    """
 
 
 class CannotConnect(OperationalError):
     """No connection could be made: the host cannot be resolved, the login or database
-    was refused. The message names ``host:port``."""
+    was refused. The message names ``host:port``.
+
+    Example::
+
+        nowhere = PostgresEngine(config={"host": "127.0.0.1", "port": 1, "database": "app"})
+        try:
+            await nowhere.fetch_sql("SELECT 1")
+        except CannotConnect as error:
+            print(error)  # PostgreSQL at 127.0.0.1:1 ...
+    """
 
 
 class ConnectionRefused(CannotConnect):
-    """The server refused the connection (nothing listens at ``host:port``)."""
+    """The server refused the connection (nothing listens at ``host:port``).
+
+    Example: ``except ConnectionRefused: print("is the server running?")``.
+    """
 
 
 class PoolTimeout(OperationalError):
-    """No connection became free within the acquire timeout."""
+    """No connection became free within the acquire timeout.
+
+    Example::
+
+        try:
+            await Band.select()
+        except PoolTimeout:
+            return Response("busy, try again", status_code=503)
+    """
 
 
 class QueryTimeout(OperationalError):
-    """The statement was cancelled because it ran past its timeout."""
+    """The statement was cancelled because it ran past its timeout.
+
+    Example (an engine made with ``command_timeout=1.0``)::
+
+        try:
+            await DB.fetch_sql("SELECT pg_sleep(5)")
+        except QueryTimeout as error:
+            print(error)
+    """
 
 
 class SerializationFailure(OperationalError):
-    """The transaction could not be serialized with concurrent ones; retry it."""
+    """The transaction could not be serialized with concurrent ones; retry it.
+
+    Example: ``await DB.run_in_transaction(transfer, isolation_level="serializable")``
+    runs ``transfer`` again on this error; by hand, ``except SerializationFailure: ...``.
+    """
 
 
 class DeadlockDetected(OperationalError):
-    """The database broke a deadlock by aborting this transaction."""
+    """The database broke a deadlock by aborting this transaction.
+
+    Example::
+
+        try:
+            async with DB.transaction():
+                await Band.update({Band.popularity: 1}).where(Band.id == 1)
+        except DeadlockDetected:
+            ...  # rolled back: run it again (run_in_transaction does this)
+    """
 
 
 class LockTimeout(OperationalError):
-    """A lock could not be taken in time (SQLite: the database is locked)."""
+    """A lock could not be taken in time (SQLite: the database is locked).
+
+    Example::
+
+        try:
+            await Band.update({Band.popularity: 1}).where(Band.id == 1)
+        except LockTimeout:
+            ...  # another writer held the lock: retry later
+    """
 
 
 class TransactionError(VivaceError):
-    """A transaction was misused: nested where not allowed, committed twice, ..."""
+    """A transaction was misused: nested where not allowed, committed twice, ...
+
+    Example::
+
+        async with DB.transaction():
+            try:
+                async with DB.transaction(allow_nested=False):
+                    pass
+            except TransactionError as error:
+                print(error)
+    """
 
 
 class MigrationError(VivaceError):
-    """A migration could not be created or applied."""
+    """A migration could not be created or applied.
+
+    Example::
+
+        try:
+            await forwards("all", "2026-12-01T03:23:44:434772", context=context)
+        except MigrationError as error:
+            print(error)  # give an app name, not 'all', to run up to a migration ID
+    """
 
 
 __all__ = [

@@ -68,7 +68,10 @@ class TableStorage:
 
     @property
     def engine(self) -> Any:
-        """The engine reflected from (the default engine unless one was given)."""
+        """The engine reflected from (the default engine unless one was given).
+
+        Example: ``TableStorage(DB).engine is DB`` -> ``True``.
+        """
         return self._engine if self._engine is not None else default_engine()
 
     @property
@@ -113,7 +116,11 @@ class TableStorage:
         return self._tables.get(key)
 
     def clear(self) -> None:
-        """Forget every reflected class."""
+        """Forget every reflected class.
+
+        Example: ``storage.clear()``, then ``len(storage.tables)`` -> ``0`` (``reflect()``
+        again after the schema changed).
+        """
         self._tables.clear()
         self._registry.clear()
 

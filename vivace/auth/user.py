@@ -67,18 +67,23 @@ class BaseUser(Table, tablename="piccolo_user"):
 
     @classmethod
     def get_readable(cls) -> Readable:
-        """A user reads as its username."""
+        """A user reads as its username: ``await BaseUser.select(BaseUser.get_readable())``
+        -> ``[{"readable": "bob"}]``."""
         return Readable(template="%s", columns=[cls.username])
 
     # hashing ------------------------------------------------------------------------------
     @classmethod
     def get_salt(cls) -> str:
-        """A new random salt."""
+        """A new random salt: ``BaseUser.hash_password("a good password", BaseUser.get_salt())``."""
         return passwords.new_salt()
 
     @classmethod
     def hash_password(cls, password: str, salt: str = "", iterations: int | None = None) -> str:
-        """``password`` hashed for storage (refused when longer than the maximum)."""
+        """``password`` hashed for storage (refused when longer than the maximum).
+
+        Example: ``BaseUser.hash_password("a good password")`` ->
+        ``"pbkdf2_sha256$600000$<salt>$<hex digest>"``.
+        """
         if len(password) > cls._max_password_length:
             raise ValueError("The password is too long.")
         count = cls._pbkdf2_iteration_count if iterations is None else iterations
@@ -102,7 +107,10 @@ class BaseUser(Table, tablename="piccolo_user"):
     # users ----------------------------------------------------------------------------------
     @classmethod
     async def create_user(cls, username: str, password: str, **extra_params: Any) -> Self:
-        """Save and return a new user; ValueError for an empty username or a bad password."""
+        """Save and return a new user; ValueError for an empty username or a bad password.
+
+        Example: ``user = await BaseUser.create_user("bob", "a good password", active=True)``.
+        """
         if not username:
             raise ValueError("A username must be provided.")
         cls._check_password(password)
@@ -113,12 +121,18 @@ class BaseUser(Table, tablename="piccolo_user"):
 
     @classmethod
     def create_user_sync(cls, username: str, password: str, **extra_params: Any) -> Self:
-        """``create_user`` from synchronous code."""
+        """``create_user`` from synchronous code.
+
+        Example: ``BaseUser.create_user_sync("bob", "a good password", admin=True)``.
+        """
         return run_sync(cls.create_user(username, password, **extra_params))
 
     @classmethod
     async def update_password(cls, user: str | int, password: str) -> None:
-        """Set the password of ``user`` (a username or an id)."""
+        """Set the password of ``user`` (a username or an id).
+
+        Example: ``await BaseUser.update_password("bob", "another good password")``.
+        """
         if isinstance(user, str):
             where = cls.username == user
         elif isinstance(user, int):
@@ -131,7 +145,8 @@ class BaseUser(Table, tablename="piccolo_user"):
 
     @classmethod
     def update_password_sync(cls, user: str | int, password: str) -> None:
-        """``update_password`` from synchronous code."""
+        """``update_password`` from synchronous code:
+        ``BaseUser.update_password_sync(1, "another good password")``."""
         run_sync(cls.update_password(user, password))
 
     @classmethod
@@ -166,5 +181,6 @@ class BaseUser(Table, tablename="piccolo_user"):
 
     @classmethod
     def login_sync(cls, username: str, password: str) -> int | None:
-        """``login`` from synchronous code."""
+        """``login`` from synchronous code: ``BaseUser.login_sync("bob", "a good password")``
+        -> bob's id, or None."""
         return run_sync(cls.login(username, password))

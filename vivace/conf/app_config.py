@@ -35,7 +35,11 @@ class Command:
 
     @property
     def name(self) -> str:
-        """The command's name: ``command_name``, else the function's name."""
+        """The command's name: ``command_name``, else the function's name.
+
+        Example: ``Command(reset_ratings).name`` -> ``"reset_ratings"``;
+        ``Command(reset_ratings, command_name="reset").name`` -> ``"reset"``.
+        """
         return self.command_name or self.callable.__name__
 
 
@@ -60,15 +64,29 @@ class AppConfig:
 
     @property
     def resolved_migrations_folder_path(self) -> str:
-        """The migrations folder as an absolute path string."""
+        """The migrations folder as an absolute path string.
+
+        Example: ``AppConfig("music", "music/migrations").resolved_migrations_folder_path``
+        -> ``"/home/me/project/music/migrations"`` when run from ``/home/me/project``.
+        """
         return os.path.abspath(os.fspath(self.migrations_folder_path))
 
     def get_commands(self) -> list[Command]:
-        """Every command as a ``Command`` (plain functions are wrapped)."""
+        """Every command as a ``Command`` (plain functions are wrapped).
+
+        Example: ``[c.name for c in APP_CONFIG.get_commands()]`` -> ``["reset_ratings"]``.
+        """
         return [c if isinstance(c, Command) else Command(c) for c in self.commands]
 
     def register_table(self, table_class: Any) -> Any:
-        """Add a table to the app (usable as a class decorator); returns it."""
+        """Add a table to the app (usable as a class decorator); returns it.
+
+        Example::
+
+            @APP_CONFIG.register_table
+            class Band(Table):
+                name = Varchar()
+        """
         self.table_classes.append(table_class)
         return table_class
 

@@ -22,7 +22,10 @@ from vivace.exceptions import ConfigurationError
 
 @dataclass(frozen=True)
 class Configuration:
-    """A project's configuration: the module, its ``DB`` and its ``APP_REGISTRY``."""
+    """A project's configuration: the module, its ``DB`` and its ``APP_REGISTRY``.
+
+    Example: ``load_configuration().db`` -> the ``DB`` of ``vivace_conf.py``, or None.
+    """
 
     module: ModuleType | None
     db: Any
@@ -30,7 +33,11 @@ class Configuration:
 
 
 def load_configuration(module_name: str | None = None) -> Configuration:
-    """The configuration of ``module_name``, else ``$VIVACE_CONF``, else ``vivace_conf``."""
+    """The configuration of ``module_name``, else ``$VIVACE_CONF``, else ``vivace_conf``.
+
+    Example: ``load_configuration("settings.vivace_test").app_registry.app_config_names``
+    -> ``["music", "user"]``.
+    """
     module = find_conf_module(module_name)
     if module is None:
         return Configuration(module=None, db=None, app_registry=AppRegistry())
@@ -47,32 +54,44 @@ class Finder:
         self.module_name = module_name
 
     def get_configuration(self) -> Configuration:
-        """The loaded configuration (imported once; Python caches the module)."""
+        """The loaded configuration (imported once; Python caches the module).
+
+        Example: ``Finder("settings.vivace_test").get_configuration().module``.
+        """
         return load_configuration(self.module_name)
 
     def get_engine(self) -> Any:
-        """The configured ``DB``; ``ConfigurationError`` when there is none."""
+        """The configured ``DB``; ``ConfigurationError`` when there is none.
+
+        Example: ``await Finder().get_engine().fetch_sql("SELECT 1")``.
+        """
         engine = self.get_configuration().db
         if engine is None:
             raise ConfigurationError("no configuration with a DB was found (vivace_conf.py)")
         return engine
 
     def get_app_registry(self) -> AppRegistry:
-        """The configured ``APP_REGISTRY``."""
+        """The configured ``APP_REGISTRY``: ``Finder().get_app_registry().app_config_names``."""
         return self.get_configuration().app_registry
 
     def get_app_config(self, app_name: str) -> AppConfig:
-        """The ``AppConfig`` called ``app_name``."""
+        """The ``AppConfig`` called ``app_name``: ``Finder().get_app_config("music")``
+        (``ConfigurationError`` when no app has that name)."""
         return self.get_app_registry().require_app_config(app_name)
 
     def get_table_classes(self, app_name: str) -> list[Any]:
-        """An app's table classes."""
+        """An app's table classes, as its ``AppConfig`` lists them:
+        ``Finder().get_table_classes("music")`` -> ``[Manager, Band]``."""
         return self.get_app_registry().get_table_classes(app_name)
 
     def get_table_with_name(self, app_name: str, table_class_name: str) -> Any:
-        """An app's table by class name."""
+        """An app's table by class name: ``Finder().get_table_with_name("music", "Band")``."""
         return self.get_app_registry().get_table_with_name(app_name, table_class_name)
 
     def get_sorted_app_names(self) -> list[str]:
-        """App names, each after the apps its migrations depend on."""
+        """App names, each after the apps its migrations depend on.
+
+        Example: ``Finder().get_sorted_app_names()`` -> ``["user", "music"]`` when
+        ``music`` depends on ``user``.
+        """
         return [c.app_name for c in self.get_app_registry().sorted_app_configs()]

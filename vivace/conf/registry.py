@@ -49,7 +49,10 @@ class AppRegistry:
 
     @property
     def app_configs(self) -> dict[str, AppConfig]:
-        """App name -> ``AppConfig``, importing the app modules the first time."""
+        """App name -> ``AppConfig``, importing the app modules the first time.
+
+        Example: ``APP_REGISTRY.app_configs["music"].table_classes``.
+        """
         if self._configs is None:
             configs: dict[str, AppConfig] = {}
             named = [(path, load_app_config(path)) for path in self.apps]
@@ -65,15 +68,25 @@ class AppRegistry:
 
     @property
     def app_config_names(self) -> list[str]:
-        """The app names, in registration order."""
+        """The app names, in registration order.
+
+        Example: ``AppRegistry(apps=["vivace.apps.user.vivace_app"]).app_config_names``
+        -> ``["user"]``.
+        """
         return list(self.app_configs)
 
     def get_app_config(self, app_name: str) -> AppConfig | None:
-        """The ``AppConfig`` called ``app_name``, or None."""
+        """The ``AppConfig`` called ``app_name``, or None.
+
+        Example: ``APP_REGISTRY.get_app_config("nothing")`` -> ``None``.
+        """
         return self.app_configs.get(app_name)
 
     def require_app_config(self, app_name: str) -> AppConfig:
-        """The ``AppConfig`` called ``app_name``; ``ConfigurationError`` naming the known apps."""
+        """The ``AppConfig`` called ``app_name``; ``ConfigurationError`` naming the known apps.
+
+        Example: ``APP_REGISTRY.require_app_config("music").migrations_folder_path``.
+        """
         config = self.get_app_config(app_name)
         if config is None:
             known = ", ".join(self.app_configs) or "none"
@@ -81,7 +94,8 @@ class AppRegistry:
         return config
 
     def get_table_classes(self, app_name: str) -> list[Any]:
-        """The table classes of an app."""
+        """The table classes of an app: ``APP_REGISTRY.get_table_classes("user")`` ->
+        ``[BaseUser]``."""
         return list(self.require_app_config(app_name).table_classes)
 
     def get_table_with_name(self, app_name: str, table_class_name: str) -> Any:
@@ -89,13 +103,21 @@ class AppRegistry:
         return self.require_app_config(app_name).get_table_with_name(table_class_name)
 
     def dependencies_of(self, app_name: str) -> list[AppConfig]:
-        """The apps ``app_name`` depends on for migrations, directly or not, dependencies first."""
+        """The apps ``app_name`` depends on for migrations, directly or not, dependencies first.
+
+        Example: ``[c.app_name for c in APP_REGISTRY.dependencies_of("music")]`` ->
+        ``["user"]`` when music's ``migration_dependencies`` name the user app.
+        """
         ordered: list[AppConfig] = []
         self._visit(self.require_app_config(app_name), ordered, set())
         return ordered[:-1]
 
     def sorted_app_configs(self) -> list[AppConfig]:
-        """Every app, each after the apps its migrations depend on."""
+        """Every app, each after the apps its migrations depend on.
+
+        Example: ``[c.app_name for c in APP_REGISTRY.sorted_app_configs()]`` ->
+        ``["user", "music"]``.
+        """
         ordered: list[AppConfig] = []
         for config in self.app_configs.values():
             self._visit(config, ordered, set())

@@ -43,7 +43,13 @@ R = TypeVar("R")
 
 
 class Engine:
-    """Base class of engines. ``engine_type`` is ``"postgres"``, ``"sqlite"`` or ``"mysql"``."""
+    """Base class of engines. ``engine_type`` is ``"postgres"``, ``"sqlite"`` or ``"mysql"``.
+
+    Example (``vivace_conf.py``)::
+
+        DB = PostgresEngine(config={"host": "127.0.0.1", "database": "music"})
+        DB.engine_type  # "postgres"
+    """
 
     engine_type: ClassVar[str] = "base"
     dialect: Dialect
@@ -64,7 +70,15 @@ class Engine:
 
     # compile ----------------------------------------------------------------------------------
     def compile(self, statement: Node) -> tuple[Compiled, list[Any]]:
-        """The cached compiled form of ``statement`` and its values in placeholder order."""
+        """The cached compiled form of ``statement`` and its values in placeholder order.
+
+        Example::
+
+            from vivace.sql import Select
+
+            compiled, values = DB.compile(Select(Band, [Band.name], where=Band.popularity > 100))
+            compiled.sql  # 'SELECT "band"."name" FROM "band" WHERE "band"."popularity" > $1'
+        """
         # The cache's hit inlined (see ``CompiledCache.compile``): on every query's path.
         values: list[Any] = []
         key = statement._key(values)
@@ -206,7 +220,11 @@ class Engine:
 
     # running ------------------------------------------------------------------------------------
     async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
-        """Run a statement and return the driver's rows (indexable by position)."""
+        """Run a statement and return the driver's rows (indexable by position).
+
+        Example: ``rows = await DB.fetch(*DB.compile(Select(Band, [Band.name])))``, then
+        ``rows[0][0]`` -> ``"Pythonistas"``.
+        """
         params = compiled.bind(values)
         if self.log_queries:
             self._log(compiled.sql, params)
@@ -232,7 +250,10 @@ class Engine:
         return None
 
     async def execute(self, compiled: Compiled, values: Sequence[Any]) -> None:
-        """Run a statement whose rows are not needed."""
+        """Run a statement whose rows are not needed.
+
+        Example: ``await DB.execute(*DB.compile(node))`` for an insert, update or delete node.
+        """
         await self.fetch(compiled, values)
 
     async def fetch_sql(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -242,7 +263,10 @@ class Engine:
         return await self._run_raw(sql, params)
 
     async def execute_ddl(self, statements: Sequence[str]) -> None:
-        """Run DDL statements in order (in the current transaction, if any)."""
+        """Run DDL statements in order (in the current transaction, if any).
+
+        Example: ``await DB.execute_ddl(["CREATE TABLE t (id integer)", "DROP TABLE t"])``.
+        """
         for sql in statements:
             await self.fetch_sql(sql)
 
@@ -265,7 +289,10 @@ class Engine:
         return await self.dialect.introspector.introspect(self.fetch_sql, schema_name, tablenames)
 
     def placeholder(self, position: int) -> str:
-        """The bound-parameter marker at ``position`` (1-based) for SQL built by hand."""
+        """The bound-parameter marker at ``position`` (1-based) for SQL built by hand.
+
+        Example: ``DB.placeholder(2)`` -> ``"$2"`` on PostgreSQL, ``"?"`` on SQLite.
+        """
         return self.dialect.compiler_class(self.dialect).placeholder(position)
 
     # transactions -------------------------------------------------------------------------------
@@ -290,26 +317,50 @@ class Engine:
         return Atomic(self, **options)
 
     def transaction_exists(self) -> bool:
-        """Whether the current task is inside a transaction of this engine."""
+        """Whether the current task is inside a transaction of this engine.
+
+        Example::
+
+            async with DB.transaction():
+                DB.transaction_exists()  # True
+        """
         return self._transaction.get() is not None
 
     def current_transaction(self) -> Transaction | None:
-        """The transaction the current task's queries join, if any."""
+        """The transaction the current task's queries join, if any.
+
+        Example::
+
+            async with DB.transaction() as t:
+                assert DB.current_transaction() is t
+        """
         return self._transaction.get()
 
     # pool -----------------------------------------------------------------------------------------
     async def start_connection_pool(self, **kwargs: Any) -> None:
-        """Open the connections now instead of on first use."""
+        """Open the connections now instead of on first use.
+
+        Example (an ASGI lifespan)::
+
+            @asynccontextmanager
+            async def lifespan(app):
+                await DB.start_connection_pool()
+                yield
+                await DB.close_connection_pool()
+        """
 
     async def close_connection_pool(self) -> None:
-        """Close every connection."""
+        """Close every connection: ``await DB.close_connection_pool()`` at shut-down."""
 
     async def get_version(self) -> float:
         """The database server's version as ``major.minor``."""
         raise NotImplementedError
 
     async def prep_database(self) -> None:
-        """Prepare the database for use (extensions). Nothing to do by default."""
+        """Prepare the database for use (extensions). Nothing to do by default.
+
+        Example: ``await DB.prep_database()`` once at start-up.
+        """
 
     # cursors --------------------------------------------------------------------------------------
     def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:

@@ -332,7 +332,11 @@ class MySQLEngine(ServerEngine):
         self, compiled: Compiled, values: Sequence[Any], count: int
     ) -> list[Any]:
         """The new keys from the last insert id (consecutive within one statement, as
-        InnoDB hands them out for a plain multi-row insert with the default lock modes)."""
+        InnoDB hands them out for a plain multi-row insert with the default lock modes).
+
+        Example: ``await DB.fetch_insert_ids(compiled, values, 2)`` -> ``[7, 8]`` for an
+        insert of two rows; ``[]`` when ``INSERT IGNORE`` skipped some.
+        """
         if compiled.guarded:
             outcome = await run_guarded(self, compiled, values)
             first, added = outcome.last_id, outcome.added
@@ -362,7 +366,14 @@ class MySQLEngine(ServerEngine):
     # cursors --------------------------------------------------------------------------------------
     def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:
         """An unbuffered (server-side) cursor on a connection of its own; inside the
-        task's transaction the rows are read at once and handed out in chunks."""
+        task's transaction the rows are read at once and handed out in chunks.
+
+        Example::
+
+            async with DB.cursor(compiled, values, 1000) as cursor:
+                while rows := await cursor.fetch():
+                    ...
+        """
         return MySQLCursor(self, compiled, values, batch_size)
 
 

@@ -274,7 +274,14 @@ class PostgresEngine(ServerEngine):
 
     # cursors --------------------------------------------------------------------------------------
     def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:
-        """A server-side cursor, in the task's transaction or in one of its own."""
+        """A server-side cursor, in the task's transaction or in one of its own.
+
+        Example::
+
+            async with DB.cursor(compiled, values, 1000) as cursor:
+                while rows := await cursor.fetch():
+                    ...
+        """
         return PostgresCursor(self, compiled, values, batch_size)
 
 

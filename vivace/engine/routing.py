@@ -304,7 +304,10 @@ class ReadRouting:
             await self.monitor.close()
 
     def stats(self) -> RoutingStats:
-        """A snapshot of the counters and the replicas' status (see ``RoutingStats``)."""
+        """A snapshot of the counters and the replicas' status (see ``RoutingStats``).
+
+        Example: ``DB.read_routing.stats().replicas`` -> ``{"replica": "healthy"}``.
+        """
         replicas = self.monitor.replicas if self.monitor is not None else []
         return RoutingStats(
             reads=dict(self._reads),
@@ -316,7 +319,11 @@ class ReadRouting:
         )
 
     def reset_stats(self) -> None:
-        """Set every counter back to zero."""
+        """Set every counter back to zero.
+
+        Example: ``DB.read_routing.reset_stats()``; then ``DB.read_routing.stats().writes``
+        -> ``0``.
+        """
         names = [r.name for r in self.monitor.replicas] if self.monitor is not None else []
         self._reads: dict[str, int] = dict.fromkeys([PRIMARY, *names], 0)
         self.writes = self.pinned = self.fallbacks = self.retried = 0

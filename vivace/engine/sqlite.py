@@ -214,12 +214,18 @@ class SQLiteEngine(Engine):
         return self._executor
 
     async def start_connection_pool(self, **kwargs: Any) -> None:
-        """Open one connection now (more open on demand)."""
+        """Open one connection now (more open on demand).
+
+        Example: ``await SQLiteEngine(path="app.sqlite").start_connection_pool()``.
+        """
         connection = await self._acquire()
         self._checkin(connection)
 
     async def close_connection_pool(self) -> None:
-        """Close every idle connection and the worker threads."""
+        """Close every idle connection and the worker threads.
+
+        Example: ``await DB.close_connection_pool()`` at shut-down (or at a test's end).
+        """
         for connection in self._idle:
             connection.raw.close()
             self._all.remove(connection)
@@ -641,7 +647,14 @@ class SQLiteEngine(Engine):
 
     # cursors --------------------------------------------------------------------------------------
     def cursor(self, compiled: Compiled, values: Sequence[Any], batch_size: int) -> RowCursor:
-        """A cursor read in chunks on the worker thread (``fetchmany``)."""
+        """A cursor read in chunks on the worker thread (``fetchmany``).
+
+        Example::
+
+            async with DB.cursor(compiled, values, 1000) as cursor:
+                while rows := await cursor.fetch():
+                    ...
+        """
         return SQLiteCursor(self, compiled, values, batch_size)
 
 

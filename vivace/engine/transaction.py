@@ -55,6 +55,12 @@ class Transaction:
     ``async with`` commits on a clean exit and rolls back on an exception. A task
     cancelled inside it never leaves the connection half-way: it is rolled back, or
     discarded when its state is unknown.
+
+    Example::
+
+        async with DB.transaction():
+            await Band.insert(Band(name="Pythonistas"))
+            await Band.update({Band.popularity: 1000}).where(Band.name == "Pythonistas")
     """
 
     def __init__(self, engine: TransactionHost, allow_nested: bool = True, begin: str = "BEGIN"):
@@ -85,7 +91,13 @@ class Transaction:
         return self
 
     async def begin(self) -> None:
-        """Start the transaction (``async with`` does this for you)."""
+        """Start the transaction (``async with`` does this for you).
+
+        Example::
+
+            async with DB.transaction() as t:  # entering runs await t.begin()
+                await Band.insert(Band(name="Pythonistas"))
+        """
         self.connection = await self.engine._begin(self)
         self._token = self.engine._transaction.set(self)
 
@@ -132,7 +144,11 @@ class Transaction:
             self.engine._transaction.set(None)
 
     def check_open(self) -> None:
-        """Raise if the transaction has ended (a task that outlived it tries to use it)."""
+        """Raise if the transaction has ended (a task that outlived it tries to use it).
+
+        Example: after ``async with DB.transaction() as t: ...``, ``t.check_open()``
+        raises ``TransactionError``.
+        """
         if self._finished:
             raise TransactionError("this transaction has already been committed or rolled back")
         if self._poisoned:
@@ -142,11 +158,21 @@ class Transaction:
         """Mark that a statement was interrupted mid-way: refuse every further use.
 
         Engines call this; the connection is then discarded, never committed on.
+
+        Example: after ``t.poison()``, ``t.check_open()`` raises ``TransactionError`` and
+        leaving the ``async with`` block raises it too instead of committing.
         """
         self._poisoned = True
 
     async def commit(self) -> None:
-        """Commit now; the ``async with`` block then only closes it."""
+        """Commit now; the ``async with`` block then only closes it.
+
+        Example::
+
+            async with DB.transaction() as t:
+                await Band.insert(Band(name="Pythonistas"))
+                await t.commit()
+        """
         self.check_open()
         try:
             await self.engine._command(self, "COMMIT")
@@ -154,7 +180,14 @@ class Transaction:
             self._finished = True
 
     async def rollback(self) -> None:
-        """Roll back now; the ``async with`` block then only closes it."""
+        """Roll back now; the ``async with`` block then only closes it.
+
+        Example::
+
+            async with DB.transaction() as t:
+                await Band.delete(force=True)
+                await t.rollback()  # every band is still there
+        """
         if self._poisoned and not self._finished:
             self._finished = True  # the connection is discarded on exit: nothing to send
             return
@@ -176,7 +209,11 @@ class Transaction:
         await Savepoint(self, check_plain_name(savepoint_name, "savepoint name")).rollback_to()
 
     def get_savepoint_id(self) -> int:
-        """The number the next unnamed savepoint gets."""
+        """The number the next unnamed savepoint gets.
+
+        Example: in a new transaction ``t.get_savepoint_id()`` -> ``1``; the next unnamed
+        ``await t.savepoint()`` is then called ``savepoint_2``.
+        """
         return next(self._savepoints)
 
 
@@ -187,13 +224,23 @@ class Savepoint:
         self.transaction, self.name = transaction, name
 
     async def rollback_to(self) -> None:
-        """Undo everything since the savepoint; the transaction goes on."""
+        """Undo everything since the savepoint; the transaction goes on.
+
+        Example::
+
+            sp = await t.savepoint()
+            await Band.delete().where(Band.name == "Pythonistas")
+            await sp.rollback_to()  # the band is back
+        """
         self.transaction.check_open()
         engine = self.transaction.engine
         await engine._command(self.transaction, engine.dialect.rollback_to_savepoint_sql(self.name))
 
     async def release(self) -> None:
-        """Keep the changes and forget the savepoint."""
+        """Keep the changes and forget the savepoint.
+
+        Example: ``sp = await t.savepoint("before_import")``, then ``await sp.release()``.
+        """
         self.transaction.check_open()
         engine = self.transaction.engine
         await engine._command(self.transaction, engine.dialect.release_savepoint_sql(self.name))
@@ -251,11 +298,17 @@ class Atomic:
         self.queries: list[_Runnable] = []
 
     def add(self, *queries: _Runnable) -> None:
-        """Queue queries to run, in order."""
+        """Queue queries to run, in order.
+
+        Example: ``a.add(Band.insert(Band(name="a")), Band.delete().where(Band.name == "b"))``.
+        """
         self.queries.extend(queries)
 
     async def run(self) -> None:
-        """Run every queued query in one transaction (joining the current one, if any)."""
+        """Run every queued query in one transaction (joining the current one, if any).
+
+        Example: ``a = DB.atomic(); a.add(q1, q2); await a.run()``.
+        """
         async with self.engine.transaction(**self.options):
             for query in self.queries:
                 await query.run()

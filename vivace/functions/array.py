@@ -41,7 +41,10 @@ def _require_native(what: str, *values: Any) -> None:
 
 
 class ArrayCat(Function):
-    """``array_1`` followed by ``array_2`` -> key ``"array_cat"``."""
+    """``array_1`` followed by ``array_2`` -> key ``"array_cat"``.
+
+    Example: ``await Band.select(ArrayCat(Band.tags, ["live", "studio"]))``.
+    """
 
     def __init__(self, array_1: Any, array_2: Any, alias: str | None = None) -> None:
         _require_native("array concatenation", array_1, array_2)
@@ -51,7 +54,10 @@ class ArrayCat(Function):
 
 
 class ArrayAppend(Function):
-    """The array with ``value`` added at the end -> key ``"array_append"``."""
+    """The array with ``value`` added at the end -> key ``"array_append"``.
+
+    Example: ``await Band.update({Band.tags: ArrayAppend(Band.tags, "jazz")}, force=True)``.
+    """
 
     def __init__(self, array: Any, value: Any, alias: str | None = None) -> None:
         _require_native("array appending", array)
@@ -61,7 +67,10 @@ class ArrayAppend(Function):
 
 
 class ArrayPrepend(Function):
-    """The array with ``value`` added at the start -> key ``"array_prepend"``."""
+    """The array with ``value`` added at the start -> key ``"array_prepend"``.
+
+    Example: ``await Band.select(ArrayPrepend(Band.tags, "new"))``.
+    """
 
     def __init__(self, array: Any, value: Any, alias: str | None = None) -> None:
         _require_native("array prepending", array)
@@ -72,7 +81,10 @@ class ArrayPrepend(Function):
 
 
 class ArrayRemove(Function):
-    """The array without any element equal to ``value`` -> key ``"array_remove"``."""
+    """The array without any element equal to ``value`` -> key ``"array_remove"``.
+
+    Example: ``await Band.update({Band.tags: ArrayRemove(Band.tags, "jazz")}, force=True)``.
+    """
 
     def __init__(self, array: Any, value: Any, alias: str | None = None) -> None:
         _require_native("array removing", array)
@@ -83,7 +95,10 @@ class ArrayRemove(Function):
 
 class ArrayReplace(Function):
     """Every element equal to ``old_value`` replaced by ``new_value`` ->
-    key ``"array_replace"``."""
+    key ``"array_replace"``.
+
+    Example: ``await Band.select(ArrayReplace(Band.tags, "rock", "metal"))``.
+    """
 
     def __init__(
         self, array: Any, old_value: Any, new_value: Any, alias: str | None = None

@@ -84,7 +84,13 @@ class Windowed(Function):
 
 
 class Aggregate(Windowed):
-    """An aggregate: over every row (or each ``group_by`` group), or over a window."""
+    """An aggregate: over every row (or each ``group_by`` group), or over a window.
+
+    ``Count``, ``Sum``, ``Avg``, ``Min`` and ``Max`` are aggregates. Example::
+
+        await Band.select(Band.manager, Sum(Band.popularity)).group_by(Band.manager)
+        await Band.select(Band.name, Sum(Band.popularity).over(partition_by=Band.manager))
+    """
 
 
 def argument(value: Any, vtype: ValueType | None = None) -> Expr:

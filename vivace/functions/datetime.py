@@ -83,37 +83,55 @@ class _Part(Extract):
 
 
 class Year(_Part):
-    """The year, an int -> key ``"year"``."""
+    """The year, an int -> key ``"year"``.
+
+    Example: ``await Concert.select(Year(Concert.starts))`` -> ``[{"year": 2024}]``.
+    """
 
     _part = "year"
 
 
 class Month(_Part):
-    """The month (1-12) -> key ``"month"``."""
+    """The month (1-12) -> key ``"month"``.
+
+    Example: ``await Concert.select().where(Month(Concert.starts) == 12)``.
+    """
 
     _part = "month"
 
 
 class Day(_Part):
-    """The day of the month -> key ``"day"``."""
+    """The day of the month -> key ``"day"``.
+
+    Example: ``await Concert.select(Day(Concert.starts, alias="day_of_month"))``.
+    """
 
     _part = "day"
 
 
 class Hour(_Part):
-    """The hour (0-23) -> key ``"hour"``."""
+    """The hour (0-23) -> key ``"hour"``.
+
+    Example: ``await Concert.select().where(Hour(Concert.starts) >= 20)``.
+    """
 
     _part = "hour"
 
 
 class Minute(_Part):
-    """The minute -> key ``"minute"``."""
+    """The minute -> key ``"minute"``.
+
+    Example: ``await Concert.select(Hour(Concert.starts), Minute(Concert.starts))``.
+    """
 
     _part = "minute"
 
 
 class Second(_Part):
-    """The whole seconds -> key ``"second"``."""
+    """The whole seconds -> key ``"second"``.
+
+    Example: ``await Concert.select(Second(Concert.starts))`` -> ``[{"second": 0}]``.
+    """
 
     _part = "second"
 

@@ -45,18 +45,30 @@ class _Rounding(Function):
 
 
 class Ceil(_Rounding):
-    """The smallest whole number not below the argument -> key ``"ceil"``."""
+    """The smallest whole number not below the argument -> key ``"ceil"``.
+
+    Example: ``await Ticket.select(Ceil(Ticket.price))`` -> ``[{"ceil": Decimal("13")}]``
+    for a price of 12.50.
+    """
 
     _function = "ceil"
 
 
 class Floor(_Rounding):
-    """The largest whole number not above the argument -> key ``"floor"``."""
+    """The largest whole number not above the argument -> key ``"floor"``.
+
+    Example: ``await Ticket.select(Floor(Ticket.price))`` -> ``[{"floor": Decimal("12")}]``
+    for a price of 12.50.
+    """
 
     _function = "floor"
 
 
 class Round(_Rounding):
-    """The nearest whole number, halves away from zero -> key ``"round"``."""
+    """The nearest whole number, halves away from zero -> key ``"round"``.
+
+    Example: ``await Ticket.select(Round(Ticket.price, alias="rounded"))`` ->
+    ``[{"rounded": Decimal("13")}]`` for a price of 12.50.
+    """
 
     _function = "round"

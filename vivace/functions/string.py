@@ -53,7 +53,10 @@ class Rtrim(_TextFunction):
 
 
 class Reverse(_TextFunction):
-    """The characters in reverse order -> key ``"reverse"`` (emulated on SQLite)."""
+    """The characters in reverse order -> key ``"reverse"`` (emulated on SQLite).
+
+    Example: ``await Band.select(Reverse(Band.name))`` -> ``[{"reverse": "satsinohtyP"}]``.
+    """
 
     _function = "reverse"
 

@@ -29,19 +29,28 @@ class _Numbering(Windowed):
 
 
 class RowNumber(_Numbering):
-    """1, 2, 3, ... in window order -> key ``"row_number"``."""
+    """1, 2, 3, ... in window order -> key ``"row_number"``.
+
+    Example: ``await Band.select(Band.name, RowNumber().over(order_by=Band.name))``.
+    """
 
     _function = "row_number"
 
 
 class Rank(_Numbering):
-    """The rank in window order, with gaps after ties (1, 1, 3) -> key ``"rank"``."""
+    """The rank in window order, with gaps after ties (1, 1, 3) -> key ``"rank"``.
+
+    Example: ``Rank().over(order_by=Band.popularity, ascending=False)`` in a select.
+    """
 
     _function = "rank"
 
 
 class DenseRank(_Numbering):
-    """The rank without gaps after ties (1, 1, 2) -> key ``"dense_rank"``."""
+    """The rank without gaps after ties (1, 1, 2) -> key ``"dense_rank"``.
+
+    Example: ``DenseRank().over(partition_by=Band.manager, order_by=Band.popularity)``.
+    """
 
     _function = "dense_rank"
 

@@ -131,12 +131,16 @@ class MigrationManager:
         schema: str | None = None,
         columns: list[Column[Any]] | None = None,
     ) -> None:
-        """Create a table; its columns come from ``columns`` and later ``add_column`` calls."""
+        """Create a table; its columns come from ``columns`` and later ``add_column`` calls.
+
+        Example: ``manager.add_table(class_name="Band", tablename="band")``, then
+        ``manager.add_column(table_class_name="Band", tablename="band", ...)`` per column.
+        """
         specs = tuple(column_spec(c).renamed(c._meta.name) for c in columns or ())
         self.add_tables.append(AddTable(class_name, tablename, schema, specs))
 
     def drop_table(self, class_name: str, tablename: str, schema: str | None = None) -> None:
-        """Drop a table."""
+        """Drop a table: ``manager.drop_table(class_name="Band", tablename="band")``."""
         self.drop_tables.append(DropTable(class_name, tablename, schema))
 
     def change_table_schema(
@@ -146,7 +150,14 @@ class MigrationManager:
         new_schema: str | None = None,
         old_schema: str | None = None,
     ) -> None:
-        """Move a table from ``old_schema`` to ``new_schema`` (None: the default schema)."""
+        """Move a table from ``old_schema`` to ``new_schema`` (None: the default schema).
+
+        Example::
+
+            manager.change_table_schema(
+                class_name="Band", tablename="band", new_schema="music", old_schema=None
+            )
+        """
         self.change_table_schemas.append(
             ChangeTableSchema(class_name, tablename, old_schema, new_schema)
         )
@@ -159,7 +170,15 @@ class MigrationManager:
         new_tablename: str,
         schema: str | None = None,
     ) -> None:
-        """Rename a table (its class name and its database name)."""
+        """Rename a table (its class name and its database name).
+
+        Example::
+
+            manager.rename_table(
+                old_class_name="Band", old_tablename="band",
+                new_class_name="Act", new_tablename="act",
+            )
+        """
         self.rename_tables.append(
             RenameTable(old_class_name, old_tablename, schema, new_class_name, new_tablename)
         )
@@ -193,7 +212,12 @@ class MigrationManager:
         db_column_name: str | None = None,
         schema: str | None = None,
     ) -> None:
-        """Drop a column."""
+        """Drop a column.
+
+        Example::
+
+            manager.drop_column(table_class_name="Band", tablename="band", column_name="fame")
+        """
         self.drop_columns.append(
             DropColumn(table_class_name, tablename, schema, column_name, db_column_name)
         )
@@ -208,7 +232,15 @@ class MigrationManager:
         new_db_column_name: str | None = None,
         schema: str | None = None,
     ) -> None:
-        """Rename a column (attribute name and database name)."""
+        """Rename a column (attribute name and database name).
+
+        Example::
+
+            manager.rename_column(
+                table_class_name="Band", tablename="band",
+                old_column_name="popularity", new_column_name="fame",
+            )
+        """
         self.rename_columns.append(
             RenameColumn(
                 table_class_name,
@@ -281,17 +313,37 @@ class MigrationManager:
         constraint_name: str,
         schema: str | None = None,
     ) -> None:
-        """Drop a constraint by name."""
+        """Drop a constraint by name.
+
+        Example::
+
+            manager.drop_constraint(
+                table_class_name="Venue", tablename="venue", constraint_name="capacity_positive"
+            )
+        """
         self.drop_constraints.append(
             DropConstraint(table_class_name, tablename, schema, constraint_name)
         )
 
     def add_raw(self, raw: Callable[[], Any]) -> None:
-        """Run a function or coroutine function going forwards (before the schema changes)."""
+        """Run a function or coroutine function going forwards (before the schema changes).
+
+        Example::
+
+            async def fill_popularity() -> None:
+                db = engine_finder()  # vivace.engine: the configured DB
+                await db.fetch_sql("UPDATE band SET popularity = 0 WHERE popularity IS NULL")
+
+            manager.add_raw(fill_popularity)
+        """
         self.raw.append(raw)
 
     def add_raw_backwards(self, raw: Callable[[], Any]) -> None:
-        """Run a function or coroutine function going backwards."""
+        """Run a function or coroutine function going backwards.
+
+        Example: ``manager.add_raw_backwards(undo_fill_popularity)`` (a function taking no
+        arguments, sync or async).
+        """
         self.raw_backwards.append(raw)
 
     async def get_table_from_snapshot(
@@ -313,7 +365,11 @@ class MigrationManager:
 
     # the operations, in order ------------------------------------------------------------
     def operations(self, state: SchemaSpec) -> list[Operation]:
-        """Every operation in the order it runs, given the schema before the migration."""
+        """Every operation in the order it runs, given the schema before the migration.
+
+        Example: ``[type(op).__name__ for op in manager.operations(SchemaSpec())]`` ->
+        ``["AddTable"]`` for the module docstring's migration (its column is part of it).
+        """
         created = self._created_tables(state)
         new_names = {t.table_class_name for t in self.add_tables}
         deferred = [op for op in created if isinstance(op, AddColumn)]

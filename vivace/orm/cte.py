@@ -137,11 +137,27 @@ class CTE:
 
     # building ----------------------------------------------------------------------------------
     def union_all(self, query: Any) -> CTE:
-        """This CTE's rows followed by ``query``'s (the recursive part of a recursive CTE)."""
+        """This CTE's rows followed by ``query``'s (the recursive part of a recursive CTE).
+
+        Example::
+
+            bosses = Staff.select(Staff.id).where(Staff.boss_id.is_null())
+            chain = CTE("chain", bosses, recursive=True)
+            chain = chain.union_all(Staff.select(Staff.id).where(Staff.boss_id == chain.id))
+            await chain.select()
+        """
         return self._union(query, union_all=True)
 
     def union(self, query: Any) -> CTE:
-        """Like ``union_all``, without duplicate rows (a recursive CTE stops on repeats)."""
+        """Like ``union_all``, without duplicate rows (a recursive CTE stops on repeats).
+
+        Example, a walk of a graph with cycles that still ends::
+
+            start = Link.select(Link.to_id).where(Link.from_id == 1)
+            reached = CTE("reached", start, recursive=True)
+            reached = reached.union(Link.select(Link.to_id).where(Link.from_id == reached.to_id))
+            await reached.select()
+        """
         return self._union(query, union_all=False)
 
     def _union(self, query: Any, union_all: bool) -> CTE:

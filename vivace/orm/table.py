@@ -86,7 +86,17 @@ class OrmTableMeta(TableMeta):
 
 
 class Table(TableBase, abstract=True):
-    """Base class of user tables. See the module docstring."""
+    """Base class of user tables. See the module docstring.
+
+    Example::
+
+        class Band(Table, tablename="music_band"):
+            name = Varchar(length=100, unique=True)
+            manager = ForeignKey(Manager, null=True)
+            popularity = Integer(default=0)
+
+        await Band.insert(Band(name="Pythonistas", popularity=1000))
+    """
 
     _meta_class: ClassVar[type[TableMeta]] = OrmTableMeta
     if TYPE_CHECKING:
@@ -114,7 +124,13 @@ class Table(TableBase, abstract=True):
 
     @classmethod
     def objects(cls: type[TableT], *prefetch: Any) -> Objects[TableT]:
-        """Rows as instances; ``prefetch`` foreign keys load related rows in the same query."""
+        """Rows as instances; ``prefetch`` foreign keys load related rows in the same query.
+
+        Example::
+
+            bands = await Band.objects(Band.manager).where(Band.popularity > 100)
+            bands[0].manager.name  # loaded by the same query
+        """
         return Objects(cls, prefetch)
 
     @classmethod
@@ -150,7 +166,7 @@ class Table(TableBase, abstract=True):
 
     @classmethod
     def table_exists(cls) -> TableExists:
-        """Whether the table exists in the database."""
+        """Whether the table exists in the database: ``await Band.table_exists()`` -> ``True``."""
         return TableExists(cls)
 
     @classmethod
@@ -168,7 +184,10 @@ class Table(TableBase, abstract=True):
         only_default_columns: bool = False,
         auto_create_schema: bool = True,
     ) -> DDL:
-        """``CREATE TABLE`` for this class (and its indexes)."""
+        """``CREATE TABLE`` for this class (and its indexes).
+
+        Example: ``await Band.create_table(if_not_exists=True)``.
+        """
         return create_table(cls, if_not_exists=if_not_exists, auto_create_schema=auto_create_schema)
 
     @classmethod
@@ -191,12 +210,20 @@ class Table(TableBase, abstract=True):
 
     @classmethod
     def drop_index(cls, columns: Sequence[Any], if_exists: bool = True) -> DDL:
-        """``DROP INDEX`` of an index made by ``create_index``."""
+        """``DROP INDEX`` of an index made by ``create_index``.
+
+        Example: ``await Band.drop_index([Band.name])``.
+        """
         return drop_index(cls, columns, if_exists)
 
     @classmethod
     def indexes(cls) -> Indexes:
-        """The names of the table's indexes."""
+        """The names of the table's indexes.
+
+        Example: after ``await Band.create_index([Band.name])``, ``await Band.indexes()``
+        includes ``"band_name"`` (PostgreSQL also lists the indexes of the primary key and
+        of unique columns: ``"band_pkey"``, ``"band_name_key"``).
+        """
         return Indexes(cls)
 
     # columns ---------------------------------------------------------------------------------
@@ -237,16 +264,39 @@ class Table(TableBase, abstract=True):
 
     @classmethod
     def get_readable(cls) -> Readable:
-        """A readable label for rows; override it. The default shows the primary key."""
+        """A readable label for rows; override it. The default shows the primary key.
+
+        Example, a concert read as its bands' names (columns through foreign keys work)::
+
+            @classmethod
+            def get_readable(cls) -> Readable:
+                return Readable("%s and %s", [cls.band_1.name, cls.band_2.name])
+
+            await Concert.select(Concert.get_readable())  # [{"readable": "a and b"}]
+        """
         return Readable(template="%s", columns=[cls._meta.primary_key])
 
     # rows -------------------------------------------------------------------------------------
     def save(self, columns: Sequence[Any] | None = None) -> Save:
-        """Insert the row, or update it if it came from the database."""
+        """Insert the row, or update it if it came from the database.
+
+        Example::
+
+            band = Band(name="Pythonistas")
+            await band.save()                            # INSERT
+            band.popularity = 2000
+            await band.save(columns=[Band.popularity])  # UPDATE of that column only
+        """
         return Save(self, columns)
 
     def remove(self) -> Remove:
-        """Delete this row from the database."""
+        """Delete this row from the database.
+
+        Example::
+
+            band = await Band.objects().get(Band.name == "Rustaceans")
+            await band.remove()
+        """
         if not self._pk_value():
             raise QueryError("Can only delete pre-existing rows with a PK.")  # Piccolo's error
         return Remove(self)
@@ -254,7 +304,10 @@ class Table(TableBase, abstract=True):
     def refresh(
         self, columns: Sequence[Any] | None = None, load_json: bool = False
     ) -> Refresh[Self]:
-        """Reload the row's values from the database."""
+        """Reload the row's values from the database.
+
+        Example: ``await band.refresh()``, or ``await band.refresh(columns=[Band.popularity])``.
+        """
         return Refresh(self, columns, load_json)
 
     def update_self(self, values: Mapping[Any, Any]) -> UpdateSelf:

@@ -50,19 +50,21 @@ def sort_table_classes(tables: Sequence[type[Table]]) -> list[type[Table]]:
 
 
 async def create_db_tables(*tables: type[Table], if_not_exists: bool = False) -> None:
-    """Create tables, referenced ones first."""
+    """Create tables, referenced ones first: ``await create_db_tables(Band, Manager)``
+    creates ``manager`` before ``band`` (``if_not_exists=True`` skips existing ones)."""
     for table in sort_table_classes(tables):
         await table.create_table(if_not_exists=if_not_exists).run()
 
 
 async def drop_db_tables(*tables: type[Table]) -> None:
-    """Drop tables if they exist, referencing ones first."""
+    """Drop tables if they exist, referencing ones first: ``await drop_db_tables(Manager, Band)``
+    drops ``band`` before ``manager``."""
     for table in reversed(sort_table_classes(tables)):
         await table.alter().drop_table(cascade=True, if_exists=True).run()
 
 
 def create_db_tables_sync(*tables: type[Table], if_not_exists: bool = False) -> None:
-    """``create_db_tables`` from synchronous code."""
+    """``create_db_tables`` from synchronous code: ``create_db_tables_sync(Manager, Band)``."""
     run_sync(create_db_tables(*tables, if_not_exists=if_not_exists))
 
 
@@ -78,7 +80,7 @@ def create_tables(*tables: type[Table], if_not_exists: bool = False) -> None:
 
 
 def drop_db_tables_sync(*tables: type[Table]) -> None:
-    """``drop_db_tables`` from synchronous code."""
+    """``drop_db_tables`` from synchronous code: ``drop_db_tables_sync(Manager, Band)``."""
     run_sync(drop_db_tables(*tables))
 
 

@@ -91,18 +91,24 @@ class Array(Column[ListT]):
         return ArrayCondition("any", self, self._element(value))
 
     def all(self, value: Any) -> ArrayCondition:
-        """Rows whose every element equals ``value`` (PostgreSQL)."""
+        """Rows whose every element equals ``value`` (PostgreSQL).
+
+        Example: ``await Band.select(Band.name).where(Band.tags.all("rock"))``.
+        """
         table = self._meta.table
         if table is not None and not table._meta.db.dialect.supports_native_arrays:
             raise QueryError("Unsupported by SQLite")
         return ArrayCondition("all", self, self._element(value))
 
     def not_any(self, value: Any) -> ArrayCondition:
-        """Rows whose array does not hold ``value``."""
+        """Rows whose array does not hold ``value``: ``.where(Band.tags.not_any("jazz"))``."""
         return ArrayCondition("not_any", self, self._element(value))
 
     def overlap(self, values: list[Any]) -> ArrayCondition:
-        """Rows whose array shares an element with ``values`` (PostgreSQL)."""
+        """Rows whose array shares an element with ``values`` (PostgreSQL).
+
+        Example: ``await Band.select().where(Band.tags.overlap(["rock", "jazz"]))``.
+        """
         self._require_native("array overlap")
         return ArrayCondition("overlap", self, to_expr(list(values), self._vtype))
 
@@ -125,17 +131,33 @@ class Array(Column[ListT]):
         return self._call("array_cat", to_expr(values, self._vtype), self)
 
     def append(self, value: Any) -> Call:
-        """The array with ``value`` added at the end, key ``"array_append"`` (PostgreSQL)."""
+        """The array with ``value`` added at the end, key ``"array_append"`` (PostgreSQL).
+
+        Example: ``await Band.update({Band.tags: Band.tags.append("jazz")}, force=True)``.
+        """
         return self._call("array_append", self, self._element(value))
 
     def prepend(self, value: Any) -> Call:
-        """The array with ``value`` added first, key ``"array_prepend"`` (PostgreSQL)."""
+        """The array with ``value`` added first, key ``"array_prepend"`` (PostgreSQL).
+
+        Example: ``await Band.update({Band.tags: Band.tags.prepend("new")}, force=True)``.
+        """
         return self._call("array_prepend", self._element(value), self)
 
     def remove(self, value: Any) -> Call:
-        """The array without the elements equal to ``value``, key ``"array_remove"``."""
+        """The array without the elements equal to ``value``, key ``"array_remove"``.
+
+        Example (PostgreSQL), for tags ``["rock", "jazz"]``::
+
+            await Band.select(Band.tags.remove("rock"))  # [{"array_remove": ["jazz"]}]
+        """
         return self._call("array_remove", self, self._element(value))
 
     def replace(self, old: Any, new: Any) -> Call:
-        """Elements equal to ``old`` replaced by ``new``, key ``"array_replace"``."""
+        """Elements equal to ``old`` replaced by ``new``, key ``"array_replace"``.
+
+        Example (PostgreSQL)::
+
+            await Band.update({Band.tags: Band.tags.replace("rock", "metal")}, force=True)
+        """
         return self._call("array_replace", self, self._element(old), self._element(new))

@@ -72,7 +72,10 @@ def check_plain_name(name: str, what: str) -> str:
 
 
 class OnDelete(str, enum.Enum):
-    """What a foreign key does when its target row is deleted."""
+    """What a foreign key does when its target row is deleted.
+
+    Example: ``manager = ForeignKey(Manager, null=True, on_delete=OnDelete.set_null)``.
+    """
 
     cascade = "CASCADE"
     restrict = "RESTRICT"
@@ -82,7 +85,10 @@ class OnDelete(str, enum.Enum):
 
 
 class OnUpdate(str, enum.Enum):
-    """What a foreign key does when its target's key changes."""
+    """What a foreign key does when its target's key changes.
+
+    Example: ``band = ForeignKey(Band, on_update=OnUpdate.restrict)``.
+    """
 
     cascade = "CASCADE"
     restrict = "RESTRICT"
@@ -92,7 +98,11 @@ class OnUpdate(str, enum.Enum):
 
 
 class IndexMethod(str, enum.Enum):
-    """Index kinds; everything but ``btree`` needs PostgreSQL."""
+    """Index kinds; everything but ``btree`` needs PostgreSQL.
+
+    Example: ``tags = Array(Varchar(), index=True, index_method=IndexMethod.gin)``, or
+    ``await Band.create_index([Band.name], method=IndexMethod.hash)``.
+    """
 
     btree = "btree"
     hash = "hash"
@@ -271,6 +281,10 @@ class Column(ColumnNode, Generic[T]):
 
     @property
     def value_type(self) -> ValueType:
+        """The column's SQL type as Vivace knows it.
+
+        Example: ``Band.name.value_type`` -> ``ValueType(name='varchar', args=(50,))``.
+        """
         return self._vtype
 
     @property
@@ -298,7 +312,11 @@ class Column(ColumnNode, Generic[T]):
 
     # values ----------------------------------------------------------------------------
     def get_default_value(self) -> Any:
-        """The value a new row gets: a callable or ``Default`` is called each time."""
+        """The value a new row gets: a callable or ``Default`` is called each time.
+
+        Example: ``Band.popularity.get_default_value()`` -> ``0``;
+        ``Timestamp(default=TimestampNow()).get_default_value()`` -> the current time.
+        """
         default = self._meta.default
         if isinstance(default, Default):
             return default.python()

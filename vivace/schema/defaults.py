@@ -28,6 +28,7 @@ class Default:
     sqlite: str | None = None
 
     def python(self) -> Any:
+        """The value for a new row: ``TimestampNow().python()`` -> the current time."""
         raise NotImplementedError
 
     def __repr__(self) -> str:
@@ -47,6 +48,7 @@ class TimestampNow(Default):
     postgres = "current_timestamp"
 
     def python(self) -> datetime.datetime:
+        """``TimestampNow().python()`` -> ``datetime.datetime(2026, 12, 1, 9, 30, 0, 123456)``."""
         return datetime.datetime.now()
 
 
@@ -62,6 +64,7 @@ class TimestampOffset(Default):
         )
 
     def python(self) -> datetime.datetime:
+        """``TimestampOffset(days=1).python()`` -> this time tomorrow (local, naive)."""
         return datetime.datetime.now() + self._delta()
 
 
@@ -82,6 +85,8 @@ class TimestampCustom(Default):
         self.hour, self.minute, self.second, self.microsecond = hour, minute, second, microsecond
 
     def python(self) -> datetime.datetime:
+        """``TimestampCustom(year=2020, month=1, day=1).python()`` ->
+        ``datetime.datetime(2020, 1, 1, 0, 0)``."""
         return datetime.datetime(
             self.year, self.month, self.day, self.hour, self.minute, self.second, self.microsecond
         )
@@ -107,6 +112,7 @@ class TimestamptzNow(TimestampNow):
     """The current time, aware, in UTC. Example: ``Timestamptz(default=TimestamptzNow())``."""
 
     def python(self) -> datetime.datetime:
+        """``TimestamptzNow().python()`` -> now, aware: ``tzinfo`` is ``datetime.UTC``."""
         return datetime.datetime.now(tz=_UTC)
 
 
@@ -114,6 +120,7 @@ class TimestamptzOffset(TimestampOffset):
     """Now (UTC) plus an offset. Example: ``TimestamptzOffset(hours=1)``."""
 
     def python(self) -> datetime.datetime:
+        """``TimestamptzOffset(hours=1).python()`` -> an hour from now, in UTC."""
         return datetime.datetime.now(tz=_UTC) + self._delta()
 
 
@@ -121,6 +128,8 @@ class TimestamptzCustom(TimestampCustom):
     """A fixed moment in UTC. Example: ``TimestamptzCustom(year=2020)``."""
 
     def python(self) -> datetime.datetime:
+        """``TimestamptzCustom(year=2020).python()`` ->
+        ``datetime.datetime(2020, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)``."""
         return super().python().replace(tzinfo=_UTC)
 
 
@@ -130,6 +139,7 @@ class DateNow(Default):
     postgres = "current_date"
 
     def python(self) -> datetime.date:
+        """``DateNow().python()`` -> ``datetime.date.today()``."""
         return datetime.date.today()
 
 
@@ -140,6 +150,7 @@ class DateOffset(Default):
         self.days = days
 
     def python(self) -> datetime.date:
+        """``DateOffset(days=7).python()`` -> the date a week from today."""
         return datetime.date.today() + datetime.timedelta(days=self.days)
 
 
@@ -150,6 +161,7 @@ class DateCustom(Default):
         self.year, self.month, self.day = year, month, day
 
     def python(self) -> datetime.date:
+        """``DateCustom(year=2021, month=12, day=25).python()`` -> ``date(2021, 12, 25)``."""
         return datetime.date(self.year, self.month, self.day)
 
     @classmethod
@@ -164,6 +176,7 @@ class TimeNow(Default):
     postgres = "current_time"  # as Piccolo writes it; a TIME column drops the zone
 
     def python(self) -> datetime.time:
+        """``TimeNow().python()`` -> the local time of day: ``time(9, 30, 0, 123456)``."""
         return datetime.datetime.now().time()
 
 
@@ -174,6 +187,7 @@ class TimeOffset(Default):
         self.hours, self.minutes, self.seconds = hours, minutes, seconds
 
     def python(self) -> datetime.time:
+        """``TimeOffset(hours=1).python()`` -> the time of day an hour from now."""
         delta = datetime.timedelta(hours=self.hours, minutes=self.minutes, seconds=self.seconds)
         return (datetime.datetime.now() + delta).time()
 
@@ -185,6 +199,7 @@ class TimeCustom(Default):
         self.hour, self.minute, self.second = hour, minute, second
 
     def python(self) -> datetime.time:
+        """``TimeCustom(hour=9, minute=30).python()`` -> ``datetime.time(9, 30)``."""
         return datetime.time(self.hour, self.minute, self.second)
 
     @classmethod
@@ -210,6 +225,7 @@ class IntervalCustom(Default):
         self.seconds, self.milliseconds, self.microseconds = seconds, milliseconds, microseconds
 
     def python(self) -> datetime.timedelta:
+        """``IntervalCustom(hours=1).python()`` -> ``datetime.timedelta(seconds=3600)``."""
         return datetime.timedelta(
             weeks=self.weeks,
             days=self.days,
@@ -232,6 +248,7 @@ class UUID4(Default):
     postgres = "gen_random_uuid()"
 
     def python(self) -> uuid.UUID:
+        """``UUID4().python()`` -> a new random ``uuid.UUID`` (version 4)."""
         return uuid.uuid4()
 
 
@@ -242,6 +259,8 @@ class UUID7(Default):
     """
 
     def python(self) -> uuid.UUID:
+        """``UUID7().python().version`` -> ``7``; later calls give greater UUIDs
+        (from one millisecond to the next)."""
         millis = (time.time_ns() // 1_000_000) & ((1 << 48) - 1)
         rand = int.from_bytes(os.urandom(10), "big")
         rand_a = rand & 0xFFF  # 12 random bits after the version

@@ -58,7 +58,11 @@ class LazyTableReference:
         )
 
     def resolve(self) -> Any:
-        """The Table class this reference names."""
+        """The Table class this reference names.
+
+        Example: ``LazyTableReference("Manager", module_path="music.tables").resolve()``
+        -> ``Manager``.
+        """
         if self.module_path is not None:
             module = importlib.import_module(self.module_path)
             table = getattr(module, self.table_class_name, None)
@@ -181,7 +185,10 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
 
     @property
     def resolved_references(self) -> type[TableT]:
-        """The referenced Table class (resolved on first use)."""
+        """The referenced Table class (resolved on first use).
+
+        Example: ``Band.manager.resolved_references`` -> ``Manager``.
+        """
         if self._resolved is None:
             ref = self._references
             if isinstance(ref, LazyTableReference):
@@ -216,7 +223,11 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
 
     @property
     def target_column(self) -> Column[Any]:
-        """The referenced column: the target's primary key unless ``target_column`` names one."""
+        """The referenced column: the target's primary key unless ``target_column`` names one.
+
+        Example: ``Band.manager.target_column`` -> ``Manager.id``;
+        ``ForeignKey(Band, target_column="name")`` gives ``Band.name`` (a unique column).
+        """
         target = self._target_column
         table = self._target_table
         if target is None:
@@ -227,6 +238,10 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
 
     @property
     def value_type(self) -> ValueType:
+        """The target column's type (a serial key is referenced as an integer).
+
+        Example: ``Band.manager.value_type`` -> ``ValueType(name='integer', args=())``.
+        """
         # Read on every comparison with the key: kept per resolved target (one call, not
         # four); a copy for another table resolves its target again, and so this.
         cached = self.__dict__.get("_value_type_for")

@@ -24,6 +24,15 @@ class JSON(Column[StrT]):
     """JSON, stored as text; give a str, dict or list. Reads return text unless ``load_json``.
 
     A dict or list default is kept as its JSON text (as Piccolo does): new rows hold text.
+
+    Example::
+
+        class RecordingStudio(Table):
+            facilities = JSON(null=True)
+
+        await RecordingStudio.insert(RecordingStudio(facilities={"mixing_desk": True}))
+        await RecordingStudio.select(RecordingStudio.facilities).output(load_json=True)
+        # [{"facilities": {"mixing_desk": True}}]
     """
 
     python_type = str

@@ -80,7 +80,7 @@ class Bytea(Column[BytesT]):
 
 
 class Blob(Bytea[BytesT]):
-    """Another name for ``Bytea``."""
+    """Another name for ``Bytea``: ``artwork = Blob(null=True)`` holds ``bytes``."""
 
     if TYPE_CHECKING:
 

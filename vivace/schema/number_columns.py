@@ -140,7 +140,8 @@ class Numeric(Column[DecimalT]):
 
 
 class Decimal(Numeric[DecimalT]):
-    """Another name for ``Numeric``."""
+    """Another name for ``Numeric``: ``price = Decimal(digits=(6, 2))`` holds
+    ``decimal.Decimal("12.50")``."""
 
     if TYPE_CHECKING:
 
@@ -184,7 +185,7 @@ class Real(Column[FloatT]):
 
 
 class Float(Real[FloatT]):
-    """Another name for ``Real``."""
+    """Another name for ``Real``: ``rating = Float(default=0.0)`` holds a ``float``."""
 
     if TYPE_CHECKING:
 

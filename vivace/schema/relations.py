@@ -280,7 +280,7 @@ class M2M(Relation[FarT]):
 
     @property
     def joining_table(self) -> Any:
-        """The joining Table class."""
+        """The joining Table class: ``Band.genres.joining_table`` -> ``GenreToBand``."""
         if isinstance(self._joining_table, LazyTableReference):
             return self._joining_table.resolve()
         return self._joining_table

@@ -24,7 +24,13 @@ RESERVED_NAMES = frozenset({"node", "in_pool", "timed"})
 
 
 class Placeholder:
-    """A named parameter value supplied per run of a frozen query."""
+    """A named parameter value supplied per run of a frozen query.
+
+    Example::
+
+        by_name = Band.select().where(Band.name == Placeholder("name")).freeze()
+        await by_name.run(name="Pythonistas")
+    """
 
     __slots__ = ("name",)
 

@@ -154,7 +154,13 @@ class ModelBuilder:
         persist: bool = True,
         minimal: bool = False,
     ) -> TableT:
-        """``build`` from synchronous code."""
+        """``build`` from synchronous code.
+
+        Example::
+
+            band = ModelBuilder.build_sync(Band)  # saved, with random values (and manager)
+            draft = ModelBuilder.build_sync(Band, {Band.name: "a"}, persist=False)  # unsaved
+        """
         return run_sync(cls.build(table_class, defaults, persist, minimal))
 
     @classmethod

@@ -30,7 +30,11 @@ async def backwards(
     context: MigrationContext,
 ) -> list[str]:
     """Undo migrations of one app (latest first); ``clean`` deletes their files too.
-    Returns the IDs undone."""
+    Returns the IDs undone.
+
+    Example: ``await backwards("music", "all", auto_agree=True, context=context)`` undoes
+    every migration of music that ran.
+    """
     history = await context.history(app_name)
     ran = set(await context.ran(app_name))
     done = [i for i, migration_id_ in enumerate(history.ids) if migration_id_ in ran]

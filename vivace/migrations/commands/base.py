@@ -30,12 +30,24 @@ ALL = "all"
 
 
 def _ask_terminal(question: str) -> bool:
+    """The default ``confirm``: ask on the terminal; only "y" or "yes" agrees.
+
+    Example: ``MigrationContext(DB, APP_REGISTRY, confirm=lambda question: True)`` agrees
+    to everything without asking (scripts, tests).
+    """
     return input(f"{question} [y/N] ").strip().lower() in {"y", "yes"}
 
 
 @dataclass
 class MigrationContext:
-    """The engine and apps a command runs on, where it prints and how it asks."""
+    """The engine and apps a command runs on, where it prints and how it asks.
+
+    Example::
+
+        lines: list[str] = []
+        context = MigrationContext(DB, APP_REGISTRY, output=lines.append)
+        await forwards("music", context=context)  # its messages go to lines
+    """
 
     engine: Any
     registry: AppRegistry
@@ -54,7 +66,11 @@ class MigrationContext:
         return cls(configuration.db, configuration.app_registry, **kwargs)
 
     def app_configs(self, app_name: str) -> list[AppConfig]:
-        """``all``: every app, dependencies first; else the app after its dependencies."""
+        """``all``: every app, dependencies first; else the app after its dependencies.
+
+        Example: ``context.app_configs("music")`` -> the ``AppConfig`` of the user app,
+        then music's, when music's migrations depend on the user app.
+        """
         if app_name == ALL:
             return self.registry.sorted_app_configs()
         return [
@@ -63,12 +79,22 @@ class MigrationContext:
         ]
 
     async def ran(self, app_name: str) -> list[str]:
-        """The IDs of the app's migrations that ran, oldest first."""
+        """The IDs of the app's migrations that ran, oldest first.
+
+        Example: ``await context.ran("music")`` -> ``["2026-12-01T03:23:44:434772"]``.
+        """
         return await ran_migration_names(self.engine, app_name)
 
     async def history(self, app: str | AppConfig) -> History:
         """The app's migration files, their managers and the replayed schemas (an app named,
-        or given: a dependency need not be registered itself)."""
+        or given: a dependency need not be registered itself).
+
+        Example::
+
+            history = await context.history("music")
+            history.ids                                  # every migration ID, in order
+            history.pending(await context.ran("music"))  # positions of those not run
+        """
         config = app if isinstance(app, AppConfig) else self.registry.require_app_config(app)
         files = migration_files(config)
         managers = [await manager_of(f) for f in files]

@@ -15,7 +15,13 @@ from vivace.migrations.commands.base import ALL, MigrationContext
 
 @dataclass(frozen=True)
 class CheckRow:
-    """One migration file and whether it ran."""
+    """One migration file and whether it ran.
+
+    Example, the migrations still to run::
+
+        rows = await check("music", context=context)
+        [row.migration_id for row in rows if not row.ran]
+    """
 
     app_name: str
     migration_id: str
@@ -24,7 +30,14 @@ class CheckRow:
 
 
 async def check(app_name: str | None = None, *, context: MigrationContext) -> list[CheckRow]:
-    """Every migration of one app (or all apps) and whether it ran; printed as a table."""
+    """Every migration of one app (or all apps) and whether it ran; printed as a table.
+
+    Example::
+
+        await check("music", context=context)
+        # [CheckRow(app_name="music", migration_id="2026-12-01T03:23:44:434772",
+        #           description="", ran=True)]
+    """
     rows: list[CheckRow] = []
     for config in context.app_configs(app_name or ALL):
         if app_name not in (None, ALL) and config.app_name != app_name:

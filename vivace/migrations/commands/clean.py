@@ -14,7 +14,11 @@ from vivace.migrations.table import forget_ran
 
 async def clean(app_name: str, auto_agree: bool = False, *, context: MigrationContext) -> list[str]:
     """Forget migrations that ran but have no file (a squashed history is recorded as the
-    squash first, so the database stays recognised). Returns the IDs forgotten."""
+    squash first, so the database stays recognised). Returns the IDs forgotten.
+
+    Example: ``await clean("music", auto_agree=True, context=context)`` ->
+    ``["2026-12-01T03:23:44:434772"]`` after that migration's file was deleted.
+    """
     history = await context.history(app_name)
     ran = await context.ran(app_name)
     await record_recognised_squashes(history, ran, context)

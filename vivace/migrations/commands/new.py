@@ -35,7 +35,11 @@ async def new(
     context: MigrationContext,
 ) -> list[str]:
     """Write a new migration for one app or every app; returns the paths written (none
-    when ``--auto`` finds no change)."""
+    when ``--auto`` finds no change).
+
+    Example: ``await new("music", auto=True, desc="add fame", context=context)`` ->
+    ``[".../music/migrations/music_2026_12_01t03_23_44_434772.py"]``.
+    """
     configs = (
         context.registry.sorted_app_configs()
         if app_name == ALL

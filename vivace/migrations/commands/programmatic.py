@@ -19,7 +19,15 @@ from vivace.migrations.commands.forwards import forwards
 
 @dataclass
 class MigrationResult:
-    """Whether a run succeeded, and what happened (or went wrong)."""
+    """Whether a run succeeded, and what happened (or went wrong).
+
+    Example::
+
+        result = await run_forwards("music")
+        # MigrationResult(success=True, message="ran 2 migration(s)")
+        if not result.success:
+            sys.exit(result.message)  # what went wrong
+    """
 
     success: bool
     message: str | None = None

@@ -24,7 +24,11 @@ from vivace.schema.spec import SchemaSpec
 async def squash(
     app_name: str, auto_agree: bool = False, *, context: MigrationContext
 ) -> str | None:
-    """Write the squashed migration and delete the files it replaces; returns its path."""
+    """Write the squashed migration and delete the files it replaces; returns its path.
+
+    Example: ``path = await squash("music", auto_agree=True, context=context)`` (None when
+    the app has fewer than two migrations, or the question was answered no).
+    """
     history = await context.history(app_name)
     if len(history.files) < 2:
         context.output(f"{app_name}: fewer than two migrations, nothing to squash")
