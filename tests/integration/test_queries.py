@@ -731,18 +731,11 @@ async def test_on_conflict_do_nothing(db: Engine, use_tables: UseTables) -> None
 
 
 async def test_on_conflict_do_nothing_skips_only_conflicts(
-    db: Engine, use_tables: UseTables, request: pytest.FixtureRequest
+    db: Engine, use_tables: UseTables
 ) -> None:
     """DO NOTHING skips a row that breaks a unique key, not a row that breaks another
-    constraint: that one is still an error."""
-    if on_mariadb(db):
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="MariaDB: DO NOTHING is INSERT IGNORE, which also skips a row breaking "
-                "a foreign key (a warning, no error)",
-            )
-        )
+    constraint: that one is still an error (on MariaDB too, where it is INSERT IGNORE run
+    guarded: tests/integration/test_mysql_on_conflict.py has the other constraints)."""
     await seed(db, use_tables)
     with pytest.raises(ForeignKeyViolation):
         await QBand.insert(QBand(name="Orphans", manager=999_999)).on_conflict(action="DO NOTHING")

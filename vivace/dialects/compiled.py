@@ -41,6 +41,7 @@ class Compiled:
         "columns",
         "_bind_all",
         "recent",
+        "guarded",
     )
 
     def __init__(
@@ -71,6 +72,10 @@ class Compiled:
         self._bind_all = any(c is not None for c in self.converters)
         #: Used since the engine's cache last looked (see ``vivace.engine.cache``).
         self.recent = False
+        #: Runs only under the engine's guard: the MySQL dialect's ``INSERT IGNORE`` for
+        #: ``DO NOTHING``, which would also skip rows breaking other constraints
+        #: (``vivace.engine.mysql_ignore``). Checked once per run by that engine alone.
+        self.guarded = False
 
     def bind(self, values: Sequence[Any]) -> Sequence[Any]:
         """The driver parameters for ``values`` (converted where the column type needs it)."""

@@ -6,8 +6,10 @@
   ``LIKE`` and unique keys are case- and trailing-space-sensitive, as on PostgreSQL.
 - ``is_in`` binds the whole list as one JSON parameter read by ``JSON_TABLE``, so every list
   length shares one statement (as the other dialects do).
-- ``on_conflict``: ``DO NOTHING`` is ``INSERT IGNORE``, ``DO UPDATE`` is ``ON DUPLICATE KEY
-  UPDATE`` (any unique key conflicts: MySQL has no conflict target).
+- ``on_conflict``: ``DO NOTHING`` is ``INSERT IGNORE``, marked ``Compiled.guarded`` so the
+  engine raises when IGNORE skipped or changed a row for another reason than a unique key
+  (``vivace.engine.mysql_ignore``); ``DO UPDATE`` is ``ON DUPLICATE KEY UPDATE`` (any unique
+  key conflicts: MySQL has no conflict target).
 - ``Timestamptz`` is stored in ``DATETIME(6)`` as UTC (sessions run with ``time_zone
   '+00:00'``); ``Interval`` as microseconds in ``BIGINT``; ``UUID`` as ``CHAR(36)``;
   ``Real`` as ``DOUBLE`` so floats round-trip exactly; arrays are refused.
@@ -59,6 +61,14 @@ class MySQLCompiler(MySQLExtensions, Compiler):
         compiled = super().compile(node)
         if not self.inline:
             compiled.sql = compiled.sql.replace("%", "%%").replace(_MARK, "%s")
+        # INSERT IGNORE also skips rows breaking a foreign key, NOT NULL or a length: the
+        # engine runs it guarded and raises what a plain INSERT would (DO NOTHING skips
+        # only unique conflicts, as on PostgreSQL).
+        compiled.guarded = (
+            isinstance(node, Insert)
+            and node.on_conflict is not None
+            and node.on_conflict.action == "DO NOTHING"
+        )
         return compiled
 
     def placeholder(self, position: int) -> str:
