@@ -471,3 +471,25 @@ async def test_a_missing_driver_says_how_to_install_it(monkeypatch: pytest.Monke
     engine = MySQLEngine(config=mysql_config())
     with pytest.raises(ConfigurationError, match=r"pip install 'vivace\[mysql\]'"):
         await engine.start_connection_pool()
+
+
+def test_server_notes_are_not_printed(mysql_db: MySQLEngine) -> None:
+    """asyncmy logs each warning the server reports; with no logging configured Python
+    printed them on stderr ("Unknown table ..." for every DROP TABLE IF EXISTS: eight
+    lines at the top of `vivace playground run --engine=mysql`). An application that
+    configures logging still gets them."""
+    import subprocess
+    import sys
+
+    script = (
+        "import asyncio\n"
+        "from vivace.engine import MySQLEngine\n"
+        f"engine = MySQLEngine(config={mysql_config()!r})\n"
+        "async def main():\n"
+        "    await engine.execute_ddl(['DROP TABLE IF EXISTS vivace_no_such_table'])\n"
+        "    await engine.close_connection_pool()\n"
+        "asyncio.run(main())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "Unknown table" not in done.stderr

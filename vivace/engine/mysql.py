@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import math
 import weakref
 from collections.abc import Mapping, Sequence
@@ -71,6 +72,12 @@ SESSION_SETUP = (
     # Every warning of a statement kept (not 64): a guarded INSERT IGNORE reads them all.
     "max_error_count = 65535"
 )
+
+# asyncmy logs every warning the server reports (a Note such as "Unknown table" for DROP
+# TABLE IF EXISTS); with no logging configured Python printed them on stderr. A
+# NullHandler keeps them quiet then; an application that configures logging still gets
+# them (they propagate to its handlers).
+logging.getLogger("asyncmy").addHandler(logging.NullHandler())
 
 #: The protocol command that resets a session to its state just after connecting.
 COM_RESET_CONNECTION = 0x1F
