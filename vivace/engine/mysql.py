@@ -69,6 +69,10 @@ SESSION_SETUP = (
     "PIPES_AS_CONCAT,PAD_CHAR_TO_FULL_LENGTH', "
     "time_zone = '+00:00', collation_connection = 'utf8mb4_nopad_bin', "
     "div_precision_increment = 30, "
+    # READ COMMITTED, PostgreSQL's default (InnoDB's REPEATABLE READ takes gap locks and
+    # locks every row a write scans: concurrent insert-then-update work deadlocked there
+    # where PostgreSQL and SQLite ran it clean). MySQL 8 spells it transaction_isolation.
+    "tx_isolation = 'READ-COMMITTED', "
     # Every warning of a statement kept (not 64): a guarded INSERT IGNORE reads them all.
     "max_error_count = 65535"
 )
