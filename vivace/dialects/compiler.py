@@ -27,6 +27,8 @@ from vivace.dialects.joins import join_alias, select_joins, short_identifier, wi
 from vivace.exceptions import NotSupportedError, QueryError
 from vivace.schema.column import Column
 from vivace.sql.nodes import (
+    INTERVAL,
+    MOVED_BY_TIMEDELTA,
     Alias,
     Arithmetic,
     ColumnNode,
@@ -97,10 +99,6 @@ def result_key(expr: Expr) -> str:
 CHECKED_OPERATORS = frozenset({"=", "<>", "<", "<=", ">", ">="})
 
 
-#: Value types a timedelta is added to as an interval (Piccolo's TimedeltaDelegate).
-_MOVED_BY_TIMEDELTA = frozenset({"timestamp", "timestamptz", "date", "time"})
-
-
 def _arith_column(expr: Expr) -> ColumnNode | None:
     """The column an arithmetic operand computes from (``Band.popularity * 2`` ->
     ``Band.popularity``), or None (a function, a subquery, a value)."""
@@ -110,6 +108,21 @@ def _arith_column(expr: Expr) -> ColumnNode | None:
             return left
         expr = expr.right
     return expr if isinstance(expr, ColumnNode) else None
+
+
+def moves_in_time(node: Arithmetic) -> bool:
+    """``node`` moves a date or time by an interval: ``Concert.starts + timedelta(days=1)``
+    (the timedelta is typed ``interval`` by the node) or ``+ Concert.duration``.
+
+    Example: ``moves_in_time(Concert.starts - datetime.timedelta(hours=1))`` is True."""
+    vtype, span = node.vtype, node.right.value_type
+    return (
+        node.op in ("+", "-")
+        and vtype is not None
+        and vtype.name in MOVED_BY_TIMEDELTA
+        and span is not None
+        and span.name == "interval"
+    )
 
 
 def column_label(column: ColumnNode) -> str:
@@ -310,6 +323,11 @@ class Compiler(QueryExtensions):
         return f"{left} {self.operator(node.op)} {right}"
 
     def visit_arith(self, node: Arithmetic) -> str:
+        if moves_in_time(node):
+            assert node.vtype is not None  # moves_in_time checked it
+            subject = self.sql(node.left)
+            span = self.interval_operand(node.right, node.left)
+            return self.moved_in_time(node.vtype.name, subject, node.op, span)
         left = self.arith_operand(node.left, node.right)
         right = self.arith_operand(node.right, node.left)
         return f"({left} {node.op} {right})"
@@ -318,15 +336,34 @@ class Compiler(QueryExtensions):
         """One side of ``column + value``: the value is checked as one compared with the
         column, so ``Band.popularity + "abc"`` or ``+ 1.5`` is refused alike on every
         engine (SQLite stored what it made of them). A timedelta moving a date or time
-        column is left to the database (its type is the interval, not the column's)."""
+        is an interval instead (see ``visit_arith``)."""
         column = _arith_column(other)
         if not isinstance(expr, Param) or column is None:
             return self.sql(expr)
-        vtype = column.value_type
-        moved = vtype is not None and vtype.name in _MOVED_BY_TIMEDELTA
-        if moved and isinstance(expr.value, datetime.timedelta):
-            return self.sql(expr)
         return self.column_param(expr.value, column, store=False)
+
+    def interval_operand(self, expr: Expr, subject: Expr) -> str:
+        """The span moving a date or time: a timedelta is checked as an interval and sent
+        in the dialect's interval form (an interval column is used as it is).
+
+        Example: ``self.interval_operand(Param(timedelta(days=1), INTERVAL), Concert.starts)``
+        is ``?`` bound to 86400000000 on SQLite."""
+        if not isinstance(expr, Param):
+            return self.sql(expr)
+        column = _arith_column(subject)
+        label = None if column is None else column_label(column)
+        if self.inline:
+            return self.param_with(expr.value, self.dialect.param_converter(INTERVAL), label)
+        return self.param_with(expr.value, self.dialect.value_converter(INTERVAL, False), label)
+
+    def moved_in_time(self, kind: str, subject: str, op: str, span: str) -> str:
+        """``subject op span``: a ``kind`` value (``"timestamp"``, ``"timestamptz"``,
+        ``"date"``, ``"time"``) moved by an interval, giving a ``kind`` value as Python's
+        ``datetime + timedelta`` does. Each dialect says how (this is standard SQL).
+
+        Example: ``self.moved_in_time("timestamp", '"starts"', "+", "$1")`` is
+        ``'("starts" + $1)'``."""
+        return f"({subject} {op} {span})"
 
     def operator(self, op: str) -> str:
         return op

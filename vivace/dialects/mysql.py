@@ -90,6 +90,23 @@ class MySQLCompiler(MySQLExtensions, Compiler):
             return f"({self.sql(node.left)} DIV {self.sql(node.right)})"
         return super().visit_arith(node)
 
+    def moved_in_time(self, kind: str, subject: str, op: str, span: str) -> str:
+        # Intervals are microseconds here; DATE_ADD keeps them exactly.
+        sign = "" if op == "+" else "-"
+        if kind == "time":
+            # On a fixed day and back: TIME(6) would run past 24:00, PostgreSQL's
+            # time + interval wraps around midnight (MOD keeps the day in range).
+            moved = (
+                f"DATE_ADD(TIMESTAMP('2000-01-02', {subject}), "
+                f"INTERVAL {sign}MOD({span}, 86400000000) MICROSECOND)"
+            )
+            return f"CAST({moved} AS TIME(6))"
+        moved = f"DATE_ADD({subject}, INTERVAL {sign}({span}) MICROSECOND)"
+        if kind == "date":
+            # DATE + INTERVAL n MICROSECOND is a DATETIME: back to the day it falls on.
+            return f"CAST({moved} AS DATE)"
+        return moved
+
     def visit_function(self, node: FunctionCall) -> str:
         if node.name != "FORMAT":
             return super().visit_function(node)

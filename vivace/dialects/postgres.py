@@ -23,7 +23,7 @@ from vivace.dialects.postgres_introspection import PostgresIntrospector
 from vivace.dialects.related import render_related_rows
 from vivace.exceptions import QueryError
 from vivace.sql.insert_arrays import InsertArrays
-from vivace.sql.nodes import InList
+from vivace.sql.nodes import Expr, InList, Param
 from vivace.sql.related import RelatedRows
 from vivace.types import ValueType, adapters
 
@@ -63,6 +63,23 @@ class PostgresCompiler(PostgresExtensions, Compiler):
         if node.negate:
             return f"NOT ({operand} = ANY({placeholder}))"
         return f"{operand} = ANY({placeholder})"
+
+    def interval_operand(self, expr: Expr, subject: Expr) -> str:
+        # Typed: ``"starts" - $1`` alone is read as timestamp - timestamp (an interval).
+        span = super().interval_operand(expr, subject)
+        return f"{span}::interval" if isinstance(expr, Param) else span
+
+    def moved_in_time(self, kind: str, subject: str, op: str, span: str) -> str:
+        if kind == "date":
+            # date + interval is a timestamp: back to a date (the day it falls on, as
+            # Python's date + timedelta counts whole days down).
+            return f"CAST(({subject} {op} {span}) AS DATE)"
+        if kind == "timestamptz":
+            # In UTC, so a day is 24 hours whatever the session's time zone (Python's
+            # aware datetime + timedelta(days=1) adds 24 hours).
+            return f"((({subject}) AT TIME ZONE 'UTC' {op} {span}) AT TIME ZONE 'UTC')"
+        # timestamp + interval; time + interval wraps around midnight.
+        return f"({subject} {op} {span})"
 
     def quote_text(self, text: str) -> str:
         quoted = super().quote_text(text)

@@ -22,6 +22,7 @@ from vivace.dialects.introspection import Introspector
 from vivace.dialects.sqlite_ddl import SQLiteDDL
 from vivace.dialects.sqlite_functions import SQLiteExtensions
 from vivace.dialects.sqlite_introspection import SQLiteIntrospector
+from vivace.dialects.sqlite_moves import sqlite_moved
 from vivace.exceptions import QueryError
 from vivace.schema.column import Column
 from vivace.sql.nodes import ColumnNode, Comparison, Expr, InList, OrderItem, Param
@@ -114,6 +115,9 @@ class SQLiteCompiler(SQLiteExtensions, Compiler):
         scale = vtype.args[1]
         assert isinstance(scale, int)  # NUMERIC(p, s): both ints, from the column
         return f"(SELECT printf('%.{scale}f', v) FROM (SELECT {text} AS v) WHERE v IS NOT NULL)"
+
+    def moved_in_time(self, kind: str, subject: str, op: str, span: str) -> str:
+        return sqlite_moved(kind, subject, op, span)
 
     def visit_order_item(self, node: OrderItem) -> str:
         text = self.sql(node.expr)

@@ -13,6 +13,7 @@ Example::
 
 from __future__ import annotations
 
+import datetime
 import enum
 from collections.abc import Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 
 #: Value types whose ``+`` means string concatenation rather than addition.
 TEXT_TYPES = frozenset({"varchar", "char", "text"})
+#: Value types a ``timedelta`` moves in time (``Concert.starts + timedelta(days=1)``).
+MOVED_BY_TIMEDELTA = frozenset({"timestamp", "timestamptz", "date", "time"})
+#: The type of a ``timedelta`` moving a date or time: its own, not the column's, so the
+#: shape key tells it from any other value and the compiler renders it as an interval.
+INTERVAL = ValueType("interval")
 
 
 class Node:
@@ -114,6 +120,10 @@ class Expr(Node):
         vtype = self.value_type
         if op == "+" and vtype is not None and vtype.name in TEXT_TYPES:
             op = "||"
+        moving = vtype is not None and vtype.name in MOVED_BY_TIMEDELTA and op in ("+", "-")
+        if moving and isinstance(other, datetime.timedelta):
+            assert vtype is not None  # moving says so
+            return _moved(self, op, other, vtype, reflected)
         right = to_expr(other, vtype)
         if reflected:
             return Arithmetic(right, op, self, vtype)
@@ -153,6 +163,19 @@ class Expr(Node):
             vtype=self.value_type,
             default_alias=key,
         )
+
+
+def _moved(
+    subject: Expr, op: str, delta: datetime.timedelta, vtype: ValueType, reflected: bool
+) -> Arithmetic:
+    """``subject op delta`` with the timedelta typed as an interval; ``delta + subject`` is
+    written subject first (so its values come in the order the SQL names them), and
+    ``delta - subject`` is refused (a date or time cannot be subtracted from a span)."""
+    if reflected and op == "-":
+        raise QueryError(
+            "a date or time cannot be subtracted from a timedelta: write column - timedelta"
+        )
+    return Arithmetic(subject, op, Param(delta, INTERVAL), vtype)
 
 
 class Param(Expr):
