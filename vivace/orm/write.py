@@ -10,11 +10,8 @@ Example::
 from __future__ import annotations
 
 import asyncio
-import datetime
-import decimal
 import enum
 import operator
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from itertools import repeat
 from typing import Any, NamedTuple
@@ -26,6 +23,7 @@ from vivace.orm.rows import dict_factory
 from vivace.orm.select import flatten
 from vivace.schema import Column, ForeignKey, Serial, TableBase
 from vivace.schema.foreign_key import key_value
+from vivace.schema.row_init import IMMUTABLE_VALUE_TYPES
 from vivace.sql import Delete as DeleteStatement
 from vivace.sql import Expr, OnConflict
 from vivace.sql import Insert as InsertStatement
@@ -47,24 +45,7 @@ def storable(value: Any, column: Any = None) -> Any:
 
 
 #: Value types stored as they are: a row made only of these needs no conversion.
-_PLAIN_TYPES = frozenset(
-    {
-        type(None),
-        bool,
-        int,
-        float,
-        str,
-        bytes,
-        decimal.Decimal,
-        datetime.datetime,
-        datetime.date,
-        datetime.time,
-        datetime.timedelta,
-        uuid.UUID,
-        list,
-        dict,
-    }
-)
+_PLAIN_TYPES = IMMUTABLE_VALUE_TYPES | {list, dict}
 
 
 def _column_values(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> list[list[Any]]:

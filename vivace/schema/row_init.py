@@ -24,9 +24,9 @@ from typing import Any
 
 from vivace.schema.column import Column
 
-#: Default values returned as they are by ``Column.get_default_value`` and immutable: the
-#: same object may fill every new row.
-_CONSTANT_TYPES = frozenset(
+#: Immutable value types: a default of one of these may fill every new row as the same
+#: object (``orm.write`` also stores them as they are, with lists and dicts).
+IMMUTABLE_VALUE_TYPES = frozenset(
     {
         type(None),
         bool,
@@ -58,7 +58,7 @@ class InitPlan:
         for column in columns:
             meta = column._meta
             default = meta.default
-            constant = type(default) in _CONSTANT_TYPES
+            constant = type(default) in IMMUTABLE_VALUE_TYPES
             self.template[meta.name] = default if constant else None
             if not constant:
                 self.special.append((column, True))
