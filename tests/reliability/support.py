@@ -246,12 +246,10 @@ async def lock_wait_is_default(engine: Engine) -> bool:
 
 def pool_in_use(engine: Engine) -> int:
     """How many connections of the engine's pool are checked out right now."""
-    if isinstance(engine, PostgresEngine):
+    if isinstance(engine, (PostgresEngine, MySQLEngine)):
         # The front's count: a connection it keeps between statements is checked out of
-        # asyncpg's pool but held by nobody.
+        # the driver's pool (asyncpg's, asyncmy's) but held by nobody.
         return engine._front.in_use()
-    if isinstance(engine, MySQLEngine):
-        return sum(len(pool._used) for pool in _my_pools(engine))
     if isinstance(engine, SQLiteEngine):
         pending = sum(1 for c in engine._all if c.pending is not None)
         return len(engine._all) - len(engine._idle) + pending

@@ -428,6 +428,20 @@ class _AsyncmyPools:
                 self._single.add(connection)
         return connection
 
+    def reusable(self, connection: Any) -> bool:
+        # What asyncmy's release would put back in its free list and its next acquire would
+        # hand out unchanged: connected, the stream whole, outside a transaction (server
+        # status bit 1). The pool front then keeps it between statements, without asyncmy's
+        # checkout (a timeout scope, its condition, the switch check) on every statement.
+        try:
+            return bool(
+                connection.connected
+                and not connection._stream_broken
+                and not connection.server_status & 1
+            )
+        except Exception:  # another asyncmy: its pool then does all the work
+            return False
+
     async def release(self, pool: Any, connection: Any) -> None:
         pool.release(connection)
 
