@@ -23,12 +23,13 @@ from tests.conftest import UseTables
 from vivace import Table
 from vivace.columns import ForeignKey, Integer, Varchar
 from vivace.engine import SQLiteEngine
-from vivace.engine.sqlite import _OFF
+from vivace.engine.sqlite import _INLINE_PARAMS, _OFF
 from vivace.exceptions import ForeignKeyViolation, InvalidValue, UniqueViolation
 from vivace.orm import write
 
-N = 150  # above ROWID_INSERT_MIN_ROWS
+N = 400  # above ROWID_INSERT_MIN_ROWS, and too many values (3 a row) to run on the loop
 assert write.ROWID_INSERT_MIN_ROWS <= N
+assert N * 3 > _INLINE_PARAMS
 MAX_ROWID = 2**63 - 1
 
 
@@ -143,6 +144,27 @@ async def test_many_rows_are_inserted_without_returning_and_get_their_ids(
     assert "RETURNING" in inserts[-2]  # a few rows keep it: the check would cost more
     await _check_ids(rows, result)
     assert rows[0].id == 4
+    await _clean(sqlite_db)
+
+
+async def test_rows_the_loop_would_insert_keep_returning_but_not_in_a_transaction(
+    sqlite_db: SQLiteEngine, use_tables: UseTables, sent: list[str]
+) -> None:
+    """Few enough values run on the event loop with ``RETURNING``: cheaper than the
+    thread hop the rowid check takes. In a transaction such an insert runs on the worker
+    thread either way, so it goes by rowid."""
+    await use_tables(sqlite_db, RowidManager, RowidBand)
+    few = write.ROWID_INSERT_MIN_ROWS
+    assert few * 3 <= _INLINE_PARAMS
+    rows = _bands(few)
+    result = await RowidBand.insert(*rows)
+    assert "RETURNING" in _inserts(sent)[-1]
+    await _check_ids(rows, result)
+    async with sqlite_db.transaction():
+        rows = _bands(few, start=few)
+        result = await RowidBand.insert(*rows)
+    assert "RETURNING" not in _inserts(sent)[-1]
+    await _check_ids(rows, result)
     await _clean(sqlite_db)
 
 

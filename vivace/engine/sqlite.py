@@ -41,6 +41,7 @@ from vivace.engine.sqlite_cursor import SQLiteCursor
 from vivace.engine.sqlite_errors import map_sqlite_error
 from vivace.engine.transaction import Transaction
 from vivace.exceptions import ConfigurationError, PoolTimeout, TransactionError, VivaceError
+from vivace.sql import Insert
 
 #: ``sqlite3.connect`` arguments passed through (the engine sets the others itself).
 CONNECT_KEYS = frozenset({"detect_types", "factory", "uri"})
@@ -552,9 +553,7 @@ class SQLiteEngine(Engine):
         major, minor, *_ = sqlite3.sqlite_version.split(".")
         return float(f"{major}.{minor}")
 
-    async def insert_rowids(
-        self, table: Any, compiled: Compiled, values: Sequence[Any], count: int
-    ) -> list[int] | None:
+    async def insert_rowids(self, statement: Insert) -> list[int] | None:
         """Run a many-row INSERT (no RETURNING, no ``ON CONFLICT``, primary key left to
         SQLite) and give the new rows' primary keys, in order, from the last insert rowid.
 
@@ -569,8 +568,17 @@ class SQLiteEngine(Engine):
         it was not so, the savepoint was rolled back (nothing inserted) and the caller
         inserts with ``RETURNING`` instead.
 
-        Example: ``await DB.insert_rowids(Band, compiled, values, 2)`` -> ``[7, 8]``.
+        Also None, before anything is compiled or run, for an insert that ``fetch`` would
+        run on the event loop (few enough values, no transaction): a thread hop costs
+        more than ``RETURNING`` then.
+
+        Example: ``await DB.insert_rowids(Insert(Band, columns, rows))`` -> ``[7, 8, ...]``.
         """
+        transaction = self._transaction.get()
+        count = len(statement.rows)
+        if transaction is None and count * len(statement.columns) <= _INLINE_PARAMS:
+            return None
+        table = statement.table
         meta = table._meta
         pk_name = meta.primary_key._meta.db_column_name
         dialect = self.dialect
@@ -584,11 +592,11 @@ class SQLiteEngine(Engine):
             " (SELECT count(*) FROM pragma_table_info(?) WHERE pk > 0)"
         )
         check = (check_sql, (meta.tablename, meta.tablename, pk_name, meta.tablename))
+        compiled, values = self.compile(statement)
         params = compiled.bind(values)
         if self.log_queries:
             self._log(compiled.sql, params)
         args = (compiled.sql, params, check, count, self.busy_ms)
-        transaction = self._transaction.get()
         if transaction is not None:
             ids: list[int] | None = await self._in_transaction(
                 transaction, self._rowids_on_worker, *args

@@ -392,30 +392,38 @@ class Insert(Query[list[dict[str, Any]]]):
         pk_name, pk_key = pk_meta.name, pk_meta.db_column_name
         if not engine.dialect.supports_returning:
             return await self._run_batch_without_returning(engine, columns, rows, pk_name, pk_key)
+        values = _row_values(columns, rows)
         if len(rows) >= ROWID_INSERT_MIN_ROWS and not self._returning and self._on_conflict is None:
-            by_rowid = await self._run_batch_by_rowid(engine, columns, rows, pk_key)
+            by_rowid = await self._run_batch_by_rowid(engine, columns, values, pk_key)
             if by_rowid is not None:
                 _write_back(rows, by_rowid, pk_name, pk_key)
                 return by_rowid
-        compiled, values = engine.compile(self._statement_for(columns, rows))
-        result: list[dict[str, Any]] = dict_factory(compiled)(await engine.fetch(compiled, values))
+        wanted = self._returning or (self.table._meta.primary_key,)
+        statement = InsertStatement(self.table, columns, values, wanted, self._on_conflict)
+        compiled, params = engine.compile(statement)
+        result: list[dict[str, Any]] = dict_factory(compiled)(await engine.fetch(compiled, params))
         if self._on_conflict is None or len(result) == len(rows):
             # RETURNING gives one row per inserted row, in order (a conflict may skip some).
             _write_back(rows, result, pk_name, pk_key)
         return result
 
     async def _run_batch_by_rowid(
-        self, engine: Engine, columns: list[Column[Any]], rows: Sequence[Any], pk_key: str
+        self,
+        engine: Engine,
+        columns: list[Column[Any]],
+        values: list[tuple[Any, ...]],
+        pk_key: str,
     ) -> list[dict[str, Any]] | None:
         """The new keys without ``RETURNING``, where the engine can tell them from the last
-        insert rowid (``SQLiteEngine.insert_rowids``): rows with no primary key given, a
-        ``Serial`` one. None: not so; nothing was inserted, insert with ``RETURNING``."""
+        insert rowid (``SQLiteEngine.insert_rowids``): rows (``values``, from ``_row_values``)
+        with no primary key given, a ``Serial`` one. None: not so, or not worth it; nothing
+        was inserted, insert with ``RETURNING``."""
         insert_rowids = getattr(engine, "insert_rowids", None)
         pk = self.table._meta.primary_key
         if insert_rowids is None or not isinstance(pk, Serial) or any(c is pk for c in columns):
             return None
-        compiled, values = engine.compile(self._statement_for(columns, rows, returning=False))
-        ids: list[int] | None = await insert_rowids(self.table, compiled, values, len(rows))
+        statement = InsertStatement(self.table, columns, values)
+        ids: list[int] | None = await insert_rowids(statement)
         if ids is None:
             return None
         return [{pk_key: new_id} for new_id in ids]
