@@ -26,6 +26,7 @@ from vivace.engine import SQLiteEngine
 from vivace.engine.sqlite import _INLINE_PARAMS, _OFF
 from vivace.exceptions import ForeignKeyViolation, InvalidValue, UniqueViolation
 from vivace.orm import write
+from vivace.sql import Insert
 
 N = 400  # above ROWID_INSERT_MIN_ROWS, and too many values (3 a row) to run on the loop
 assert write.ROWID_INSERT_MIN_ROWS <= N
@@ -336,3 +337,38 @@ async def test_a_cancelled_insert_leaves_nothing_and_a_clean_connection(
     await _clean(sqlite_db)
     assert "ROLLBACK TO vivace_insert_rowids" in sent  # it was stopped and undone
     assert await RowidBand.count() == N  # the cancelled insert left nothing
+
+
+async def test_keys_given_are_kept_and_returned_as_with_returning(
+    sqlite_db: SQLiteEngine, use_tables: UseTables, sent: list[str]
+) -> None:
+    """Rows that bring their keys (in any order) are not numbered from the last rowid."""
+    await use_tables(sqlite_db, RowidManager, RowidBand)
+    keys = [(i * 7919) % 1000 + 1 for i in range(N)]  # distinct, out of order
+    rows = [RowidBand(id=key, name=f"k{key}") for key in keys]
+    async with sqlite_db.transaction():
+        result = await RowidBand.insert(*rows)
+    assert "RETURNING" in _inserts(sent)[-1]
+    assert result == [{"id": key} for key in keys]
+    await _check_ids(rows, result)
+
+
+async def test_insert_rowids_declines_what_it_cannot_number(
+    sqlite_db: SQLiteEngine, use_tables: UseTables, sent: list[str]
+) -> None:
+    await use_tables(sqlite_db, RowidManager, RowidBand)
+    columns: list[Any] = [RowidBand.name, RowidBand.popularity]
+    values = [(f"d{i}", i) for i in range(N)]
+    pk: Any = RowidBand._meta.primary_key
+    async with sqlite_db.transaction():
+        declined = [
+            await sqlite_db.insert_rowids(Insert(RowidBand, columns, values, [pk])),
+            await sqlite_db.insert_rowids(
+                Insert(RowidBand, [pk, *columns], [(i + 1, *v) for i, v in enumerate(values)])
+            ),
+        ]
+        numbered = await sqlite_db.insert_rowids(Insert(RowidBand, columns, values))
+    assert declined == [None, None]
+    assert numbered == list(range(1, N + 1))
+    assert len(_inserts(sent)) == 1  # the declined ones ran nothing
+    assert await _stored_ids([f"d{i}" for i in range(N)]) == numbered

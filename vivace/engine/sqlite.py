@@ -41,6 +41,7 @@ from vivace.engine.sqlite_cursor import SQLiteCursor
 from vivace.engine.sqlite_errors import map_sqlite_error
 from vivace.engine.transaction import Transaction
 from vivace.exceptions import ConfigurationError, PoolTimeout, TransactionError, VivaceError
+from vivace.schema import Serial
 from vivace.sql import Insert
 
 #: ``sqlite3.connect`` arguments passed through (the engine sets the others itself).
@@ -554,8 +555,9 @@ class SQLiteEngine(Engine):
         return float(f"{major}.{minor}")
 
     async def insert_rowids(self, statement: Insert) -> list[int] | None:
-        """Run a many-row INSERT (no RETURNING, no ``ON CONFLICT``, primary key left to
-        SQLite) and give the new rows' primary keys, in order, from the last insert rowid.
+        """Run a many-row INSERT (no RETURNING, no ``ON CONFLICT``, a ``Serial`` primary key
+        left to SQLite; else None at once) and give the new rows' primary keys, in order,
+        from the last insert rowid.
 
         ``RETURNING`` makes SQLite keep every new row's key aside and hand it back as a
         row of its own: measured, it more than doubles the time of a 10,000-row insert.
@@ -574,13 +576,22 @@ class SQLiteEngine(Engine):
 
         Example: ``await DB.insert_rowids(Insert(Band, columns, rows))`` -> ``[7, 8, ...]``.
         """
+        table, columns = statement.table, statement.columns
+        meta = table._meta
+        pk = meta.primary_key
+        if (
+            statement.returning
+            or statement.on_conflict is not None
+            or not columns
+            or not isinstance(pk, Serial)
+            or any(column is pk for column in columns)  # keys given: not SQLite's to pick
+        ):
+            return None
         transaction = self._transaction.get()
         count = len(statement.rows)
-        if transaction is None and count * len(statement.columns) <= _INLINE_PARAMS:
+        if transaction is None and count * len(columns) <= _INLINE_PARAMS:
             return None
-        table = statement.table
-        meta = table._meta
-        pk_name = meta.primary_key._meta.db_column_name
+        pk_name = pk._meta.db_column_name
         dialect = self.dialect
         # One row: the largest key; the primary key's own index (a table whose key is
         # not the rowid has one); key columns other than ``pk_name INTEGER``; key columns.

@@ -415,12 +415,11 @@ class Insert(Query[list[dict[str, Any]]]):
         pk_key: str,
     ) -> list[dict[str, Any]] | None:
         """The new keys without ``RETURNING``, where the engine can tell them from the last
-        insert rowid (``SQLiteEngine.insert_rowids``): rows (``values``, from ``_row_values``)
-        with no primary key given, a ``Serial`` one. None: not so, or not worth it; nothing
-        was inserted, insert with ``RETURNING``."""
+        insert rowid (``SQLiteEngine.insert_rowids``, which says when it cannot: keys
+        given, not a ``Serial`` key, not worth it): rows (``values``, from ``_row_values``).
+        None: nothing was inserted, insert with ``RETURNING``."""
         insert_rowids = getattr(engine, "insert_rowids", None)
-        pk = self.table._meta.primary_key
-        if insert_rowids is None or not isinstance(pk, Serial) or any(c is pk for c in columns):
+        if insert_rowids is None:
             return None
         statement = InsertStatement(self.table, columns, values)
         ids: list[int] | None = await insert_rowids(statement)
