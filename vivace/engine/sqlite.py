@@ -15,7 +15,9 @@ Design, for speed without stalling the event loop:
 - statements that change rows inside an explicit transaction always run on the worker
   thread, because interrupting one would roll the whole transaction back; so does the
   COMMIT of a transaction that changed many rows (it may run the WAL checkpoint);
-- transactions take the write lock up front (``BEGIN IMMEDIATE``) by default.
+- transactions take the write lock up front (``BEGIN IMMEDIATE``) by default;
+- an insert of many rows goes without ``RETURNING``, its new keys told by the last insert
+  rowid (``insert_rowids``, checked under the write lock, else sent again with it).
 
 Example::
 
