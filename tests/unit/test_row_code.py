@@ -23,6 +23,9 @@ def test_dicts_convert_present_values_and_keep_none() -> None:
         {"id": 2, "name": None, "score": None},
     ]
     assert to_dicts([]) == []
+    # One row takes its own path (no comprehension): the same conversions.
+    assert to_dicts(rows[:1]) == [{"id": 1, "name": "A", "score": 5}]
+    assert to_dicts(rows[1:]) == [{"id": 2, "name": None, "score": None}]
 
 
 def test_keys_are_literal_text_whatever_they_hold() -> None:

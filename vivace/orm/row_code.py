@@ -92,7 +92,15 @@ def dict_mapper(keys: Sequence[str], converters: Sequence[Any]) -> RowsTo:
     """Rows to dicts keyed by ``keys``, ``converters[i]`` applied to non-None column ``i``."""
     namespace: dict[str, Any] = {}
     display = _display(keys, converters, namespace)
-    return _mapper("to_dicts", f"        return [{display} for row in rows]", namespace)
+    # One row (a select by key, ``first()``): no comprehension, whose hidden function call
+    # (before Python 3.12) would cost about as much as building the dict.
+    loop = (
+        "        if len(rows) == 1:\n"
+        "            row = rows[0]\n"
+        f"            return [{display}]\n"
+        f"        return [{display} for row in rows]"
+    )
+    return _mapper("to_dicts", loop, namespace)
 
 
 #: From this many rows on, an object mapper makes the instances with C loops.
