@@ -40,6 +40,7 @@ class Compiled:
         "labels",
         "columns",
         "_bind_all",
+        "_bind_one",
         "recent",
         "guarded",
     )
@@ -70,6 +71,12 @@ class Compiled:
         self.columns = None if columns is None else tuple(columns)
         # Most statements need no conversion at all: then binding is free.
         self._bind_all = any(c is not None for c in self.converters)
+        # One converted value (a select or update by primary key): bound without a loop.
+        self._bind_one = (
+            self.converters[0]
+            if len(self.converters) == 1 and self._bind_all and columns is None
+            else None
+        )
         #: Used since the engine's cache last looked (see ``vivace.engine.cache``).
         self.recent = False
         #: Runs only under the engine's guard: the MySQL dialect's ``INSERT IGNORE`` for
@@ -81,6 +88,15 @@ class Compiled:
         """The driver parameters for ``values`` (converted where the column type needs it)."""
         if not self._bind_all:
             return values
+        convert = self._bind_one
+        if convert is not None and len(values) == 1:
+            value = values[0]
+            if value is None:
+                return values
+            try:
+                return [convert(value)]
+            except InvalidValue as error:
+                raise self._name_the_column(error, values) from None
         try:
             if self.columns is not None:
                 return self._bind_columns(self.columns, values)
