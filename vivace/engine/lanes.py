@@ -280,9 +280,15 @@ class Lane:
         if self.returning:
             await asyncio.wait(list(self.returning))
 
+    def close(self) -> None:
+        """The pool is closing: from now on every released connection goes back to the
+        driver (whose close waits for the connections in use), none is kept."""
+        self.reuse = None
+
     def stop(self) -> None:
         """The pool is gone: forget the kept connections. A waiter still fails with
         ``PoolTimeout`` at its deadline (the line's timer stays)."""
+        self.reuse = None
         if self.reaper is not None:
             self.reaper.cancel()
             self.reaper = None

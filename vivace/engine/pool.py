@@ -211,12 +211,24 @@ class PoolFront:
         """Give ``connection`` back to the running loop's pool and free its slot."""
         pool = self.current()
         if pool is None:
+            # The running loop's pool is closing (``close`` let go of it first): its lane
+            # is still known until the driver's close ends, which waits for this one.
+            lane = self._closing_lane()
+            if lane is not None:
+                await lane.release(connection)
             return
         lane = self._lanes.get(id(pool))
         if lane is None:
             await self.driver.release(pool, connection)
         elif not lane.put(connection):
             await lane.release(connection)
+
+    def _closing_lane(self) -> Lane | None:
+        loop = asyncio.get_running_loop()
+        for lane in self._lanes.values():
+            if lane.loop is loop and lane.reuse is None:
+                return lane
+        return None
 
     async def forget_idle(self) -> None:
         """Give the kept connections of the running loop's pool back to the driver (its
@@ -257,7 +269,10 @@ class PoolFront:
         try:
             async with asyncio.timeout(limit):
                 if lane is not None:
-                    await lane.give_back_idle()  # the driver's close waits for them
+                    # Connections in use come back to the driver, whose close waits for
+                    # them, instead of being kept; the kept ones go back now.
+                    lane.close()
+                    await lane.give_back_idle()
                 await self.driver.close(pool)
         except TimeoutError:
             self.driver.terminate(pool)

@@ -183,10 +183,11 @@ class PostgresEngine(ServerEngine):
         except Exception as error:
             self._acquire_failed(error)
 
-    async def _fill(self, lane: Lane) -> Any:
-        """A new connection for the slot ``lane`` handed over (see ``fetch``)."""
+    async def _from_lane(self, lane: Lane, slot: bool) -> Any:
+        """A connection of ``lane`` (see ``fetch``): new from the driver for the ``slot``
+        handed over, else as ``Lane.acquire`` finds one."""
         try:
-            return await lane.fill()
+            return await (lane.fill() if slot else lane.acquire(self.acquire_timeout))
         except Exception as error:
             self._acquire_failed(error)
 
@@ -199,12 +200,16 @@ class PostgresEngine(ServerEngine):
 
     async def _release(self, connection: Any, discard: bool = False) -> None:
         if discard:
-            if not self.pgbouncer:
-                self._end_backend(connection)
-            # A connection that died was detached from its proxy: terminate() would raise.
-            with contextlib.suppress(Exception):
-                connection.terminate()
+            self._discard(connection)
         await self._front.release(connection)
+
+    def _discard(self, connection: Any) -> None:
+        """Close ``connection`` (its state is unknown), and end what it ran on the server."""
+        if not self.pgbouncer:
+            self._end_backend(connection)
+        # A connection that died was detached from its proxy: terminate() would raise.
+        with contextlib.suppress(Exception):
+            connection.terminate()
 
     def _end_backend(self, connection: Any) -> None:
         # Closing the socket alone leaves an interrupted statement running on the server,
@@ -239,6 +244,7 @@ class PostgresEngine(ServerEngine):
         lane = front.lane
         if (
             lane is None
+            or lane.reuse is None  # its pool is closing: the front makes a new one
             or self._transaction.get() is not None
             or front.loop is not asyncio.get_running_loop()
         ):
@@ -248,15 +254,16 @@ class PostgresEngine(ServerEngine):
         # connection per query comes here, and each coroutine layer between the query and
         # asyncpg is paid on every resumption. A kept connection is taken without
         # awaiting; when every slot is taken (or someone waits), the statement waits in
-        # the lane's line itself.
+        # the lane's line itself. The connection goes back to the lane it came from, also
+        # when the front has moved on to another pool meanwhile.
         connection = lane.take()
         if connection is None:
             if lane.must_wait():
                 connection = await lane.wait(self.acquire_timeout)
                 if connection is None:  # a free slot was handed over: fill it
-                    connection = await self._fill(lane)
+                    connection = await self._from_lane(lane, slot=True)
             else:
-                connection = await self._acquire()
+                connection = await self._from_lane(lane, slot=False)
         try:
             # The proxy's connection (see ``_driver_fetch``).
             driver = connection._con
@@ -264,11 +271,14 @@ class PostgresEngine(ServerEngine):
                 compiled.sql, *params
             )
         except BaseException as error:
-            await self._release(connection, discard=self._is_fatal(error))
+            if self._is_fatal(error):
+                self._discard(connection)
+                await lane.release(connection)
+            elif not lane.put(connection):
+                await lane.release(connection)
             self._raise_from(error)
-        if front.lane is not lane or not lane.put(connection):
-            # Not reusable as it is, or the pool changed hands meanwhile: the full release.
-            await self._release(connection)
+        if not lane.put(connection):
+            await lane.release(connection)
         return rows
 
     # driver hooks ---------------------------------------------------------------------------
