@@ -159,3 +159,29 @@ async def test_a_connection_goes_back_to_the_pool_it_came_from(engine: PostgresE
     assert all(c._holder._pool is engine._pool for c in lane.idle)
     assert lane.busy == 0 and engine._front.in_use() == 0
     await pid(engine)
+
+
+async def test_a_transaction_ending_after_its_pool_closed_gives_back_to_that_pool(
+    engine: PostgresEngine,
+) -> None:
+    await pid(engine)
+    old_lane = engine._front.lane
+
+    async def transaction() -> None:
+        async with engine.transaction():
+            await pid(engine)
+            await asyncio.sleep(0.3)
+
+    running = asyncio.create_task(transaction())
+    await asyncio.sleep(0.1)
+    closing = asyncio.create_task(engine.close_connection_pool(timeout=TIMEOUT))
+    await asyncio.sleep(0.05)
+    await pid(engine)  # on a new pool
+    started = time.monotonic()
+    await asyncio.wait_for(running, TIMEOUT)
+    await asyncio.wait_for(closing, TIMEOUT)
+    assert time.monotonic() - started < TIMEOUT / 2  # the old pool's close got it back
+    lane = engine._front.lane
+    assert lane is not None and lane is not old_lane
+    assert all(c._holder._pool is engine._pool for c in lane.idle)
+    assert lane.busy == 0 and engine._front.in_use() == 0

@@ -431,6 +431,13 @@ class _AsyncpgPools:
         except Exception:  # another asyncpg: the driver's pool then does all the work
             return False
 
+    def pool_of(self, connection: Any) -> Any:
+        # The proxy's holder belongs to one pool for its whole life; None: not a proxy.
+        try:
+            return connection._holder._pool
+        except Exception:
+            return None
+
     def max_size(self, pool: Any) -> int:
         return int(pool.get_max_size())
 
