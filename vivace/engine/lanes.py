@@ -25,6 +25,16 @@ Example::
     connection = lane.take() or await lane.acquire(timeout=30.0)
     if not lane.put(connection):
         await lane.release(connection)
+
+    # The same, waiting in line directly when every slot is taken (a statement's path):
+    connection = lane.take()
+    if connection is None:
+        if lane.must_wait():
+            connection = await lane.wait(timeout=30.0) or await lane.fill()
+        else:
+            connection = await lane.acquire(timeout=30.0)
+
+    lane.close()  # the pool is closing: released connections go back to the driver
 """
 
 from __future__ import annotations
