@@ -265,11 +265,8 @@ class PostgresEngine(ServerEngine):
             else:
                 connection = await self._from_lane(lane, slot=False)
         try:
-            # The proxy's connection (see ``_driver_fetch``).
-            driver = connection._con
-            rows: list[Any] = await (connection if driver is None else driver).fetch(
-                compiled.sql, *params
-            )
+            # Through the hook, as on the skeleton's path (a subclass or a test may wrap it).
+            rows = await self._driver_fetch(connection, compiled.sql, params)
         except BaseException as error:
             if self._is_fatal(error):
                 self._discard(connection)
