@@ -40,6 +40,7 @@ class Compiled:
         "labels",
         "columns",
         "_bind_all",
+        "_bind_one",
         "recent",
         "guarded",
     )
@@ -70,6 +71,10 @@ class Compiled:
         self.columns = None if columns is None else tuple(columns)
         # Most statements need no conversion at all: then binding is free.
         self._bind_all = any(c is not None for c in self.converters)
+        # One value to convert (a select by primary key, maybe with a ``LIMIT``): bound
+        # without a loop. Its position and converter.
+        converted = [(i, c) for i, c in enumerate(self.converters) if c is not None]
+        self._bind_one = converted[0] if len(converted) == 1 and columns is None else None
         #: Used since the engine's cache last looked (see ``vivace.engine.cache``).
         self.recent = False
         #: Runs only under the engine's guard: the MySQL dialect's ``INSERT IGNORE`` for
@@ -81,6 +86,18 @@ class Compiled:
         """The driver parameters for ``values`` (converted where the column type needs it)."""
         if not self._bind_all:
             return values
+        one = self._bind_one
+        if one is not None and len(values) == len(self.converters):
+            index, convert = one
+            value = values[index]
+            if value is None:
+                return values
+            params = list(values)
+            try:
+                params[index] = convert(value)
+            except InvalidValue as error:
+                raise self._name_the_column(error, values) from None
+            return params
         try:
             if self.columns is not None:
                 return self._bind_columns(self.columns, values)

@@ -7,7 +7,9 @@ in the task's transaction it takes the transaction's lock, checks it is still op
 runs, and on an interruption (``_is_fatal``) poisons it so it can never commit;
 outside a transaction it acquires a pooled connection (bounded wait; a connection the
 pool front kept is taken without awaiting), runs, and releases it, or discards it when
-the error left it in an unknown state. Driver
+the error left it in an unknown state. (``PostgresEngine.fetch`` writes the
+pooled half out once more, for the running loop's own pool: the statement path of every
+ORM query there, where each coroutine layer costs on every resumption.) Driver
 errors become ``vivace.exceptions`` through ``_map_error``. A driver plugs in with
 hooks: ``_acquire``/``_release`` (usually a ``PoolFront``), ``_driver_fetch``,
 ``_driver_fetch_dicts``, ``_driver_command``, ``_reset``, ``_is_fatal`` and

@@ -25,6 +25,16 @@ Example::
     connection = lane.take() or await lane.acquire(timeout=30.0)
     if not lane.put(connection):
         await lane.release(connection)
+
+    # The same, waiting in line directly when every slot is taken (a statement's path):
+    connection = lane.take()
+    if connection is None:
+        if lane.must_wait():
+            connection = await lane.wait(timeout=30.0) or await lane.fill()
+        else:
+            connection = await lane.acquire(timeout=30.0)
+
+    lane.close()  # the pool is closing: released connections go back to the driver
 """
 
 from __future__ import annotations
@@ -117,7 +127,7 @@ class Lane:
         while True:
             self._drop_dead_waiters()
             if self.waiters:
-                connection = await self._wait(timeout)
+                connection = await self.wait(timeout)
                 break
             connection = self.take()
             if connection is not None:
@@ -133,10 +143,21 @@ class Lane:
                 self.busy += 1
                 connection = None  # a free slot: filled from the driver below
                 break
-            connection = await self._wait(timeout)
+            connection = await self.wait(timeout)
             break
         if connection is not None:
             return connection
+        return await self.fill()
+
+    def must_wait(self) -> bool:
+        """Whether ``acquire`` would wait in line now (after ``take`` found nothing): someone
+        waits already, or every slot is taken. A statement then goes straight to ``wait``."""
+        self._drop_dead_waiters()
+        return bool(self.waiters) or (not self.idle and self.busy >= self.size)
+
+    async def fill(self) -> Any:
+        """A new connection from the driver for a slot already counted as this caller's
+        (freed again when the driver fails)."""
         try:
             return await self.driver.acquire(self.pool)
         except BaseException:
@@ -148,8 +169,9 @@ class Lane:
         while waiters and waiters[0][0].done():
             waiters.popleft()
 
-    async def _wait(self, timeout: float) -> Any:
-        """Wait in line: a connection handed over, or None for a free slot to fill."""
+    async def wait(self, timeout: float) -> Any:
+        """Wait in line at most ``timeout`` seconds (``PoolTimeout`` past it): a connection
+        handed over, or None for a free slot handed over, which ``fill`` fills."""
         loop = self.loop
         future: asyncio.Future[Any] = loop.create_future()
         deadline = loop.time() + timeout
@@ -268,9 +290,15 @@ class Lane:
         if self.returning:
             await asyncio.wait(list(self.returning))
 
+    def close(self) -> None:
+        """The pool is closing: from now on every released connection goes back to the
+        driver (whose close waits for the connections in use), none is kept."""
+        self.reuse = None
+
     def stop(self) -> None:
         """The pool is gone: forget the kept connections. A waiter still fails with
         ``PoolTimeout`` at its deadline (the line's timer stays)."""
+        self.reuse = None
         if self.reaper is not None:
             self.reaper.cancel()
             self.reaper = None

@@ -58,6 +58,13 @@ class PoolDriver(Protocol):
         ...
 
 
+# Optional driver methods, looked up when the front is made:
+#   reusable(connection) -> bool: whether a released connection may go to the next user
+#       as it is (the lanes then keep connections between statements);
+#   pool_of(connection) -> pool | None: the pool a connection was taken from (a release
+#       then goes to that pool's lane even when the front has moved on to another pool).
+
+
 class PoolFront:
     """Per-loop pools of one engine, served in arrival order (see the module docstring)."""
 
@@ -75,6 +82,7 @@ class PoolFront:
         #: The lane of ``pool`` (read on every statement's fast path).
         self.lane: Lane | None = None
         self._reusable = getattr(driver, "reusable", None)
+        self._pool_of = getattr(driver, "pool_of", None)
         self._beside_locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
     def current(self) -> Any:
@@ -192,6 +200,9 @@ class PoolFront:
         lane = self.lane
         if lane is None or self.loop is not asyncio.get_running_loop():
             return False
+        pool_of = self._pool_of
+        if pool_of is not None and pool_of(connection) is not lane.pool:
+            return False  # another pool's (the front moved on meanwhile): see release()
         return lane.put(connection)
 
     async def acquire(self, timeout: float) -> Any:
@@ -208,15 +219,31 @@ class PoolFront:
         return await lane.acquire(timeout)
 
     async def release(self, connection: Any) -> None:
-        """Give ``connection`` back to the running loop's pool and free its slot."""
-        pool = self.current()
+        """Give ``connection`` back to the pool it came from (when the driver tells;
+        otherwise the running loop's) and free its slot."""
+        pool_of = self._pool_of
+        pool = None if pool_of is None else pool_of(connection)
         if pool is None:
+            pool = self.current()
+        if pool is None:
+            # The running loop's pool is closing (``close`` let go of it first): its lane
+            # is still known until the driver's close ends, which waits for this one.
+            lane = self._closing_lane()
+            if lane is not None:
+                await lane.release(connection)
             return
         lane = self._lanes.get(id(pool))
         if lane is None:
             await self.driver.release(pool, connection)
         elif not lane.put(connection):
             await lane.release(connection)
+
+    def _closing_lane(self) -> Lane | None:
+        loop = asyncio.get_running_loop()
+        for lane in self._lanes.values():
+            if lane.loop is loop and lane.reuse is None:
+                return lane
+        return None
 
     async def forget_idle(self) -> None:
         """Give the kept connections of the running loop's pool back to the driver (its
@@ -257,7 +284,10 @@ class PoolFront:
         try:
             async with asyncio.timeout(limit):
                 if lane is not None:
-                    await lane.give_back_idle()  # the driver's close waits for them
+                    # Connections in use come back to the driver, whose close waits for
+                    # them, instead of being kept; the kept ones go back now.
+                    lane.close()
+                    await lane.give_back_idle()
                 await self.driver.close(pool)
         except TimeoutError:
             self.driver.terminate(pool)

@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 from vivace.dialects import Compiled, PostgresDialect
 from vivace.engine.cursors import RowCursor
+from vivace.engine.lanes import Lane
 from vivace.engine.pool import PoolDriver
 from vivace.engine.postgres_cursor import PostgresCursor
 from vivace.engine.postgres_errors import map_postgres_error
@@ -179,21 +180,36 @@ class PostgresEngine(ServerEngine):
     async def _acquire(self) -> Any:
         try:
             return await self._front.acquire(self.acquire_timeout)
-        except TimeoutError as error:
+        except Exception as error:
+            self._acquire_failed(error)
+
+    async def _from_lane(self, lane: Lane, slot: bool) -> Any:
+        """A connection of ``lane`` (see ``fetch``): new from the driver for the ``slot``
+        handed over, else as ``Lane.acquire`` finds one."""
+        try:
+            return await (lane.fill() if slot else lane.acquire(self.acquire_timeout))
+        except Exception as error:
+            self._acquire_failed(error)
+
+    def _acquire_failed(self, error: Exception) -> NoReturn:
+        if isinstance(error, TimeoutError):
             # Not the wait for a free slot (that is PoolTimeout): connecting timed out.
             seconds = self.config.get("timeout", min(self.acquire_timeout, 60.0))
             raise _connect_timed_out(self._address(), seconds) from error
-        except Exception as error:
-            self._raise_from(error)
+        self._raise_from(error)
 
     async def _release(self, connection: Any, discard: bool = False) -> None:
         if discard:
-            if not self.pgbouncer:
-                self._end_backend(connection)
-            # A connection that died was detached from its proxy: terminate() would raise.
-            with contextlib.suppress(Exception):
-                connection.terminate()
+            self._discard(connection)
         await self._front.release(connection)
+
+    def _discard(self, connection: Any) -> None:
+        """Close ``connection`` (its state is unknown), and end what it ran on the server."""
+        if not self.pgbouncer:
+            self._end_backend(connection)
+        # A connection that died was detached from its proxy: terminate() would raise.
+        with contextlib.suppress(Exception):
+            connection.terminate()
 
     def _end_backend(self, connection: Any) -> None:
         # Closing the socket alone leaves an interrupted statement running on the server,
@@ -214,6 +230,53 @@ class PostgresEngine(ServerEngine):
                     await pool.execute("SELECT pg_terminate_backend($1)", pid)
 
         self._in_background(end())
+
+    # running ------------------------------------------------------------------------------
+    async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
+        """Run a statement and return asyncpg's records (see ``Engine.fetch``).
+
+        Example: ``rows = await DB.fetch(*DB.compile(Select(Band, [Band.name])))``.
+        """
+        params = compiled.bind(values)
+        if self.log_queries:
+            self._log(compiled.sql, params)
+        front = self._front
+        lane = front.lane
+        if (
+            lane is None
+            or lane.reuse is None  # its pool is closing: the front makes a new one
+            or self._transaction.get() is not None
+            or front.loop is not asyncio.get_running_loop()
+        ):
+            return await self._run_statement(self._driver_fetch, compiled.sql, params)
+        # The skeleton (``Engine._run_statement``) written out for the running loop's own
+        # pool, outside a transaction: every statement of a web app that takes a pooled
+        # connection per query comes here, and each coroutine layer between the query and
+        # asyncpg is paid on every resumption. A kept connection is taken without
+        # awaiting; when every slot is taken (or someone waits), the statement waits in
+        # the lane's line itself. The connection goes back to the lane it came from, also
+        # when the front has moved on to another pool meanwhile.
+        connection = lane.take()
+        if connection is None:
+            if lane.must_wait():
+                connection = await lane.wait(self.acquire_timeout)
+                if connection is None:  # a free slot was handed over: fill it
+                    connection = await self._from_lane(lane, slot=True)
+            else:
+                connection = await self._from_lane(lane, slot=False)
+        try:
+            # Through the hook, as on the skeleton's path (a subclass or a test may wrap it).
+            rows = await self._driver_fetch(connection, compiled.sql, params)
+        except BaseException as error:
+            if self._is_fatal(error):
+                self._discard(connection)
+                await lane.release(connection)
+            elif not lane.put(connection):
+                await lane.release(connection)
+            self._raise_from(error)
+        if not lane.put(connection):
+            await lane.release(connection)
+        return rows
 
     # driver hooks ---------------------------------------------------------------------------
     async def _driver_fetch(self, connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
@@ -354,16 +417,23 @@ class _AsyncpgPools:
         # is a no-op, see _no_reset): an open connection outside any transaction. Asked
         # twice a statement: read on the proxy's connection (the proxy's methods are each
         # a wrapper call more); None once asyncpg took it back (terminated).
+        # Read on the protocol itself: ``is_closed()`` and ``is_in_transaction()`` are
+        # each a Python call more around the same reads, twice a statement.
         try:
             con = connection._con
-            return (
-                self.keep
-                and con is not None
-                and not con.is_closed()
-                and not con.is_in_transaction()
-            )
+            if con is None or con._aborted or not self.keep:
+                return False
+            protocol = con._protocol
+            return bool(protocol.is_connected() and not protocol.is_in_transaction())
         except Exception:  # another asyncpg: the driver's pool then does all the work
             return False
+
+    def pool_of(self, connection: Any) -> Any:
+        # The proxy's holder belongs to one pool for its whole life; None: not a proxy.
+        try:
+            return connection._holder._pool
+        except Exception:
+            return None
 
     def max_size(self, pool: Any) -> int:
         return int(pool.get_max_size())
