@@ -272,6 +272,16 @@ class Engine:
         for sql in statements:
             await self.fetch_sql(sql)
 
+    async def run_ddl(self, ddl: str, in_pool: bool = True) -> list[dict[str, Any]]:
+        """Run one DDL (or other SQL) string as Piccolo's ``engine.run_ddl`` does: in the
+        task's transaction when there is one, else on a pooled connection; the rows come
+        back as dicts. ``in_pool`` is accepted for Piccolo's signature: Vivace always uses
+        a pooled connection (reset before reuse, as for every statement written by hand).
+
+        Example: ``await DB.run_ddl("CREATE INDEX band_name ON band (name)")``.
+        """
+        return await self.fetch_sql(ddl)
+
     def schema_transaction(self) -> Transaction:
         """A transaction for schema changes: ``async with DB.schema_transaction(): ...``.
 
