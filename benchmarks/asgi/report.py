@@ -138,7 +138,8 @@ def setup_text(result: dict[str, Any]) -> str:
         f"{meta['seconds'] / 60:.1f} minutes; load average at the start "
         f"{meta.get('loadavg_start', '?')}, at the end {meta.get('loadavg_end', '?')}. "
         f"wrk: 1 thread, {plan['connections']} connections, {plan['warmup']:g} s warm-up then "
-        f"{plan['seconds']:g} s measured per cell, pinned to CPU 1; each server: 1 worker "
+        f"{plan['seconds']:g} s measured per cell (more for the slow cells: 4 rounds of 64 "
+        "requests), each on an idle server, pinned to CPU 1; each server: 1 worker "
         f"pinned to CPU 0, a pool of {plan['pool']} connections (the threaded baseline: "
         f"{plan['pool']} threads); PostgreSQL on the same machine, unpinned. Waits: {waits} ms "
         f"per statement (one plan measured on a fresh connection: {measured})."
@@ -169,9 +170,17 @@ NOTES = (
     "connection) and wrk holds more HTTP connections than that, so requests queue. Once the "
     "database waits, `pool / (statements x wait)` bounds everyone's requests/s alike.",
     "- Apps that queue each statement fairly for the pool move all of wrk's requests forward "
-    "in step: none finishes before all have run their statements (p50 close to p99). For the "
-    "20-statement tests at long waits a measured window then holds only a few such rounds, "
-    "so those cells' requests/s are coarse (up to a round, ~25%, either way).",
+    "in step: none finishes before all have run their statements (p50 close to p99), so "
+    "responses come in waves of 64 (at 20 ms, one every ~2.6 s for updates, 20). wrk's count "
+    "over its duration would hold 4 or 5 such waves by their phase alone (20% apart); "
+    "requests/s here is instead 64 over the mean time from each response to the 64th after "
+    "it (one round of the closed loop, whole waves whatever the phase; the plain rate when "
+    "responses are spread evenly). wrk's own count is in the JSON as `rps_counted`.",
+    "- Each cell runs on an idle server: before its warm-up and before its measured window "
+    "the runner waits until the app's `/inflight` (requests in progress) reads 0. wrk "
+    "abandons its requests in flight when it stops and the app still finishes them (after "
+    "a 20-query cell at 20 ms, ~1 s of work); without the wait the next cell shared the pool "
+    "with them. What was waited for is in the JSON per cell (`leftovers`).",
     "- Absolute numbers drift with the machine's load (load average per cell in the JSON); "
     "read the ratios within a wait, measured minutes apart, with that in mind.",
 )

@@ -8,6 +8,18 @@ requests that queue for seconds: ``TestType.window``) after ``warmup`` seconds o
 load. A server that fails its checks or does not start is reported, not timed. With
 ``passes`` > 1 the whole matrix runs again (servers in the reverse order) and each cell
 keeps its best pass.
+
+Every cell measures its own test on an idle server: before its warm-up and again before its
+measured window, the runner polls the app's ``/inflight`` (requests in progress, counted by
+the shared app layer) until it reads 0 twice. wrk abandons its requests in flight when it
+stops, and the server finishes them: after a 20-query cell at 20 ms, 64 requests of 20
+statements each, ~1.3 s of work for a pool of 20. A single request sent after wrk (what
+this runner did before) returns as soon as its own one statement got a turn, long before
+such leftovers are done when the app queues each statement fairly for the pool; the next
+cell's window then shared the pool with them (fortunes at 20 ms right after queries20: the
+ORMs at 0.74-0.93 of the floor; alone, or after this wait: 0.99-1.03). Requests/s is
+``load.steady_rps``, which does not depend on where in a wave of completions the window
+starts or ends.
 """
 
 from __future__ import annotations
@@ -15,12 +27,15 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.asgi import database, load, servers
 from benchmarks.asgi.apps import CONTENDERS, AppContender
-from benchmarks.asgi.checks import CheckFailed, check_server, get
+from benchmarks.asgi.apps.common import INFLIGHT_PATH
+from benchmarks.asgi.checks import CheckFailed, check_server
 
 
 @dataclass(frozen=True)
@@ -39,8 +54,9 @@ class TestType:
         Apps that queue each statement fairly for the pool move all ``connections``
         requests forward in step, so none finishes before all of them have run their
         statements: about ``connections x statements x (wait / pool + CPU per statement)``.
-        A window shorter than that would count almost nothing (0.3 ms of CPU per
-        statement, what a loaded 2-core machine gave).
+        ``load.steady_rps`` needs 2 such rounds and averages over the rest, so 4 of them
+        leave it 3 rounds of spans (0.3 ms of CPU per statement, what a loaded 2-core
+        machine gave).
 
         >>> TESTS_BY_ID["updates20"].window(Plan(), 20), TESTS_BY_ID["db"].window(Plan(), 20)
         (13.0, 2.0)
@@ -113,23 +129,67 @@ def server_env(plan: Plan, pg: dict[str, Any]) -> dict[str, str]:
     return env
 
 
+def inflight(port: int) -> int:
+    """How many requests the app at ``port`` is working on (its ``/inflight``)."""
+    url = f"http://127.0.0.1:{port}{INFLIGHT_PATH}"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return int(response.read())
+
+
+def wait_idle(port: int, timeout: float = 120.0) -> tuple[int, float]:
+    """Poll ``/inflight`` until it reads 0 twice in a row; (first count read, seconds waited).
+
+    Twice: a request wrk wrote just before it closed may still sit unread in a socket when
+    the first poll is answered. Raises ``RuntimeError`` after ``timeout`` seconds.
+    """
+    started = time.monotonic()
+    first, zeros = -1, 0
+    while zeros < 2:
+        try:
+            count = inflight(port)
+        except (urllib.error.URLError, OSError, ValueError) as error:
+            raise RuntimeError(f"/inflight did not answer: {error}") from error
+        first = count if first < 0 else first
+        zeros = zeros + 1 if count == 0 else 0
+        if time.monotonic() - started > timeout:
+            raise RuntimeError(f"still {count} requests in flight after {timeout:g} s")
+        time.sleep(0.02 if count == 0 else 0.05)
+    return first, round(time.monotonic() - started, 2)
+
+
 def _measure(plan: Plan, port: int, name: str, wait: float) -> list[dict[str, Any]]:
-    """wrk on each test type of the server at ``port``: one cell per test."""
-    cells = []
+    """wrk on each test type of the server at ``port``: one cell per test, each on an idle
+    server (the previous cell's and the warm-up's leftovers done first: ``wait_idle``)."""
+    cells: list[dict[str, Any]] = []
     for test in plan.tests:
         url = f"http://127.0.0.1:{port}{test.path}"
+        leftovers = {"before_warmup": wait_idle(port)}
         if plan.warmup > 0:
             load.run(url, plan.warmup, plan.connections)
-            # wrk leaves its requests in flight: one more request, queued behind them,
-            # returns once they are done, so the measured run starts on an idle server.
-            get(port, test.path)
+            leftovers["before_window"] = wait_idle(port)
         result = load.run(url, test.window(plan, wait), plan.connections)
         load1 = round(os.getloadavg()[0], 2)  # how busy the machine was
-        cells.append({"variant": name, "wait": wait, "test": test.id, **result, "load1": load1})
+        cells.append(
+            {
+                "variant": name,
+                "wait": wait,
+                "test": test.id,
+                **result,
+                "load1": load1,
+                # (requests in flight when first polled, seconds until idle)
+                "leftovers": {k: list(v) for k, v in leftovers.items()},
+            }
+        )
         errors = f"  errors {result['errors']}" if result["errors"] else ""
+        left = "  ".join(
+            f"{n} left {where.replace('_', ' ')} ({s:g} s)"
+            for where, (n, s) in leftovers.items()
+            if n
+        )
         print(
-            f"   {test.id:<10} {result['rps']:>9,.0f} req/s  p50 {result['p50_ms']:7.2f} ms"
-            f"  p99 {result['p99_ms']:8.2f} ms  (load {load1}){errors}",
+            f"   {test.id:<10} {result['rps']:>9,.0f} req/s (counted {result['rps_counted']:,.0f})"
+            f"  p50 {result['p50_ms']:7.2f} ms  p99 {result['p99_ms']:8.2f} ms"
+            f"  (load {load1}){errors}  {left}",
             flush=True,
         )
     return cells
@@ -204,6 +264,11 @@ def run(plan: Plan, pg: dict[str, Any], port: int = 18_730) -> dict[str, Any]:
                     except CheckFailed as error:
                         failed[name] = f"wrong answer: {error}"
                         print(f"   check failed: {error}", flush=True)
+                    except RuntimeError as error:
+                        # wrk failed, or the server never went idle: this server at this
+                        # wait is not measured; the rest of the matrix still is.
+                        failed[f"{name}, wait {wait:g} ms"] = f"not measured: {error}"[:2000]
+                        print(f"   not measured: {str(error)[:400]}", flush=True)
                     finally:
                         server.stop()
     finally:

@@ -13,6 +13,11 @@ The endpoints (TechEmpower's database test types):
   rendered as an HTML table with the messages escaped
 * ``/updates?queries=N``: N random rows read one by one, given new random numbers, written back
 
+and one for the runner, not a test type: ``/inflight``, how many requests the app is still
+working on (as plain text). wrk abandons its requests in flight when it stops and the app
+finishes them anyway; the runner waits for 0 before it loads the server again, so a cell
+never shares the pool with the previous cell's leftovers (see ``benchmarks.asgi.runner``).
+
 >>> parse_queries(b"queries=20"), parse_queries(b"queries=0"), parse_queries(b"queries=x")
 (20, 1, 1)
 >>> render_fortunes([(2, "b<"), (1, "a&")]).split("</th></tr>")[1]
@@ -25,6 +30,7 @@ import html
 import json
 import os
 import random
+import threading
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any, Protocol
 from urllib.parse import parse_qs
@@ -122,8 +128,39 @@ def _json(value: Any) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
 
+INFLIGHT_PATH = "/inflight"
+
+
+def counted(app: Any) -> Any:
+    """``app`` (ASGI) counting its HTTP requests in progress; ``/inflight`` answers the count.
+
+    Counted around the whole app, so a request counts until its handler returns, even when
+    the client has gone (uvicorn lets the handler run to its end). ``/inflight`` does not
+    count itself and never reaches ``app``.
+    """
+    inflight = 0
+
+    async def wrapper(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        nonlocal inflight
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+        elif scope["path"] == INFLIGHT_PATH:
+            body = str(inflight).encode()
+            headers = [(b"content-type", b"text/plain"), (b"content-length", b"%d" % len(body))]
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+        else:
+            inflight += 1
+            try:
+                await app(scope, receive, send)
+            finally:
+                inflight -= 1
+
+    return wrapper
+
+
 def asgi_app(backend: Backend) -> Any:
-    """The Starlette app serving the four endpoints from ``backend``."""
+    """The Starlette app serving the four endpoints from ``backend`` (and ``/inflight``)."""
     from contextlib import asynccontextmanager
 
     from starlette.applications import Starlette
@@ -161,20 +198,38 @@ def asgi_app(backend: Backend) -> Any:
         Route("/fortunes", fortunes),
         Route("/updates", updates),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return counted(Starlette(routes=routes, lifespan=lifespan))
 
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 
 def wsgi_app(backend: SyncBackend) -> Callable[[dict[str, Any], StartResponse], list[bytes]]:
-    """The plain WSGI callable serving the four endpoints from ``backend``."""
+    """The plain WSGI callable serving the four endpoints from ``backend`` (and ``/inflight``).
+
+    ``/inflight`` counts the requests a thread is working on. gunicorn's gthread worker
+    hands ready connections to its threads in order, so when ``/inflight`` runs, every
+    request that arrived before it has a thread and is counted (or is done).
+    """
+    inflight = [0]
+    lock = threading.Lock()
 
     def respond(start: StartResponse, body: bytes, kind: str) -> list[bytes]:
         start("200 OK", [("Content-Type", kind), ("Content-Length", str(len(body)))])
         return [body]
 
     def app(environ: dict[str, Any], start: StartResponse) -> list[bytes]:
+        if environ["PATH_INFO"] == INFLIGHT_PATH:
+            return respond(start, str(inflight[0]).encode(), "text/plain")
+        with lock:
+            inflight[0] += 1
+        try:
+            return serve(environ, start)
+        finally:
+            with lock:
+                inflight[0] -= 1
+
+    def serve(environ: dict[str, Any], start: StartResponse) -> list[bytes]:
         path = environ["PATH_INFO"]
         query = environ.get("QUERY_STRING", "").encode("latin-1")
         if path == "/db":
