@@ -23,7 +23,7 @@ import math
 import weakref
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from vivace.dialects import Compiled
 from vivace.dialects.mysql import MariaDBDialect, MySQLDialect
@@ -229,23 +229,18 @@ class MySQLEngine(ServerEngine):
                 "use MySQLEngine(..., flavour='mysql')"
             )
 
-    async def _acquire(self) -> Any:
-        try:
-            return await self._front.acquire(self.acquire_timeout)
-        except TimeoutError as error:
+    def _acquire_failed(self, error: Exception) -> NoReturn:
+        if isinstance(error, TimeoutError):
             # Not the wait for a free slot (that is PoolTimeout): connecting timed out.
             raise ConnectionLost(
                 f"MySQL at {self._address()} did not answer the connection attempt within "
                 f"{self.acquire_timeout} s"
             ) from error
-        except Exception as error:
-            self._raise_from(error)
+        self._raise_from(error)
 
-    async def _release(self, connection: Any, discard: bool = False) -> None:
-        if discard:
-            self._end_session(connection)
-            connection.close()
-        await self._front.release(connection)
+    def _discard(self, connection: Any) -> None:
+        self._end_session(connection)
+        connection.close()
 
     def _end_session(self, connection: Any) -> None:
         # Closing the socket leaves an interrupted statement running on the server, holding
@@ -330,14 +325,9 @@ class MySQLEngine(ServerEngine):
     def _map_error(self, error: Exception) -> VivaceError:
         return map_mysql_error(error, self._address())
 
-    async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
-        """``Engine.fetch``, and a ``DO NOTHING`` insert (``INSERT IGNORE``) run guarded."""
-        if compiled.guarded:
-            return (await run_guarded(self, compiled, values)).rows
-        params = compiled.bind(values)
-        if self.log_queries:
-            self._log(compiled.sql, params)
-        return await self._run_statement(self._driver_fetch, compiled.sql, params)
+    async def _fetch_guarded(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
+        # A ``DO NOTHING`` insert (``INSERT IGNORE``): see vivace.engine.mysql_ignore.
+        return (await run_guarded(self, compiled, values)).rows
 
     async def fetch_insert_ids(
         self, compiled: Compiled, values: Sequence[Any], count: int

@@ -19,7 +19,6 @@ from typing import Any, NoReturn
 
 from vivace.dialects import Compiled, PostgresDialect
 from vivace.engine.cursors import RowCursor
-from vivace.engine.lanes import Lane
 from vivace.engine.pool import PoolDriver
 from vivace.engine.postgres_cursor import PostgresCursor
 from vivace.engine.postgres_errors import map_postgres_error
@@ -177,31 +176,12 @@ class PostgresEngine(ServerEngine):
             name = self.dialect.quote(extension)
             await connection.execute(f"CREATE EXTENSION IF NOT EXISTS {name}")
 
-    async def _acquire(self) -> Any:
-        try:
-            return await self._front.acquire(self.acquire_timeout)
-        except Exception as error:
-            self._acquire_failed(error)
-
-    async def _from_lane(self, lane: Lane, slot: bool) -> Any:
-        """A connection of ``lane`` (see ``fetch``): new from the driver for the ``slot``
-        handed over, else as ``Lane.acquire`` finds one."""
-        try:
-            return await (lane.fill() if slot else lane.acquire(self.acquire_timeout))
-        except Exception as error:
-            self._acquire_failed(error)
-
     def _acquire_failed(self, error: Exception) -> NoReturn:
         if isinstance(error, TimeoutError):
             # Not the wait for a free slot (that is PoolTimeout): connecting timed out.
             seconds = self.config.get("timeout", min(self.acquire_timeout, 60.0))
             raise _connect_timed_out(self._address(), seconds) from error
         self._raise_from(error)
-
-    async def _release(self, connection: Any, discard: bool = False) -> None:
-        if discard:
-            self._discard(connection)
-        await self._front.release(connection)
 
     def _discard(self, connection: Any) -> None:
         """Close ``connection`` (its state is unknown), and end what it ran on the server."""
@@ -232,52 +212,6 @@ class PostgresEngine(ServerEngine):
         self._in_background(end())
 
     # running ------------------------------------------------------------------------------
-    async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
-        """Run a statement and return asyncpg's records (see ``Engine.fetch``).
-
-        Example: ``rows = await DB.fetch(*DB.compile(Select(Band, [Band.name])))``.
-        """
-        params = compiled.bind(values)
-        if self.log_queries:
-            self._log(compiled.sql, params)
-        front = self._front
-        lane = front.lane
-        if (
-            lane is None
-            or lane.reuse is None  # its pool is closing: the front makes a new one
-            or self._transaction.get() is not None
-            or front.loop is not asyncio.get_running_loop()
-        ):
-            return await self._run_statement(self._driver_fetch, compiled.sql, params)
-        # The skeleton (``Engine._run_statement``) written out for the running loop's own
-        # pool, outside a transaction: every statement of a web app that takes a pooled
-        # connection per query comes here, and each coroutine layer between the query and
-        # asyncpg is paid on every resumption. A kept connection is taken without
-        # awaiting; when every slot is taken (or someone waits), the statement waits in
-        # the lane's line itself. The connection goes back to the lane it came from, also
-        # when the front has moved on to another pool meanwhile.
-        connection = lane.take()
-        if connection is None:
-            if lane.must_wait():
-                connection = await lane.wait(self.acquire_timeout)
-                if connection is None:  # a free slot was handed over: fill it
-                    connection = await self._from_lane(lane, slot=True)
-            else:
-                connection = await self._from_lane(lane, slot=False)
-        try:
-            # Through the hook, as on the skeleton's path (a subclass or a test may wrap it).
-            rows = await self._driver_fetch(connection, compiled.sql, params)
-        except BaseException as error:
-            if self._is_fatal(error):
-                self._discard(connection)
-                await lane.release(connection)
-            elif not lane.put(connection):
-                await lane.release(connection)
-            self._raise_from(error)
-        if not lane.put(connection):
-            await lane.release(connection)
-        return rows
-
     # driver hooks ---------------------------------------------------------------------------
     async def _driver_fetch(self, connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
         # asyncpg's pool hands out a proxy that wraps every method in a Python call of its

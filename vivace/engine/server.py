@@ -2,8 +2,11 @@
 
 A ``config`` checked against the options the driver accepts (a misspelt one raises
 ``ConfigurationError`` at construction, listing the accepted ones), a ``PoolFront`` over
-the driver's pools, background tasks that end interrupted server sessions, and closing
-that waits for them.
+the driver's pools, background tasks that end interrupted server sessions, closing that
+waits for them, and ``fetch``: the statement skeleton written out for a pooled connection
+of the running loop (every statement of a web app that takes a connection per query).
+An engine plugs in with hooks: ``_driver_fetch``, ``_discard`` (close a connection in an
+unknown state and end its server session), ``_acquire_failed`` (map a failure to connect).
 
 Example::
 
@@ -15,10 +18,12 @@ Example::
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine, Mapping
-from typing import Any, ClassVar
+from collections.abc import Coroutine, Mapping, Sequence
+from typing import Any, ClassVar, NoReturn
 
+from vivace.dialects.compiled import Compiled
 from vivace.engine.base import Engine
+from vivace.engine.lanes import Lane
 from vivace.engine.pool import PoolDriver, PoolFront
 from vivace.engine.transaction import Transaction
 from vivace.exceptions import ConfigurationError
@@ -105,6 +110,87 @@ class ServerEngine(Engine):
             raise TypeError(f"unknown transaction options: {', '.join(options)}")
         begin = self.dialect.begin_sql(isolation_level, read_only)
         return Transaction(self, allow_nested=allow_nested, begin=begin)
+
+    # running --------------------------------------------------------------------------------
+    async def fetch(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
+        """Run a statement and return the driver's rows (see ``Engine.fetch``).
+
+        Example: ``rows = await DB.fetch(*DB.compile(Select(Band, [Band.name])))``.
+        """
+        if compiled.guarded:
+            return await self._fetch_guarded(compiled, values)
+        params = compiled.bind(values)
+        if self.log_queries:
+            self._log(compiled.sql, params)
+        front = self._front
+        lane = front.lane
+        if (
+            lane is None
+            or lane.reuse is None  # its pool is closing (or the driver keeps nothing)
+            or self._transaction.get() is not None
+            or front.loop is not asyncio.get_running_loop()
+        ):
+            return await self._run_statement(self._driver_fetch, compiled.sql, params)
+        # The skeleton (``Engine._run_statement``) written out for the running loop's own
+        # pool, outside a transaction: each coroutine layer between the query and the
+        # driver is paid on every resumption. A kept connection is taken without awaiting;
+        # when every slot is taken (or someone waits), the statement waits in the lane's
+        # line itself. The connection goes back to the lane it came from, also when the
+        # front has moved on to another pool meanwhile.
+        connection = lane.take()
+        if connection is None:
+            if lane.must_wait():
+                connection = await lane.wait(self.acquire_timeout)
+                if connection is None:  # a free slot was handed over: fill it
+                    connection = await self._from_lane(lane, slot=True)
+            else:
+                connection = await self._from_lane(lane, slot=False)
+        try:
+            # Through the hook, as on the skeleton's path (a subclass or a test may wrap it).
+            rows = await self._driver_fetch(connection, compiled.sql, params)
+        except BaseException as error:
+            if self._is_fatal(error):
+                self._discard(connection)
+                await lane.release(connection)
+            elif not lane.put(connection):
+                await lane.release(connection)
+            self._raise_from(error)
+        if not lane.put(connection):
+            await lane.release(connection)
+        return rows
+
+    async def _fetch_guarded(self, compiled: Compiled, values: Sequence[Any]) -> list[Any]:
+        """A statement its dialect marked ``guarded`` (MariaDB's ``INSERT IGNORE``)."""
+        raise NotImplementedError
+
+    # connections ----------------------------------------------------------------------------
+    async def _acquire(self) -> Any:
+        try:
+            return await self._front.acquire(self.acquire_timeout)
+        except Exception as error:
+            self._acquire_failed(error)
+
+    async def _from_lane(self, lane: Lane, slot: bool) -> Any:
+        """A connection of ``lane`` (see ``fetch``): new from the driver for the ``slot``
+        handed over, else as ``Lane.acquire`` finds one."""
+        try:
+            return await (lane.fill() if slot else lane.acquire(self.acquire_timeout))
+        except Exception as error:
+            self._acquire_failed(error)
+
+    def _acquire_failed(self, error: Exception) -> NoReturn:
+        """Raise Vivace's error for a failure to get a connection (``error``: the driver's,
+        or TimeoutError when connecting took longer than ``acquire_timeout``)."""
+        self._raise_from(error)
+
+    async def _release(self, connection: Any, discard: bool = False) -> None:
+        if discard:
+            self._discard(connection)
+        await self._front.release(connection)
+
+    def _discard(self, connection: Any) -> None:
+        """Close ``connection`` (its state is unknown) and end its session on the server."""
+        raise NotImplementedError
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
         """Run ``work`` without waiting for it; closing the pool waits for it."""
