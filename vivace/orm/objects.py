@@ -63,7 +63,9 @@ class Objects(SelectBase[list[T]]):
 
     def first(self) -> First[T]:
         """The first row, or None."""
-        return First(self._copy())
+        query: Objects[T] = object.__new__(type(self))  # ``_copy`` inlined: point reads
+        query.__dict__ = self.__dict__.copy()
+        return First(query)
 
     def get_or_create(
         self, where: Any, defaults: Mapping[Any, Any] | None = None
@@ -92,6 +94,8 @@ class Objects(SelectBase[list[T]]):
         return tuple(columns), prefetch
 
     def _statement(self) -> SelectStatement:
+        if not self._prefetch:  # every column of the table (``_layout``'s common case)
+            return self._select_statement(self.table._meta.column_tuple)
         return self._select_statement(self._layout()[0])
 
     async def _run(self, engine: Engine) -> Any:

@@ -31,7 +31,6 @@ from vivace.schema import Column
 from vivace.sql import And, Expr, FunctionCall, OrderItem, Star
 from vivace.sql import Select as SelectStatement
 from vivace.sql.nodes import Alias, ColumnNode, Condition
-from vivace.sql.statements import select_of
 from vivace.types import JSON_TYPES
 
 if TYPE_CHECKING:
@@ -128,10 +127,8 @@ class SelectBase(Query[ResultT], WhereMixin):
 
     def limit(self, number: int) -> Self:
         """At most ``number`` rows."""
-        if not isinstance(number, int) or isinstance(number, bool):
-            raise TypeError("Limit must be an integer")  # Piccolo's error
-        if number < 0:
-            raise QueryError(f"limit() takes a non-negative int, got {number!r}")
+        if type(number) is not int or number < 0:  # one check on the common path
+            _check_count(number, "limit")
         query: Self = object.__new__(type(self))  # the copy inlined, as in where()
         query.__dict__ = self.__dict__.copy()
         query._limit = number
@@ -139,10 +136,8 @@ class SelectBase(Query[ResultT], WhereMixin):
 
     def offset(self, number: int) -> Self:
         """Skip the first ``number`` rows."""
-        if not isinstance(number, int) or isinstance(number, bool):
-            raise TypeError("Offset must be an integer")  # Piccolo's error
-        if number < 0:
-            raise QueryError(f"offset() takes a non-negative int, got {number!r}")
+        if type(number) is not int or number < 0:
+            _check_count(number, "offset")
         query: Self = self._copy()
         query._offset = number
         return query
@@ -205,19 +200,17 @@ class SelectBase(Query[ResultT], WhereMixin):
         if self._distinct_on:
             _check_distinct_on(self._distinct_on, self._order)
         where = self._where
-        return select_of(
-            self.table,
-            columns if type(columns) is tuple else tuple(columns),
-            (where[0] if len(where) == 1 else And(*where)) if where else None,
-            self._group_by,
-            self._having,
-            self._order,
-            1 if self._first else self._limit,
-            self._offset,
-            self._distinct,
-            self._distinct_on,
-            self._lock,
-        )
+        # ``select_of`` inlined (the builder's parts are tuples already): every query's
+        # statement is built here.
+        node: SelectStatement = _new(SelectStatement)
+        node.table, node.joins = self.table, ()
+        node.columns = columns if type(columns) is tuple else tuple(columns)
+        node.where = (where[0] if len(where) == 1 else And(*where)) if where else None
+        node.group_by, node.having, node.order_by = self._group_by, self._having, self._order
+        node.limit = 1 if self._first else self._limit
+        node.offset, node.distinct = self._offset, self._distinct
+        node.distinct_on, node.lock = self._distinct_on, self._lock
+        return node
 
     def _as_subquery(self) -> SelectStatement:
         statement = self._statement()
@@ -231,6 +224,16 @@ class SelectBase(Query[ResultT], WhereMixin):
         then ``async for rows in batch: ...``.
         """
         return Batch(self, batch_size, node)
+
+
+def _check_count(number: object, clause: str) -> None:
+    """Refuse what ``limit()``/``offset()`` cannot take, as before their fast check: Piccolo's
+    ``TypeError`` for a non-int (a bool too), ``QueryError`` for a negative number; an int
+    subclass that is neither passes."""
+    if not isinstance(number, int) or isinstance(number, bool):
+        raise TypeError(f"{clause.capitalize()} must be an integer")  # Piccolo's error
+    if number < 0:
+        raise QueryError(f"{clause}() takes a non-negative int, got {number!r}")
 
 
 def _check_distinct_on(on: Sequence[Expr], order: Sequence[OrderItem]) -> None:
