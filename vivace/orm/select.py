@@ -114,7 +114,7 @@ class SelectBase(Query[ResultT], WhereMixin):
         if len(columns) == 1 and isinstance(columns[0], ColumnNode):  # the common one column
             item = _new(OrderItem)  # no __init__ call: the two slots set here
             item.expr, item.ascending = columns[0], ascending
-            query._order = (*self._order, item)
+            query._order = self._order + (item,)  # the first sort key: (item,) itself
             return query
         items = []
         for column in flatten(columns):

@@ -364,9 +364,13 @@ class ValueComparison(Comparison):
     __slots__ = ("value", "_param")
 
     left: ColumnNode
+    #: The value compared with, as given (bound as a parameter, never written in the SQL).
+    value: Any
+    _param: Param
 
-    @property  # type: ignore[override]  # the base's slot, read only here (made on demand)
-    def right(self) -> Expr:
+    # The base's slot, read only here: the parameter is made on demand.
+    @property
+    def right(self) -> Expr:  # type: ignore[override]
         try:
             return self._param
         except AttributeError:
