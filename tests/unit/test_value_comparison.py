@@ -168,4 +168,15 @@ def test_get_or_create_reads_a_value_comparison() -> None:
     _collect_equalities((BAND.name == "a") & (BAND.popularity == 3), values)
     assert values == {"name": "a", "popularity": 3}
     with pytest.raises(QueryError, match="not a query condition"):
-        (BAND.name == "a") & 2  # type: ignore[operator]  # an int is no condition
+        (BAND.name == "a") & 2  # an int is no condition
+
+
+def test_builders_hold_every_field_and_their_clauses_leave_them_unchanged() -> None:
+    for query in (BAND.select(), BAND.select(BAND.name, "popularity"), BAND.objects()):
+        fields = type(query)._FIELDS
+        assert set(fields) <= set(vars(query))  # read from the instance, not the class
+        assert all(vars(query)[name] == getattr(type(query), name) for name in fields[1:])
+        narrowed = query.where(BAND.id == 1).order_by(BAND.name).limit(2).offset(1)
+        assert query._where == () and query._order == () and query._limit is None
+        assert query._offset is None and narrowed._limit == 2 and narrowed._offset == 1
+        assert len(narrowed._where) == 1 and len(narrowed._order) == 1

@@ -37,7 +37,10 @@ class Objects(SelectBase[list[T]]):
     _relations: tuple[Any, ...] = ()
     _prefetch: tuple[ForeignKey[Any], ...] = ()
 
+    _FIELDS = (*SelectBase._FIELDS, "_relations", "_prefetch")
+
     def __init__(self, table: type[T], prefetch: Sequence[Any] = ()) -> None:
+        self.__dict__ = self._initial.copy()  # see ``SelectBase._FIELDS``
         self.table = table
         if prefetch:
             prefetch, self._relations = split_prefetch(table, prefetch)
