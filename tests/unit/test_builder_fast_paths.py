@@ -12,6 +12,7 @@ from vivace.columns import Integer, Varchar
 from vivace.engine import SQLiteEngine
 from vivace.exceptions import QueryError
 from vivace.sql import Alias, And, Comparison, Or, OrderItem, Param, Select
+from vivace.sql.nodes import ValueComparison
 
 ENGINE = SQLiteEngine(path=":memory:")
 
@@ -46,7 +47,17 @@ def test_inlined_keys_equal_the_nodes_own_keys() -> None:
     assert statement_key[9] == (key(order)[0],)  # the sort keys
     # A Param subclass is keyed by its own _key, the plain Param inline: the same key.
     general = Comparison(FastBand.popularity, ">", OwnParam(3, FastBand.popularity.value_type))
-    assert key(condition) == key(general) and values == [3]
+    inline_param = Comparison(FastBand.popularity, ">", Param(3, FastBand.popularity.value_type))
+    assert key(And(general, general)) == key(And(inline_param, inline_param))
+    # ``column op value`` is one node, keyed alike alone and inside an AND (inlined there).
+    assert isinstance(condition, ValueComparison) and values == [3]
+    assert key(And(condition, general)) == (("AND", key(condition)[0], key(general)[0]), [3, 3])
+    # The general node holding the same parameter renders the same SQL and values.
+    fast, fast_values = ENGINE.compile(inline)
+    slow, slow_values = ENGINE.compile(
+        Select(FastBand, columns=(aliased,), where=general, order_by=(order,))
+    )
+    assert fast is not slow and fast.sql == slow.sql and fast_values == slow_values == [3]
 
 
 def test_selecting_names_lists_and_columns_is_one_shape() -> None:

@@ -37,7 +37,10 @@ class Objects(SelectBase[list[T]]):
     _relations: tuple[Any, ...] = ()
     _prefetch: tuple[ForeignKey[Any], ...] = ()
 
+    _FIELDS = (*SelectBase._FIELDS, "_relations", "_prefetch")
+
     def __init__(self, table: type[T], prefetch: Sequence[Any] = ()) -> None:
+        self.__dict__ = self._initial.copy()  # see ``SelectBase._FIELDS``
         self.table = table
         if prefetch:
             prefetch, self._relations = split_prefetch(table, prefetch)
@@ -63,7 +66,9 @@ class Objects(SelectBase[list[T]]):
 
     def first(self) -> First[T]:
         """The first row, or None."""
-        return First(self._copy())
+        query: Objects[T] = object.__new__(type(self))  # ``_copy`` inlined: point reads
+        query.__dict__ = self.__dict__.copy()
+        return First(query)
 
     def get_or_create(
         self, where: Any, defaults: Mapping[Any, Any] | None = None
@@ -92,6 +97,8 @@ class Objects(SelectBase[list[T]]):
         return tuple(columns), prefetch
 
     def _statement(self) -> SelectStatement:
+        if not self._prefetch:  # every column of the table (``_layout``'s common case)
+            return self._select_statement(self.table._meta.column_tuple)
         return self._select_statement(self._layout()[0])
 
     async def _run(self, engine: Engine) -> Any:

@@ -14,7 +14,16 @@ import operator
 from collections.abc import Hashable, Sequence
 from typing import Any
 
-from vivace.sql.nodes import Alias, ColumnNode, Condition, Expr, Join, Node, OrderItem
+from vivace.sql.nodes import (
+    Alias,
+    ColumnNode,
+    Condition,
+    Expr,
+    Join,
+    Node,
+    OrderItem,
+    ValueComparison,
+)
 
 #: A column's shape (its part of a statement's key), for ``map``.
 _SHAPE = operator.attrgetter("_shape")
@@ -73,7 +82,13 @@ class Select(Node):
         except AttributeError:
             columns = _column_keys(self.columns, values)
         joins = tuple([j._key(values) for j in self.joins]) if self.joins else None
-        where = None if self.where is None else self.where._key(values)
+        condition = self.where
+        where: Hashable = None
+        if type(condition) is ValueComparison:  # one ``column op value``: its key inlined
+            values.append(condition.value)
+            where = ("V", condition.op, condition.left._shape)
+        elif condition is not None:
+            where = condition._key(values)
         group_by = tuple([g._key(values) for g in self.group_by]) if self.group_by else None
         having = None if self.having is None else self.having._key(values)
         order: tuple[Hashable, ...] | None = None
