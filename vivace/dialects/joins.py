@@ -15,7 +15,15 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from vivace.schema.foreign_key import ForeignKey
-from vivace.sql.nodes import ColumnNode, Comparison, Condition, InList, Join, Node
+from vivace.sql.nodes import (
+    ColumnNode,
+    Comparison,
+    Condition,
+    InList,
+    Join,
+    Node,
+    ValueComparison,
+)
 from vivace.sql.related import RelatedRows
 from vivace.sql.statements import Select
 
@@ -43,6 +51,10 @@ def columns_in(node: Any) -> Iterator[Any]:
         yield node
         return
     if isinstance(node, Select):
+        return
+    if type(node) is ValueComparison:
+        # A column against a plain value: reading ``right`` would make its parameter.
+        yield from columns_in(node.left)
         return
     if isinstance(node, RelatedRows):
         # Its rows come from its own FROM: only the outer row's key joins out here.
