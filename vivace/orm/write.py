@@ -126,8 +126,10 @@ def _row_values(
 #: about 2x at 10,000 rows, with one statement for every count.
 ARRAY_INSERT_MIN_ROWS = 100
 #: Rows per array statement: bounds one message's size (a VALUES list is bounded by the
-#: parameter limit instead).
-ARRAY_INSERT_MAX_ROWS = 50_000
+#: parameter limit instead) and the time the loop spends on one statement without
+#: yielding (the driver encodes the arrays in one go): measured 115-125 ms of one stall
+#: for 50,000 rows of ~200 bytes, 35-60 ms at 10,000 (tests/reliability/test_load.py).
+ARRAY_INSERT_MAX_ROWS = 10_000
 
 
 #: Inserts of at least this many rows, on an engine that can tell the new keys from the
