@@ -1,0 +1,243 @@
+"""Plain-English notes on a scale run, written from its numbers only (no I/O).
+
+Each note states a measured shape (a knee, a flat or a linear curve) with the numbers
+behind it, and for a throughput knee what the CPU figures there say: the client process
+near one full core is client-bound (one Python event loop), the machine's cores near
+full is CPU-bound on the machine, neither is a wait on something else (round trips,
+the server's locks or I/O). Thresholds are the module's constants, so a note can be
+checked against the table it comes with.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from typing import Any
+
+from benchmarks.scale import knees
+
+#: Client CPU (cores) from which a point counts as bound by the client's one event loop.
+CLIENT_BOUND = 0.9
+#: Machine CPU (share of all cores) from which a point counts as bound by the machine.
+MACHINE_BOUND = 0.9
+#: A batch() peak that moves less than this (MiB) across counts is flat whatever the ratio.
+MEMORY_FLOOR_MIB = 1.0
+#: A throughput drop after the peak worth a note (fraction of the peak).
+DROP = 0.15
+MIB = 2**20
+TITLES = {"postgres": "PostgreSQL", "mysql": "MariaDB", "sqlite": "SQLite"}
+
+
+def _count(n: float) -> str:
+    """1k, 10k, 1M: a row count as the curves name it."""
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n / 1_000_000:g}M"
+    if n >= 1000 and n % 1000 == 0:
+        return f"{n / 1000:g}k"
+    return f"{n:g}"
+
+
+def _range(values: Sequence[float], digits: int = 2) -> str:
+    low, high = min(values), max(values)
+    if round(low, digits) == round(high, digits):
+        return f"{low:.{digits}f}"
+    return f"{low:.{digits}f}-{high:.{digits}f}"
+
+
+def memory_notes(
+    engine: str, whole: list[dict[str, Any]], batch: list[dict[str, Any]]
+) -> list[str]:
+    """Notes on the peak memory of whole fetches vs ``batch()`` over the row counts.
+
+    ``whole`` and ``batch``: points {rows, peak_bytes, seconds} sorted by rows.
+    """
+    title = TITLES.get(engine, engine)
+    notes: list[str] = []
+    if len(whole) >= 2:
+        xs = [float(p["rows"]) for p in whole]
+        ys = [p["peak_bytes"] / MIB for p in whole]
+        fit = knees.linear_fit(xs, ys)
+        per_100k = fit.slope * 100_000
+        if knees.grows_linearly(xs, ys):
+            notes.append(
+                f"{title}: the memory of a whole fetch grows linearly with the rows, "
+                f"~{per_100k:.1f} MiB per 100k rows ({fit.slope * MIB:,.0f} bytes a row, "
+                f"r² {fit.r2:.3f}; {ys[-1]:.1f} MiB at {_count(xs[-1])})."
+            )
+        else:
+            notes.append(
+                f"{title}: the memory of a whole fetch does not grow linearly "
+                f"({_range(ys, 1)} MiB over {_count(xs[0])}-{_count(xs[-1])} rows, "
+                f"fit r² {fit.r2:.3f})."
+            )
+    if len(batch) >= 2:
+        ys = [p["peak_bytes"] / MIB for p in batch]
+        first, last = batch[0]["rows"], batch[-1]["rows"]
+        if knees.is_flat(ys, floor=MEMORY_FLOOR_MIB):
+            notes.append(
+                f"{title}: batch() memory stays flat at ~{statistics.median(ys):.1f} MiB "
+                f"({_range(ys, 1)} MiB) from {_count(first)} to {_count(last)} rows."
+            )
+        else:
+            notes.append(
+                f"{title}: batch() memory is NOT flat: {ys[0]:.1f} MiB at {_count(first)} "
+                f"rows, {ys[-1]:.1f} MiB at {_count(last)}."
+            )
+    return notes
+
+
+def time_notes(engine: str, mode: str, points: list[dict[str, Any]]) -> list[str]:
+    """Notes on µs/row over the row counts for one engine and mode (points sorted by rows).
+
+    µs/row should be flat; where the first counts sit above the flat part, the read's
+    fixed cost (the smallest read's time less its rows at the flat µs/row) is stated.
+    """
+    if len(points) < 2:
+        return []
+    title = TITLES.get(engine, engine)
+    label = "whole fetch" if mode == "whole" else "batch()"
+    xs = [float(p["rows"]) for p in points]
+    us = [p["seconds"] / p["rows"] * 1e6 for p in points]
+    start = knees.flat_from(xs, us)
+    if start is None:
+        return [
+            f"{title}, {label}: µs/row is not flat: {us[0]:.2f} at {_count(xs[0])} rows, "
+            f"{us[-1]:.2f} at {_count(xs[-1])} (spread {knees.spread(us):.0%})."
+        ]
+    i = xs.index(start)
+    flat = us[i:]
+    note = (
+        f"{title}, {label}: µs/row is flat (within {knees.FLAT:.0%}) from {_count(start)} "
+        f"to {_count(xs[-1])} rows at {_range(flat)} µs/row"
+    )
+    if i == 0:
+        return [note + "."]
+    level = statistics.median(flat)
+    fixed_ms = (points[0]["seconds"] - xs[0] * level / 1e6) * 1e3
+    return [
+        note + f"; at {_count(xs[0])} rows it is {us[0]:.2f} µs/row, the read's fixed cost "
+        f"(~{fixed_ms:.2f} ms) spread over few rows."
+    ]
+
+
+def _where(side: dict[str, Any], cores: int) -> str:
+    """What the CPU figures of one measured side of a point say."""
+    cpu, machine = side["cpu"], side.get("machine")
+    machine_text = "" if machine is None else f", the machine {machine:.0%} of its {cores} cores"
+    if cpu >= CLIENT_BOUND:
+        return (
+            f"the client is CPU-bound (its one event loop uses {cpu:.2f} of a core{machine_text})"
+        )
+    if machine is not None and machine >= MACHINE_BOUND:
+        return (
+            f"the {cores} cores are busy ({machine:.0%}; the client uses {cpu:.2f} of a core, "
+            "the rest is the server and other load)"
+        )
+    if machine is None:
+        return f"the client uses {cpu:.2f} of a core"
+    return (
+        f"neither the client ({cpu:.2f} of a core) nor the machine ({machine:.0%}) is "
+        "saturated: the wait is elsewhere (round trips, the server)"
+    )
+
+
+def throughput_notes(
+    engine: str, curve: dict[str, Any], axis: str, cores: int, pool_size: int = 10
+) -> list[str]:
+    """Notes on one throughput curve (``axis`` "pool" or "tasks") of one engine.
+
+    ``curve``: {"floor": name, "pool": [points], "tasks": [points]} as ``pool.curves``
+    returns it; skipped points are named with their reason and left out of the shapes.
+    """
+    title = TITLES.get(engine, engine)
+    key = "size" if axis == "pool" else "tasks"
+    unit = "pool" if axis == "pool" else "tasks"
+    measured = [p for p in curve[axis] if "skipped" not in p]
+    notes = [
+        f"{title}, {unit} {p[key]}: skipped ({p['skipped']})."
+        for p in curve[axis]
+        if "skipped" in p
+    ]
+    if not measured:
+        return notes
+    xs = [float(p[key]) for p in measured]
+
+    def at(x: float) -> str:
+        return f"pool {x:g}" if axis == "pool" else f"{x:g} tasks"
+
+    for side, name in (("vivace", "Vivace"), ("floor", curve["floor"])):
+        ys = [p[side]["qps"] for p in measured]
+        if len(xs) < 2:
+            continue
+        i = knees.knee_index(ys)
+        if i is None:
+            notes.append(
+                f"{title}, {name}: throughput still grows at {at(xs[-1])} "
+                f"({ys[-1]:,.0f} q/s; no knee in {at(xs[0])}-{xs[-1]:g})."
+            )
+        elif i == 0:
+            notes.append(
+                f"{title}, {name}: throughput is flat from {at(xs[0])} on "
+                f"({_range(ys, 0)} q/s): {_where(measured[0][side], cores)}."
+            )
+        else:
+            notes.append(
+                f"{title}, {name}: throughput stops growing at {at(xs[i])} "
+                f"({ys[i]:,.0f} q/s; no later point is more than {knees.GROWTH:.0%} higher): "
+                f"{_where(measured[i][side], cores)}."
+            )
+        drop = knees.drop_after_peak(ys)
+        if drop >= DROP:
+            top_x, top_y = knees.peak(xs, ys)
+            notes.append(
+                f"{title}, {name}: throughput falls {drop:.0%} from its peak "
+                f"({top_y:,.0f} q/s at {at(top_x)}) to {ys[-1]:,.0f} q/s at {at(xs[-1])}."
+            )
+    if axis == "tasks":
+        # Past the pool's size more tasks only queue for a connection: should be flat.
+        beyond = [p["vivace"]["qps"] for p in measured if p["tasks"] >= pool_size]
+        if len(beyond) >= 2:
+            verdict = "flat" if knees.is_flat(beyond) else "NOT flat"
+            notes.append(
+                f"{title}, Vivace: from {pool_size} tasks (the pool's size) on, throughput is "
+                f"{verdict} ({_range(beyond, 0)} q/s, spread {knees.spread(beyond):.0%})."
+            )
+        one = [p for p in measured if p["tasks"] == 1]
+        if one:
+            qps = one[0]["vivace"]["qps"]
+            notes.append(
+                f"{title}, Vivace with 1 task: {qps:,.0f} q/s, one query every "
+                f"{1e6 / qps:.0f} µs end to end ({curve['floor']}: "
+                f"{1e6 / one[0]['floor']['qps']:.0f} µs)."
+            )
+    ratios = [p["ratio"] for p in measured]
+    notes.append(
+        f"{title}: Vivace / {curve['floor']} {_range(ratios)} across {unit} "
+        f"{xs[0]:g}-{xs[-1]:g} (median {statistics.median(ratios):.2f})."
+    )
+    return notes
+
+
+def notes(result: dict[str, Any], pool_size: int = 10) -> list[str]:
+    """Every note on a run's result (the dict ``command.main`` writes as JSON)."""
+    out: list[str] = []
+    by: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for p in result["rows"]:
+        by.setdefault((p["engine"], p["mode"]), []).append(p)
+    for points in by.values():
+        points.sort(key=lambda p: p["rows"])
+    engines = list(dict.fromkeys(p["engine"] for p in result["rows"]))
+    for engine in engines:
+        out += memory_notes(engine, by.get((engine, "whole"), []), by.get((engine, "batch"), []))
+        for mode in ("whole", "batch"):
+            out += time_notes(engine, mode, by.get((engine, mode), []))
+    cores = int(result["meta"].get("cores") or 1)
+    for engine, curve in result["throughput"].items():
+        if "skipped" in curve:
+            out.append(
+                f"{TITLES.get(engine, engine)}: throughput not measured ({curve['skipped']})."
+            )
+            continue
+        for axis in ("pool", "tasks"):
+            out += throughput_notes(engine, curve, axis, cores, pool_size)
+    return out
