@@ -35,7 +35,10 @@ def _rows_table(result: dict[str, Any]) -> list[str]:
                 if p is None:
                     row += ["n/a", "n/a"]
                     continue
-                row.append(f"{p['seconds'] / count * 1e6:.2f}")
+                cell = f"{p['seconds'] / count * 1e6:.2f}"
+                if p.get("gc_seconds") and p["seconds"]:
+                    cell += f" (GC {p['gc_seconds'] / p['seconds']:.0%})"
+                row.append(cell)
                 row.append(f"{p['peak_bytes'] / MIB:.1f} MiB")
             lines.append("| " + " | ".join(row) + " |")
     return lines
@@ -79,8 +82,9 @@ def markdown(result: dict[str, Any]) -> str:
         "",
         f"Run of {meta['date']} on {meta['machine']}, {meta['seconds'] / 60:.1f} minutes; load "
         f"average {meta['loadavg_start']} at the start, {meta['loadavg_end']} at the end. "
-        f"Streaming: `batch(batch_size={meta['batch_size']})`. Memory: the peak of what Python "
-        "allocated during the read (tracemalloc, in a second read after the timed one, each "
+        f"Streaming: `batch(batch_size={meta['batch_size']})`. µs/row: the best of up to "
+        "5 reads, with the cyclic garbage collector's share of it. Memory: the peak of what "
+        "Python allocated during the read (tracemalloc, in a second read after the timed one, each "
         "point in a fresh interpreter).",
         "",
         *_rows_table(result),
