@@ -10,6 +10,7 @@ checked against the table it comes with.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections.abc import Sequence
 from typing import Any
@@ -24,6 +25,10 @@ MACHINE_BOUND = 0.9
 MEMORY_FLOOR_MIB = 1.0
 #: A throughput drop after the peak worth a note (fraction of the peak).
 DROP = 0.15
+#: Two drops this close (fraction of the peak) count as alike.
+DROP_ALIKE = 0.10
+#: The cyclic GC's share of a read from which it gets a note.
+GC_SHARE = 0.05
 MIB = 2**20
 TITLES = {"postgres": "PostgreSQL", "mysql": "MariaDB", "sqlite": "SQLite"}
 
@@ -71,17 +76,34 @@ def memory_notes(
                 f"fit r² {fit.r2:.3f})."
             )
     if len(batch) >= 2:
+        xs = [float(p["rows"]) for p in batch]
         ys = [p["peak_bytes"] / MIB for p in batch]
-        first, last = batch[0]["rows"], batch[-1]["rows"]
-        if knees.is_flat(ys, floor=MEMORY_FLOOR_MIB):
+        start = knees.flat_from(xs, ys, floor=MEMORY_FLOOR_MIB)
+        if start == xs[0]:
             notes.append(
                 f"{title}: batch() memory stays flat at ~{statistics.median(ys):.1f} MiB "
-                f"({_range(ys, 1)} MiB) from {_count(first)} to {_count(last)} rows."
+                f"({_range(ys, 1)} MiB) from {_count(xs[0])} to {_count(xs[-1])} rows."
+            )
+        elif start is not None:
+            i = xs.index(start)
+            held = ""
+            if len(whole) >= 2:
+                # What the bounded peak is worth in rows of a whole fetch (its bytes a row).
+                per_row = knees.linear_fit(
+                    [float(p["rows"]) for p in whole], [float(p["peak_bytes"]) for p in whole]
+                ).slope
+                if per_row > 0:
+                    rows = max(ys[i:]) * MIB / per_row
+                    held = f", what a whole fetch of ~{rows:,.0f} rows takes"
+            notes.append(
+                f"{title}: batch() memory is bounded: flat from {_count(start)} to "
+                f"{_count(xs[-1])} rows at {_range(ys[i:], 1)} MiB{held}; "
+                f"{ys[0]:.1f} MiB at {_count(xs[0])} rows."
             )
         else:
             notes.append(
-                f"{title}: batch() memory is NOT flat: {ys[0]:.1f} MiB at {_count(first)} "
-                f"rows, {ys[-1]:.1f} MiB at {_count(last)}."
+                f"{title}: batch() memory is NOT flat: {ys[0]:.1f} MiB at {_count(xs[0])} "
+                f"rows, {ys[-1]:.1f} MiB at {_count(xs[-1])}."
             )
     return notes
 
@@ -99,25 +121,69 @@ def time_notes(engine: str, mode: str, points: list[dict[str, Any]]) -> list[str
     xs = [float(p["rows"]) for p in points]
     us = [p["seconds"] / p["rows"] * 1e6 for p in points]
     start = knees.flat_from(xs, us)
+    notes: list[str] = []
     if start is None:
-        return [
-            f"{title}, {label}: µs/row is not flat: {us[0]:.2f} at {_count(xs[0])} rows, "
-            f"{us[-1]:.2f} at {_count(xs[-1])} (spread {knees.spread(us):.0%})."
-        ]
-    i = xs.index(start)
-    flat = us[i:]
-    note = (
-        f"{title}, {label}: µs/row is flat (within {knees.FLAT:.0%}) from {_count(start)} "
-        f"to {_count(xs[-1])} rows at {_range(flat)} µs/row"
+        if all(b >= a for a, b in itertools.pairwise(us)):
+            trend = "rises"
+        elif all(b <= a for a, b in itertools.pairwise(us)):
+            trend = "falls"
+        else:
+            trend = "goes up and down"
+        values = ", ".join(f"{u:.2f} at {_count(x)}" for x, u in zip(xs, us))
+        notes.append(
+            f"{title}, {label}: µs/row is not flat, it {trend}: {values} rows "
+            f"(spread {knees.spread(us):.0%})."
+        )
+    else:
+        i = xs.index(start)
+        flat = us[i:]
+        note = (
+            f"{title}, {label}: µs/row is flat (within {knees.FLAT:.0%}) from {_count(start)} "
+            f"to {_count(xs[-1])} rows at {_range(flat)} µs/row"
+        )
+        first = points[0]["seconds"] * 1e3
+        level = statistics.median(flat)
+        if i == 0:
+            notes.append(note + ".")
+        elif us[0] <= level:
+            # Below the flat part: the curve climbs to it (no fixed cost to amortize).
+            notes.append(
+                f"{title}, {label}: µs/row rises from {us[0]:.2f} at {_count(xs[0])} rows to "
+                f"{_range(flat)}, flat (within {knees.FLAT:.0%}) from {_count(start)} to "
+                f"{_count(xs[-1])}."
+            )
+        else:
+            fixed_ms = first - xs[0] * level / 1e3
+            notes.append(
+                note + f"; at {_count(xs[0])} rows it is {us[0]:.2f} µs/row: the read's fixed "
+                f"cost (~{fixed_ms:.2f} ms of its {first:.2f} ms) spread over few rows."
+            )
+    notes += _gc_notes(title, label, points, xs, us)
+    return notes
+
+
+def _gc_notes(
+    title: str, label: str, points: list[dict[str, Any]], xs: list[float], us: list[float]
+) -> list[str]:
+    """The cyclic GC's share of the reads, when it is large enough to matter (≥ GC_SHARE)."""
+    if not all("gc_seconds" in p for p in points):
+        return []
+    shares = [p["gc_seconds"] / p["seconds"] if p["seconds"] else 0.0 for p in points]
+    if max(shares) < GC_SHARE:
+        return []
+    without = [u * (1 - share) for u, share in zip(us, shares)]
+    text = (
+        f"{title}, {label}: the cyclic garbage collector ran {shares[0]:.0%} of the read at "
+        f"{_count(xs[0])} rows, {shares[-1]:.0%} at {_count(xs[-1])}"
     )
-    if i == 0:
-        return [note + "."]
-    level = statistics.median(flat)
-    fixed_ms = (points[0]["seconds"] - xs[0] * level / 1e6) * 1e3
-    return [
-        note + f"; at {_count(xs[0])} rows it is {us[0]:.2f} µs/row, the read's fixed cost "
-        f"(~{fixed_ms:.2f} ms) spread over few rows."
-    ]
+    if not knees.is_flat(us) and knees.is_flat(without):
+        text += (
+            f"; without its time µs/row is flat ({_range(without)}): the climb is the "
+            "collector walking the rows kept alive"
+        )
+    else:
+        text += f"; without its time {_range(without)} µs/row"
+    return [text + "."]
 
 
 def _where(side: dict[str, Any], cores: int) -> str:
@@ -136,8 +202,9 @@ def _where(side: dict[str, Any], cores: int) -> str:
     if machine is None:
         return f"the client uses {cpu:.2f} of a core"
     return (
-        f"neither the client ({cpu:.2f} of a core) nor the machine ({machine:.0%}) is "
-        "saturated: the wait is elsewhere (round trips, the server)"
+        f"neither the client ({cpu:.2f} of a core) nor the machine ({machine:.0%}) reaches "
+        f"{CLIENT_BOUND:.0%}: the client's loop sits idle {1 - cpu:.0%} of the time, waiting "
+        "on the server"
     )
 
 
@@ -189,10 +256,19 @@ def throughput_notes(
         drop = knees.drop_after_peak(ys)
         if drop >= DROP:
             top_x, top_y = knees.peak(xs, ys)
-            notes.append(
+            text = (
                 f"{title}, {name}: throughput falls {drop:.0%} from its peak "
-                f"({top_y:,.0f} q/s at {at(top_x)}) to {ys[-1]:,.0f} q/s at {at(xs[-1])}."
+                f"({top_y:,.0f} q/s at {at(top_x)}) to {ys[-1]:,.0f} q/s at {at(xs[-1])}"
             )
+            if side == "vivace":
+                other = knees.drop_after_peak([p["floor"]["qps"] for p in measured])
+                # The floor falling alike puts the drop in what both share (driver, pool
+                # implementation, server), not in Vivace's own code.
+                if abs(other - drop) <= DROP_ALIKE:
+                    text += f"; {curve['floor']} falls alike ({other:.0%})"
+                else:
+                    text += f"; {curve['floor']} falls {other:.0%}"
+            notes.append(text + ".")
     if axis == "tasks":
         # Past the pool's size more tasks only queue for a connection: should be flat.
         beyond = [p["vivace"]["qps"] for p in measured if p["tasks"] >= pool_size]
@@ -211,9 +287,16 @@ def throughput_notes(
                 f"{1e6 / one[0]['floor']['qps']:.0f} µs)."
             )
     ratios = [p["ratio"] for p in measured]
+    # Client CPU a query (cores busy / queries a second): the client's own cost, whatever
+    # else the machine is doing; the side that spends more of it is slower when CPU is short.
+    cost = {
+        side: statistics.median(p[side]["cpu"] / p[side]["qps"] * 1e6 for p in measured)
+        for side in ("vivace", "floor")
+    }
     notes.append(
         f"{title}: Vivace / {curve['floor']} {_range(ratios)} across {unit} "
-        f"{xs[0]:g}-{xs[-1]:g} (median {statistics.median(ratios):.2f})."
+        f"{xs[0]:g}-{xs[-1]:g} (median {statistics.median(ratios):.2f}); client CPU a query "
+        f"(median): Vivace {cost['vivace']:.0f} µs, {curve['floor']} {cost['floor']:.0f} µs."
     )
     return notes
 

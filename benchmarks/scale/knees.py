@@ -83,15 +83,19 @@ def is_flat(values: Sequence[float], tolerance: float = FLAT, floor: float = 0.0
     return spread(values) <= tolerance
 
 
-def flat_from(xs: Sequence[float], ys: Sequence[float], tolerance: float = FLAT) -> float | None:
-    """The smallest x from which the rest of the curve (at least two points) is flat.
+def flat_from(
+    xs: Sequence[float], ys: Sequence[float], tolerance: float = FLAT, floor: float = 0.0
+) -> float | None:
+    """The smallest x from which the rest of the curve (at least two points) is flat
+    (``is_flat`` with ``tolerance`` and ``floor``).
 
-    None when not even the last two points are within ``tolerance``. For µs/row over row
-    counts this tells where the per-query cost stops mattering.
+    None when not even the last two points are. For µs/row over row counts this tells
+    where the per-read cost stops mattering; for a streamed read's memory, from where it
+    is bounded.
     """
     _check(xs, ys)
     for i in range(len(ys) - 1):
-        if is_flat(ys[i:], tolerance):
+        if is_flat(ys[i:], tolerance, floor):
             return xs[i]
     return None
 
