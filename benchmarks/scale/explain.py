@@ -141,23 +141,28 @@ def time_notes(engine: str, mode: str, points: list[dict[str, Any]]) -> list[str
             f"{title}, {label}: µs/row is flat (within {knees.FLAT:.0%}) from {_count(start)} "
             f"to {_count(xs[-1])} rows at {_range(flat)} µs/row"
         )
-        first = points[0]["seconds"] * 1e3
-        level = statistics.median(flat)
+        before = us[:i]
         if i == 0:
             notes.append(note + ".")
-        elif us[0] <= level:
+        elif all(u < min(flat) for u in before):
             # Below the flat part: the curve climbs to it (no fixed cost to amortize).
             notes.append(
                 f"{title}, {label}: µs/row rises from {us[0]:.2f} at {_count(xs[0])} rows to "
                 f"{_range(flat)}, flat (within {knees.FLAT:.0%}) from {_count(start)} to "
                 f"{_count(xs[-1])}."
             )
-        else:
-            fixed_ms = first - xs[0] * level / 1e3
+        elif all(u > max(flat) for u in before):
+            # Above it: a cost paid once per read, spread over fewer rows (the first read's
+            # time less its rows at the flat part's median).
+            first = points[0]["seconds"] * 1e3
+            fixed_ms = first - xs[0] * statistics.median(flat) / 1e3
             notes.append(
                 note + f"; at {_count(xs[0])} rows it is {us[0]:.2f} µs/row: the read's fixed "
                 f"cost (~{fixed_ms:.2f} ms of its {first:.2f} ms) spread over few rows."
             )
+        else:
+            values = ", ".join(f"{u:.2f} at {_count(x)}" for x, u in zip(xs[:i], before))
+            notes.append(note + f"; before it {values} rows (on both sides of that level).")
     notes += _gc_notes(title, label, points, xs, us)
     return notes
 
@@ -169,6 +174,13 @@ def _gc_notes(
     if not all("gc_seconds" in p for p in points):
         return []
     shares = [p["gc_seconds"] / p["seconds"] if p["seconds"] else 0.0 for p in points]
+    faults = ""
+    if all("page_faults" in p for p in points):
+        per_1k = [p["page_faults"] / p["rows"] * 1000 for p in points]
+        faults = (
+            f"; minor page faults (memory new from the kernel): {per_1k[0]:.0f} per 1k rows "
+            f"at {_count(xs[0])}, {per_1k[-1]:.0f} at {_count(xs[-1])}"
+        )
     if max(shares) < GC_SHARE:
         return []
     without = [u * (1 - share) for u, share in zip(us, shares)]
@@ -183,7 +195,7 @@ def _gc_notes(
         )
     else:
         text += f"; without its time {_range(without)} µs/row"
-    return [text + "."]
+    return [text + faults + "."]
 
 
 def _where(side: dict[str, Any], cores: int) -> str:
@@ -230,13 +242,19 @@ def throughput_notes(
     xs = [float(p[key]) for p in measured]
 
     def at(x: float) -> str:
-        return f"pool {x:g}" if axis == "pool" else f"{x:g} tasks"
+        if axis == "pool":
+            return f"pool {x:g}"
+        return "1 task" if x == 1 else f"{x:g} tasks"
 
     for side, name in (("vivace", "Vivace"), ("floor", curve["floor"])):
         ys = [p[side]["qps"] for p in measured]
         if len(xs) < 2:
             continue
-        i = knees.knee_index(ys)
+        # A gain smaller than the rounds' own spread (median over the points) is noise, not
+        # growth: the knee's threshold is the larger of the two.
+        noise = statistics.median(knees.spread(p[side]["samples"]) for p in measured)
+        growth = max(knees.GROWTH, noise)
+        i = knees.knee_index(ys, growth)
         if i is None:
             notes.append(
                 f"{title}, {name}: throughput still grows at {at(xs[-1])} "
@@ -250,7 +268,8 @@ def throughput_notes(
         else:
             notes.append(
                 f"{title}, {name}: throughput stops growing at {at(xs[i])} "
-                f"({ys[i]:,.0f} q/s; no later point is more than {knees.GROWTH:.0%} higher): "
+                f"({ys[i]:,.0f} q/s; no later point is more than {growth:.0%} higher, the "
+                f"larger of {knees.GROWTH:.0%} and its rounds' median spread): "
                 f"{_where(measured[i][side], cores)}."
             )
         drop = knees.drop_after_peak(ys)
@@ -287,6 +306,8 @@ def throughput_notes(
                 f"{1e6 / one[0]['floor']['qps']:.0f} µs)."
             )
     ratios = [p["ratio"] for p in measured]
+    # How far apart the rounds of one side of a point are: the resolution of the knees.
+    spreads = [knees.spread(p[side]["samples"]) for p in measured for side in ("floor", "vivace")]
     # Client CPU a query (cores busy / queries a second): the client's own cost, whatever
     # else the machine is doing; the side that spends more of it is slower when CPU is short.
     cost = {
@@ -296,7 +317,9 @@ def throughput_notes(
     notes.append(
         f"{title}: Vivace / {curve['floor']} {_range(ratios)} across {unit} "
         f"{xs[0]:g}-{xs[-1]:g} (median {statistics.median(ratios):.2f}); client CPU a query "
-        f"(median): Vivace {cost['vivace']:.0f} µs, {curve['floor']} {cost['floor']:.0f} µs."
+        f"(median): Vivace {cost['vivace']:.0f} µs, {curve['floor']} {cost['floor']:.0f} µs. "
+        f"The rounds of one side of a point differ by {statistics.median(spreads):.0%} "
+        f"(median; up to {max(spreads):.0%})."
     )
     return notes
 

@@ -6,7 +6,8 @@ then runs every point in a child interpreter (``python -m benchmarks.scale.rows 
 ...``), which prints one JSON line: the seconds the read took (untraced; the best of up
 to 5 reads within 0.5 s) and how many of those the cyclic garbage collector ran
 (``gc.callbacks``: a whole fetch keeps every row alive, so a collection during it may
-have ever more objects to walk), then the peak of the memory Python allocated during one
+have ever more objects to walk) and the minor page faults (memory the kernel hands over
+fresh), then the peak of the memory Python allocated during one
 more, traced read (``tracemalloc``: a streamed read that drops its batches stays flat).
 A fresh interpreter per point keeps one point's garbage and caches out of the next one's.
 """
@@ -19,6 +20,7 @@ import gc
 import importlib
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -90,14 +92,18 @@ async def _read(kind: str, target: str, mode: str, rows: int) -> dict[str, float
         # The best of a few reads (up to READS, until READ_BUDGET seconds are spent): a 2 ms
         # read is easily hit by a scheduling hiccup on a shared machine; a 1M-row read is
         # long enough to be timed once.
-        times: list[tuple[float, float]] = []  # (seconds, of which in the cyclic GC)
+        # (seconds, of which in the cyclic GC, minor page faults: memory new from the kernel)
+        times: list[tuple[float, float, int]] = []
         gc.callbacks.append(_gc_clock)
         try:
-            while len(times) < READS and sum(t for t, _ in times) < READ_BUDGET:
+            while len(times) < READS and sum(t[0] for t in times) < READ_BUDGET:
                 _GC[:] = [0.0, 0.0]
+                faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
                 started = time.perf_counter()
                 count = await read()
-                times.append((time.perf_counter() - started, _GC[1]))
+                seconds = time.perf_counter() - started
+                faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults
+                times.append((seconds, _GC[1], faults))
                 assert count == rows, f"read {count} rows, expected {rows}"
         finally:
             gc.callbacks.remove(_gc_clock)
@@ -109,8 +115,14 @@ async def _read(kind: str, target: str, mode: str, rows: int) -> dict[str, float
         tracemalloc.stop()
     finally:
         await engine.close_connection_pool()
-    seconds, in_gc = min(times)
-    return {"seconds": seconds, "gc_seconds": in_gc, "reads": len(times), "peak_bytes": peak}
+    seconds, in_gc, faults = min(times)
+    return {
+        "seconds": seconds,
+        "gc_seconds": in_gc,
+        "page_faults": faults,
+        "reads": len(times),
+        "peak_bytes": peak,
+    }
 
 
 def seed_postgres(config: dict[str, Any], rows: int) -> None:

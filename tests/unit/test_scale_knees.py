@@ -9,6 +9,7 @@ knee one point off, or called a linear curve flat, would publish a wrong claim.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -192,7 +193,7 @@ def _side(qps: float, cpu: float, machine: float | None) -> dict[str, Any]:
     return {"qps": qps, "cpu": cpu, "machine": machine, "samples": [qps]}
 
 
-def _curve(points: list[tuple[int, float, float, float, float | None]]) -> dict[str, Any]:
+def _curve(points: Sequence[tuple[int, float, float, float, float | None]]) -> dict[str, Any]:
     """Points (pool size, floor q/s, vivace q/s, vivace cpu, machine share), 200 tasks."""
     return {
         "floor": "asyncpg",
@@ -325,3 +326,16 @@ def test_a_drop_shared_with_the_floor_is_said_so() -> None:
     curve["pool"][-1]["floor"] = _side(4000, 0.5, 0.5)
     text = "\n".join(explain.throughput_notes("postgres", curve, "pool", cores=2))
     assert "asyncpg falls 0%" in text
+
+
+def test_the_knee_threshold_grows_with_the_rounds_noise() -> None:
+    points = [(1, 3000, 3000, 0.5, 0.5), (2, 6000, 6000, 0.5, 0.5), (5, 7500, 7500, 0.5, 0.5)]
+    curve = _curve(points)
+    quiet = "\n".join(explain.throughput_notes("postgres", curve, "pool", cores=2))
+    assert "Vivace: throughput still grows at pool 5" in quiet  # 6,000 -> 7,500: 25 % > 10 %
+    for p in curve["pool"]:
+        q = p["vivace"]["qps"]
+        p["vivace"]["samples"] = [q * 0.8, q, q * 1.1]  # rounds 37.5 % apart
+    noisy = "\n".join(explain.throughput_notes("postgres", curve, "pool", cores=2))
+    assert "Vivace: throughput stops growing at pool 2 (6,000 q/s" in noisy
+    assert "no later point is more than 38% higher, the larger of 10%" in noisy
