@@ -2,10 +2,10 @@
 
 Full: 1k-1M rows on PostgreSQL, MariaDB and SQLite, whole and ``batch()``; throughput on
 PostgreSQL and MariaDB against pool sizes 1-50 (200 tasks) and tasks 1-1,000 (a pool of
-10), Vivace next to the raw driver, 3 interleaved rounds of 1 s a side a point (about 5
-minutes). ``--quick``: up to 100k rows, pools 1/10/50, tasks 1/100/1,000, 0.25 s a sample
-(about a minute); writes ``scale-quick.*``. Each server engine gets a scratch database,
-``vivace_scale_<pid>``, made here and dropped at the end.
+10), Vivace next to the raw driver, 3 interleaved rounds of 1 s a side a point (4.3
+minutes on the 2-core machine). ``--quick``: up to 100k rows, pools 1/10/50, tasks
+1/100/1,000, 0.25 s a sample (about a minute); writes ``scale-quick.*``. Each server
+engine gets a scratch database, ``vivace_scale_<pid>``, made here and dropped at the end.
 """
 
 from __future__ import annotations

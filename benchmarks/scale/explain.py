@@ -3,9 +3,10 @@
 Each note states a measured shape (a knee, a flat or a linear curve) with the numbers
 behind it, and for a throughput knee what the CPU figures there say: the client process
 near one full core is client-bound (one Python event loop), the machine's cores near
-full is CPU-bound on the machine, neither is a wait on something else (round trips,
-the server's locks or I/O). Thresholds are the module's constants, so a note can be
-checked against the table it comes with.
+full is CPU-bound on the machine, and below both the client's loop sits idle part of the
+time, waiting on the server. A knee must beat the noise: its growth threshold is the
+larger of ``knees.GROWTH`` and the median spread of the point's rounds. Thresholds are
+the module's constants, so a note can be checked against the table it comes with.
 """
 
 from __future__ import annotations
