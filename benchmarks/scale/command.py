@@ -1,8 +1,11 @@
 """``python -m benchmarks --scale [--quick]``: the scale curves; writes ``scale.{json,md,png}``.
 
-Full: 1k-1M rows, pool sizes 1-40 (the server's 100 connections are shared), tasks
-1-1,000, 2 s a throughput point (about 3 minutes). ``--quick``: up to 100k rows, fewer
-points, 0.5 s a point (under a minute); writes ``scale-quick.*``.
+Full: 1k-1M rows on PostgreSQL, MariaDB and SQLite, whole and ``batch()``; throughput on
+PostgreSQL and MariaDB against pool sizes 1-50 (200 tasks) and tasks 1-1,000 (a pool of
+10), Vivace next to the raw driver, 3 interleaved rounds of 1 s a side a point (4.3
+minutes on the 2-core machine). ``--quick``: up to 100k rows, pools 1/10/50, tasks
+1/100/1,000, 0.25 s a sample (about a minute); writes ``scale-quick.*``. Each server
+engine gets a scratch database, ``vivace_scale_<pid>``, made here and dropped at the end.
 """
 
 from __future__ import annotations
@@ -16,50 +19,117 @@ import tempfile
 import time
 from typing import Any
 
-import asyncpg
-
-from benchmarks.asgi import command as asgi_command
-from benchmarks.scale import pool, report, rows
+from benchmarks.scale import explain, pool, report, rows
+from benchmarks.scale.rows import driver, mysql_execute
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def pg_server(database: str) -> dict[str, Any]:
-    return {**asgi_command.pg_server(), "database": database}
+    """asyncpg connect keywords for ``database`` (``VIVACE_PG_*`` override the defaults)."""
+    return {
+        "host": os.environ.get("VIVACE_PG_HOST", "127.0.0.1"),
+        "port": int(os.environ.get("VIVACE_PG_PORT", "5432")),
+        "user": os.environ.get("VIVACE_PG_USER", "postgres"),
+        "password": os.environ.get("VIVACE_PG_PASSWORD") or None,
+        "database": database,
+    }
 
 
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(**pg_server("postgres"), timeout=10)
+def mysql_server(database: str) -> dict[str, Any]:
+    """MySQLEngine config for ``database`` (``VIVACE_MYSQL_*`` override the defaults)."""
+    return {
+        "host": os.environ.get("VIVACE_MYSQL_HOST", "127.0.0.1"),
+        "port": int(os.environ.get("VIVACE_MYSQL_PORT", "3306")),
+        "user": os.environ.get("VIVACE_MYSQL_USER", "root"),
+        "password": os.environ.get("VIVACE_MYSQL_PASSWORD", ""),
+        "database": database,
+    }
+
+
+async def _pg_admin(sql: str) -> None:
+    connection = await driver("asyncpg").connect(**pg_server("postgres"), timeout=10)
     try:
         await connection.execute(sql)
     finally:
         await connection.close()
 
 
+def _create_databases(name: str) -> dict[str, str]:
+    """Make the scratch databases; {engine: why it is not usable} for those that failed."""
+    down: dict[str, str] = {}
+    try:
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    except Exception as error:
+        down["postgres"] = f"{type(error).__name__}: {error}"
+    try:
+        asyncio.run(
+            mysql_execute(
+                mysql_server(""),
+                f"DROP DATABASE IF EXISTS {name}",
+                f"CREATE DATABASE {name} CHARACTER SET utf8mb4",
+            )
+        )
+    except Exception as error:
+        down["mysql"] = f"{type(error).__name__}: {error}"
+    return down
+
+
+def _drop_databases(name: str, down: dict[str, str]) -> None:
+    if "postgres" not in down:
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    if "mysql" not in down:
+        asyncio.run(mysql_execute(mysql_server(""), f"DROP DATABASE IF EXISTS {name}"))
+
+
+def _print_point(kind: str, p: dict[str, Any]) -> None:
+    where = f"{kind:<8} pool {p['size']:>2}, {p['tasks']:>4} tasks"
+    if "skipped" in p:
+        print(f"  {where}: skipped ({p['skipped']})", flush=True)
+        return
+    f, v = p["floor"], p["vivace"]
+    print(
+        f"  {where}: floor {f['qps']:8,.0f} q/s (cpu {f['cpu']:.2f}), vivace "
+        f"{v['qps']:8,.0f} q/s (cpu {v['cpu']:.2f}), ratio {p['ratio']:.2f}",
+        flush=True,
+    )
+
+
 def main(args: argparse.Namespace) -> None:
     """Run the curves as ``args`` ask (``quick``, ``out``) and write the outputs."""
-    counts = [1_000, 10_000, 100_000] if args.quick else [1_000, 10_000, 100_000, 1_000_000]
-    pools = [1, 5, 10, 20, 40] if not args.quick else [1, 10, 40]
-    tasks = [1, 10, 100, 1000] if not args.quick else [1, 100, 1000]
-    seconds = 0.5 if args.quick else 2.0
+    quick = bool(args.quick)
+    counts = [1_000, 10_000, 100_000] if quick else [1_000, 10_000, 100_000, 1_000_000]
+    pools = [1, 10, 50] if quick else [1, 2, 5, 10, 20, 50]
+    tasks = [1, 100, 1000] if quick else [1, 10, 100, 1000]
+    seconds = 0.25 if quick else 1.0
     name = f"vivace_scale_{os.getpid()}"
     started, load_start = time.time(), os.getloadavg()
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    config = pg_server(name)
+    down = _create_databases(name)
+    configs = {"postgres": pg_server(name), "mysql": mysql_server(name)}
     points: list[dict[str, Any]] = []
+    throughput: dict[str, Any] = {}
     try:
         with tempfile.TemporaryDirectory(
             dir="/dev/shm" if os.path.isdir("/dev/shm") else None
         ) as d:
             sqlite_path = os.path.join(d, "scale.sqlite")
             print(f"seeding {counts[-1]:,} rows per engine ...", flush=True)
-            rows.seed_postgres(config, counts[-1])
+            targets: dict[str, str] = {}
+            if "postgres" not in down:
+                rows.seed_postgres(configs["postgres"], counts[-1])
+                targets["postgres"] = json.dumps(configs["postgres"])
+            if "mysql" not in down:
+                rows.seed_mysql(configs["mysql"], counts[-1])
+                targets["mysql"] = json.dumps(configs["mysql"])
             rows.seed_sqlite(sqlite_path, counts[-1])
-            targets = {"postgres": json.dumps(config), "sqlite": sqlite_path}
-            for kind, target in targets.items():
+            targets["sqlite"] = sqlite_path
+            for kind in rows.ENGINES:
+                if kind not in targets:
+                    print(f"  {kind}: skipped ({down[kind]})", flush=True)
+                    continue
                 for mode in ("whole", "batch"):
                     for count in counts:
-                        point = rows.measure(kind, target, mode, count)
+                        point = rows.measure(kind, targets[kind], mode, count)
                         points.append({"engine": kind, "mode": mode, "rows": count, **point})
                         print(
                             f"  {kind:<8} {mode:<5} {count:>9,} rows: "
@@ -68,25 +138,40 @@ def main(args: argparse.Namespace) -> None:
                             flush=True,
                         )
         print("throughput against pool size and tasks ...", flush=True)
-        throughput = asyncio.run(pool.curves(config, pools, tasks, seconds))
+        for kind in ("postgres", "mysql"):
+            if kind in down:
+                throughput[kind] = {"skipped": down[kind]}
+                continue
+
+            def progress(p: dict[str, Any], kind: str = kind) -> None:
+                _print_point(kind, p)
+
+            throughput[kind] = asyncio.run(
+                pool.curves(kind, configs[kind], pools, tasks, seconds, progress)
+            )
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    result = {
+        _drop_databases(name, down)
+    result: dict[str, Any] = {
         "meta": {
             "date": time.strftime("%Y-%m-%d %H:%M %Z", time.localtime(started)),
             "machine": f"{os.cpu_count()} cores, {platform.system()} {platform.machine()}, "
             f"Python {platform.python_version()}",
+            "cores": os.cpu_count() or 1,
             "seconds": round(time.time() - started, 1),
             "loadavg_start": [round(x, 2) for x in load_start],
             "loadavg_end": [round(x, 2) for x in os.getloadavg()],
-            "quick": args.quick,
+            "quick": quick,
             "batch_size": rows.BATCH,
             "point_seconds": seconds,
+            "rounds": pool.ROUNDS,
+            "pool_tasks": pool.POOL_TASKS,
+            "tasks_pool": pool.TASKS_POOL,
         },
         "rows": points,
         "throughput": throughput,
     }
+    result["notes"] = explain.notes(result, pool.TASKS_POOL)
     print()
     print(report.markdown(result))
-    paths = report.write_outputs(result, args.out, "scale-quick" if args.quick else "scale")
+    paths = report.write_outputs(result, args.out, "scale-quick" if quick else "scale")
     print(f"wrote {', '.join(os.path.relpath(p, ROOT) for p in paths)}")
