@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import decimal
+import itertools
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -297,6 +298,30 @@ async def test_last_insert_id_flavour(mysql_db: MySQLEngine, use_tables: UseTabl
         await MyManager.insert(*skipped).on_conflict(action="DO NOTHING")
         assert skipped[1].id is None  # which rows were skipped is unknown: no key guessed
         assert await MyManager.count() == 6
+    finally:
+        MyManager._meta.db = mysql_db
+        await engine.close_connection_pool()
+
+
+async def test_last_insert_id_keys_follow_the_servers_increment(
+    mysql_db: MySQLEngine, use_tables: UseTables
+) -> None:
+    """With ``auto_increment_increment`` above 1 (Galera, multi-primary setups) a multi-row
+    insert's keys are that far apart: the rows get the keys the server gave them."""
+    await use_tables(mysql_db, MyManager)
+    engine = MySQLEngine(config=mysql_config(), flavour="mysql")
+    MyManager._meta.db = engine
+    try:
+        # In a transaction: one connection, so the session's setting holds for the insert
+        # (outside one, a connection whose session raw SQL changed is not reused).
+        async with engine.transaction():
+            await engine.fetch_sql("SET SESSION auto_increment_increment = 3")
+            rows = [MyManager(name=f"m{i}") for i in range(4)]
+            await MyManager.insert(*rows)
+        stored = await MyManager.select(MyManager.id, MyManager.name).order_by(MyManager.id)
+        assert [(r.id, r.name) for r in rows] == [(s["id"], s["name"]) for s in stored]
+        ids = [s["id"] for s in stored]
+        assert [b - a for a, b in itertools.pairwise(ids)] == [3, 3, 3]
     finally:
         MyManager._meta.db = mysql_db
         await engine.close_connection_pool()

@@ -171,6 +171,8 @@ class MySQLEngine(ServerEngine):
         self.command_timeout = command_timeout
         self.flavour = flavour
         self.dialect = MariaDBDialect() if flavour == "mariadb" else MySQLDialect()
+        #: The server's ``auto_increment_increment`` once read (see ``fetch_insert_ids``).
+        self._increment: int | None = None
 
     def _pool_driver(self) -> PoolDriver:
         return _AsyncmyPools(self)
@@ -332,8 +334,10 @@ class MySQLEngine(ServerEngine):
     async def fetch_insert_ids(
         self, compiled: Compiled, values: Sequence[Any], count: int
     ) -> list[Any]:
-        """The new keys from the last insert id (consecutive within one statement, as
-        InnoDB hands them out for a plain multi-row insert with the default lock modes).
+        """The new keys from the last insert id: one statement's keys are consecutive
+        (InnoDB reserves them together for a multi-row ``VALUES`` insert, in every lock
+        mode), ``auto_increment_increment`` apart (1 unless the server is set otherwise, as
+        Galera and multi-primary setups are: read once, on the first multi-row insert).
 
         Example: ``await DB.fetch_insert_ids(compiled, values, 2)`` -> ``[7, 8]`` for an
         insert of two rows; ``[]`` when ``INSERT IGNORE`` skipped some.
@@ -350,7 +354,17 @@ class MySQLEngine(ServerEngine):
             return []  # rows were skipped (INSERT IGNORE): which ones is unknown
         if not first:
             return [None] * count  # every key was given
-        return [first + i for i in range(count)]
+        step = 1 if count == 1 else await self._key_step()
+        return [first + i * step for i in range(count)]
+
+    async def _key_step(self) -> int:
+        """The server's ``auto_increment_increment``, read once per engine (a setting of
+        the server: Galera sets it to the cluster's size)."""
+        step = self._increment
+        if step is None:
+            rows = await self.fetch_sql("SELECT @@auto_increment_increment AS step")
+            step = self._increment = int(rows[0]["step"])
+        return step
 
     async def _driver_insert(
         self, connection: Any, sql: str, params: Sequence[Any]
