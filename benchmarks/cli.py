@@ -34,6 +34,7 @@ from benchmarks.mysql_server import create_database as create_mysql_database
 from benchmarks.mysql_server import drop_database as drop_mysql_database
 from benchmarks.mysql_server import mysql_config
 from benchmarks.mysql_server import server_version as mysql_server_version
+from benchmarks.pg_server import pg_config
 from benchmarks.scale.command import main as run_scale
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -113,16 +114,6 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def _split(text: str) -> tuple[str, ...]:
     return tuple(w.strip() for w in text.split(",") if w.strip())
-
-
-def pg_config(database: str) -> dict[str, Any]:
-    return {
-        "host": os.environ.get("VIVACE_PG_HOST", "127.0.0.1"),
-        "port": int(os.environ.get("VIVACE_PG_PORT", "5432")),
-        "user": os.environ.get("VIVACE_PG_USER", "postgres"),
-        "password": os.environ.get("VIVACE_PG_PASSWORD") or None,
-        "database": database,
-    }
 
 
 # dependencies ------------------------------------------------------------------------------------

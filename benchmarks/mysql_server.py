@@ -38,19 +38,22 @@ def mysql_config(database: str) -> dict[str, Any]:
     }
 
 
-async def _admin(*statements: str) -> list[Any]:
+async def execute(config: dict[str, Any], *statements: str, timeout: float = 10) -> list[Any]:
+    """Run ``statements`` on one autocommit asyncmy connection to ``config`` (its
+    ``database`` may be empty: none chosen), connecting within ``timeout`` seconds; each
+    statement's rows.
+
+    Example: ``await execute(mysql_config(""), "SELECT VERSION()")`` -> ``[((...,),)]``.
+    """
     import asyncmy
 
-    # Notes such as "Can't drop database ...; database doesn't exist" are expected here.
-    logging.getLogger("asyncmy").setLevel(logging.ERROR)
-
-    c = mysql_config("")
     connection = await asyncmy.connect(
-        host=c["host"],
-        port=c["port"],
-        user=c["user"],
-        password=c["password"],
-        connect_timeout=5,
+        host=config["host"],
+        port=config["port"],
+        user=config["user"],
+        password=config["password"],
+        db=config.get("database") or None,
+        connect_timeout=timeout,
         autocommit=True,
     )
     rows: list[Any] = []
@@ -62,6 +65,12 @@ async def _admin(*statements: str) -> list[Any]:
     finally:
         connection.close()
     return rows
+
+
+async def _admin(*statements: str) -> list[Any]:
+    # Notes such as "Can't drop database ...; database doesn't exist" are expected here.
+    logging.getLogger("asyncmy").setLevel(logging.ERROR)
+    return await execute(mysql_config(""), *statements, timeout=5)
 
 
 def create_database() -> tuple[str | None, str]:

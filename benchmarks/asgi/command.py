@@ -20,6 +20,7 @@ from typing import Any
 from benchmarks.asgi import report, runner
 from benchmarks.asgi.apps import CONTENDERS, CONTENDERS_BY_NAME
 from benchmarks.asgi.profiling import profile_app
+from benchmarks.pg_server import pg_config
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 #: Import names the web benchmark needs; a missing one installs the ``bench`` extra.
@@ -80,12 +81,10 @@ def plan_from(args: argparse.Namespace) -> tuple[runner.Plan, bool]:
 
 
 def pg_server() -> dict[str, Any]:
-    return {
-        "host": os.environ.get("VIVACE_PG_HOST", "127.0.0.1"),
-        "port": int(os.environ.get("VIVACE_PG_PORT", "5432")),
-        "user": os.environ.get("VIVACE_PG_USER", "postgres"),
-        "password": os.environ.get("VIVACE_PG_PASSWORD") or None,
-    }
+    """The server's connect keywords, without a database (the runner makes its own)."""
+    config = pg_config("")
+    del config["database"]
+    return config
 
 
 def source_state() -> dict[str, Any]:

@@ -19,36 +19,17 @@ import tempfile
 import time
 from typing import Any
 
+from benchmarks.mysql_server import execute as mysql_execute
+from benchmarks.mysql_server import mysql_config
+from benchmarks.pg_server import pg_config
 from benchmarks.scale import explain, pool, report, rows
-from benchmarks.scale.rows import driver, mysql_execute
+from benchmarks.scale.rows import driver
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def pg_server(database: str) -> dict[str, Any]:
-    """asyncpg connect keywords for ``database`` (``VIVACE_PG_*`` override the defaults)."""
-    return {
-        "host": os.environ.get("VIVACE_PG_HOST", "127.0.0.1"),
-        "port": int(os.environ.get("VIVACE_PG_PORT", "5432")),
-        "user": os.environ.get("VIVACE_PG_USER", "postgres"),
-        "password": os.environ.get("VIVACE_PG_PASSWORD") or None,
-        "database": database,
-    }
-
-
-def mysql_server(database: str) -> dict[str, Any]:
-    """MySQLEngine config for ``database`` (``VIVACE_MYSQL_*`` override the defaults)."""
-    return {
-        "host": os.environ.get("VIVACE_MYSQL_HOST", "127.0.0.1"),
-        "port": int(os.environ.get("VIVACE_MYSQL_PORT", "3306")),
-        "user": os.environ.get("VIVACE_MYSQL_USER", "root"),
-        "password": os.environ.get("VIVACE_MYSQL_PASSWORD", ""),
-        "database": database,
-    }
-
-
 async def _pg_admin(sql: str) -> None:
-    connection = await driver("asyncpg").connect(**pg_server("postgres"), timeout=10)
+    connection = await driver("asyncpg").connect(**pg_config("postgres"), timeout=10)
     try:
         await connection.execute(sql)
     finally:
@@ -65,7 +46,7 @@ def _create_databases(name: str) -> dict[str, str]:
     try:
         asyncio.run(
             mysql_execute(
-                mysql_server(""),
+                mysql_config(""),
                 f"DROP DATABASE IF EXISTS {name}",
                 f"CREATE DATABASE {name} CHARACTER SET utf8mb4",
             )
@@ -79,7 +60,7 @@ def _drop_databases(name: str, down: dict[str, str]) -> None:
     if "postgres" not in down:
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     if "mysql" not in down:
-        asyncio.run(mysql_execute(mysql_server(""), f"DROP DATABASE IF EXISTS {name}"))
+        asyncio.run(mysql_execute(mysql_config(""), f"DROP DATABASE IF EXISTS {name}"))
 
 
 def _print_point(kind: str, p: dict[str, Any]) -> None:
@@ -105,7 +86,7 @@ def main(args: argparse.Namespace) -> None:
     name = f"vivace_scale_{os.getpid()}"
     started, load_start = time.time(), os.getloadavg()
     down = _create_databases(name)
-    configs = {"postgres": pg_server(name), "mysql": mysql_server(name)}
+    configs = {"postgres": pg_config(name), "mysql": mysql_config(name)}
     points: list[dict[str, Any]] = []
     throughput: dict[str, Any] = {}
     try:

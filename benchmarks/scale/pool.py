@@ -25,7 +25,8 @@ from collections.abc import AsyncGenerator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from benchmarks.scale.rows import driver, mysql_execute
+from benchmarks.mysql_server import execute as mysql_execute
+from benchmarks.scale.rows import driver
 from vivace import Table
 from vivace.columns import Varchar
 from vivace.engine import MySQLEngine, PostgresEngine

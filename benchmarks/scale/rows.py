@@ -28,6 +28,7 @@ import time
 import tracemalloc
 from typing import Any
 
+from benchmarks.mysql_server import execute as mysql_execute
 from vivace import Table
 from vivace.columns import Integer, Text, Varchar
 from vivace.engine import MySQLEngine, PostgresEngine, SQLiteEngine
@@ -144,28 +145,6 @@ def seed_postgres(config: dict[str, Any], rows: int) -> None:
             await connection.close()
 
     asyncio.run(seed())
-
-
-async def mysql_execute(config: dict[str, Any], *statements: str) -> list[Any]:
-    """Run ``statements`` on one autocommit asyncmy connection; each one's rows."""
-    connection = await driver("asyncmy").connect(
-        host=config["host"],
-        port=config["port"],
-        user=config["user"],
-        password=config["password"],
-        db=config.get("database") or None,
-        connect_timeout=10,
-        autocommit=True,
-    )
-    results: list[Any] = []
-    try:
-        async with connection.cursor() as cursor:
-            for sql in statements:
-                await cursor.execute(sql)
-                results.append(await cursor.fetchall())
-    finally:
-        connection.close()
-    return results
 
 
 def seed_mysql(config: dict[str, Any], rows: int) -> None:
