@@ -255,6 +255,19 @@ def main(argv: list[str] | None = None) -> None:
     unknown = [b for b in _split(args.backend) if b not in BACKENDS]
     if unknown:
         sys.exit(f"unknown backend {', '.join(unknown)}: choose from {', '.join(BACKENDS)}")
+    if args.ops:
+        from benchmarks.workload import ALL_OPS
+
+        unknown = [o for o in _split(args.ops) if o not in {op.id for op in ALL_OPS}]
+        if unknown:
+            sys.exit(f"unknown operation {', '.join(unknown)} (python -m benchmarks --list)")
+    if args.only:
+        from benchmarks.contenders import discover
+
+        known = {cls.name for cls in discover()[0]} | {"floor", "raw", "peers"}
+        unknown = [w for w in _split(args.only) if w.lower() not in known]
+        if unknown:
+            sys.exit(f"unknown contender {', '.join(unknown)} (python -m benchmarks --list)")
     backends = list(requested)
     if args.profile:
         from benchmarks.profiling import profile

@@ -53,6 +53,17 @@ def _split(text: str) -> list[str]:
     return [w.strip() for w in text.split(",") if w.strip()]
 
 
+def _wait(text: str) -> float:
+    """One ``--waits`` entry: milliseconds, 0 or more; else the run stops saying so."""
+    try:
+        wait = float(text)
+    except ValueError:
+        wait = -1.0
+    if not wait >= 0:  # also NaN
+        sys.exit(f"--waits takes milliseconds, 0 or more, comma-separated (got {text!r})")
+    return wait
+
+
 def plan_from(args: argparse.Namespace) -> tuple[runner.Plan, bool]:
     """The plan the options ask for, and whether it is narrowed (a partial run)."""
     plan = runner.Plan.quick_plan() if args.quick else runner.Plan()
@@ -65,12 +76,21 @@ def plan_from(args: argparse.Namespace) -> tuple[runner.Plan, bool]:
         plan.contenders = tuple(c for c in CONTENDERS if c.name in wanted)
         narrowed = True
     if args.tests:
+        unknown = set(_split(args.tests)) - set(runner.TESTS_BY_ID)
+        if unknown:
+            sys.exit(
+                f"unknown test types: {', '.join(sorted(unknown))} "
+                f"(choose from {', '.join(runner.TESTS_BY_ID)})"
+            )
         plan.tests = tuple(runner.TESTS_BY_ID[t] for t in _split(args.tests))
         narrowed = True
     if args.waits:
-        plan.waits = tuple(float(w) for w in _split(args.waits))
+        plan.waits = tuple(_wait(w) for w in _split(args.waits))
         narrowed = True
     if args.loops:
+        unknown = set(_split(args.loops)) - {"asyncio", "uvloop"}
+        if unknown:
+            sys.exit(f"unknown loops: {', '.join(sorted(unknown))} (choose asyncio, uvloop)")
         plan.loops = tuple(_split(args.loops))
         narrowed = True
     for name in ("seconds", "connections", "pool", "passes"):
