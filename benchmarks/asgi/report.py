@@ -143,8 +143,26 @@ def setup_text(result: dict[str, Any]) -> str:
         f"pinned to CPU 0, a pool of {plan['pool']} connections (the threaded baseline: "
         f"{plan['pool']} threads); PostgreSQL on the same machine, unpinned. Waits: {waits} ms "
         f"per statement (one plan measured on a fresh connection: {measured})."
+        + _passes_text(plan.get("passes_by_wait") or {})
         + _source_text(meta.get("vivace_source"))
     )
+
+
+def _passes_text(passes_by_wait: dict[str, int]) -> str:
+    """Which waits were measured more than once (each cell keeps its best pass).
+
+    >>> _passes_text({"0": 2, "1": 2, "5": 1}), _passes_text({"0": 1})
+    (' Each cell at 0 and 1 ms: the best of 2 passes taken minutes apart.', '')
+    """
+    by_count: dict[int, list[str]] = {}
+    for wait, count in passes_by_wait.items():
+        if count > 1:
+            by_count.setdefault(count, []).append(wait)
+    parts = [
+        f"at {' and '.join(waits)} ms: the best of {count} passes"
+        for count, waits in sorted(by_count.items())
+    ]
+    return f" Each cell {'; '.join(parts)} taken minutes apart." if parts else ""
 
 
 def _source_text(source: dict[str, Any] | None) -> str:

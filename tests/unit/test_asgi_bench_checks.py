@@ -194,3 +194,21 @@ def test_profile_samples_are_attributed_to_packages() -> None:
     assert "75.0%  asyncpg" in text and "25.0%  asyncio" in text
     assert "75.0%  write() called under asyncpg" in text
     assert "25.0%  vivace with what it calls, the driver excepted" in text
+
+
+def test_the_cpu_bound_waits_get_more_passes_than_the_others() -> None:
+    from benchmarks.asgi.runner import Plan
+
+    plan = Plan()
+    assert [plan.passes_at(w) for w in (0, 1, 5, 20)] == [2, 2, 1, 1]
+    assert Plan(passes=3).passes_at(20) == 3 and Plan(passes=3).passes_at(0) == 3
+    assert Plan.quick_plan().passes_at(0) == 1
+
+
+def test_the_setup_text_says_which_waits_took_the_best_of_several_passes() -> None:
+    from benchmarks.asgi.report import _passes_text
+
+    assert _passes_text({"0": 2, "1": 2, "5": 1, "20": 1}) == (
+        " Each cell at 0 and 1 ms: the best of 2 passes taken minutes apart."
+    )
+    assert _passes_text({"0": 1, "20": 1}) == ""
