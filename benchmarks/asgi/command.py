@@ -45,7 +45,11 @@ def add_options(parser: argparse._ActionsContainer) -> None:
         "--loops, --waits, --tests) and show where its CPU goes",
     )
     parser.add_argument(
-        "--passes", type=int, default=0, help="measure it all N times, keep the best"
+        "--passes",
+        type=int,
+        default=0,
+        help="measure it all N times, keep each cell's best (default 1; a full run measures "
+        "the waits of 1 ms or less at least twice)",
     )
 
 
