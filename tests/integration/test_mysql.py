@@ -322,6 +322,14 @@ async def test_last_insert_id_keys_follow_the_servers_increment(
         assert [(r.id, r.name) for r in rows] == [(s["id"], s["name"]) for s in stored]
         ids = [s["id"] for s in stored]
         assert [b - a for a, b in itertools.pairwise(ids)] == [3, 3, 3]
+        # The connection was reset after the transaction: the next insert, outside one,
+        # steps by the server's own increment (1), not by the session's 3 read before.
+        later = [MyManager(name=f"n{i}") for i in range(3)]
+        await MyManager.insert(*later)
+        stored = await MyManager.select(MyManager.id, MyManager.name).where(
+            MyManager.name.like("n%")
+        )
+        assert sorted((r.id, r.name) for r in later) == sorted((s["id"], s["name"]) for s in stored)
     finally:
         MyManager._meta.db = mysql_db
         await engine.close_connection_pool()

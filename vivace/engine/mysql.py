@@ -88,6 +88,8 @@ COM_RESET_CONNECTION = 0x1F
 #: The protocol command that sets a session option, and its "multi-statements off" value.
 COM_SET_OPTION = 0x1B
 MULTI_STATEMENTS_OFF = b"\x01\x00"
+#: The session's step between auto-increment keys (``MySQLEngine._key_step``).
+INCREMENT_SQL = "SELECT @@SESSION.auto_increment_increment AS step"
 #: After a reset: the connection's character set (the reset may undo it) and autocommit
 #: (it takes the server's default), then the session setup.
 RESET_SETUP = (
@@ -171,7 +173,7 @@ class MySQLEngine(ServerEngine):
         self.command_timeout = command_timeout
         self.flavour = flavour
         self.dialect = MariaDBDialect() if flavour == "mariadb" else MySQLDialect()
-        #: The server's ``auto_increment_increment`` once read (see ``fetch_insert_ids``).
+        #: A clean session's ``auto_increment_increment``, once read (``_key_step``).
         self._increment: int | None = None
 
     def _pool_driver(self) -> PoolDriver:
@@ -337,7 +339,7 @@ class MySQLEngine(ServerEngine):
         """The new keys from the last insert id: one statement's keys are consecutive
         (InnoDB reserves them together for a multi-row ``VALUES`` insert, in every lock
         mode), ``auto_increment_increment`` apart (1 unless the server is set otherwise, as
-        Galera and multi-primary setups are: read once, on the first multi-row insert).
+        Galera and multi-primary setups are; see ``_key_step``).
 
         Example: ``await DB.fetch_insert_ids(compiled, values, 2)`` -> ``[7, 8]`` for an
         insert of two rows; ``[]`` when ``INSERT IGNORE`` skipped some.
@@ -358,12 +360,21 @@ class MySQLEngine(ServerEngine):
         return [first + i * step for i in range(count)]
 
     async def _key_step(self) -> int:
-        """The server's ``auto_increment_increment``, read once per engine (a setting of
-        the server: Galera sets it to the cluster's size)."""
-        step = self._increment
-        if step is None:
-            rows = await self.fetch_sql("SELECT @@auto_increment_increment AS step")
-            step = self._increment = int(rows[0]["step"])
+        """The session's ``auto_increment_increment`` (Galera sets the server's to the
+        cluster's size). A clean session has the server's value: read once per engine and
+        kept. Raw SQL may have changed it in the task's transaction (``SET SESSION``; a
+        connection is reset before anyone else uses it): then it is read on that
+        connection, every time."""
+        transaction = self._transaction.get()
+        changed = transaction is not None and transaction.needs_reset
+        if self._increment is not None and not changed:
+            return self._increment
+        # Through the statement skeleton, not ``fetch_sql``: reading a variable changes
+        # nothing, so the transaction's connection needs no reset for it.
+        rows = await self._run_statement(self._driver_fetch_dicts, INCREMENT_SQL, ())
+        step = int(rows[0]["step"])
+        if not changed:
+            self._increment = step
         return step
 
     async def _driver_insert(
