@@ -256,15 +256,16 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         sys.exit(f"unknown backend {', '.join(unknown)}: choose from {', '.join(BACKENDS)}")
     if args.ops:
-        from benchmarks.workload import ALL_OPS
+        from benchmarks.workload import ALL_OPS_BY_ID
 
-        unknown = [o for o in _split(args.ops) if o not in {op.id for op in ALL_OPS}]
+        unknown = [o for o in _split(args.ops) if o not in ALL_OPS_BY_ID]
         if unknown:
             sys.exit(f"unknown operation {', '.join(unknown)} (python -m benchmarks --list)")
     if args.only:
         from benchmarks.contenders import discover
+        from benchmarks.harness import ROLE_GROUPS
 
-        known = {cls.name for cls in discover()[0]} | {"floor", "raw", "peers"}
+        known = {cls.name for cls in discover()[0]} | ROLE_GROUPS.keys()
         unknown = [w for w in _split(args.only) if w.lower() not in known]
         if unknown:
             sys.exit(f"unknown contender {', '.join(unknown)} (python -m benchmarks --list)")

@@ -73,12 +73,15 @@ class Cell:
         }
 
 
+#: The group names ``--only`` takes besides contender names, and the roles each one picks.
+ROLE_GROUPS = {"floor": {"floor", "reference"}, "raw": {"floor", "reference"}, "peers": {"peer"}}
+
+
 def selected(cls: type[Contender], only: tuple[str, ...]) -> bool:
     if cls.role == "floor" or not only:
         return True  # the floor is always there: it is every ratio's denominator
     wanted = {w.strip().lower() for w in only}
-    roles = {"floor": {"floor", "reference"}, "raw": {"floor", "reference"}, "peers": {"peer"}}
-    return any(word == cls.name or cls.role in roles.get(word, ()) for word in wanted)
+    return any(word == cls.name or cls.role in ROLE_GROUPS.get(word, ()) for word in wanted)
 
 
 def phase_ops(settings: Settings) -> list[Op]:
