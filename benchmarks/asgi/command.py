@@ -98,8 +98,11 @@ def plan_from(args: argparse.Namespace) -> tuple[runner.Plan, bool]:
         plan.loops = tuple(_split(args.loops))
         narrowed = True
     for name in ("seconds", "connections", "pool", "passes"):
-        if getattr(args, name):
-            plan = dataclasses.replace(plan, **{name: getattr(args, name)})
+        value = getattr(args, name)
+        if value < 0:  # 0 is the option's "not given"
+            sys.exit(f"--{name} takes a number above 0 (got {value:g})")
+        if value:
+            plan = dataclasses.replace(plan, **{name: value})
             narrowed = True
     return plan, narrowed
 

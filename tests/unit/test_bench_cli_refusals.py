@@ -11,7 +11,7 @@ from benchmarks import cli
 from benchmarks.asgi import command as asgi_command
 
 
-def _asgi_args(**given: str) -> argparse.Namespace:
+def _asgi_args(**given: object) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--only", default="")
@@ -29,9 +29,11 @@ def _asgi_args(**given: str) -> argparse.Namespace:
         ("waits", "-1", "--waits takes milliseconds, 0 or more, comma-separated (got '-1')"),
         ("tests", "db,dbx", "unknown test types: dbx (choose from db, queries1,"),
         ("loops", "trio", "unknown loops: trio (choose asyncio, uvloop)"),
+        ("passes", -1, "--passes takes a number above 0 (got -1)"),
+        ("seconds", -0.5, "--seconds takes a number above 0 (got -0.5)"),
     ],
 )
-def test_asgi_plan_refuses_a_mistyped_option(option: str, value: str, message: str) -> None:
+def test_asgi_plan_refuses_a_mistyped_option(option: str, value: object, message: str) -> None:
     with pytest.raises(SystemExit) as refused:
         asgi_command.plan_from(_asgi_args(**{option: value}))
     assert str(refused.value.code).startswith(message)
