@@ -28,7 +28,7 @@ from vivace.schema.column_typing import (
     UUIDKeyedT,
 )
 from vivace.schema.registry import find_table
-from vivace.sql.nodes import Condition
+from vivace.sql.nodes import Condition, ValueComparison
 from vivace.types import ValueType
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 # Serial keys are plain integers once they are referenced.
 _REFERENCE_TYPES = {"serial": ValueType("integer"), "bigserial": ValueType("bigint")}
+#: ``object.__new__``, bound once: comparison nodes are made without their ``__init__``.
+_new = object.__new__
 
 
 class LazyTableReference:
@@ -326,7 +328,11 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
     # A related row compares as the value of the column this key points at.
     def __eq__(self, other: object) -> Condition:  # type: ignore[override]
         if type(other) is int:  # a key value itself (the common case): no row to read
-            return super().__eq__(other)
+            # Built here as ``ColumnNode.__eq__`` builds it, without the ``super()`` call
+            # (about a third of this comparison's cost).
+            node = _new(ValueComparison)
+            node.left, node.op, node.value, node._param = self, "=", other, None
+            return node
         return super().__eq__(key_value(self, other))
 
     def __ne__(self, other: object) -> Condition:  # type: ignore[override]
