@@ -108,7 +108,8 @@ def test_renames_and_key_changes(project: Project) -> None:
     assert schema_differences(project.introspect(), schemas[-1]) == []
 
     # the migrated schema is the one the final tables make from nothing
-    assert project.run("migrations", "backwards", app, "all", "--auto_agree") == 0
+    # click's spelling of the flag works as Piccolo's does
+    assert project.run("migrations", "backwards", app, "all", "--auto-agree") == 0
     created = _created_schema(project)
     assert project.run("migrations", "forwards", app) == 0
     assert schema_differences(project.introspect(), created) == []  # type: ignore[arg-type]

@@ -80,7 +80,9 @@ async def _dump(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of stdout.",
 )
-@click.option("--batch_size", default=1000, show_default=True, help="Rows read per query.")
+@click.option(
+    "--batch_size", "--batch-size", default=1000, show_default=True, help="Rows read per query."
+)
 def dump(apps: str, tables: str, output: Path | None, batch_size: int) -> None:
     """Write the rows of the apps' tables as JSON: {"app": {"Table": [rows]}}.
 
@@ -121,7 +123,9 @@ async def _load(path: Path, configuration: Configuration, chunk_size: int) -> di
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The fixture file (Piccolo's spelling of FILE).",
 )
-@click.option("--chunk_size", default=1000, show_default=True, help="Rows per INSERT.")
+@click.option(
+    "--chunk_size", "--chunk-size", default=1000, show_default=True, help="Rows per INSERT."
+)
 def load(file: Path | None, path_option: Path | None, chunk_size: int) -> None:
     """Insert a fixture's rows in one transaction, referenced tables first.
 

@@ -81,6 +81,7 @@ def _run(make: Any) -> Any:
 @click.option("--desc", default="", help="A description stored in the file.")
 @click.option(
     "--auto_input",
+    "--auto-input",
     type=click.Choice(["y", "n"]),
     default=None,
     help="Answer every rename question with y or n (for scripts).",
@@ -123,7 +124,7 @@ def forwards_command(app_name: str, migration_id: str | None, fake: bool, previe
 @group.command(name="backwards")
 @click.argument("app_name")
 @click.argument("migration_id", required=False, default="1")
-@click.option("--auto_agree", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--auto_agree", "--auto-agree", is_flag=True, help="Do not ask for confirmation.")
 @click.option("--clean", "clean_files", is_flag=True, help="Delete the undone migration files.")
 @click.option("--preview", is_flag=True, help="Print the SQL; change nothing.")
 def backwards_command(
@@ -162,7 +163,7 @@ def check_command(app_name: str | None) -> None:
 
 @group.command(name="clean")
 @click.argument("app_name")
-@click.option("--auto_agree", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--auto_agree", "--auto-agree", is_flag=True, help="Do not ask for confirmation.")
 def clean_command(app_name: str, auto_agree: bool) -> None:
     """Forget migrations of APP_NAME that ran but whose file is gone.
 
@@ -175,7 +176,7 @@ def clean_command(app_name: str, auto_agree: bool) -> None:
 
 @group.command(name="squash")
 @click.argument("app_name")
-@click.option("--auto_agree", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--auto_agree", "--auto-agree", is_flag=True, help="Do not ask for confirmation.")
 def squash_command(app_name: str, auto_agree: bool) -> None:
     """Replace the migrations of APP_NAME by one that builds the same schema.
 

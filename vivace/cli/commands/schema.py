@@ -110,6 +110,7 @@ async def _introspect(engine: Any, schema_name: str | None) -> Any:
 @group.command(name="generate")
 @click.option(
     "--schema_name",
+    "--schema-name",
     default=None,
     help="The database schema to read (PostgreSQL; default: the default schema).",
 )

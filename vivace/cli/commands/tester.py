@@ -35,11 +35,13 @@ def group() -> None:
 @group.command(name="run")
 @click.option(
     "--pytest_args",
+    "--pytest-args",
     default="",
     help="Arguments for pytest, in one string (quoted as in a shell).",
 )
 @click.option(
     "--setup_conf",
+    "--setup-conf",
     "--vivace_conf",
     "setup_conf",
     default=DEFAULT_TEST_CONF,

@@ -77,9 +77,9 @@ BOOL = click.Choice(["y", "n", "yes", "no", "true", "false", "t", "f", "1", "0"]
 @click.option("--username", help="The user's name (asked for when missing).")
 @click.option("--email", help="The user's email address (asked for when missing).")
 @click.option("--password", help="For scripts only: otherwise it is asked for, hidden.")
-@click.option("--is_admin", type=BOOL, help="Can use the admin interface.")
-@click.option("--is_superuser", type=BOOL, help="Can manage other users.")
-@click.option("--is_active", type=BOOL, help="Can log in.")
+@click.option("--is_admin", "--is-admin", type=BOOL, help="Can use the admin interface.")
+@click.option("--is_superuser", "--is-superuser", type=BOOL, help="Can manage other users.")
+@click.option("--is_active", "--is-active", type=BOOL, help="Can log in.")
 def create(
     username: str | None,
     email: str | None,
@@ -117,7 +117,9 @@ def create(
 @group.command(name="list")
 @click.option("--limit", default=20, show_default=True, help="Users per page.")
 @click.option("--page", default=1, show_default=True, help="Which page (from 1).")
-@click.option("--order_by", default="username", show_default=True, help="A column; -name: Z-A.")
+@click.option(
+    "--order_by", "--order-by", default="username", show_default=True, help="A column; -name: Z-A."
+)
 def list_users(limit: int, page: int, order_by: str) -> None:
     """List users (never their passwords).
 
