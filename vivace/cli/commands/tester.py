@@ -43,6 +43,7 @@ def group() -> None:
     "--setup_conf",
     "--setup-conf",
     "--vivace_conf",
+    "--vivace-conf",
     "setup_conf",
     default=DEFAULT_TEST_CONF,
     show_default=True,
