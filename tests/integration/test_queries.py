@@ -18,7 +18,7 @@ from vivace import Table
 from vivace.columns import JSON, ForeignKey, Integer, Readable, Secret, Varchar
 from vivace.engine import Engine, PostgresEngine, SQLiteEngine
 from vivace.exceptions import ForeignKeyViolation, QueryError, UniqueViolation
-from vivace.query import And, Or, WhereRaw
+from vivace.query import And, Or, OrderByRaw, SelectRaw, WhereRaw
 from vivace.sql import FunctionCall, Star
 
 try:  # the functions module may land later; COUNT(*) is all these tests need
@@ -795,6 +795,58 @@ async def test_on_conflict_do_update_where(db: Engine, use_tables: UseTables) ->
         QBand.insert(QBand(name="z")).on_conflict(action="DO SOMETHING")
     with pytest.raises(QueryError):
         await QBand.insert(QBand(name="z")).on_conflict(action="DO UPDATE", values=[QBand.name])
+
+
+async def test_on_conflict_clauses(db: Engine, use_tables: UseTables) -> None:
+    """DO UPDATE needs values (Piccolo's ValueError, when called). A second clause is added
+    where the database takes several (SQLite), and refused elsewhere with Piccolo's
+    NotImplementedError: never one clause silently replacing the other."""
+    await seed(db, use_tables)
+    for values in ((), None, []):
+        with pytest.raises(ValueError, match=r"^No values specified for `on conflict`$"):
+            QBand.insert(QBand(name="CSharp")).on_conflict(
+                target=QBand.name, action="DO UPDATE", values=values
+            )
+    taken = await QBand.select(QBand.id).where(QBand.name == "CSharp").first()
+    assert taken is not None
+
+    def upsert(band: QBand) -> Any:
+        return (
+            QBand.insert(band)
+            .on_conflict(target=QBand.id, action="DO NOTHING")
+            .on_conflict(target=QBand.name, action="DO UPDATE", values=[QBand.popularity])
+        )
+
+    if not db.dialect.supports_many_on_conflict:
+        with pytest.raises(NotImplementedError, match=r"only supports? a single ON CONFLICT"):
+            upsert(QBand(name="CSharp", popularity=77))
+        return
+    # the id is taken: the first clause does nothing
+    await upsert(QBand(id=taken["id"], name="CSharp", popularity=77))
+    assert await QBand.select(QBand.popularity).where(QBand.name == "CSharp").first() == {
+        "popularity": 10
+    }
+    # a new id, a taken name: the second clause updates
+    await upsert(QBand(name="CSharp", popularity=77))
+    assert await QBand.select(QBand.popularity).where(QBand.name == "CSharp").first() == {
+        "popularity": 77
+    }
+    assert await QBand.count() == 4
+
+
+async def test_raw_sort_keys_and_selected_sql(db: Engine, use_tables: UseTables) -> None:
+    """OrderByRaw binds its {} values and is sorted as order_by's ``ascending`` says;
+    SelectRaw selects SQL named in it (Piccolo's QueryString subclasses)."""
+    await seed(db, use_tables)
+    farthest = OrderByRaw("abs(popularity - {})", 600)
+    rows = await QBand.select(QBand.name).order_by(farthest, ascending=False)
+    assert [r["name"] for r in rows] == ["CSharp", "Pythonistas", "Rustaceans", "pythonettes"]
+    objects = await QBand.objects().order_by(farthest)
+    assert [b.name for b in objects] == ["pythonettes", "Rustaceans", "Pythonistas", "CSharp"]
+    shout = SelectRaw("upper(name) AS shout")
+    assert await QBand.select(QBand.name, shout).where(QBand.name == "CSharp") == [
+        {"name": "CSharp", "shout": "CSHARP"}
+    ]
 
 
 # update -------------------------------------------------------------------------------------------

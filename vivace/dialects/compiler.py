@@ -553,8 +553,8 @@ class Compiler(QueryExtensions):
                     for c, converter in zip(node.columns, converters)
                 ]
             sql = f"INSERT INTO {table} ({names}) VALUES " + ", ".join(rows)
-        if node.on_conflict is not None:
-            sql += " " + self.visit_on_conflict(node.on_conflict)
+        for clause in node.on_conflict:
+            sql += " " + self.visit_on_conflict(clause)
         return sql + self.returning(node.returning)
 
     def visit_on_conflict(self, node: OnConflict) -> str:

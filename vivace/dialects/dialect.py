@@ -61,11 +61,18 @@ class Dialect:
     supports_returning: ClassVar[bool] = True
     #: Whether UPDATE can return rows; when not, the ORM reads changed rows back itself.
     supports_update_returning: ClassVar[bool] = True
+    #: Whether one INSERT takes several ``on_conflict()`` clauses (SQLite's upsert does:
+    #: each but the last names its target); where not, a second one is refused.
+    supports_many_on_conflict: ClassVar[bool] = False
     #: The longest identifier (table, column, alias) the database keeps, in bytes. Vivace
     #: refuses longer user names and cuts the names it makes to 63 bytes on every engine
     #: (``vivace.schema.column``): a dialect keeping fewer must lower that limit first
     #: (tests/unit/test_identifier_limits.py checks every dialect).
     max_identifier_length: ClassVar[int] = 63
+
+    def many_on_conflict_error(self) -> str:
+        """The message refusing a second ``on_conflict()`` where one only is allowed."""
+        return f"{self.title} only supports a single ON CONFLICT clause."
 
     # compile ----------------------------------------------------------------------------------
     def compile(self, node: Node, key_values: Sequence[Any] | None = None) -> Compiled:

@@ -64,11 +64,7 @@ class MySQLCompiler(MySQLExtensions, Compiler):
         # INSERT IGNORE also skips rows breaking a foreign key, NOT NULL or a length: the
         # engine runs it guarded and raises what a plain INSERT would (DO NOTHING skips
         # only unique conflicts, as on PostgreSQL).
-        compiled.guarded = (
-            isinstance(node, Insert)
-            and node.on_conflict is not None
-            and node.on_conflict.action == "DO NOTHING"
-        )
+        compiled.guarded = isinstance(node, Insert) and _does_nothing(node)
         return compiled
 
     def placeholder(self, position: int) -> str:
@@ -150,7 +146,7 @@ class MySQLCompiler(MySQLExtensions, Compiler):
         sql = super().visit_insert(node)
         if not node.columns:
             sql = sql.replace(" DEFAULT VALUES", " () VALUES ()", 1)
-        if node.on_conflict is not None and node.on_conflict.action == "DO NOTHING":
+        if _does_nothing(node):
             sql = "INSERT IGNORE" + sql[len("INSERT") :]
         return sql
 
@@ -168,6 +164,11 @@ class MySQLCompiler(MySQLExtensions, Compiler):
             sets.append(f"{name} = " + (f"VALUES({name})" if expr is None else self.sql(expr)))
         self.qualify = qualify
         return "ON DUPLICATE KEY UPDATE " + ", ".join(sets)
+
+
+def _does_nothing(node: Insert) -> bool:
+    """Whether the insert skips conflicting rows (``INSERT IGNORE``, run guarded)."""
+    return any(clause.action == "DO NOTHING" for clause in node.on_conflict)
 
 
 def _list_type(element: ValueType | None) -> str:

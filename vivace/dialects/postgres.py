@@ -128,6 +128,9 @@ class PostgresDialect(Dialect):
     warns_about_schema_locks = True
     max_parameters = 32_767
 
+    def many_on_conflict_error(self) -> str:
+        return "Postgres and Cockroach only support a single ON CONFLICT clause."  # Piccolo's
+
     def expression_name(self, sql: str, columns: Sequence[str]) -> str:
         return postgres_expression_name(sql)
 

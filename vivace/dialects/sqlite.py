@@ -159,6 +159,7 @@ class SQLiteDialect(Dialect):
     ddl_class: ClassVar[type[DDLCompiler]] = SQLiteDDL
     introspector_class: ClassVar[type[Introspector]] = SQLiteIntrospector
     max_parameters = 32_766
+    supports_many_on_conflict = True
 
     def bool_literal(self, value: bool) -> str:
         return "1" if value else "0"

@@ -583,7 +583,7 @@ class SQLiteEngine(Engine):
         pk = meta.primary_key
         if (
             statement.returning
-            or statement.on_conflict is not None
+            or statement.on_conflict
             or not columns
             or not isinstance(pk, Serial)
             or any(column is pk for column in columns)  # keys given: not SQLite's to pick

@@ -71,7 +71,7 @@ class Windowed(Function):
 
         ``partition_by``: expressions (one or a list) splitting rows into windows.
         ``order_by``: expressions (one or a list) ordering each window, all ``ascending``
-        or not; an ``OrderByRaw``/``OrderItem`` keeps its own direction.
+        or not (an ``OrderItem`` keeps its own direction).
         ``rows=(start, end)``: a ``ROWS BETWEEN`` frame; None is unbounded, 0 the current
         row, -n n rows before it, n n rows after it (``rows=(None, 0)``: a running total).
         """

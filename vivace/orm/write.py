@@ -17,7 +17,7 @@ from itertools import chain, repeat
 from typing import Any, NamedTuple
 
 from vivace.engine import Engine
-from vivace.exceptions import InvalidValue, QueryError
+from vivace.exceptions import InvalidValue, NotSupportedError, QueryError
 from vivace.orm.query import Query, WhereMixin, check_force, resolve_column
 from vivace.orm.rows import dict_factory
 from vivace.orm.select import flatten
@@ -184,7 +184,7 @@ class Insert(Query[list[dict[str, Any]]]):
         super().__init__(table)
         self._rows: tuple[Any, ...] = ()
         self._returning: tuple[Expr, ...] = ()
-        self._on_conflict: OnConflict | None = None
+        self._on_conflict: tuple[OnConflict, ...] = ()
         self._rows = self._checked(rows)
 
     def _checked(self, rows: Sequence[Any]) -> tuple[Any, ...]:
@@ -217,12 +217,17 @@ class Insert(Query[list[dict[str, Any]]]):
         self,
         target: Any = None,
         action: str = "DO NOTHING",
-        values: Sequence[Any] = (),
+        values: Sequence[Any] | None = (),
         where: Condition | None = None,
     ) -> Insert:
         """``ON CONFLICT (target) DO NOTHING | DO UPDATE SET ...``.
 
-        ``values`` lists columns to take from the proposed row, or ``(column, value)`` pairs.
+        ``values`` lists columns to take from the proposed row, or ``(column, value)`` pairs
+        (``DO UPDATE`` needs at least one). Called again, it adds a clause where the database
+        takes several (SQLite: each but the last with a target); elsewhere (PostgreSQL,
+        MariaDB) the second call raises ``NotSupportedError``, a ``NotImplementedError``.
+
+        Example: ``Band.insert(band).on_conflict(Band.name, "DO UPDATE", [Band.popularity])``.
         """
         # Piccolo's errors, raised when called.
         if not isinstance(action, str):
@@ -232,6 +237,8 @@ class Insert(Query[list[dict[str, Any]]]):
             raise QueryError(f"{action!r} is not a valid OnConflictAction")
         if target is None and action == "DO UPDATE":
             raise QueryError("The `target` option must be provided with DO UPDATE.")
+        if action == "DO UPDATE" and not values:
+            raise QueryError("No values specified for `on conflict`")  # a ValueError too
         if where is not None and action == "DO NOTHING":
             raise QueryError("The `where` option can only be used with DO NOTHING.")
         if target is None or isinstance(target, str):
@@ -239,14 +246,18 @@ class Insert(Query[list[dict[str, Any]]]):
         else:
             targets = [resolve_column(self.table, t) for t in flatten([target])]
         assignments: list[tuple[Column[Any], Expr | None]] = []
-        for item in values:
+        for item in values or ():
             if isinstance(item, tuple):
                 column = resolve_column(self.table, item[0])
                 assignments.append((column, to_expr(storable(item[1], column), column.value_type)))
             else:
                 assignments.append((resolve_column(self.table, item), None))
+        if self._on_conflict:
+            dialect = self._engine().dialect
+            if not dialect.supports_many_on_conflict:
+                raise NotSupportedError(dialect.many_on_conflict_error())
         query: Insert = self._copy()
-        query._on_conflict = OnConflict(targets, action, assignments, where)
+        query._on_conflict = (*self._on_conflict, OnConflict(targets, action, assignments, where))
         return query
 
     def _columns_for(self, with_pk: bool) -> list[Column[Any]]:
@@ -318,7 +329,7 @@ class Insert(Query[list[dict[str, Any]]]):
         if len(rows) == 1 and engine.dialect.supports_returning:
             return await self._run_single(engine, rows[0])
         array_types = None
-        if len(rows) >= ARRAY_INSERT_MIN_ROWS and self._on_conflict is None:
+        if len(rows) >= ARRAY_INSERT_MIN_ROWS and not self._on_conflict:
             array_types = await engine.insert_array_types(self.table)
         batches = self._batches(array_types)
         if not batches:
@@ -395,7 +406,7 @@ class Insert(Query[list[dict[str, Any]]]):
         if not engine.dialect.supports_returning:
             return await self._run_batch_without_returning(engine, columns, rows, pk_name, pk_key)
         values = _row_values(columns, rows)
-        if len(rows) >= ROWID_INSERT_MIN_ROWS and not self._returning and self._on_conflict is None:
+        if len(rows) >= ROWID_INSERT_MIN_ROWS and not self._returning and not self._on_conflict:
             by_rowid = await self._run_batch_by_rowid(engine, columns, values, pk_key)
             if by_rowid is not None:
                 _write_back(rows, by_rowid, pk_name, pk_key)
@@ -404,7 +415,7 @@ class Insert(Query[list[dict[str, Any]]]):
         statement = InsertStatement(self.table, columns, values, wanted, self._on_conflict)
         compiled, params = engine.compile(statement)
         result: list[dict[str, Any]] = dict_factory(compiled)(await engine.fetch(compiled, params))
-        if self._on_conflict is None or len(result) == len(rows):
+        if not self._on_conflict or len(result) == len(rows):
             # RETURNING gives one row per inserted row, in order (a conflict may skip some).
             _write_back(rows, result, pk_name, pk_key)
         return result

@@ -18,7 +18,7 @@ from typing import Any
 
 from vivace.functions import Avg, Count, Max, Min, Sum
 from vivace.orm.cte import CTE
-from vivace.sql import And, Or, OrderItem, Raw
+from vivace.sql import And, Or, Raw
 from vivace.sql.placeholder import Placeholder
 from vivace.sql.subquery import Exists
 
@@ -42,9 +42,22 @@ class WhereRaw(QueryString):
     __slots__ = ()
 
 
-def OrderByRaw(sql: str, ascending: bool = True) -> OrderItem:
-    """Order by raw SQL: ``.order_by(OrderByRaw("random()"))``."""
-    return OrderItem(QueryString(sql), ascending)
+class OrderByRaw(QueryString):
+    """A raw sort key, its ``{}`` bound: ``.order_by(OrderByRaw("random()"))``.
+
+    Sorted as ``order_by(..., ascending=...)`` says, as any other key:
+    ``.order_by(OrderByRaw("abs(popularity - {})", 1900), ascending=False)``.
+    """
+
+    __slots__ = ()
+
+
+class SelectRaw(QueryString):
+    """A raw selected expression, named in its SQL (or by ``alias=``):
+    ``Band.select(Band.name, SelectRaw("upper(name) AS up"))`` gives ``{"name": ..., "up": ...}``.
+    """
+
+    __slots__ = ()
 
 
 __all__ = [
@@ -59,6 +72,7 @@ __all__ = [
     "OrderByRaw",
     "Placeholder",
     "QueryString",
+    "SelectRaw",
     "Sum",
     "WhereRaw",
 ]

@@ -111,15 +111,14 @@ class TableMeta:
         """A column by attribute name; a dotted name walks foreign keys: ``"manager.name"``."""
         first, _, rest = name.partition(".")
         column = self.column_by_name.get(first)
-        if column is None:
-            raise QueryError(f"{self.table.__name__} has no column {first!r}")
+        if column is None:  # Piccolo's messages, here and below: users match on them
+            raise QueryError(f"No matching column found with name == {name}")
         for part in rest.split(".") if rest else ():
             if not isinstance(column, ForeignKey):
                 raise QueryError(f"{column!r} is not a foreign key; cannot follow {part!r}")
             target = column.resolved_references
             if part not in target._meta.column_by_name:
-                # The same error as for a column of this table (issue 11).
-                raise QueryError(f"{target.__name__} has no column {part!r}")
+                raise QueryError(f"Unable to find column - {part}")
             column = column._column(part)  # not getattr: a column may share a method's name
         return column
 

@@ -207,7 +207,8 @@ class OnConflict(Node):
 class Insert(Node):
     """``INSERT INTO table (columns) VALUES (...), (...) [ON CONFLICT ...] [RETURNING ...]``.
 
-    ``rows`` are tuples of plain Python values, one per column, all bound as parameters.
+    ``rows`` are tuples of plain Python values, one per column, all bound as parameters;
+    ``on_conflict`` is one clause, several (in order: SQLite takes many) or none.
     """
 
     __slots__ = ("table", "columns", "rows", "returning", "on_conflict")
@@ -219,15 +220,21 @@ class Insert(Node):
         columns: Sequence[ColumnNode],
         rows: Sequence[Sequence[Any]],
         returning: Sequence[Expr] = (),
-        on_conflict: OnConflict | None = None,
+        on_conflict: OnConflict | Sequence[OnConflict] | None = None,
     ) -> None:
         self.table, self.columns, self.rows = table, tuple(columns), rows
-        self.returning, self.on_conflict = tuple(returning), on_conflict
+        self.returning = tuple(returning)
+        if on_conflict is None:
+            self.on_conflict: tuple[OnConflict, ...] = ()
+        elif isinstance(on_conflict, OnConflict):
+            self.on_conflict = (on_conflict,)
+        else:
+            self.on_conflict = tuple(on_conflict)
 
     def _key(self, values: list[Any]) -> Hashable:
         for row in self.rows:
             values.extend(row)
-        conflict = None if self.on_conflict is None else self.on_conflict._key(values)
+        conflict = tuple([c._key(values) for c in self.on_conflict]) if self.on_conflict else None
         # List comprehensions and map: fewer Python calls than generators (hot path).
         returning = tuple([r._key(values) for r in self.returning])
         columns = tuple(map(_SHAPE, self.columns))

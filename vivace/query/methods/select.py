@@ -1,6 +1,6 @@
 """Piccolo's import path ``piccolo.query.methods.select``: the ``select`` query class.
 
-Example: ``from vivace.query.methods.select import Select``.
+Example: ``from vivace.query.methods.select import Select, SelectRaw``.
 """
 
 from vivace.functions import (
@@ -12,6 +12,7 @@ from vivace.functions import (
 )
 from vivace.orm import Select
 from vivace.orm.select import LockStrength
+from vivace.query import SelectRaw
 
 __all__ = [
     "Avg",
@@ -20,5 +21,6 @@ __all__ = [
     "Max",
     "Min",
     "Select",
+    "SelectRaw",
     "Sum",
 ]
