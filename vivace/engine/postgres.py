@@ -250,6 +250,33 @@ class PostgresEngine(ServerEngine):
     async def _driver_command(self, connection: Any, sql: str) -> None:
         await connection.execute(sql)
 
+    # schema changes ---------------------------------------------------------------------------
+    async def execute_ddl(self, statements: Sequence[str]) -> None:
+        try:
+            await super().execute_ddl(statements)
+        finally:
+            await self._schema_changed()
+
+    async def run_ddl(self, ddl: str, in_pool: bool = True) -> list[dict[str, Any]]:
+        try:
+            return await super().run_ddl(ddl, in_pool)
+        finally:
+            await self._schema_changed()
+
+    async def _schema_changed(self) -> None:
+        """Forget what asyncpg prepared against the old schema, on every pooled connection.
+
+        asyncpg keeps each statement prepared with the parameter types it was first given:
+        once a table is dropped and made again with other column types (test suites do it),
+        or a column's type is altered, the same INSERT text would still send the old types
+        (``column "x" is of type timestamp but expression is of type time``). DDL run through
+        Vivace drops those caches; asyncpg does it for its whole pool from one connection.
+        """
+        self._array_types.clear()
+        if self._front is None:  # no pool started: nothing is kept
+            return
+        await self._run_statement(_reload_schema_state)
+
     async def _reset(self, connection: Any) -> None:
         # Raw SQL may have changed the session (SET, LISTEN, advisory locks...).
         await connection.reset()
@@ -386,3 +413,8 @@ class _AsyncpgPools:
 
     def terminate(self, pool: Any) -> None:
         pool.terminate()
+
+
+async def _reload_schema_state(connection: Any) -> None:
+    """asyncpg's public way to drop its statement and type caches (the whole pool's)."""
+    await connection.reload_schema_state()

@@ -51,8 +51,11 @@ class LazyTableReference:
     def __init__(
         self, table_class_name: str, app_name: str | None = None, module_path: str | None = None
     ) -> None:
+        # Piccolo's errors
         if app_name is None and module_path is None:
-            raise ValueError("LazyTableReference needs app_name or module_path")
+            raise ValueError("You must specify either app_name or module_path.")
+        if app_name is not None and module_path is not None:
+            raise ValueError("Specify either app_name or module_path - not both.")
         self.table_class_name, self.app_name, self.module_path = (
             table_class_name,
             app_name,
@@ -77,6 +80,12 @@ class LazyTableReference:
 
     def __repr__(self) -> str:
         return f"LazyTableReference({self.table_class_name!r})"
+
+    def __str__(self) -> str:
+        """Piccolo's text: ``App music.Manager`` or ``Module music.tables.Manager``."""
+        if self.app_name is not None:
+            return f"App {self.app_name}.{self.table_class_name}"
+        return f"Module {self.module_path}.{self.table_class_name}"
 
 
 class ForeignKey(Column[Any], Generic[TableT, KeyT]):
@@ -173,6 +182,8 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
             raise TypeError(f"on_delete must be an OnDelete member, got {on_delete!r}")
         if not isinstance(on_update, OnUpdate):
             raise TypeError(f"on_update must be an OnUpdate member, got {on_update!r}")
+        if isinstance(references, str) and references.startswith("."):
+            raise ValueError("Relative imports aren't allowed")  # Piccolo's error
         self._references = references
         self._resolved: Any = None
         self.on_delete, self.on_update = on_delete, on_update
@@ -199,8 +210,7 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
                 if ref == "self":
                     self._resolved = self._meta.table
                 elif "." in ref:
-                    app, name = ref.split(".", 1)
-                    self._resolved = find_table(name, app)
+                    self._resolved = _dotted_reference(ref)
                 else:
                     self._resolved = find_table(ref, None, near=self._meta.table)
             else:
@@ -491,6 +501,21 @@ class JoinOn(ForeignKey[Any, Any]):
     def _source_column(self) -> Column[Any]:
         left = self._left
         return left._meta.table._meta.column_by_name[left._meta.name]  # type: ignore[no-any-return]
+
+
+def _dotted_reference(reference: str) -> Any:
+    """The table a dotted ``references="..."`` names: as in Piccolo, a module path and the
+    class name (``"music.tables.Manager"``); failing that, an app and a table name
+    (``"music.Manager"``: the ``Manager`` of the app ``music``)."""
+    path, _, name = reference.rpartition(".")
+    try:
+        module = importlib.import_module(path)
+    except ImportError:
+        module = None
+    table = getattr(module, name, None)
+    if isinstance(table, type) and hasattr(table, "_meta"):
+        return table
+    return find_table(name, reference.partition(".")[0])
 
 
 def key_value(fk: ForeignKey[Any], value: Any) -> Any:
