@@ -13,6 +13,7 @@ from vivace.orm import (
     create_tables,
     drop_db_tables,
     drop_db_tables_sync,
+    drop_tables,
     sort_table_classes,
 )
 from vivace.orm.table import TypedTable
@@ -26,5 +27,6 @@ __all__ = [
     "create_tables",
     "drop_db_tables",
     "drop_db_tables_sync",
+    "drop_tables",
     "sort_table_classes",
 ]

@@ -117,6 +117,14 @@ DOCUMENTED: list[tuple[str, tuple[str, ...], str]] = [
         ("Avg", "Sum", "Max", "Min", "Count", "CTE", "OrderByRaw", "WhereRaw"),
         "query_types/select.rst, query_clauses/with_.rst",
     ),
+    ("vivace.query", ("SelectRaw",), "piccolo.query (source: SelectRaw)"),
+    ("vivace.query.methods.select", ("SelectRaw",), "piccolo.query.methods.select (source)"),
+    (
+        "vivace.columns.column_types",
+        ("TimestampNow", "TimestamptzNow", "DateNow", "TimeNow", "UUID4", "IntervalCustom"),
+        "piccolo.columns.column_types (source: the defaults it imports)",
+    ),
+    ("vivace.table", ("create_tables", "drop_tables"), "piccolo.table (deprecated, source)"),
     ("vivace.query.base", ("Query",), "query_clauses/freeze.rst"),
     (
         "vivace.query.functions",

@@ -14,7 +14,7 @@ from vivace import Table, run_sync
 from vivace.columns import Integer, Varchar
 from vivace.engine import Engine, PostgresEngine, SQLiteEngine
 from vivace.engine.sqlite import TransactionType
-from vivace.table import create_tables
+from vivace.table import create_tables, drop_tables
 
 
 class ParCounter(Table, tablename="par_counter"):
@@ -79,7 +79,7 @@ async def test_sqlite_db_file_helpers() -> None:
             await engine.close_connection_pool()
 
 
-def test_create_tables_is_a_deprecated_alias(sqlite_db: Engine) -> None:
+def test_create_and_drop_tables_are_deprecated_aliases(sqlite_db: Engine) -> None:
     # Piccolo: create_tables(*tables, if_not_exists=) warns and runs create_db_tables_sync.
     with tempfile.TemporaryDirectory() as folder:
         engine = SQLiteEngine(path=os.path.join(folder, "deprecated.sqlite"))
@@ -88,6 +88,9 @@ def test_create_tables_is_a_deprecated_alias(sqlite_db: Engine) -> None:
             with pytest.warns(DeprecationWarning, match="`create_tables` is deprecated"):
                 create_tables(ParCounter, if_not_exists=True)
             assert ParCounter.table_exists().run_sync()
+            with pytest.warns(DeprecationWarning, match="`drop_tables` is deprecated"):
+                drop_tables(ParCounter)
+            assert not ParCounter.table_exists().run_sync()
         finally:
             ParCounter._meta.db = previous
             run_sync(engine.close_connection_pool())

@@ -1,7 +1,8 @@
 """Piccolo's import path ``piccolo.columns.column_types``: every column type, as in
 ``vivace.columns``.
 
-Example: ``from vivace.columns.column_types import ForeignKey, Varchar``.
+Example: ``from vivace.columns.column_types import ForeignKey, Varchar``. The defaults
+Piccolo's module also exposes (``TimestampNow``, ``UUID4``, ...) are here too.
 """
 
 from vivace.columns import (
@@ -38,8 +39,24 @@ from vivace.columns import (
     Timestamptz,
     Varchar,
 )
+from vivace.columns.defaults.date import DateCustom, DateNow
+from vivace.columns.defaults.interval import IntervalCustom
+from vivace.columns.defaults.time import TimeCustom, TimeNow
+from vivace.columns.defaults.timestamp import TimestampCustom, TimestampNow
+from vivace.columns.defaults.timestamptz import TimestamptzCustom, TimestamptzNow
+from vivace.columns.defaults.uuid import UUID4
 
 __all__ = [
+    "DateCustom",
+    "DateNow",
+    "IntervalCustom",
+    "TimeCustom",
+    "TimeNow",
+    "TimestampCustom",
+    "TimestampNow",
+    "TimestamptzCustom",
+    "TimestamptzNow",
+    "UUID4",
     "Array",
     "BigInt",
     "BigSerial",

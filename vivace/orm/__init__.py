@@ -17,6 +17,7 @@ from vivace.orm.tables import (
     create_tables,
     drop_db_tables,
     drop_db_tables_sync,
+    drop_tables,
     sort_table_classes,
 )
 from vivace.orm.write import Delete, Insert, Update
@@ -45,5 +46,6 @@ __all__ = [
     "create_table_class",
     "drop_db_tables",
     "drop_db_tables_sync",
+    "drop_tables",
     "sort_table_classes",
 ]

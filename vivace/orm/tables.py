@@ -84,6 +84,20 @@ def drop_db_tables_sync(*tables: type[Table]) -> None:
     run_sync(drop_db_tables(*tables))
 
 
+def drop_tables(*tables: type[Table]) -> None:
+    """Deprecated (as in Piccolo): ``drop_db_tables_sync``, with a ``DeprecationWarning``.
+
+    Example: ``drop_tables(Band, Manager)``.
+    """
+    warnings.warn(
+        "`drop_tables` is deprecated and will be removed in v1 of Piccolo. "
+        "Use `await drop_db_tables(...)` or `drop_db_tables_sync(...)` instead.",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    drop_db_tables_sync(*tables)
+
+
 def create_table_class(
     class_name: str,
     bases: tuple[type, ...] = (Table,),
