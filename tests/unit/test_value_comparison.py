@@ -180,3 +180,17 @@ def test_builders_hold_every_field_and_their_clauses_leave_them_unchanged() -> N
         assert query._where == () and query._order == () and query._limit is None
         assert query._offset is None and narrowed._limit == 2 and narrowed._offset == 1
         assert len(narrowed._where) == 1 and len(narrowed._order) == 1
+
+
+def test_a_condition_reads_as_its_sql() -> None:
+    # Piccolo: str(Band.name == "x") is the condition's SQL, values written in.
+    engine = SQLiteEngine(path=":memory:")
+
+    class StrBand(Table, db=engine, tablename="str_band"):
+        name = Varchar()
+        popularity = Integer()
+
+    assert str(StrBand.name == "Pythonistas") == '"str_band"."name" = \'Pythonistas\''
+    both = (StrBand.name == "a") & (StrBand.popularity > 3)
+    assert str(both) == '("str_band"."name" = \'a\' AND "str_band"."popularity" > 3)'
+    assert str(~StrBand.name.like("a%")) == 'NOT ("str_band"."name" LIKE \'a%\')'

@@ -197,6 +197,25 @@ class Param(Expr):
         return _param_key(self.vtype)
 
 
+def _first_column(node: Node) -> ColumnNode | None:
+    """The first column found under ``node`` (its slots, depth first), or None."""
+    stack: list[Any] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ColumnNode):
+            return item
+        if isinstance(item, Node):
+            children = [getattr(item, name, None) for name in _slot_names(type(item))]
+            stack.extend(reversed(children))
+        elif isinstance(item, tuple | list):
+            stack.extend(reversed(item))
+    return None
+
+
+def _slot_names(cls: type) -> list[str]:
+    return [name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ())]
+
+
 def _param_key(vtype: ValueType | None) -> Hashable:
     """A parameter's key: its type's fields (see ``Comparison._key``)."""
     return ("P",) if vtype is None else ("P", vtype.name, vtype.args)
@@ -298,6 +317,18 @@ class Condition(Expr):
     """A boolean expression: ``&`` is AND, ``|`` is OR, ``~`` is NOT."""
 
     __slots__ = ()
+
+    def __str__(self) -> str:
+        """The SQL with values written in, for reading (never run it), as Piccolo's:
+        ``str(Band.name == "x")`` -> ``"band"."name" = 'x'``. Rendered by the engine of the
+        first column's table; without one, the plain object text."""
+        column = _first_column(self)
+        try:
+            dialect = column._meta.table._meta.db.dialect  # type: ignore[union-attr]
+            sql: str = dialect.render_inline(self)
+        except Exception:  # no column, no engine: str() must not fail
+            return object.__repr__(self)
+        return sql
 
     def __and__(self, other: Condition) -> Condition:
         if not isinstance(other, Condition):
