@@ -12,8 +12,10 @@ from typing import Any
 
 from vivace.functions.base import Function, argument
 from vivace.schema.column_types import Array
-from vivace.sql.nodes import Expr
+from vivace.sql.arrays import ArrayCall
+from vivace.sql.nodes import Expr, Param
 from vivace.types import ValueType
+from vivace.types.adapters import member_values
 
 
 def _array_type(*values: Any) -> ValueType | None:
@@ -29,6 +31,9 @@ def _element(vtype: ValueType | None) -> ValueType | None:
 
 
 def _array(value: Any, vtype: ValueType | None) -> Expr:
+    if isinstance(value, list | tuple):
+        # Enum members as their values, as a column stores them (nothing checks this list).
+        return Param(member_values(value), vtype)
     return argument(value, vtype)
 
 
@@ -40,7 +45,12 @@ def _require_native(what: str, *values: Any) -> None:
             value._require_native(what)
 
 
-class ArrayCat(Function):
+class _ArrayFunction(Function, ArrayCall):
+    """An array function's value is an array: ``+`` concatenates it (``ArrayCat(a, b) +
+    [c]`` is ``array_cat(array_cat(a, b), c)``), as on an ``Array`` column, in Piccolo."""
+
+
+class ArrayCat(_ArrayFunction):
     """``array_1`` followed by ``array_2`` -> key ``"array_cat"``.
 
     Example: ``await Band.select(ArrayCat(Band.tags, ["live", "studio"]))``.
@@ -53,7 +63,7 @@ class ArrayCat(Function):
         super().__init__("array_cat", args, vtype=vtype, alias=alias or "array_cat")
 
 
-class ArrayAppend(Function):
+class ArrayAppend(_ArrayFunction):
     """The array with ``value`` added at the end -> key ``"array_append"``.
 
     Example: ``await Band.update({Band.tags: ArrayAppend(Band.tags, "jazz")}, force=True)``.
@@ -66,7 +76,7 @@ class ArrayAppend(Function):
         super().__init__("array_append", args, vtype=vtype, alias=alias or "array_append")
 
 
-class ArrayPrepend(Function):
+class ArrayPrepend(_ArrayFunction):
     """The array with ``value`` added at the start -> key ``"array_prepend"``.
 
     Example: ``await Band.select(ArrayPrepend(Band.tags, "new"))``.
@@ -80,7 +90,7 @@ class ArrayPrepend(Function):
         super().__init__("array_prepend", args, vtype=vtype, alias=alias or "array_prepend")
 
 
-class ArrayRemove(Function):
+class ArrayRemove(_ArrayFunction):
     """The array without any element equal to ``value`` -> key ``"array_remove"``.
 
     Example: ``await Band.update({Band.tags: ArrayRemove(Band.tags, "jazz")}, force=True)``.
@@ -93,7 +103,7 @@ class ArrayRemove(Function):
         super().__init__("array_remove", args, vtype=vtype, alias=alias or "array_remove")
 
 
-class ArrayReplace(Function):
+class ArrayReplace(_ArrayFunction):
     """Every element equal to ``old_value`` replaced by ``new_value`` ->
     key ``"array_replace"``.
 

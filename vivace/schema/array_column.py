@@ -15,10 +15,10 @@ from typing import Any, TypeVar, Unpack, overload
 from vivace.exceptions import QueryError
 from vivace.schema.column import UNSET, Column, ColumnKwargs
 from vivace.schema.column_typing import ListT, NotNull, Nullable
-from vivace.sql.arrays import ArrayCondition, ArrayIndex
-from vivace.sql.calls import Call
-from vivace.sql.nodes import Expr, to_expr
+from vivace.sql.arrays import ArrayCall, ArrayCondition, ArrayIndex, concatenation
+from vivace.sql.nodes import Expr, Param, to_expr
 from vivace.types import ValueType
+from vivace.types.adapters import member_values
 
 V = TypeVar("V")  # the element type of an Array
 
@@ -84,6 +84,9 @@ class Array(Column[ListT]):
             raise QueryError(f"Only Postgres and Cockroach support {what}.")
 
     def _element(self, value: Any) -> Expr:
+        if isinstance(value, list | tuple):
+            # An element of nested arrays: no column check will unwrap its Enum members.
+            return Param(member_values(value), self._vtype.element)
         return to_expr(value, self._vtype.element)
 
     def any(self, value: Any) -> ArrayCondition:
@@ -110,41 +113,42 @@ class Array(Column[ListT]):
         Example: ``await Band.select().where(Band.tags.overlap(["rock", "jazz"]))``.
         """
         self._require_native("array overlap")
-        return ArrayCondition("overlap", self, to_expr(list(values), self._vtype))
+        # Enum members as their values: the list is not checked against the column.
+        return ArrayCondition("overlap", self, Param(member_values(list(values)), self._vtype))
 
-    def _call(self, fn: str, *args: Expr) -> Call:
+    def _call(self, fn: str, *args: Expr) -> ArrayCall:
         self._require_native(_ARRAY_WORK[fn])
-        return Call(fn, args, vtype=self._vtype, alias=fn)
+        return ArrayCall(fn, args, vtype=self._vtype, alias=fn)
 
-    def cat(self, value: Any) -> Call:
+    def cat(self, value: Any) -> ArrayCall:
         """The array followed by ``value`` (a list, or one item), key ``"array_cat"``;
-        also ``Band.tags + [...]`` (PostgreSQL). Example:
-        ``Band.update({Band.tags: Band.tags.cat(["jazz"])})``."""
-        values = value if isinstance(value, list | Expr) else [value]
-        return self._call("array_cat", self, to_expr(values, self._vtype))
+        also ``Band.tags + [...]``, chained as ``["a"] + Band.tags + ["z"]`` (PostgreSQL).
+        Example: ``Band.update({Band.tags: Band.tags.cat(["jazz"])})``."""
+        self._require_native(_ARRAY_WORK["array_cat"])
+        return concatenation(self, value, self._vtype)
 
-    def __add__(self, value: Any) -> Call:  # type: ignore[override]
+    def __add__(self, value: Any) -> ArrayCall:  # type: ignore[override]
         return self.cat(value)
 
-    def __radd__(self, value: Any) -> Call:  # type: ignore[override]
-        values = value if isinstance(value, list | Expr) else [value]
-        return self._call("array_cat", to_expr(values, self._vtype), self)
+    def __radd__(self, value: Any) -> ArrayCall:  # type: ignore[override]
+        self._require_native(_ARRAY_WORK["array_cat"])
+        return concatenation(value, self, self._vtype)
 
-    def append(self, value: Any) -> Call:
+    def append(self, value: Any) -> ArrayCall:
         """The array with ``value`` added at the end, key ``"array_append"`` (PostgreSQL).
 
         Example: ``await Band.update({Band.tags: Band.tags.append("jazz")}, force=True)``.
         """
         return self._call("array_append", self, self._element(value))
 
-    def prepend(self, value: Any) -> Call:
+    def prepend(self, value: Any) -> ArrayCall:
         """The array with ``value`` added first, key ``"array_prepend"`` (PostgreSQL).
 
         Example: ``await Band.update({Band.tags: Band.tags.prepend("new")}, force=True)``.
         """
         return self._call("array_prepend", self._element(value), self)
 
-    def remove(self, value: Any) -> Call:
+    def remove(self, value: Any) -> ArrayCall:
         """The array without the elements equal to ``value``, key ``"array_remove"``.
 
         Example (PostgreSQL), for tags ``["rock", "jazz"]``::
@@ -153,7 +157,7 @@ class Array(Column[ListT]):
         """
         return self._call("array_remove", self, self._element(value))
 
-    def replace(self, old: Any, new: Any) -> Call:
+    def replace(self, old: Any, new: Any) -> ArrayCall:
         """Elements equal to ``old`` replaced by ``new``, key ``"array_replace"``.
 
         Example (PostgreSQL)::

@@ -1,13 +1,14 @@
-"""Array expressions: membership tests and indexing of ``Array`` columns.
+"""Array expressions: membership tests, indexing and the array functions of ``Array`` columns.
 
 The dialect renders them (``visit_array_condition``, ``visit_array_index``): PostgreSQL
 with ``= ANY(...)``, ``= ALL(...)``, ``&&`` and ``col[n]``; SQLite, whose arrays are JSON
-text, searches the elements with ``json_each``.
+text, searches the elements with ``json_each`` (and refuses the array functions).
 
 Example::
 
     ArrayCondition("any", Band.tags, Param("rock", TEXT))     # 'rock' = ANY(tags)
     ArrayIndex(Band.tags, 0)                                 # tags[1] (0-based in Python)
+    concatenation(["a"], Band.tags, TAGS) + ["z"]            # array_cat(array_cat(...), ...)
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
-from vivace.sql.nodes import ColumnNode, Condition, Expr
+from vivace.sql.calls import Call
+from vivace.sql.nodes import ColumnNode, Condition, Expr, Param
 from vivace.types import ValueType
+from vivace.types.adapters import member_values
 
 #: The membership tests: the value is an element ("any"), every element ("all"), no
 #: element ("not_any"); "overlap": the arrays share an element.
@@ -62,3 +65,36 @@ class ArrayIndex(Expr):
 
     def _key(self, values: list[Any]) -> Hashable:
         return ("AIDX", self.index, self.array._key(values))
+
+
+class ArrayCall(Call):
+    """A call whose value is an array (``array_cat``, ``array_append``...): ``+`` on it
+    concatenates again, so ``[3] + Band.tags + [8]`` is ``array_cat(array_cat([3], tags),
+    [8])``. Expression arithmetic would write ``+``, which PostgreSQL has no operator for
+    on arrays (``integer[] + unknown``)."""
+
+    __slots__ = ()
+
+    def __add__(self, other: object) -> ArrayCall:  # type: ignore[override]
+        return concatenation(self, other, self.vtype)
+
+    def __radd__(self, other: object) -> ArrayCall:  # type: ignore[override]
+        return concatenation(other, self, self.vtype)
+
+
+def concatenation(left: object, right: object, vtype: ValueType | None) -> ArrayCall:
+    """``array_cat(left, right)`` of type ``vtype`` (the arrays'), keyed ``"array_cat"``
+    as in Piccolo. Example: ``concatenation(Band.tags, ["jazz"], Band.tags.value_type)``."""
+    args = (array_operand(left, vtype), array_operand(right, vtype))
+    return ArrayCall("array_cat", args, vtype=vtype, alias="array_cat")
+
+
+def array_operand(value: object, vtype: ValueType | None) -> Expr:
+    """A side of a concatenation: an expression as it is; a list, or one item as a list of
+    it (Piccolo's ``cat("z")``), as a parameter of ``vtype``, Enum members as their values
+    (nothing checks it against a column, which would unwrap them).
+
+    Example: ``array_operand("z", TAGS)`` is ``Param(["z"], TAGS)``."""
+    if isinstance(value, Expr):
+        return value
+    return Param(member_values(value if isinstance(value, list) else [value]), vtype)

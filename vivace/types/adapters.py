@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import enum
 import json
 import uuid
 from collections.abc import Callable
@@ -235,10 +236,38 @@ def int_to_bool(value: Any) -> Any:
     return bool(value)
 
 
+def member_values(values: list[Any] | tuple[Any, ...]) -> list[Any]:
+    """``values`` with every Enum member as its value, in nested lists too: what an Array
+    column stores, as a scalar column stores a member's value (``str()`` of a ``str``
+    member is ``"Genre.rock"``, not ``"rock"``).
+
+    Example: ``member_values([Genre.rock, [Genre.jazz]])`` is ``["rock", ["jazz"]]``.
+    """
+    return [member_values(v) if isinstance(v, list | tuple) else _member_value(v) for v in values]
+
+
+def _member_value(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def _json_member(value: Any) -> Any:
+    """``json.dumps``'s fallback for what it cannot write: an Enum member as its value
+    (members that are also a ``str`` or ``int`` never get here: json writes their value)."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
 def dump_json_list(value: Any) -> Any:
     """SQLite stores arrays as JSON text."""
     if isinstance(value, list | tuple):
-        return json.dumps(list(value), separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+        return json.dumps(
+            list(value),
+            separators=(",", ":"),
+            ensure_ascii=False,
+            allow_nan=False,
+            default=_json_member,
+        )
     return value
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import enum
 import functools
 import json
 import math
@@ -303,9 +304,13 @@ def _array(element: Check | None) -> Check:
     def check(value: Any) -> Any:
         if not isinstance(value, list | tuple):
             refuse(value, "a list")
+        # An Enum member is stored and checked as its value, as a scalar column's is (the
+        # statement unwrapped that one): the text check would take str() of a str member,
+        # "Extras.drink". Nested lists unwrap theirs in their own element check.
+        items = [item.value if isinstance(item, enum.Enum) else item for item in value]
         if element is None:
-            return list(value)
-        return [None if item is None else element(item) for item in value]
+            return items
+        return [None if item is None else element(item) for item in items]
 
     return check
 
