@@ -23,7 +23,14 @@ from typing import TYPE_CHECKING, Any
 
 from vivace.dialects.compiled import ColumnBinding, Compiled, Converter
 from vivace.dialects.functions import QueryExtensions
-from vivace.dialects.joins import join_alias, select_joins, short_identifier, without_joins
+from vivace.dialects.joins import (
+    free_alias,
+    join_alias,
+    select_joins,
+    short_identifier,
+    table_names,
+    without_joins,
+)
 from vivace.exceptions import NotSupportedError, QueryError
 from vivace.schema.column import Column
 from vivace.sql.nodes import (
@@ -153,9 +160,14 @@ class Compiler(QueryExtensions):
         self.statement_tables: list[Any] = []
         #: Result keys of fragments selected without an alias: the database's own names.
         self.raw_names: dict[int, str] = {}
+        #: The statement being compiled, and the names its tables go by without an alias
+        #: (worked out on its first join: see ``join_name``).
+        self.statement: Node | None = None
+        self.table_names: frozenset[str] | None = None
 
     # entry points ----------------------------------------------------------------------------
     def compile(self, node: Node) -> Compiled:
+        self.statement = node
         sql = self.sql(node)
         names: Sequence[str] = ()
         results: Sequence[Converter | None] = ()
@@ -274,8 +286,19 @@ class Compiler(QueryExtensions):
     def table_alias(self, column: Column[Any]) -> str:
         chain = column._meta.call_chain
         if chain:
-            return self.quote(join_alias(chain))
+            return self.join_name(join_alias(chain))
         return self.table_name(column._meta.table)
+
+    def join_name(self, alias: str) -> str:
+        """The quoted name of the table joined as ``alias``: ``alias`` itself unless a table
+        of the statement goes by it (``Manager.manager`` in a query on ``manager``). The
+        statement's tables are in its shape key, so its cached SQL stays right."""
+        taken = self.table_names
+        if taken is None:
+            statement = self.statement
+            taken = frozenset() if statement is None else table_names(statement)
+            self.table_names = taken
+        return self.quote(free_alias(alias, taken))
 
     def visit_column(self, column: Column[Any]) -> str:
         if self.sources:
@@ -456,7 +479,7 @@ class Compiler(QueryExtensions):
         )
 
     def visit_join(self, node: Join) -> str:
-        table, alias = self.table_name(node.table), self.quote(node.alias)
+        table, alias = self.table_name(node.table), self.join_name(node.alias)
         return f"LEFT JOIN {table} AS {alias} ON {self.sql(node.on)}"
 
     # statements --------------------------------------------------------------------------------

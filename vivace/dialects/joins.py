@@ -6,6 +6,10 @@ join path, so a cache hit needs no walk at all.
 Example::
 
     joins_for([Band.manager.name])   # (LEFT JOIN "manager" AS "manager" ON ...,)
+
+A join is aliased after its path of keys, so a key named like a table the statement reads
+without an alias (``Manager.manager`` in a query on ``manager``) would make two tables of
+one name: the compiler writes such an alias as ``free_alias`` gives it (``"manager$"``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from vivace.schema.foreign_key import ForeignKey
+from vivace.sql.cte import CommonTableExpression
 from vivace.sql.nodes import (
     ColumnNode,
     Comparison,
@@ -25,7 +30,7 @@ from vivace.sql.nodes import (
     ValueComparison,
 )
 from vivace.sql.related import RelatedRows
-from vivace.sql.statements import Select
+from vivace.sql.statements import Delete, Insert, Select, Update
 
 #: PostgreSQL truncates longer identifiers: longer aliases are shortened with a digest.
 _IDENTIFIER_BYTES = 63
@@ -45,6 +50,42 @@ def short_identifier(name: str) -> str:
     return f"{head}~{digest}"
 
 
+def free_alias(alias: str, taken: frozenset[str]) -> str:
+    """``alias``, or when a table of the statement goes by that name (``taken``, lower-case:
+    SQLite ignores case), ``alias$``. No join's own alias ends with ``$`` (its last part
+    is a key's name, ``name[]`` or ``column=table.column``), so the new name is no other
+    join's alias either."""
+    while alias.lower() in taken:
+        alias = short_identifier(alias + "$")
+    return alias
+
+
+def table_names(node: Any) -> frozenset[str]:
+    """The names, lower-case, that the tables of ``node`` and of every statement nested in
+    it go by without an alias: FROM and target tables, CTEs (a LEFT JOIN's table goes by
+    its alias)."""
+    found: set[str] = set()
+    _add_table_names(node, found)
+    return frozenset(found)
+
+
+def _add_table_names(node: Any, found: set[str]) -> None:
+    if isinstance(node, ColumnNode) or type(node) is ValueComparison:
+        return  # a column's table is some statement's, or joined
+    if isinstance(node, Join):
+        if node.table is None:  # a CROSS JOIN of a CTE, named as the CTE
+            found.add(node.alias.lower())
+        return
+    if isinstance(node, CommonTableExpression):
+        found.add(node.name.lower())
+    elif isinstance(node, Select | Insert | Update | Delete):
+        name = getattr(getattr(node.table, "_meta", None), "tablename", None)
+        if isinstance(name, str):  # a table, or a CTE read as one
+            found.add(name.lower())
+    for child in _children(node):
+        _add_table_names(child, found)
+
+
 def columns_in(node: Any) -> Iterator[Any]:
     """Every column in an expression tree (subqueries excluded: they join on their own)."""
     if isinstance(node, ColumnNode):
@@ -60,18 +101,24 @@ def columns_in(node: Any) -> Iterator[Any]:
         # Its rows come from its own FROM: only the outer row's key joins out here.
         yield from columns_in(node.step)
         return
+    for child in _children(node):
+        yield from columns_in(child)
+
+
+def _children(node: Any) -> Iterator[Node]:
+    """The nodes in ``node``'s slots, in tuples and in tuples of tuples (assignments)."""
     for name in _slot_names(type(node)):
         child = getattr(node, name, None)
         if isinstance(child, Node):
-            yield from columns_in(child)
+            yield child
         elif isinstance(child, tuple | list):
             for item in child:
                 if isinstance(item, Node):
-                    yield from columns_in(item)
+                    yield item
                 elif isinstance(item, tuple):
                     for sub in item:
                         if isinstance(sub, Node):
-                            yield from columns_in(sub)
+                            yield sub
 
 
 _SLOT_NAMES: dict[type, tuple[str, ...]] = {}

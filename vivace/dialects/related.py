@@ -49,7 +49,7 @@ def render_related_rows(compiler: Compiler, node: RelatedRows) -> str:
     table = compiler.table_name(step.resolved_references)  # type: ignore[attr-defined]
     parts = [
         f"(SELECT COALESCE(array_agg(ROW({fields}){order}), '{{}}') "
-        f"FROM {table} AS {compiler.quote(alias)}"
+        f"FROM {table} AS {compiler.join_name(alias)}"
     ]
     inner = [
         *node.columns,
