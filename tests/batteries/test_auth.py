@@ -136,9 +136,9 @@ async def test_refused_inputs(db: Engine, use_tables: UseTables) -> None:
     cases = [
         ("", "good password", "username must be provided"),
         ("bob", "", "password must be provided"),
-        ("bob", "short", "too short"),
-        ("bob", "x" * 129, "too long"),
-        ("bob", BaseUser.hash_password("looks hashed", "s", 1), "hashed password"),
+        ("bob", "short", r"^The password is too short\. \(min 6\)$"),  # Piccolo's messages
+        ("bob", "x" * 129, r"^The password is too long\. \(max 128\)$"),
+        ("bob", BaseUser.hash_password("looks hashed", "s", 1), "^Do not pass a hashed password"),
     ]
     for username, password, message in cases:
         with pytest.raises(ValueError, match=message):
@@ -148,6 +148,25 @@ async def test_refused_inputs(db: Engine, use_tables: UseTables) -> None:
     with pytest.raises(ValueError, match="too short"):
         await FastUser.update_password("bob", "tiny")
     assert await FastUser.count() == 0
+
+
+class RoomyUser(FastUser, tablename="roomy_user"):
+    # Piccolo: a subclass sets its own password limits.
+    _min_password_length = 3
+    _max_password_length = 256
+
+
+async def test_a_subclass_sets_its_own_password_limits(db: Engine, use_tables: UseTables) -> None:
+    await use_tables(db, RoomyUser)
+    long_one = "y" * 200
+    user = await RoomyUser.create_user("bea", long_one, email="bea@example.com")
+    assert await RoomyUser.login("bea", long_one) == user.id
+    await RoomyUser.create_user("cy", "abcd", email="cy@example.com")
+    with pytest.raises(ValueError, match=r"^The password is too short\. \(min 3\)$"):
+        await RoomyUser.create_user("di", "ab")
+    with pytest.raises(ValueError, match=r"^The password is too long\. \(max 256\)$"):
+        await RoomyUser.update_password("bea", "z" * 257)
+    assert await RoomyUser.login("bea", "z" * 257) is None
 
 
 def test_sync_forms(tmp_path: pathlib.Path) -> None:

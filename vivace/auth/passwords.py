@@ -72,26 +72,31 @@ def stored_iterations(stored: str) -> int | None:
     return count
 
 
-def verify_password(password: str, stored: str) -> bool:
+def verify_password(password: str, stored: str, max_length: int = MAX_LENGTH) -> bool:
     """Whether ``password`` matches ``stored``, compared in constant time.
 
-    Too long a password, or a malformed stored value, is simply a mismatch.
+    A password longer than ``max_length``, or a malformed stored value, is simply a mismatch.
     """
     iterations = stored_iterations(stored)
-    if iterations is None or len(password) > MAX_LENGTH:
+    if iterations is None or len(password) > max_length:
         return False
     _algorithm, _iterations, salt, digest = split_stored_password(stored)
     return hmac.compare_digest(pbkdf2_hex(password, salt, iterations), digest)
 
 
-def password_problem(password: str) -> str | None:
-    """Why ``password`` cannot be set (Piccolo's rules), or None when it can."""
+def password_problem(
+    password: str, min_length: int = MIN_LENGTH, max_length: int = MAX_LENGTH
+) -> str | None:
+    """Why ``password`` cannot be set (Piccolo's rules and messages), or None when it can.
+
+    Example: ``password_problem("abc")`` -> ``"The password is too short. (min 6)"``.
+    """
     if not password:
         return "A password must be provided."
-    if len(password) < MIN_LENGTH:
-        return "The password is too short."
-    if len(password) > MAX_LENGTH:
-        return "The password is too long."
+    if len(password) < min_length:
+        return f"The password is too short. (min {min_length})"
+    if len(password) > max_length:
+        return f"The password is too long. (max {max_length})"
     if is_stored_hash(password):
-        return "Avoid passwords which look like a hashed password."
+        return "Do not pass a hashed password."
     return None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import logging
 from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
@@ -23,6 +24,9 @@ from vivace.auth import passwords
 from vivace.engine import run_sync
 from vivace.orm import Table
 from vivace.schema import Boolean, Column, Readable, Secret, Timestamp, Varchar
+
+#: Warnings about suspicious input (Piccolo's, under Piccolo's module path).
+logger = logging.getLogger("vivace.apps.user.tables")
 
 
 class BaseUser(Table, tablename="piccolo_user"):
@@ -85,6 +89,7 @@ class BaseUser(Table, tablename="piccolo_user"):
         ``"pbkdf2_sha256$600000$<salt>$<hex digest>"``.
         """
         if len(password) > cls._max_password_length:
+            logger.warning("Excessively long password provided.")
             raise ValueError("The password is too long.")
         count = cls._pbkdf2_iteration_count if iterations is None else iterations
         return passwords.hash_password(password, salt or cls.get_salt(), count)
@@ -96,12 +101,13 @@ class BaseUser(Table, tablename="piccolo_user"):
 
     @classmethod
     def _check_password(cls, password: str) -> None:
-        problem = passwords.password_problem(password)
-        if problem is None and len(password) < cls._min_password_length:
-            problem = "The password is too short."
-        if problem is None and len(password) > cls._max_password_length:
-            problem = "The password is too long."
+        # The class's limits: a subclass may set its own (as in Piccolo).
+        problem = passwords.password_problem(
+            password, cls._min_password_length, cls._max_password_length
+        )
         if problem is not None:
+            if passwords.is_stored_hash(password) and problem.startswith("Do not"):
+                logger.warning("Tried to create a user with an already hashed password.")
             raise ValueError(problem)
 
     # users ----------------------------------------------------------------------------------
@@ -159,7 +165,11 @@ class BaseUser(Table, tablename="piccolo_user"):
         before any hashing.
         """
         longest_name = cls.username.length or len(username)
-        if len(username) > longest_name or len(password) > cls._max_password_length:
+        if len(username) > longest_name:
+            logger.warning("Excessively long username provided.")
+            return None
+        if len(password) > cls._max_password_length:
+            logger.warning("Excessively long password provided.")
             return None
         row = (
             await cls.select(cls._meta.primary_key, cls.password)
@@ -169,7 +179,9 @@ class BaseUser(Table, tablename="piccolo_user"):
         # An unknown user is checked against a made-up hash of today's cost: never a match.
         decoy = f"{passwords.ALGORITHM}${cls._pbkdf2_iteration_count}${cls.get_salt()}${0:064}"
         stored = row["password"] if row is not None else decoy
-        matches = await asyncio.to_thread(passwords.verify_password, password, stored)
+        matches = await asyncio.to_thread(
+            passwords.verify_password, password, stored, cls._max_password_length
+        )
         if row is None or not matches:
             return None
         user_id: int = row[cls._meta.primary_key._meta.name]

@@ -4,7 +4,9 @@ Example: ``from vivace.apps.user.tables import BaseUser``.
 """
 
 from vivace.auth import BaseUser
+from vivace.auth.user import logger
 
 __all__ = [
     "BaseUser",
+    "logger",
 ]
