@@ -27,6 +27,17 @@ class ConfigurationError(VivaceError):
     """The configuration (engine, ``vivace_conf.py``, table options) is unusable."""
 
 
+class UnknownNodeError(ConfigurationError, KeyError):
+    """``run(node="name")`` names no extra node of the engine; also a ``KeyError``, which
+    Piccolo raises there.
+
+    Example: ``except KeyError:`` around ``await Band.select().run(node="replica")``.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""  # not KeyError's quoted form
+
+
 class QueryError(VivaceError, ValueError):
     """The query is malformed; raised before anything is sent to the database.
 
@@ -319,6 +330,7 @@ __all__ = [
     "SerializationFailure",
     "TransactionError",
     "UniqueViolation",
+    "UnknownNodeError",
     "UnsafeIdentifierError",
     "VivaceError",
 ]

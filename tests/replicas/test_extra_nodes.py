@@ -62,3 +62,5 @@ async def test_a_write_sent_to_the_standby_by_hand_is_refused(manual: PostgresEn
     assert caught.value.code == "25006"
     with pytest.raises(ConfigurationError, match="'elsewhere'"):
         await Item.select().run(node="elsewhere")
+    with pytest.raises(KeyError):  # Piccolo's error type too
+        await Item.select().run(node="elsewhere")

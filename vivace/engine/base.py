@@ -25,6 +25,7 @@ Example::
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import Any, ClassVar, NoReturn, TypeVar
@@ -34,7 +35,8 @@ from vivace.engine.cache import CompiledCache
 from vivace.engine.cursors import RowCursor
 from vivace.engine.pool import PoolFront
 from vivace.engine.routing import ReadRouting
-from vivace.engine.transaction import Atomic, Transaction, run_in_transaction
+from vivace.engine.sync import run_sync
+from vivace.engine.transaction import Atomic, CurrentTransaction, Transaction, run_in_transaction
 from vivace.exceptions import VivaceError
 from vivace.schema.spec import SchemaSpec
 from vivace.sql.nodes import Node
@@ -62,13 +64,20 @@ class Engine:
     #: taken and given back synchronously by the skeleton. None: ``_acquire``/``_release`` only.
     _front: PoolFront | None = None
 
-    def __init__(self, log_queries: bool = False, compiled_cache_size: int = 512) -> None:
+    def __init__(
+        self, log_queries: bool = False, compiled_cache_size: int = 512, log_responses: bool = False
+    ) -> None:
         self.log_queries = log_queries
+        #: Log each query's result too (Piccolo's ``log_responses``), on the same logger.
+        self.log_responses = log_responses
         self.compiled_cache = CompiledCache(compiled_cache_size)
         # The current transaction of this engine, per task (a task copies its creator's).
         self._transaction: ContextVar[Transaction | None] = ContextVar(
             f"vivace_transaction_{id(self)}", default=None
         )
+        #: The transaction the current task's queries join, if any: ``DB.current_transaction()``,
+        #: or ``DB.current_transaction.get()`` as Piccolo's context variable reads.
+        self.current_transaction = CurrentTransaction(self._transaction)
 
     # compile ----------------------------------------------------------------------------------
     def compile(self, statement: Node) -> tuple[Compiled, list[Any]]:
@@ -95,6 +104,10 @@ class Engine:
     def _log(self, sql: str, params: Sequence[Any]) -> None:
         if self.log_queries or logger.isEnabledFor(logging.DEBUG):
             logger.info("%s %r", sql, list(params))
+
+    def _log_response(self, response: Any) -> None:
+        """What a query gave, when ``log_responses`` is on (called by the ORM's ``run``)."""
+        logger.info("response: %r", response)
 
     # driver hooks ---------------------------------------------------------------------------
     async def _acquire(self) -> Any:
@@ -338,16 +351,6 @@ class Engine:
         """
         return self._transaction.get() is not None
 
-    def current_transaction(self) -> Transaction | None:
-        """The transaction the current task's queries join, if any.
-
-        Example::
-
-            async with DB.transaction() as t:
-                assert DB.current_transaction() is t
-        """
-        return self._transaction.get()
-
     # pool -----------------------------------------------------------------------------------------
     async def start_connection_pool(self, **kwargs: Any) -> None:
         """Open the connections now instead of on first use.
@@ -367,6 +370,28 @@ class Engine:
     async def get_version(self) -> float:
         """The database server's version as ``major.minor``."""
         raise NotImplementedError
+
+    def get_version_sync(self) -> float:
+        """``get_version`` from synchronous code: ``DB.get_version_sync()`` -> ``15.2``."""
+        return run_sync(self.get_version())
+
+    async def start_connnection_pool(self, **kwargs: Any) -> None:
+        """Piccolo's deprecated misspelling of ``start_connection_pool`` (it warns)."""
+        warnings.warn(
+            "This is a typo - please use start_connection_pool instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        await self.start_connection_pool(**kwargs)
+
+    async def close_connnection_pool(self) -> None:
+        """Piccolo's deprecated misspelling of ``close_connection_pool`` (it warns)."""
+        warnings.warn(
+            "This is a typo - please use close_connection_pool instead.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        await self.close_connection_pool()
 
     async def prep_database(self) -> None:
         """Prepare the database for use (extensions). Nothing to do by default.

@@ -162,6 +162,7 @@ class MySQLEngine(ServerEngine):
         self,
         config: Mapping[str, Any] | None = None,
         log_queries: bool = False,
+        log_responses: bool = False,
         acquire_timeout: float = 30.0,
         compiled_cache_size: int = 512,
         command_timeout: float | None = None,
@@ -169,7 +170,7 @@ class MySQLEngine(ServerEngine):
     ) -> None:
         if flavour not in ("mariadb", "mysql"):
             raise ConfigurationError("MySQLEngine(flavour=...) is 'mariadb' or 'mysql'")
-        super().__init__(config, log_queries, compiled_cache_size, acquire_timeout)
+        super().__init__(config, log_queries, compiled_cache_size, acquire_timeout, log_responses)
         self.command_timeout = command_timeout
         self.flavour = flavour
         self.dialect = MariaDBDialect() if flavour == "mariadb" else MySQLDialect()

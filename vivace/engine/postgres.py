@@ -97,6 +97,7 @@ class PostgresEngine(ServerEngine):
         config: Mapping[str, Any] | None = None,
         extensions: Sequence[str] = (),
         log_queries: bool = False,
+        log_responses: bool = False,
         extra_nodes: Mapping[str, PostgresEngine] | None = None,
         acquire_timeout: float = 30.0,
         compiled_cache_size: int = 512,
@@ -108,7 +109,7 @@ class PostgresEngine(ServerEngine):
             raise ConfigurationError(
                 "pgbouncer=True never uses prepared statements: leave statement_cache_size out"
             )
-        super().__init__(config, log_queries, compiled_cache_size, acquire_timeout)
+        super().__init__(config, log_queries, compiled_cache_size, acquire_timeout, log_responses)
         self.extensions = tuple(extensions)
         self.extra_nodes = dict(extra_nodes or {})
         if read_routing is not None:

@@ -46,6 +46,7 @@ class ServerEngine(Engine):
         log_queries: bool,
         compiled_cache_size: int,
         acquire_timeout: float,
+        log_responses: bool = False,
     ) -> None:
         config = dict(config or {})
         unknown = sorted(set(config) - self.config_keys)
@@ -54,7 +55,7 @@ class ServerEngine(Engine):
                 f"unknown {type(self).__name__} config option(s) "
                 f"{', '.join(map(repr, unknown))}; accepted: {', '.join(sorted(self.config_keys))}"
             )
-        super().__init__(log_queries=log_queries, compiled_cache_size=compiled_cache_size)
+        super().__init__(log_queries, compiled_cache_size, log_responses)
         self.config = config
         self.acquire_timeout = acquire_timeout
         self._background: set[asyncio.Task[None]] = set()

@@ -161,6 +161,7 @@ class SQLiteEngine(Engine):
         self,
         path: str = "vivace.sqlite",
         log_queries: bool = False,
+        log_responses: bool = False,
         max_connections: int = 4,
         busy_timeout: float = 5.0,
         acquire_timeout: float = 30.0,
@@ -172,10 +173,10 @@ class SQLiteEngine(Engine):
         if unknown:
             raise ConfigurationError(
                 f"unknown SQLiteEngine option(s) {', '.join(map(repr, unknown))}; accepted: "
-                "path, log_queries, max_connections, busy_timeout, acquire_timeout, "
+                "path, log_queries, log_responses, max_connections, busy_timeout, acquire_timeout, "
                 f"inline_budget, compiled_cache_size, {', '.join(sorted(CONNECT_KEYS))}"
             )
-        super().__init__(log_queries=log_queries, compiled_cache_size=compiled_cache_size)
+        super().__init__(log_queries, compiled_cache_size, log_responses)
         self.path = path
         self.in_memory = path == ":memory:" or "mode=memory" in path
         self.max_connections = 1 if self.in_memory else max(1, max_connections)

@@ -15,6 +15,7 @@ import asyncio
 import itertools
 import random
 from collections.abc import Awaitable, Callable, Generator
+from contextvars import ContextVar
 from types import TracebackType
 from typing import Any, Protocol, TypeVar
 
@@ -47,6 +48,32 @@ class TransactionHost(Protocol):
     async def _command(self, transaction: Transaction, sql: str) -> None: ...
 
     async def _end(self, transaction: Transaction, discard: bool) -> None: ...
+
+
+class CurrentTransaction:
+    """An engine's current transaction (``DB.current_transaction``): call it, or ``get()``
+    it as Piccolo's context variable. Each task sees its own.
+
+    Example: ``DB.current_transaction()`` or ``DB.current_transaction.get()`` -> the
+    ``Transaction`` the task's queries join, or None.
+    """
+
+    __slots__ = ("_var", "_hidden")
+
+    def __init__(
+        self, var: ContextVar[Transaction | None], hidden: Transaction | None = None
+    ) -> None:
+        self._var = var
+        #: A transaction reported as None (``vivace.testing``'s rollback scope hides its own).
+        self._hidden = hidden
+
+    def __call__(self) -> Transaction | None:
+        current = self._var.get()
+        return None if current is not None and current is self._hidden else current
+
+    def get(self) -> Transaction | None:
+        """The current transaction, or None (Piccolo's ``ContextVar.get()``)."""
+        return self()
 
 
 class Transaction:

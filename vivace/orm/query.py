@@ -13,7 +13,7 @@ from collections.abc import Generator
 from typing import Any, Generic, Self, TypeVar
 
 from vivace.engine import Engine, run_sync
-from vivace.exceptions import ConfigurationError, DeletionError, UpdateError
+from vivace.exceptions import DeletionError, UnknownNodeError, UpdateError
 from vivace.orm.frozen import FrozenQuery
 from vivace.sql import And, Node, bool_guard
 from vivace.sql.nodes import Condition
@@ -40,8 +40,14 @@ class Query(Generic[R]):
         if node is not None:
             engine = self._engine(node)
         elif engine.read_routing is not None:
-            return await engine.read_routing.run(self._run, self._reads_only())
-        return await self._run(engine)
+            result: R = await engine.read_routing.run(self._run, self._reads_only())
+            if engine.log_responses:
+                engine._log_response(result)
+            return result
+        result = await self._run(engine)
+        if engine.log_responses:
+            engine._log_response(result)
+        return result
 
     def run_sync(self, node: str | None = None, timed: bool = False, in_pool: bool = False) -> R:
         """Run the query from synchronous code."""
@@ -60,7 +66,7 @@ class Query(Generic[R]):
         if node is not None:
             nodes = getattr(engine, "extra_nodes", {})
             if node not in nodes:
-                raise ConfigurationError(f"the engine has no extra node named {node!r}")
+                raise UnknownNodeError(f"the engine has no extra node named {node!r}")
             engine = nodes[node]
         return engine
 

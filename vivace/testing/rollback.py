@@ -34,6 +34,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from vivace.engine import Engine, Transaction
+from vivace.engine.transaction import CurrentTransaction
 
 _names = itertools.count(1)
 R = TypeVar("R")
@@ -140,10 +141,6 @@ class RollbackScope:
         def transaction_exists() -> bool:
             return engine._transaction.get() is not base and original_exists()
 
-        def current_transaction() -> Transaction | None:
-            current = engine._transaction.get()
-            return None if current is base else current
-
         async def alone(run: Callable[..., Awaitable[R]], *args: Any) -> R:
             """A statement outside the code's own transactions, in a savepoint: when it
             fails, only it is undone, and the scope's transaction goes on (PostgreSQL
@@ -172,7 +169,7 @@ class RollbackScope:
         return {
             "transaction": transaction,
             "transaction_exists": transaction_exists,
-            "current_transaction": current_transaction,
+            "current_transaction": CurrentTransaction(engine._transaction, hidden=base),
             "fetch": fetch,
             "fetch_sql": fetch_sql,
         }
