@@ -15,6 +15,8 @@ Example::
 
 from __future__ import annotations
 
+import zoneinfo
+
 
 class VivaceError(Exception):
     """Base class of every error Vivace raises on purpose.
@@ -43,6 +45,17 @@ class QueryError(VivaceError, ValueError):
 
     Example: ``await Band.delete()`` without ``where`` or ``force=True``.
     """
+
+
+class UnknownTimeZoneError(QueryError, zoneinfo.ZoneInfoNotFoundError):
+    """A time zone name the tz database does not have (``AtTimeZone(Band.at, "Mars/Base")``);
+    also a ``zoneinfo.ZoneInfoNotFoundError``, which Piccolo raises there.
+
+    Example: ``except UnknownTimeZoneError as error: print(error)``.
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""  # not KeyError's quoted form
 
 
 class DeletionError(QueryError):
@@ -331,6 +344,7 @@ __all__ = [
     "TransactionError",
     "UniqueViolation",
     "UnknownNodeError",
+    "UnknownTimeZoneError",
     "UnsafeIdentifierError",
     "VivaceError",
 ]

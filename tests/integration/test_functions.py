@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import decimal
+import zoneinfo
 from typing import Any
 
 import pytest
@@ -630,3 +631,12 @@ async def test_callbacks_transform_results(db: Engine, use_tables: UseTables) ->
     )
     assert sorted(b.name for b in popular) == ["Pythonistas", "Rustaceans"]
     assert await FnBand.select(Count()).first().callback(lambda row: row["count"]) == 3  # type: ignore[attr-defined]
+
+
+def test_an_unknown_time_zone_is_refused_when_built() -> None:
+    # Piccolo: ZoneInfoNotFoundError from AtTimeZone itself, before any SQL.
+    with pytest.raises(zoneinfo.ZoneInfoNotFoundError, match="Mars/Olympus"):
+        AtTimeZone(FnBand.signed, "Mars/Olympus")
+    with pytest.raises(QueryError):  # Vivace's error too
+        AtTimeZone(FnBand.signed, "ABC")
+    assert AtTimeZone(FnBand.signed, "Europe/Paris") is not None

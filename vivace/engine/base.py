@@ -376,7 +376,10 @@ class Engine:
         return run_sync(self.get_version())
 
     async def start_connnection_pool(self, **kwargs: Any) -> None:
-        """Piccolo's deprecated misspelling of ``start_connection_pool`` (it warns)."""
+        """Piccolo's deprecated misspelling of ``start_connection_pool`` (it warns).
+
+        Example: ``await DB.start_connnection_pool()`` (write ``start_connection_pool``).
+        """
         warnings.warn(
             "This is a typo - please use start_connection_pool instead.",
             DeprecationWarning,
@@ -385,7 +388,10 @@ class Engine:
         await self.start_connection_pool(**kwargs)
 
     async def close_connnection_pool(self) -> None:
-        """Piccolo's deprecated misspelling of ``close_connection_pool`` (it warns)."""
+        """Piccolo's deprecated misspelling of ``close_connection_pool`` (it warns).
+
+        Example: ``await DB.close_connnection_pool()`` (write ``close_connection_pool``).
+        """
         warnings.warn(
             "This is a typo - please use close_connection_pool instead.",
             DeprecationWarning,

@@ -15,10 +15,11 @@ Example::
 from __future__ import annotations
 
 import datetime
+import functools
 import zoneinfo
 from typing import Any, ClassVar
 
-from vivace.exceptions import QueryError
+from vivace.exceptions import QueryError, UnknownTimeZoneError
 from vivace.functions.base import (
     BIGINT,
     INTEGER,
@@ -152,6 +153,21 @@ class Strftime(Function):
         )
 
 
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    """The time zone names this machine's tz database has (empty when it has none)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _check_zone(name: str) -> None:
+    """Refuse a zone name the tz database does not have, when the query is built (as
+    Piccolo does, with a ``ZoneInfoNotFoundError``), not when the database runs it. On a
+    machine without a tz database, the database is left to judge."""
+    known = _known_zones()
+    if known and name not in known:
+        raise UnknownTimeZoneError(f"No time zone found with key {name}")
+
+
 class AtTimeZone(Function):
     """``value AT TIME ZONE zone`` (PostgreSQL), keyed as the column (as Piccolo does), else
     ``"at_time_zone"``. ``zone`` is a name (``"EST"``), a ``ZoneInfo`` or a ``timedelta``.
@@ -163,6 +179,8 @@ class AtTimeZone(Function):
     def __init__(self, identifier: Any, timezone: Any, alias: str | None = None) -> None:
         if isinstance(timezone, zoneinfo.ZoneInfo):
             timezone = timezone.key
+        elif isinstance(timezone, str):
+            _check_zone(timezone)
         elif isinstance(timezone, datetime.timedelta):
             seconds = timezone.total_seconds()
             sign = "+" if seconds >= 0 else "-"
