@@ -1,13 +1,15 @@
-"""``create_pydantic_model``: a pydantic (v2) model made from a Table, with Piccolo's options.
+"""``create_pydantic_model``: a pydantic (v2) model made from a Table, as Piccolo's.
 
 Each column becomes a field of its Python type, with the column's limits in the schema:
 ``Varchar(length=n)`` a ``max_length``, ``Numeric(digits=(p, s))`` ``max_digits`` and
 ``decimal_places``, ``choices`` the allowed values (an ``enum`` in the JSON schema),
-``null=True`` an optional type, ``Email`` an email address, ``JSON`` text that must parse
-(or, with ``deserialize_json=True``, the parsed value). A field is required only when its
-column says ``required=True`` (as in Piccolo). Each field's ``json_schema_extra`` carries
-``extra`` metadata for admin tools: ``help_text``, ``choices``, ``secret``, ``nullable``,
-``unique``, ``foreign_key``, ``to``, ``target_column``, ``widget``.
+``Email`` an email address, ``JSON`` text that must parse (or, with
+``deserialize_json=True``, the parsed value). As in Piccolo every field is optional
+(``None`` by default, ``None`` accepted) unless its column says ``required=True``; a
+column with ``db_column_name`` is read under that name as well (its alias). Each field's
+``json_schema_extra`` carries ``extra`` metadata for admin tools: ``help_text``,
+``choices``, ``secret``, ``nullable``, ``unique``, ``foreign_key`` (``{"to": table,
+"target_column": name}``), ``widget``, ``dimensions`` (arrays).
 
 Example::
 
@@ -17,12 +19,20 @@ Example::
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Annotated, Any, Literal, Optional
 
 import pydantic
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    ConfigDict,
+    Field,
+    WrapSerializer,
+    WrapValidator,
+)
 
 from vivace.schema import (
     JSON,
@@ -32,17 +42,16 @@ from vivace.schema import (
     ForeignKey,
     Numeric,
     Text,
-    Timestamp,
     Timestamptz,
     Varchar,
 )
 
-#: Admin widgets by column kind (Piccolo Admin reads them from ``extra``).
+#: Admin widgets by column kind (Piccolo Admin reads them from ``extra``); foreign keys
+#: get none.
 _WIDGETS: tuple[tuple[type[Column[Any]], str], ...] = (
-    (JSON, "json"),
     (Text, "text-area"),
+    (JSON, "json"),
     (Timestamptz, "timestamptz"),
-    (Timestamp, "timestamp"),
 )
 
 
@@ -53,6 +62,16 @@ def _valid_json(value: Any) -> Any:
         except ValueError:
             raise ValueError("Unable to parse the JSON.") from None
     return value
+
+
+def _pass_none(value: Any, handler: Any) -> Any:
+    """Lets ``None`` through a field whose annotation (as in Piccolo) is not Optional."""
+    return None if value is None else handler(value)
+
+
+def _none_allowed(annotation: Any) -> Any:
+    """``annotation`` as the field's type and schema, ``None`` accepted and dumped too."""
+    return Annotated[annotation, WrapValidator(_pass_none), WrapSerializer(_pass_none)]
 
 
 def _value_type(column: Column[Any], deserialize_json: bool) -> Any:
@@ -67,15 +86,20 @@ def _value_type(column: Column[Any], deserialize_json: bool) -> Any:
     if isinstance(column, JSON):
         if deserialize_json:
             return pydantic.Json
-        return Annotated[str | dict[str, Any] | list[Any], AfterValidator(_valid_json)]
+        return Annotated[str, AfterValidator(_valid_json)]
     if isinstance(column, Email):
         return Annotated[pydantic.EmailStr, Field(max_length=column.length)]
-    if isinstance(column, Varchar) and column.length is not None:
-        return Annotated[str, Field(max_length=column.length)]
-    if isinstance(column, Numeric) and column.digits is not None:
-        precision, scale = column.digits
-        return Annotated[column.python_type, Field(max_digits=precision, decimal_places=scale)]
+    if isinstance(column, Varchar):
+        return pydantic.constr(max_length=column.length)
+    if isinstance(column, Numeric):
+        precision, scale = column.digits or (None, None)
+        return pydantic.condecimal(max_digits=precision, decimal_places=scale)
     return column.python_type
+
+
+def _dimensions(column: Array[Any]) -> int:
+    inner = column.base_column
+    return 1 + _dimensions(inner) if isinstance(inner, Array) else 1
 
 
 def _extra(column: Column[Any]) -> dict[str, Any]:
@@ -97,44 +121,56 @@ def _extra(column: Column[Any]) -> dict[str, Any]:
     if isinstance(column, Numeric) and column.digits is not None:
         extra["digits"] = list(column.digits)
     if isinstance(column, ForeignKey):
-        target = column.resolved_references
-        extra.update(
-            foreign_key=True,
-            to=target._meta.tablename,
-            target_column=column.target_column._meta.name,
-        )
+        extra["foreign_key"] = {
+            "to": column.resolved_references._meta.tablename,
+            "target_column": column.target_column._meta.name,
+        }
+        return extra
     for kind, widget in _WIDGETS:
         if isinstance(column, kind):
             extra["widget"] = widget
             break
+    if isinstance(column, Array):
+        extra["dimensions"] = _dimensions(column)
     return extra
 
 
-def _names(table: Any, columns: Sequence[Any], what: str) -> set[str]:
-    names = set()
+def _same(column: Column[Any], other: Column[Any]) -> bool:
+    """The same column of the same table, however it was reached (``Band.manager.name``
+    is ``Manager.name``): how Piccolo matches the columns given to its options."""
+    return (
+        column._meta.name == other._meta.name
+        and column._meta.table._meta.tablename == other._meta.table._meta.tablename
+    )
+
+
+def _matches(column: Column[Any], given: Iterable[Column[Any]]) -> bool:
+    return any(_same(column, other) for other in given)
+
+
+def _with_chains(columns: tuple[Column[Any], ...]) -> list[Column[Any]]:
+    """``columns`` and the foreign keys walked to reach them."""
+    return list(itertools.chain(columns, *(column._meta.call_chain for column in columns)))
+
+
+def _check_columns(table: Any, columns: tuple[Any, ...], what: str) -> None:
+    """Columns of ``table``, or reached from it (``Band.manager.name``); not names."""
     for column in columns:
-        if isinstance(column, str):
-            column = table._meta.get_column_by_name(column)
-        if column._meta.call_chain or column._meta.table is not table:
-            raise ValueError(f"{what} must be columns of {table.__name__}: {column!r}")
-        names.add(column._meta.name)
-    return names
+        chain = column._meta.call_chain if isinstance(column, Column) else ()
+        if not isinstance(column, Column) or (
+            column._meta.table is not table and not (chain and chain[0]._meta.table is table)
+        ):
+            raise ValueError(
+                f"`{what}` are invalid: {column!r} is not a column of {table.__name__}"
+            )
 
 
-def _nested_paths(table: Any, nested: tuple[ForeignKey[Any], ...]) -> dict[str, list[str]]:
-    """The foreign keys to nest, by name, each with the paths below it to nest as well
-    (``Concert.band_1.manager`` nests ``band_1``, and ``manager`` inside it)."""
-    paths: dict[str, list[str]] = {}
+def _check_nested(table: Any, nested: tuple[Any, ...]) -> None:
     for column in nested:
-        chain = column._meta.call_chain
-        root = chain[0]._meta.table if chain else column._meta.table
+        chain = column._meta.call_chain if isinstance(column, Column) else ()
+        root = chain[0]._meta.table if chain else getattr(column._meta, "table", None)
         if root is not table or not isinstance(column, ForeignKey):
             raise ValueError(f"nested must be foreign keys of {table.__name__}: {column!r}")
-        first, _, rest = column._meta.get_full_name().partition(".")
-        below = paths.setdefault(first, [])
-        if rest:
-            below.append(rest)
-    return paths
 
 
 def create_pydantic_model(
@@ -155,59 +191,77 @@ def create_pydantic_model(
 ) -> type[pydantic.BaseModel]:
     """A pydantic model of ``table``'s rows (Piccolo's signature; see the module docstring).
 
-    ``nested``: True (every foreign key) or a tuple of foreign keys whose rows are nested
-    models (down to ``max_recursion_depth`` levels); other keys hold the target's value.
+    ``nested``: True (every foreign key) or a tuple of foreign keys (paths such as
+    ``Band.manager.country`` nest every key along them) whose rows are nested models,
+    named ``"<model>.<key>"``, down to ``max_recursion_depth`` levels; other keys hold the
+    target's value. ``exclude_columns``/``include_columns`` take columns of the table or
+    of the tables it reaches (``Band.manager.name``), and apply to the nested models too.
     ``include_default_columns`` adds the primary key; ``include_readable`` adds a
     ``<key>_readable`` string per foreign key; ``all_optional`` makes every field optional.
+    ``json_schema_extra`` (and any other keyword) goes into the model's JSON schema, its
+    ``extra`` merged with the table's ``help_text``.
     """
     if exclude_columns and include_columns:
         raise ValueError("`include_columns` and `exclude_columns` can't be used at the same time.")
-    excluded = _names(table, exclude_columns, "exclude_columns")
-    included = _names(table, include_columns, "include_columns")
-    nested_paths = _nested_paths(table, nested) if isinstance(nested, tuple) else {}
+    if recursion_depth == 0:
+        _check_columns(table, exclude_columns, "exclude_columns")
+        _check_columns(table, include_columns, "include_columns")
+        if isinstance(nested, tuple):
+            _check_nested(table, nested)
+    included = _with_chains(include_columns)
+    nested_keys = _with_chains(nested) if isinstance(nested, tuple) else []
+    model_name = model_name or table.__name__
     fields: dict[str, Any] = {}
     for column in table._meta.columns:
         name = column._meta.name
         if (
-            name in excluded
-            or (included and name not in included)
+            _matches(column, exclude_columns)
+            or (include_columns and not _matches(column, included))
             or (column is table._meta.primary_key and not include_default_columns)
         ):
             continue
+        optional = all_optional or not column._meta.required
         annotation: Any = _value_type(column, deserialize_json)
+        if optional:
+            annotation = Optional[annotation]  # noqa: UP045 (a runtime-built annotation)
         if (
             isinstance(column, ForeignKey)
-            and (nested is True or name in nested_paths)
+            and (nested is True or _matches(column, nested_keys))
             and recursion_depth < max_recursion_depth
         ):
-            target = column.resolved_references
-            deeper = nested_paths.get(name, [])
             annotation = create_pydantic_model(
-                target,
-                nested=True
-                if nested is True
-                else tuple(target._meta.get_column_by_name(path) for path in deeper),
+                column.resolved_references,
+                nested=nested,
+                exclude_columns=exclude_columns,
+                include_columns=include_columns,
                 include_default_columns=include_default_columns,
                 include_readable=include_readable,
                 all_optional=all_optional,
+                model_name=f"{model_name}.{name}",
                 deserialize_json=deserialize_json,
                 recursion_depth=recursion_depth + 1,
                 max_recursion_depth=max_recursion_depth,
-                pydantic_config=pydantic_config,
             )
-        if column._meta.null or all_optional:
-            annotation = Optional[annotation]  # noqa: UP045 (a runtime-built annotation)
-        required = column._meta.required and not all_optional
+            if optional:
+                annotation = _none_allowed(annotation)
+        aliases: dict[str, Any] = {}
+        db_name = column._meta.db_column_name
+        if db_name != name:
+            aliases = {"alias": db_name, "validation_alias": AliasChoices(db_name, name)}
         field = Field(
-            default=... if required else None,
+            default=None if optional else ...,
             json_schema_extra={"extra": _extra(column)},
             description=column._meta.help_text,
+            **aliases,
         )
         fields[name] = (annotation, field)
         if include_readable and isinstance(column, ForeignKey):
-            fields[f"{name}_readable"] = (Optional[str], None)  # noqa: UP045
-    config = ConfigDict(arbitrary_types_allowed=True)
-    config.update(pydantic_config or {})
-    extra = {"help_text": table._meta.help_text, **(json_schema_extra or {}), **schema_extra_kwargs}
-    config["json_schema_extra"] = {"extra": extra}
-    return pydantic.create_model(model_name or table.__name__, __config__=config, **fields)
+            fields[f"{name}_readable"] = (_none_allowed(str), None)
+    config = ConfigDict(**(pydantic_config or {}))
+    config["arbitrary_types_allowed"] = True
+    schema_extra: dict[str, Any] = {**(json_schema_extra or {}), **schema_extra_kwargs}
+    schema_extra["extra"] = {**schema_extra.get("extra", {}), "help_text": table._meta.help_text}
+    config["json_schema_extra"] = schema_extra
+    model: type[pydantic.BaseModel] = pydantic.create_model(model_name, __config__=config, **fields)
+    model.__qualname__ = model_name
+    return model
