@@ -16,11 +16,33 @@ from __future__ import annotations
 
 from typing import Any
 
+from vivace.dialects import Dialect, MariaDBDialect, MySQLDialect, PostgresDialect, SQLiteDialect
+from vivace.engine import engine_finder
+from vivace.exceptions import QueryError
 from vivace.functions import Avg, Count, Max, Min, Sum
 from vivace.orm.cte import CTE
 from vivace.sql import And, Or, Raw
+from vivace.sql.nodes import set_default_dialect_finder
 from vivace.sql.placeholder import Placeholder
 from vivace.sql.subquery import Exists
+
+#: ``compile_string(engine_type)``'s engine types (Piccolo's names) and their dialects.
+_ENGINE_TYPES: dict[str, type[Dialect]] = {
+    "postgres": PostgresDialect,
+    "sqlite": SQLiteDialect,
+    "mysql": MySQLDialect,
+    "mariadb": MariaDBDialect,
+}
+
+
+def _configured_dialect() -> Dialect | None:
+    """The configured engine's dialect (``vivace_conf.DB``), or None without one."""
+    engine = engine_finder()
+    return None if engine is None else engine.dialect
+
+
+# ``str(QueryString("SELECT {}", "x"))`` without a column is written by the configured engine.
+set_default_dialect_finder(_configured_dialect)
 
 
 class QueryString(Raw):
@@ -34,6 +56,21 @@ class QueryString(Raw):
 
     def __init__(self, template: str, *args: Any, alias: str | None = None) -> None:
         super().__init__(template, args, alias=alias)
+
+    def compile_string(self, engine_type: str = "postgres") -> tuple[str, list[Any]]:
+        """The SQL with the engine type's placeholders, and the values in their order, as
+        Piccolo's (``"postgres"`` by default; also ``"sqlite"``, ``"mysql"``, ``"mariadb"``).
+
+        Example: ``QueryString("SELECT {}", "x").compile_string()`` -> ``("SELECT $1", ["x"])``.
+        """
+        dialect_class = _ENGINE_TYPES.get(engine_type)
+        if dialect_class is None:
+            raise QueryError(
+                f"engine type {engine_type!r} not recognised: one of {', '.join(_ENGINE_TYPES)}"
+            )
+        values: list[Any] = []
+        self._key(values)
+        return dialect_class().compile(self, values).sql, values
 
 
 class WhereRaw(QueryString):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from vivace.exceptions import QueryError
@@ -31,6 +31,23 @@ MOVED_BY_TIMEDELTA = frozenset({"timestamp", "timestamptz", "date", "time"})
 #: The type of a ``timedelta`` moving a date or time: its own, not the column's, so the
 #: shape key tells it from any other value and the compiler renders it as an interval.
 INTERVAL = ValueType("interval")
+#: Value types ``%`` (modulo) takes: whole numbers, whose remainder every engine computes
+#: alike. PostgreSQL has no ``%`` for floating point and SQLite truncates decimals to
+#: integers first, so those are refused rather than answered differently per engine.
+WHOLE_NUMBER_TYPES = frozenset({"integer", "bigint", "smallint", "serial", "bigserial"})
+
+#: Finds the dialect that writes ``str(expression)`` for an expression holding no column
+#: (``str(QueryString("SELECT {}", "x"))``): the configured engine's, or None. The layers
+#: that know engines set it (``set_default_dialect_finder``); this one cannot import them.
+_default_dialect_finder: list[Callable[[], Any]] = []
+
+
+def set_default_dialect_finder(finder: Callable[[], Any]) -> None:
+    """Say how ``str()`` finds a dialect for an expression without columns: ``finder()``
+    returns the configured engine's dialect, or None when there is no configuration.
+
+    Example: ``set_default_dialect_finder(lambda: engine_finder().dialect)``."""
+    _default_dialect_finder[:] = [finder]
 
 
 class Node:
@@ -57,6 +74,20 @@ class Expr(Node):
     def value_type(self) -> ValueType | None:
         """The type of this expression's values, used to convert parameters compared to it."""
         return None
+
+    def __str__(self) -> str:
+        """The SQL with values written in, for reading (never run it), as Piccolo's:
+        ``str(Band.name == "x")`` -> ``"band"."name" = 'x'``, ``str(QueryString("SELECT {}",
+        "x"))`` -> ``SELECT 'x'``. Rendered by the engine of the first column's table, else
+        by the configured engine; without either, the plain object text (never raises)."""
+        try:
+            dialect = _dialect_for(self)
+            if dialect is not None:
+                sql: str = dialect.render_inline(self)
+                return sql
+        except Exception:  # no engine, or not renderable: str() must not fail
+            pass
+        return repr(self)
 
     # comparisons -------------------------------------------------------------------------
     def __eq__(self, other: object) -> Condition:  # type: ignore[override]
@@ -153,6 +184,18 @@ class Expr(Node):
     def __rtruediv__(self, other: object) -> Arithmetic:
         return self._arith("/", other, reflected=True)
 
+    def __mod__(self, other: object) -> Arithmetic:
+        """``a % b``, the remainder of whole numbers (its sign is the dividend's, as in SQL,
+        not Python's): ``Band.popularity % 2``, ``Length(Band.name) % 2``,
+        ``QueryString("popularity") % 3``. A decimal, floating-point or other typed operand
+        is refused with ``QueryError``; untyped SQL (a ``QueryString``) is the database's."""
+        _check_whole(self, other)
+        return self._arith("%", other)
+
+    def __rmod__(self, other: object) -> Arithmetic:
+        _check_whole(self, other)
+        return self._arith("%", other, reflected=True)
+
     def __or__(self, other: object) -> Expr:
         """``a | b`` is ``COALESCE(a, b)`` for values (and ``OR`` for conditions); keyed as
         the column ``a`` (``"manager.name"``), as Piccolo does."""
@@ -163,6 +206,32 @@ class Expr(Node):
             vtype=self.value_type,
             default_alias=key,
         )
+
+
+def _check_whole(subject: Expr, other: object) -> None:
+    """Refuse ``subject % other`` unless both sides are whole numbers or untyped."""
+    for operand in (subject, other):
+        if not isinstance(operand, Expr):
+            continue
+        vtype = operand.value_type
+        if vtype is not None and vtype.name not in WHOLE_NUMBER_TYPES:
+            raise QueryError(
+                f"% (modulo) takes whole numbers, not {vtype.name} values: PostgreSQL has "
+                "no % for floating point and SQLite truncates decimals to integers; "
+                "cast to Integer first"
+            )
+
+
+def _dialect_for(node: Node) -> Any:
+    """The dialect ``str(node)`` is written in: the engine's of the first column's table,
+    else the configured engine's (None without one)."""
+    column = _first_column(node)
+    table = column._meta.table if column is not None else None
+    if table is not None:
+        return table._meta.db.dialect
+    for finder in _default_dialect_finder:
+        return finder()
+    return None
 
 
 def _moved(
@@ -238,6 +307,10 @@ class ColumnNode(Expr):
 
     def _key(self, values: list[Any]) -> Hashable:
         return self._shape
+
+    def __str__(self) -> str:
+        """A column's text is its ``repr`` (``<Varchar Band.name>``), not SQL."""
+        return repr(self)
 
     # ``column op value`` with a plain value is built as one ``ValueComparison`` here, with
     # no call beyond the operator itself (nearly every where() has one); anything else
@@ -317,18 +390,6 @@ class Condition(Expr):
     """A boolean expression: ``&`` is AND, ``|`` is OR, ``~`` is NOT."""
 
     __slots__ = ()
-
-    def __str__(self) -> str:
-        """The SQL with values written in, for reading (never run it), as Piccolo's:
-        ``str(Band.name == "x")`` -> ``"band"."name" = 'x'``. Rendered by the engine of the
-        first column's table; without one, the plain object text."""
-        column = _first_column(self)
-        try:
-            dialect = column._meta.table._meta.db.dialect  # type: ignore[union-attr]
-            sql: str = dialect.render_inline(self)
-        except Exception:  # no column, no engine: str() must not fail
-            return object.__repr__(self)
-        return sql
 
     def __and__(self, other: Condition) -> Condition:
         if not isinstance(other, Condition):
