@@ -128,7 +128,7 @@ DOCUMENTED: list[tuple[str, tuple[str, ...], str]] = [
     ("vivace.query.base", ("Query",), "query_clauses/freeze.rst"),
     (
         "vivace.query.functions",
-        ("Upper", "Length", "Year", "Cast", "Count", "Coalesce"),
+        ("Upper", "Length", "Year", "Cast", "Count", "Coalesce", "Case", "When"),
         "functions/basic_usage.rst, functions/datetime.rst",
     ),
     (
@@ -147,7 +147,11 @@ DOCUMENTED: list[tuple[str, tuple[str, ...], str]] = [
         ("AtTimeZone", "Extract", "Strftime", "Year", "Month", "Day", "Hour", "Minute", "Second"),
         "functions/datetime.rst",
     ),
-    ("vivace.query.functions.conditional", ("Coalesce", "NullIf"), "functions/conditional.rst"),
+    (
+        "vivace.query.functions.conditional",
+        ("Case", "Coalesce", "NullIf", "When"),
+        "functions/conditional.rst",
+    ),
     ("vivace.query.functions.type_conversion", ("Cast",), "functions/type_conversion.rst"),
     (
         "vivace.query.functions.array",
@@ -256,7 +260,17 @@ NOT_PROVIDED = {
     "piccolo.extensions.user / piccolo.tables": "paths of old documentation versions only",
     "piccolo.composite_index.CompositeIndex": "not built (Band.create_index([...]) is)",
     "piccolo.engine.cockroach.CockroachEngine": "CockroachDB is not supported",
+    "piccolo.query.methods.Create / CreateIndex / DropIndex": "no such query classes: "
+    "Band.create_table(), create_index() and drop_index() each return a DDL query "
+    "(vivace.orm.ddl.DDL); vivace.orm.objects.Create is objects().create(), not CREATE TABLE",
 }
+
+
+def test_query_methods_do_not_pass_other_classes_off_as_ddl_ones() -> None:
+    methods = importlib.import_module("vivace.query.methods")
+    # Piccolo's ``query.methods.Create`` is CREATE TABLE: Vivace's objects().create()
+    # class must not stand in for it under that name.
+    assert not any(hasattr(methods, name) for name in ("Create", "CreateIndex", "DropIndex"))
 
 
 @pytest.mark.parametrize(("module", "names", "page"), DOCUMENTED, ids=[d[0] for d in DOCUMENTED])

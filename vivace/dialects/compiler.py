@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from vivace.dialects.compiled import ColumnBinding, Compiled, Converter
-from vivace.dialects.functions import QueryExtensions
+from vivace.dialects.functions import OverText, QueryExtensions
 from vivace.dialects.joins import (
     free_alias,
     join_alias,
@@ -33,6 +33,7 @@ from vivace.dialects.joins import (
 )
 from vivace.exceptions import NotSupportedError, QueryError
 from vivace.schema.column import Column
+from vivace.sql.calls import Call
 from vivace.sql.nodes import (
     INTERVAL,
     MOVED_BY_TIMEDELTA,
@@ -451,6 +452,33 @@ class Compiler(QueryExtensions):
         name = self.dialect.function_name(node.name)
         args = ", ".join(self.sql(a) for a in node.args)
         return f"{name}({'DISTINCT ' if node.distinct else ''}{args})"
+
+    def call_case(self, node: Call, over: OverText) -> str:
+        """``CASE WHEN c THEN v ... [ELSE d] END`` (``vivace.functions.Case``): its arguments
+        are each branch's condition and value, then the default (option ``"else"``).
+
+        A bound value of a known type is written ``CAST(value AS type)`` with the dialect's
+        ``cast_type``: inside a CASE nothing else says its type (PostgreSQL would take it as
+        text, MariaDB gives dates back as text), and each dialect's cast type keeps the
+        value as it is stored (text on SQLite for dates, times and UUIDs).
+        """
+        args, has_default = node.args, "else" in node.options
+        whens = args[:-1] if has_default else args
+        parts = ["CASE"]
+        for index in range(0, len(whens), 2):
+            condition, value = self.sql(whens[index]), self.case_value(whens[index + 1])
+            parts.append(f"WHEN {condition} THEN {value}")
+        if has_default:
+            parts.append(f"ELSE {self.case_value(args[-1])}")
+        parts.append("END")
+        return "(" + " ".join(parts) + ")"
+
+    def case_value(self, expr: Expr) -> str:
+        """A THEN/ELSE value of ``call_case``: a typed parameter cast to its type."""
+        text = self.sql(expr)
+        if isinstance(expr, Param) and expr.vtype is not None:
+            return f"CAST({text} AS {self.cast_type(expr.vtype)})"
+        return text
 
     def visit_star(self, node: Star) -> str:
         return "*"

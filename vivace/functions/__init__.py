@@ -15,7 +15,7 @@ Example::
 from vivace.functions.aggregate import Avg, Count, Max, Min, Sum
 from vivace.functions.array import ArrayAppend, ArrayCat, ArrayPrepend, ArrayRemove, ArrayReplace
 from vivace.functions.base import Aggregate, Function, Windowed
-from vivace.functions.conditional import Coalesce, NullIf
+from vivace.functions.conditional import Case, Coalesce, NullIf, When
 from vivace.functions.datetime import (
     AtTimeZone,
     Day,
@@ -42,6 +42,7 @@ __all__ = [
     "ArrayReplace",
     "AtTimeZone",
     "Avg",
+    "Case",
     "Cast",
     "Ceil",
     "Coalesce",
@@ -73,6 +74,7 @@ __all__ = [
     "Strftime",
     "Sum",
     "Upper",
+    "When",
     "Windowed",
     "Year",
 ]

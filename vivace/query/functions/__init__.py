@@ -12,6 +12,7 @@ from vivace.functions import (
     ArrayReplace,
     AtTimeZone,
     Avg,
+    Case,
     Cast,
     Ceil,
     Coalesce,
@@ -37,6 +38,7 @@ from vivace.functions import (
     Strftime,
     Sum,
     Upper,
+    When,
     Year,
 )
 
@@ -49,6 +51,7 @@ __all__ = [
     "ArrayReplace",
     "AtTimeZone",
     "Avg",
+    "Case",
     "Cast",
     "Ceil",
     "Coalesce",
@@ -74,5 +77,6 @@ __all__ = [
     "Strftime",
     "Sum",
     "Upper",
+    "When",
     "Year",
 ]
