@@ -1033,6 +1033,10 @@ async def test_raw(db: Engine, use_tables: UseTables) -> None:
     assert await QBand.raw("SELECT COUNT(*) AS n FROM q_band") == [{"n": 5}]
     with pytest.raises(QueryError):
         QBand.raw("SELECT {} + {}", 1)
+    # Piccolo's (Python format's) escapes: {{ and }} are one literal brace
+    assert await QBand.raw("SELECT '{{}}' AS x") == [{"x": "{}"}]
+    assert await QBand.raw("SELECT '{{' AS a, {} AS b", "x") == [{"a": "{", "b": "x"}]
+    assert await QBand.raw("""SELECT '{"kept": 1}' AS j""") == [{"j": '{"kept": 1}'}]
 
 
 # run_sync and str() --------------------------------------------------------------------------

@@ -664,14 +664,15 @@ class Raw(Condition):
     """A raw SQL fragment whose ``{}`` placeholders are bound parameters.
 
     Example: ``Raw("name = {}", ["Pythonistas"])``. Arguments that are expressions
-    are rendered in place (so fragments nest).
+    are rendered in place (so fragments nest). As in Piccolo (Python's ``format``), ``{{``
+    and ``}}`` are a literal brace: ``Raw("SELECT '{{1,2}}'::int[]", [])``.
     """
 
     __slots__ = ("template", "parts", "args", "alias")
     visit_name = "raw"
 
     def __init__(self, template: str, args: Sequence[Any], alias: str | None = None) -> None:
-        parts = tuple(template.split("{}"))
+        parts = _raw_parts(template)
         if len(parts) - 1 != len(args):
             raise QueryError(
                 f"the SQL fragment {template!r} has {len(parts) - 1} placeholder(s) "
@@ -682,6 +683,30 @@ class Raw(Condition):
 
     def _key(self, values: list[Any]) -> Hashable:
         return ("RAW", self.template, self.alias, *(a._key(values) for a in self.args))
+
+
+def _raw_parts(template: str) -> tuple[str, ...]:
+    """The literal text around each ``{}`` of ``template``, ``{{``/``}}`` read as one brace
+    (scanned left to right, as ``format`` does: ``"'{{}}'"`` is the literal ``'{}'``)."""
+    if "{{" not in template and "}}" not in template:
+        return tuple(template.split("{}"))  # the common case, in C
+    parts: list[str] = []
+    current: list[str] = []
+    index, size = 0, len(template)
+    while index < size:
+        pair = template[index : index + 2]
+        if pair in ("{{", "}}"):
+            current.append(pair[0])
+            index += 2
+        elif pair == "{}":
+            parts.append("".join(current))
+            current = []
+            index += 2
+        else:
+            current.append(template[index])
+            index += 1
+    parts.append("".join(current))
+    return tuple(parts)
 
 
 class Join(Node):
