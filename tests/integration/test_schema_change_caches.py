@@ -50,3 +50,25 @@ async def test_a_column_whose_type_was_altered(db: Engine, use_tables: UseTables
     await CounterAsText.insert(CounterAsText(value="ab"))
     rows = await CounterAsText.select(CounterAsText.value).order_by(CounterAsText.id)
     assert rows == [{"value": "1"}, {"value": "ab"}]
+
+
+class Renamed(Table, tablename="cache_renamed_a"):
+    name = Varchar(length=10)
+
+
+async def test_a_table_renamed_at_run_time(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo's tests set _meta.tablename / _meta.schema on a table already used: the
+    # statements compiled with the old name must not run again.
+    await use_tables(db, Renamed)
+    await Renamed.insert(Renamed(name="first"))
+    assert await Renamed.select(Renamed.name) == [{"name": "first"}]
+    await Renamed.alter().drop_table()
+    Renamed._meta.tablename = "cache_renamed_b"
+    try:
+        await Renamed.create_table()
+        await Renamed.insert(Renamed(name="second"))
+        assert await Renamed.select(Renamed.name) == [{"name": "second"}]
+        assert await Renamed.count() == 1
+    finally:
+        await Renamed.alter().drop_table(if_exists=True)
+        Renamed._meta.tablename = "cache_renamed_a"

@@ -14,17 +14,22 @@ Example::
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Hashable
 from typing import Any
 
 from vivace.dialects import Compiled, Dialect
+from vivace.schema.table import NAME_CHANGE_HOOKS
 from vivace.sql.nodes import Node
+
+#: Every live cache, so a table renamed at run time is forgotten by all engines.
+_CACHES: weakref.WeakSet[CompiledCache] = weakref.WeakSet()
 
 
 class CompiledCache:
     """Maps a statement's shape key to its ``Compiled`` (see the module docstring)."""
 
-    __slots__ = ("entries", "maxsize", "hits", "misses")
+    __slots__ = ("entries", "maxsize", "hits", "misses", "__weakref__")
 
     def __init__(self, maxsize: int = 512) -> None:
         #: Shape key -> compiled statement, oldest first. ``Engine.compile`` reads it.
@@ -32,6 +37,7 @@ class CompiledCache:
         self.maxsize = maxsize
         self.hits = 0
         self.misses = 0
+        _CACHES.add(self)
 
     def compile(self, dialect: Dialect, statement: Node) -> tuple[Compiled, list[Any]]:
         """The compiled form of ``statement`` and its parameter values, in placeholder order."""
@@ -65,3 +71,13 @@ class CompiledCache:
     def clear(self) -> None:
         """Forget every compiled statement."""
         self.entries.clear()
+
+
+def _forget_renamed(table: Any) -> None:
+    """A table's name or schema changed: drop every compiled statement, in every engine
+    (they hold the old name in their SQL; renames are rare, so all entries go)."""
+    for cache in list(_CACHES):
+        cache.entries.clear()
+
+
+NAME_CHANGE_HOOKS.append(_forget_renamed)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from vivace.exceptions import ConfigurationError, QueryError
@@ -37,8 +37,32 @@ def snake_case(name: str) -> str:
     return _CAMEL_BOUNDARY.sub("_", name).lower()
 
 
+#: Called with the table whose ``tablename`` or ``schema`` was changed after it was defined
+#: (``Band._meta.schema = "archive"``): the engine layer registers the forgetting of the
+#: statements compiled with the old name (``vivace.engine.cache``), which this layer cannot
+#: reach itself.
+NAME_CHANGE_HOOKS: list[Callable[[Any], None]] = []
+
+
 class TableMeta:
-    """What a table is. Public: ``db``, ``tablename``, ``schema``, ``columns``, ``primary_key``."""
+    """What a table is. Public: ``db``, ``tablename``, ``schema``, ``columns``, ``primary_key``.
+
+    Changing ``tablename`` or ``schema`` later (as Piccolo's tests do) takes effect at once:
+    the statements compiled with the old names are forgotten.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in ("tablename", "schema") and name in self.__dict__:
+            if value is not None or name == "tablename":
+                label = "table name" if name == "tablename" else "schema name"
+                value = check_identifier(value, label)
+            changed = self.__dict__[name] != value
+            super().__setattr__(name, value)
+            if changed:
+                for hook in NAME_CHANGE_HOOKS:
+                    hook(self.table)
+            return
+        super().__setattr__(name, value)
 
     def __init__(
         self,
