@@ -631,6 +631,20 @@ async def test_callbacks_transform_results(db: Engine, use_tables: UseTables) ->
     )
     assert sorted(b.name for b in popular) == ["Pythonistas", "Rustaceans"]
     assert await FnBand.select(Count()).first().callback(lambda row: row["count"]) == 3  # type: ignore[attr-defined]
+    # Piccolo: first()/get() of objects() take more clauses, and callbacks get the row
+    rustaceans = FnBand.objects().get(FnBand.name == "Rustaceans")
+    assert await rustaceans.callback(lambda band: band.name) == "Rustaceans"
+    assert (
+        await FnBand.objects()
+        .callback(lambda band: band.name)
+        .first()
+        .where(FnBand.name == "Rustaceans")
+        == "Rustaceans"
+    )
+    top = await FnBand.objects().first().order_by(FnBand.popularity, ascending=False)
+    second = await FnBand.objects().order_by(FnBand.popularity, ascending=False).first().offset(1)
+    assert top is not None and second is not None and top.popularity > second.popularity
+    assert await FnBand.objects().first().where(FnBand.name == "nobody") is None
 
 
 def test_an_unknown_time_zone_is_refused_when_built() -> None:

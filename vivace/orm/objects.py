@@ -178,9 +178,34 @@ class First(Query[T | None]):
         """``load_json=True`` parses JSON columns into Python values."""
         return First(self._objects.output(load_json=load_json))
 
+    # Clauses after first()/get(), as Piccolo takes them (its first() returns the query).
+    def where(self, *conditions: Any) -> First[T]:
+        """More conditions: ``Band.objects().first().where(Band.popularity < 5)``."""
+        return First(self._objects.where(*conditions))
+
+    def order_by(self, *columns: Any, ascending: bool = True) -> First[T]:
+        """Which row is first: ``Band.objects().first().order_by(Band.id, ascending=False)``."""
+        return First(self._objects.order_by(*columns, ascending=ascending))
+
+    def offset(self, number: int) -> First[T]:
+        """Skip rows before the first: ``Band.objects().order_by(Band.id).first().offset(1)``."""
+        return First(self._objects.offset(number))
+
+    def callback(self, callbacks: Any, on: str = "success") -> First[T]:
+        """Functions given the row (or None), as Piccolo's: ``.get(...).callback(f)``."""
+        return First(self._objects.callback(callbacks, on))
+
     async def _run(self, engine: Engine) -> T | None:
-        rows = await self._objects._run(engine)
-        return rows[0] if rows else None
+        objects = self._objects
+        if not objects._callbacks:
+            rows = await objects._run(engine)
+            return rows[0] if rows else None
+        # The callbacks get the row itself (as in Piccolo), not the one-row list.
+        plain = objects._copy()
+        plain._callbacks = ()
+        rows = await plain._run(engine)
+        row: T | None = await objects._after(rows[0] if rows else None)
+        return row
 
     def _reads_only(self) -> bool:
         reads: bool = self._objects._reads_only()

@@ -26,6 +26,7 @@ from vivace.schema.foreign_key import ForeignKey
 from vivace.schema.registry import all_tables, register_table
 from vivace.schema.relations import M2M, Relation
 from vivace.schema.row_init import InitPlan, init_plan
+from vivace.schema.text_columns import Email
 from vivace.sql.nodes import Alias
 from vivace.types import JSON_TYPES
 
@@ -108,6 +109,7 @@ class TableMeta:
             c for c in columns if not isinstance(c, ForeignKey) and c.value_type.name in JSON_TYPES
         ]
         self.array_columns = [c for c in columns if isinstance(c, Array)]
+        self.email_columns = [c for c in columns if isinstance(c, Email)]
         self.auto_update_columns = [c for c in columns if c._meta.auto_update is not UNSET]
         self.default_columns = [c for c in columns if c is self.primary_key]
         self.non_default_columns = [c for c in columns if c is not self.primary_key]
