@@ -24,6 +24,10 @@ class VivaceError(Exception):
     Example: ``except VivaceError as error: log.warning("vivace: %s", error)``.
     """
 
+    # The plain message, also for the errors that are a KeyError too (Piccolo's types):
+    # KeyError's own text quotes it.
+    __str__ = Exception.__str__
+
 
 class ConfigurationError(VivaceError):
     """The configuration (engine, ``vivace_conf.py``, table options) is unusable."""
@@ -35,9 +39,6 @@ class UnknownNodeError(ConfigurationError, KeyError):
 
     Example: ``except KeyError:`` around ``await Band.select().run(node="replica")``.
     """
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""  # not KeyError's quoted form
 
 
 class QueryError(VivaceError, ValueError):
@@ -53,9 +54,6 @@ class UnknownTimeZoneError(QueryError, zoneinfo.ZoneInfoNotFoundError):
 
     Example: ``except UnknownTimeZoneError as error: print(error)``.
     """
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""  # not KeyError's quoted form
 
 
 class DeletionError(QueryError):

@@ -84,6 +84,10 @@ def verify_password(password: str, stored: str, max_length: int = MAX_LENGTH) ->
     return hmac.compare_digest(pbkdf2_hex(password, salt, iterations), digest)
 
 
+#: Why a password that looks like a stored hash is refused (Piccolo's message).
+HASHED_PASSWORD = "Do not pass a hashed password."
+
+
 def password_problem(
     password: str, min_length: int = MIN_LENGTH, max_length: int = MAX_LENGTH
 ) -> str | None:
@@ -98,5 +102,5 @@ def password_problem(
     if len(password) > max_length:
         return f"The password is too long. (max {max_length})"
     if is_stored_hash(password):
-        return "Do not pass a hashed password."
+        return HASHED_PASSWORD
     return None

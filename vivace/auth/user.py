@@ -106,7 +106,7 @@ class BaseUser(Table, tablename="piccolo_user"):
             password, cls._min_password_length, cls._max_password_length
         )
         if problem is not None:
-            if passwords.is_stored_hash(password) and problem.startswith("Do not"):
+            if problem == passwords.HASHED_PASSWORD:
                 logger.warning("Tried to create a user with an already hashed password.")
             raise ValueError(problem)
 

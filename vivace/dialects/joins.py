@@ -26,8 +26,8 @@ from vivace.sql.nodes import (
     Condition,
     InList,
     Join,
-    Node,
     ValueComparison,
+    child_nodes,
 )
 from vivace.sql.related import RelatedRows
 from vivace.sql.statements import Delete, Insert, Select, Update
@@ -82,7 +82,7 @@ def _add_table_names(node: Any, found: set[str]) -> None:
         name = getattr(getattr(node.table, "_meta", None), "tablename", None)
         if isinstance(name, str):  # a table, or a CTE read as one
             found.add(name.lower())
-    for child in _children(node):
+    for child in child_nodes(node):
         _add_table_names(child, found)
 
 
@@ -101,41 +101,8 @@ def columns_in(node: Any) -> Iterator[Any]:
         # Its rows come from its own FROM: only the outer row's key joins out here.
         yield from columns_in(node.step)
         return
-    for child in _children(node):
+    for child in child_nodes(node):
         yield from columns_in(child)
-
-
-def _children(node: Any) -> Iterator[Node]:
-    """The nodes in ``node``'s slots, in tuples and in tuples of tuples (assignments)."""
-    for name in _slot_names(type(node)):
-        child = getattr(node, name, None)
-        if isinstance(child, Node):
-            yield child
-        elif isinstance(child, tuple | list):
-            for item in child:
-                if isinstance(item, Node):
-                    yield item
-                elif isinstance(item, tuple):
-                    for sub in item:
-                        if isinstance(sub, Node):
-                            yield sub
-
-
-_SLOT_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _slot_names(cls: type) -> tuple[str, ...]:
-    """Every slot of a node class, its bases' included (``QueryString`` adds none of its
-    own: its expressions sit in ``Raw``'s slots)."""
-    found = _SLOT_NAMES.get(cls)
-    if found is None:
-        names: list[str] = []
-        for klass in reversed(cls.__mro__):
-            for name in vars(klass).get("__slots__", ()):
-                if name not in names:
-                    names.append(name)
-        found = _SLOT_NAMES[cls] = tuple(names)
-    return found
 
 
 def joins_for(nodes: Iterable[Any]) -> tuple[Join, ...]:

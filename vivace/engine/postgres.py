@@ -274,8 +274,6 @@ class PostgresEngine(ServerEngine):
         Vivace drops those caches; asyncpg does it for its whole pool from one connection.
         """
         self._array_types.clear()
-        if self._front is None:  # no pool started: nothing is kept
-            return
         await self._run_statement(_reload_schema_state)
 
     async def _reset(self, connection: Any) -> None:

@@ -69,7 +69,7 @@ class CurrentTransaction:
 
     def __call__(self) -> Transaction | None:
         current = self._var.get()
-        return None if current is not None and current is self._hidden else current
+        return None if current is self._hidden else current
 
     def get(self) -> Transaction | None:
         """The current transaction, or None (Piccolo's ``ContextVar.get()``)."""

@@ -37,14 +37,14 @@ class Query(Generic[R]):
         Without ``node``, an engine with ``read_routing`` picks the node itself.
         """
         engine: Engine = self.table._meta.db
+        result: R
         if node is not None:
             engine = self._engine(node)
+            result = await self._run(engine)
         elif engine.read_routing is not None:
-            result: R = await engine.read_routing.run(self._run, self._reads_only())
-            if engine.log_responses:
-                engine._log_response(result)
-            return result
-        result = await self._run(engine)
+            result = await engine.read_routing.run(self._run, self._reads_only())
+        else:
+            result = await self._run(engine)
         if engine.log_responses:
             engine._log_response(result)
         return result

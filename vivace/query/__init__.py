@@ -28,10 +28,8 @@ from vivace.sql.subquery import Exists
 
 #: ``compile_string(engine_type)``'s engine types (Piccolo's names) and their dialects.
 _ENGINE_TYPES: dict[str, type[Dialect]] = {
-    "postgres": PostgresDialect,
-    "sqlite": SQLiteDialect,
-    "mysql": MySQLDialect,
-    "mariadb": MariaDBDialect,
+    dialect.name: dialect
+    for dialect in (PostgresDialect, SQLiteDialect, MySQLDialect, MariaDBDialect)
 }
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import enum
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from vivace.exceptions import QueryError
@@ -266,23 +266,52 @@ class Param(Expr):
         return _param_key(self.vtype)
 
 
+def child_nodes(node: Any) -> Iterator[Node]:
+    """The nodes in ``node``'s slots, in tuples and in tuples of tuples (assignments), in
+    slot order: what a walk over a statement or expression visits next.
+
+    Example: ``list(child_nodes(Band.name == "x"))`` -> ``[Band.name]`` (the value is no node).
+    """
+    for name in _slot_names(type(node)):
+        child = getattr(node, name, None)
+        if isinstance(child, Node):
+            yield child
+        elif isinstance(child, tuple | list):
+            for item in child:
+                if isinstance(item, Node):
+                    yield item
+                elif isinstance(item, tuple):
+                    for sub in item:
+                        if isinstance(sub, Node):
+                            yield sub
+
+
+_SLOT_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _slot_names(cls: type) -> tuple[str, ...]:
+    """Every slot of a node class, its bases' included (``QueryString`` adds none of its
+    own: its expressions sit in ``Raw``'s slots)."""
+    found = _SLOT_NAMES.get(cls)
+    if found is None:
+        names: list[str] = []
+        for klass in reversed(cls.__mro__):
+            for name in vars(klass).get("__slots__", ()):
+                if name not in names:
+                    names.append(name)
+        found = _SLOT_NAMES[cls] = tuple(names)
+    return found
+
+
 def _first_column(node: Node) -> ColumnNode | None:
-    """The first column found under ``node`` (its slots, depth first), or None."""
-    stack: list[Any] = [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, ColumnNode):
-            return item
-        if isinstance(item, Node):
-            children = [getattr(item, name, None) for name in _slot_names(type(item))]
-            stack.extend(reversed(children))
-        elif isinstance(item, tuple | list):
-            stack.extend(reversed(item))
+    """The first column under ``node`` (depth first, in slot order), or None."""
+    if isinstance(node, ColumnNode):
+        return node
+    for child in child_nodes(node):
+        found = _first_column(child)
+        if found is not None:
+            return found
     return None
-
-
-def _slot_names(cls: type) -> list[str]:
-    return [name for klass in cls.__mro__ for name in getattr(klass, "__slots__", ())]
 
 
 def _param_key(vtype: ValueType | None) -> Hashable:

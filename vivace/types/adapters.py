@@ -243,10 +243,12 @@ def member_values(values: list[Any] | tuple[Any, ...]) -> list[Any]:
 
     Example: ``member_values([Genre.rock, [Genre.jazz]])`` is ``["rock", ["jazz"]]``.
     """
-    return [member_values(v) if isinstance(v, list | tuple) else _member_value(v) for v in values]
+    return [member_values(v) if isinstance(v, list | tuple) else member_value(v) for v in values]
 
 
-def _member_value(value: Any) -> Any:
+def member_value(value: Any) -> Any:
+    """An Enum member as its value, anything else as it is: ``member_value(Genre.rock)`` is
+    ``"rock"``."""
     return value.value if isinstance(value, enum.Enum) else value
 
 

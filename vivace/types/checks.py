@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import enum
 import functools
 import json
 import math
@@ -38,6 +37,7 @@ from typing import Any, NoReturn
 
 from vivace.exceptions import InvalidValue
 from vivace.types import ValueType
+from vivace.types.adapters import member_value
 
 Check = Callable[[Any], Any]
 
@@ -307,10 +307,9 @@ def _array(element: Check | None) -> Check:
         # An Enum member is stored and checked as its value, as a scalar column's is (the
         # statement unwrapped that one): the text check would take str() of a str member,
         # "Extras.drink". Nested lists unwrap theirs in their own element check.
-        items = [item.value if isinstance(item, enum.Enum) else item for item in value]
         if element is None:
-            return items
-        return [None if item is None else element(item) for item in items]
+            return [member_value(item) for item in value]
+        return [None if (plain := member_value(item)) is None else element(plain) for item in value]
 
     return check
 
