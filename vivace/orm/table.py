@@ -35,6 +35,7 @@ from vivace.orm.query import Query, resolve_column
 from vivace.orm.refresh import Refresh as Refresh
 from vivace.orm.related import related_objects, related_row
 from vivace.orm.rows import row_attributes
+from vivace.orm.save_update import saved_columns, saved_update
 from vivace.orm.select import Count, Exists, Select
 from vivace.orm.write import Delete, Insert, Update, storable
 from vivace.schema import (
@@ -442,7 +443,9 @@ class Save(_RowQuery[list[dict[str, Any]]]):
     """``await band.save()``: insert a new row or update a stored one."""
 
     def __init__(self, row: Table, columns: Sequence[Any] | None) -> None:
-        super().__init__(row)
+        # The bases' __init__ written out (one frame, not three): a web app saves per request.
+        self.table = type(row)
+        self.row = row
         self.columns = columns
 
     def _query(self) -> Query[Any]:
@@ -467,6 +470,14 @@ class Save(_RowQuery[list[dict[str, Any]]]):
         return self._query()._statement()
 
     async def _run(self, engine: Engine) -> Any:
+        row = self.row
+        if row._exists_in_db:
+            chosen = saved_columns(self.table, self.columns)
+            if chosen is not None:
+                update = saved_update(self._query, self.table, row, chosen, engine)
+                if update is not None:
+                    await update
+                    return []
         return await self._query()._run(engine)
 
 
