@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from vivace.dialects.column_changes import check_default_fits, described_column, with_type_of
 from vivace.dialects.introspection import attribute_name, canonical_default, json_default
 from vivace.dialects.staged_ddl import LockOptions, StagedDDL
-from vivace.exceptions import QueryError
+from vivace.exceptions import NotSupportedError, QueryError
 from vivace.schema.column import IndexMethod, derived_identifier
 from vivace.schema.defaults import Default
 from vivace.schema.spec import (
@@ -177,10 +177,48 @@ class DDLCompiler:
             default=default, db_column_name=db_name, index_method=method
         )
 
-    # tables -----------------------------------------------------------------------------------
-    def create_schema(self, schema: str) -> list[str]:
-        """``CREATE SCHEMA IF NOT EXISTS`` where the database has schemas."""
+    # schemas ----------------------------------------------------------------------------------
+    # Only PostgreSQL has schemas: here ``create_schema`` (which ``create_table`` calls) has
+    # nothing to create, and every other schema statement is refused.
+    def no_schemas(self, what: str) -> NotSupportedError:
+        """The refusal of a schema operation where the database has no schemas."""
+        return NotSupportedError(
+            f"{what} is not supported on {self.dialect.title}: it has no schemas "
+            "(they exist on PostgreSQL only)"
+        )
+
+    def create_schema(self, schema: str, if_not_exists: bool = True) -> list[str]:
+        """``CREATE SCHEMA [IF NOT EXISTS]`` where the database has schemas (here nothing).
+
+        Example: ``PostgresDialect().ddl.create_schema("music")`` is
+        ``['CREATE SCHEMA IF NOT EXISTS "music"']``.
+        """
         return []
+
+    def drop_schema(self, schema: str, if_exists: bool = True, cascade: bool = False) -> list[str]:
+        """``DROP SCHEMA [IF EXISTS] ... [CASCADE]``: ``ddl.drop_schema("music", cascade=True)``."""
+        raise self.no_schemas("drop_schema()")
+
+    def rename_schema(self, schema: str, new_schema: str) -> list[str]:
+        """``ALTER SCHEMA ... RENAME TO``: ``ddl.rename_schema("music", "music_info")``."""
+        raise self.no_schemas("rename_schema()")
+
+    def move_table(
+        self, tablename: str, new_schema: str, current_schema: str | None = None
+    ) -> list[str]:
+        """``ALTER TABLE ... SET SCHEMA``, by names: ``ddl.move_table("band", "music")``."""
+        raise self.no_schemas("move_table()")
+
+    def list_tables_sql(self, schema: str) -> tuple[str, list[str]]:
+        """The query (and its parameters) of the names of a schema's tables, as
+        ``table_name``: ``ddl.list_tables_sql("music")``."""
+        raise self.no_schemas("list_tables()")
+
+    def list_schemas_sql(self) -> tuple[str, list[str]]:
+        """The query of the names of the database's schemas, as ``schema_name``."""
+        raise self.no_schemas("list_schemas()")
+
+    # tables -----------------------------------------------------------------------------------
 
     def create_table(
         self, table: TableSpec, if_not_exists: bool = False, create_schema: bool = True
@@ -220,6 +258,12 @@ class DDLCompiler:
     def change_table_schema(self, table: TableSpec, new_schema: str | None) -> list[str]:
         """Move a table to another schema (nothing to do where there are no schemas)."""
         return []
+
+    def set_schema(self, table: TableSpec, new_schema: str) -> list[str]:
+        """``Band.alter().set_schema()``: move a table to an existing schema (refused where
+        there are no schemas, unlike ``change_table_schema``, which migrations replay
+        anywhere): ``ddl.set_schema(spec, "music")``."""
+        raise self.no_schemas("set_schema()")
 
     # columns of a table -----------------------------------------------------------------------
     def add_column(self, table: TableSpec, column: ColumnSpec) -> list[str]:

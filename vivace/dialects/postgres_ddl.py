@@ -53,15 +53,40 @@ class PostgresDDL(DDLCompiler):
             return f"{self.quote(table.schema)}.{self.quote(name)}"
         return self.quote(name)
 
-    def create_schema(self, schema: str) -> list[str]:
-        return [f"CREATE SCHEMA IF NOT EXISTS {self.quote(schema)}"]
+    # schemas ----------------------------------------------------------------------------------
+    def create_schema(self, schema: str, if_not_exists: bool = True) -> list[str]:
+        exists = " IF NOT EXISTS" if if_not_exists else ""
+        return [f"CREATE SCHEMA{exists} {self.quote(schema)}"]
+
+    def drop_schema(self, schema: str, if_exists: bool = True, cascade: bool = False) -> list[str]:
+        exists = " IF EXISTS" if if_exists else ""
+        return [f"DROP SCHEMA{exists} {self.quote(schema)}{self.cascade(cascade)}"]
+
+    def rename_schema(self, schema: str, new_schema: str) -> list[str]:
+        return [f"ALTER SCHEMA {self.quote(schema)} RENAME TO {self.quote(new_schema)}"]
+
+    def move_table(
+        self, tablename: str, new_schema: str, current_schema: str | None = None
+    ) -> list[str]:
+        table = self.qualified(current_schema, tablename)
+        return [f"ALTER TABLE {table} SET SCHEMA {self.quote(new_schema)}"]
+
+    def list_tables_sql(self, schema: str) -> tuple[str, list[str]]:
+        return (
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 "
+            "ORDER BY table_name",
+            [schema],
+        )
+
+    def list_schemas_sql(self) -> tuple[str, list[str]]:
+        return ("SELECT schema_name FROM information_schema.schemata ORDER BY schema_name", [])
 
     def change_table_schema(self, table: TableSpec, new_schema: str | None) -> list[str]:
         target = new_schema or "public"
-        return [
-            *self.create_schema(target),
-            f"{self.alter_prefix(table)} SET SCHEMA {self.quote(target)}",
-        ]
+        return [*self.create_schema(target), *self.set_schema(table, target)]
+
+    def set_schema(self, table: TableSpec, new_schema: str) -> list[str]:
+        return [f"{self.alter_prefix(table)} SET SCHEMA {self.quote(new_schema)}"]
 
     # single changes (``Band.alter()``) --------------------------------------------------------
     def set_null(self, table: TableSpec, name: str, null: bool) -> list[str]:

@@ -118,6 +118,12 @@ class Alter(Query[list[Any]]):
         runs on SQLite, from the live table's: see the module's docstring)."""
         return self.compile(dialect or self._engine().dialect, table_spec(self.table))
 
+    @property
+    def ddl(self) -> list[str]:
+        """The statements made from the Table class's spec, as Piccolo's ``ddl`` gives
+        them: ``Band.alter().set_null(Band.name).ddl``."""
+        return self.statements()
+
     def __str__(self) -> str:
         return ";\n".join(self.statements())
 
@@ -173,6 +179,19 @@ class Alter(Query[list[Any]]):
         check_identifier(new_name, "table name")
         return self._then(
             lambda d, spec: (d.ddl.rename_table(spec, new_name), spec.replace(tablename=new_name))
+        )
+
+    def set_schema(self, schema_name: str) -> Alter:
+        """Move the table to another existing schema (PostgreSQL; elsewhere, where there
+        are no schemas, ``NotSupportedError``). The Table class is not changed: set its
+        ``schema`` yourself.
+
+        Example: ``await Band.alter().set_schema("music")``.
+        """
+        check_identifier(schema_name, "schema name")
+        return self._then(
+            lambda d, spec: (d.ddl.set_schema(spec, schema_name), spec.replace(schema=schema_name)),
+            reads_table=False,
         )
 
     def drop_table(self, cascade: bool = False, if_exists: bool = False) -> Alter:

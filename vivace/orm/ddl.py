@@ -69,6 +69,15 @@ class DDL(Query[list[Any]]):
         """The SQL statements this query runs."""
         return list(self._build(dialect or self._engine().dialect))
 
+    @property
+    def ddl(self) -> list[str]:
+        """The statements for the table's engine, as Piccolo's ``ddl`` gives them.
+
+        Example: ``Band.create_table(if_not_exists=True).ddl[0]`` starts with
+        ``CREATE TABLE IF NOT EXISTS``.
+        """
+        return self.statements()
+
     def __str__(self) -> str:
         return ";\n".join(self.statements())
 

@@ -3,7 +3,16 @@
 Example::
 
     from vivace.schema import Varchar, ForeignKey
+
+``SchemaManager`` (Piccolo's ``piccolo.schema``: create, drop, rename and list PostgreSQL
+schemas) runs queries, so it lives in the ORM layer (``vivace.orm.schema_manager``); it
+and its query classes are imported from there on first use, by the module ``__getattr__``
+below, so that this layer imports nothing above it at import time::
+
+    from vivace.schema import SchemaManager
 """
+
+from typing import TYPE_CHECKING, Any
 
 from vivace.schema import defaults
 from vivace.schema.column import (
@@ -49,7 +58,7 @@ from vivace.schema.readable import Readable
 from vivace.schema.relations import M2M, RelatedSpec, Relation, ReverseForeignKey
 from vivace.schema.table import TableBase, TableMeta, snake_case
 
-__all__ = [
+__all__ = [  # with the names ``__getattr__`` serves (see above)
     "JSON",
     "JSONB",
     "M2M",
@@ -98,4 +107,51 @@ __all__ = [
     "check_plain_name",
     "defaults",
     "snake_case",
+    "CreateSchema",
+    "DropSchema",
+    "ListSchemas",
+    "ListTables",
+    "MoveTable",
+    "RenameSchema",
+    "SchemaDDLBase",
+    "SchemaManager",
 ]
+
+if TYPE_CHECKING:  # for type checkers only; at run time ``__getattr__`` below serves them
+    from vivace.orm.schema_manager import (
+        CreateSchema,
+        DropSchema,
+        ListSchemas,
+        ListTables,
+        MoveTable,
+        RenameSchema,
+        SchemaDDLBase,
+        SchemaManager,
+    )
+
+#: Names served from ``vivace.orm.schema_manager`` (imported on first use: see above).
+_SCHEMA_MANAGER_NAMES = frozenset(
+    {
+        "CreateSchema",
+        "DropSchema",
+        "ListSchemas",
+        "ListTables",
+        "MoveTable",
+        "RenameSchema",
+        "SchemaDDLBase",
+        "SchemaManager",
+    }
+)
+
+
+def __getattr__(name: str) -> Any:
+    """``vivace.schema.SchemaManager`` and its query classes, imported lazily from the
+    ORM layer (the one import above this layer, allowed by the import-linter contract).
+
+    Example: ``from vivace.schema import SchemaManager``.
+    """
+    if name in _SCHEMA_MANAGER_NAMES:
+        from vivace.orm import schema_manager  # the contract's one upward import
+
+        return getattr(schema_manager, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

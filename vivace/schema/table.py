@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import copy
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from vivace.exceptions import ConfigurationError, QueryError
-from vivace.schema.column import UNSET, Column, check_identifier
+from vivace.schema.column import UNSET, Column, check_identifier, derived_identifier
 from vivace.schema.column_types import Array, Serial
 from vivace.schema.constraints import Constraint
 from vivace.schema.foreign_key import ForeignKey
@@ -37,6 +38,24 @@ def snake_case(name: str) -> str:
     """``RecordingStudio`` -> ``recording_studio``; ``HTTPServer`` -> ``http_server``."""
     return _CAMEL_BOUNDARY.sub("_", name).lower()
 
+
+#: Table names that are reserved words in SQL. Such a table works (every name is quoted),
+#: but defining one warns, as Piccolo does: raw SQL naming it must quote it.
+PROTECTED_TABLENAMES = frozenset({"user"})
+#: The warning given for a table named after a reserved word (``.format(tablename=...)``).
+TABLENAME_WARNING = (
+    "the table name `{tablename}` is a reserved word in SQL: the table works (Vivace quotes "
+    "it), but SQL written by hand must quote it too; a different name is safer"
+)
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, stacklevel=3)  # the class statement
+
+
+#: Gives ``TABLENAME_WARNING``. ``vivace.table`` puts in its own, which calls through that
+#: module's ``warnings`` (Piccolo's tests patch ``vivace.table.warnings``).
+RESERVED_TABLENAME_WARNER: list[Callable[[str], None]] = [_warn]
 
 #: Called with the table whose ``tablename`` or ``schema`` was changed after it was defined
 #: (``Band._meta.schema = "archive"``): the engine layer registers the forgetting of the
@@ -198,6 +217,8 @@ class TableBase:
         if tablename is not None and "." in tablename and schema is None:
             schema, tablename = tablename.split(".", 1)
         name = tablename or snake_case(cls.__name__)
+        if name in PROTECTED_TABLENAMES:
+            RESERVED_TABLENAME_WARNER[0](TABLENAME_WARNING.format(tablename=name))
         columns, constraints, m2m = _collect_members(cls)
         if not any(c._meta.primary_key for c in columns):
             pk = Serial(primary_key=True)
@@ -281,6 +302,16 @@ class TableBase:
             # Piccolo's message: "Unrecognized columns - ['nme']".
             raise QueryError(f"Unrecognized columns - {sorted(map(str, given))}")
         values["_exists_in_db"] = _exists_in_db
+
+    # names --------------------------------------------------------------------------------
+    @classmethod
+    def _get_index_name(cls, column_names: list[str]) -> str:
+        """The name ``create_index`` gives an index on these columns (Piccolo's): the table
+        name and the column names joined by ``_`` (hashed down past 63 bytes).
+
+        Example: ``Band._get_index_name(["name", "id"])`` is ``"band_name_id"``.
+        """
+        return derived_identifier("_".join([cls._meta.tablename, *column_names]), "index name")
 
     # row helpers ----------------------------------------------------------------------------
     @classmethod
