@@ -45,6 +45,24 @@ logger = logging.getLogger("vivace.engine")
 
 R = TypeVar("R")
 
+#: The id of the last statement the current task logged (``log_queries``), so that the
+#: response logged after it (``log_responses``) carries the same id.
+_logged_query_id: ContextVar[int | None] = ContextVar("vivace_logged_query_id", default=None)
+
+
+def colored_warning(message: str, category: type[Warning] = Warning, stacklevel: int = 3) -> None:
+    """Warn with ``warnings.warn`` (Piccolo's name; Vivace adds no terminal colours).
+
+    The engines' warnings go through it, so a test can patch
+    ``vivace.engine.base.colored_warning``. ``stacklevel=3`` names the code that called the
+    function calling it.
+
+    Example::
+
+        colored_warning("Connection pooling is not supported for custom.", stacklevel=3)
+    """
+    warnings.warn(message, category=category, stacklevel=stacklevel)
+
 
 class Engine:
     """Base class of engines. ``engine_type`` is ``"postgres"``, ``"sqlite"`` or ``"mysql"``.
@@ -71,6 +89,8 @@ class Engine:
         #: Log each query's result too (Piccolo's ``log_responses``), on the same logger.
         self.log_responses = log_responses
         self.compiled_cache = CompiledCache(compiled_cache_size)
+        #: The last id ``get_query_id`` gave: logged statements are numbered 1, 2, ...
+        self.query_id = 0
         # The current transaction of this engine, per task (a task copies its creator's).
         self._transaction: ContextVar[Transaction | None] = ContextVar(
             f"vivace_transaction_{id(self)}", default=None
@@ -101,13 +121,61 @@ class Engine:
             return compiled, values
         return cache.add(self.dialect, statement, key, values), values
 
+    # logging (Piccolo's ``log_queries`` / ``log_responses``) ------------------------------------
+    # Callers test ``self.log_queries`` first: a query with logging off pays no call here.
+    def get_query_id(self) -> int:
+        """The next number for a logged statement (Piccolo's name): 1, 2, 3, ...
+
+        Example: ``DB.get_query_id()`` -> ``1``, then ``2``.
+        """
+        self.query_id += 1
+        return self.query_id
+
+    def print_query(self, query_id: int, query: str) -> None:
+        """Log one statement about to run, when ``log_queries`` is on: at INFO level on the
+        ``vivace.engine`` logger, as ``Query <id>: <SQL> [<parameters>]``.
+
+        Every engine logs its statements through this method (Piccolo's name and arguments):
+        override it, or patch ``vivace.engine.base.Engine.print_query``, to send them
+        elsewhere.
+
+        Example::
+
+            class PrintingEngine(SQLiteEngine):
+                def print_query(self, query_id: int, query: str) -> None:
+                    print(f"#{query_id}", query)
+
+            DB = PrintingEngine(path="app.sqlite", log_queries=True)
+        """
+        logger.info("Query %s: %s", query_id, query)
+
+    def print_response(self, query_id: int, response: list[Any]) -> None:
+        """Log what a query gave, when ``log_responses`` is on: at INFO level on the
+        ``vivace.engine`` logger, as ``Query <id> response: <rows>`` (the id of the query's
+        last logged statement, when ``log_queries`` is on too).
+
+        Example::
+
+            DB.log_responses = True
+            await Band.select(Band.name)  # logs "Query 1 response: [{'name': 'Pythonistas'}]"
+        """
+        logger.info("Query %s response: %r", query_id, response)
+
     def _log(self, sql: str, params: Sequence[Any]) -> None:
-        if self.log_queries or logger.isEnabledFor(logging.DEBUG):
-            logger.info("%s %r", sql, list(params))
+        """``print_query`` for one statement (called only when ``log_queries`` is on)."""
+        query_id = self.get_query_id()
+        _logged_query_id.set(query_id)
+        self.print_query(query_id, f"{sql} {list(params)!r}")
 
     def _log_response(self, response: Any) -> None:
-        """What a query gave, when ``log_responses`` is on (called by the ORM's ``run``)."""
-        logger.info("response: %r", response)
+        """``print_response`` for what a query gave (the ORM's ``run`` calls it only when
+        ``log_responses`` is on)."""
+        query_id = _logged_query_id.get()
+        if query_id is None:
+            query_id = self.get_query_id()
+        else:
+            _logged_query_id.set(None)
+        self.print_response(query_id, response)
 
     # driver hooks ---------------------------------------------------------------------------
     async def _acquire(self) -> Any:
@@ -355,6 +423,9 @@ class Engine:
     async def start_connection_pool(self, **kwargs: Any) -> None:
         """Open the connections now instead of on first use.
 
+        Every Vivace engine has a pool; an engine class without one (this default) warns
+        ``Connection pooling is not supported for <engine_type>.``, as Piccolo's do.
+
         Example (an ASGI lifespan)::
 
             @asynccontextmanager
@@ -363,9 +434,19 @@ class Engine:
                 yield
                 await DB.close_connection_pool()
         """
+        self._connection_pool_warning()
 
     async def close_connection_pool(self) -> None:
-        """Close every connection: ``await DB.close_connection_pool()`` at shut-down."""
+        """Close every connection: ``await DB.close_connection_pool()`` at shut-down.
+
+        An engine class without a pool (this default) warns, as ``start_connection_pool``.
+        """
+        self._connection_pool_warning()
+
+    def _connection_pool_warning(self) -> None:
+        message = f"Connection pooling is not supported for {self.engine_type}."
+        logger.warning(message)
+        colored_warning(message, stacklevel=3)
 
     async def get_version(self) -> float:
         """The database server's version as ``major.minor``."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -62,6 +63,9 @@ CONFIG_KEYS = frozenset(
         "user",
     }
 )
+
+#: The major and minor numbers at the start of a ``server_version``.
+_VERSION = re.compile(r"(\d+)(?:\.(\d+))?")
 
 
 class PostgresEngine(ServerEngine):
@@ -290,10 +294,27 @@ class PostgresEngine(ServerEngine):
         return map_postgres_error(error, self._address())
 
     async def get_version(self) -> float:
+        """The server's version as ``major.minor``: ``await DB.get_version()`` -> ``15.4``."""
         rows = await self.fetch_sql("SHOW server_version")
-        major, _, rest = rows[0]["server_version"].partition(".")
-        minor = rest.split(" ")[0].split(".")[0] or "0"
-        return float(f"{major}.{minor}")
+        return self._parse_raw_version_string(rows[0]["server_version"])
+
+    @staticmethod
+    def _parse_raw_version_string(version_string: str) -> float:
+        """``major.minor`` of a ``server_version`` as PostgreSQL reports it, with or without
+        a patch number or build details (Piccolo's name).
+
+        Example::
+
+            PostgresEngine._parse_raw_version_string("12.4 (Ubuntu 12.4-0ubuntu0.20.04.1)")
+            # 12.4
+            PostgresEngine._parse_raw_version_string("9.4.1")  # 9.4
+            PostgresEngine._parse_raw_version_string("17beta2")  # 17.0
+        """
+        found = _VERSION.match(version_string.strip())
+        if found is None:
+            raise ValueError(f"not a PostgreSQL version: {version_string!r}")
+        major, minor = found.groups()
+        return float(f"{major}.{minor or 0}")
 
     async def prep_database(self) -> None:
         """Create the configured extensions (``extensions=("uuid-ossp",)``) if missing."""

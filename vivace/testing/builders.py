@@ -15,11 +15,15 @@ Example::
 
 from __future__ import annotations
 
+import decimal
+import enum
 import json
+import random
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from vivace.engine import run_sync
+from vivace.exceptions import InvalidValue
 from vivace.orm import Table
 from vivace.schema import (
     JSON,
@@ -48,6 +52,7 @@ from vivace.schema import (
 )
 from vivace.schema.foreign_key import key_value
 from vivace.testing.random_values import RandomBuilder
+from vivace.types.checks import value_check
 
 TableT = TypeVar("TableT", bound=Table)
 
@@ -59,15 +64,37 @@ def _text(length: int | None) -> str:
     return RandomBuilder.next_str(min(length or 16, 32))
 
 
-def _numeric(column: Numeric) -> Any:
+#: Significant digits a random decimal holds at most: within the default ``decimal``
+#: context (28), so every engine's converter handles it exactly, whatever the column's size.
+_DECIMAL_DIGITS = 15
+
+#: Room to put a random decimal at any column scale (quantize needs the digits).
+_QUANTIZE = decimal.Context(prec=_DECIMAL_DIGITS + 1000)
+
+
+def _numeric(column: Numeric[Any]) -> Any:
     precision, scale = column.digits or (8, 2)
-    return RandomBuilder.next_decimal(precision, scale)
+    precision, scale = int(precision), int(scale)
+    whole = min(precision - scale, _DECIMAL_DIGITS)
+    fraction = min(scale, _DECIMAL_DIGITS - whole)
+    value = RandomBuilder.next_decimal(whole + fraction, fraction)
+    # The column's own scale, so the value reads back with the same exponent.
+    return value.quantize(decimal.Decimal(1).scaleb(-scale), context=_QUANTIZE)
+
+
+def _email(column: Email[Any]) -> str:
+    limit = min(column.length or 32, 32)
+    if limit >= len("a@example.com"):
+        return RandomBuilder.next_email(limit)
+    if limit >= len("a@e.com"):  # a short column still gets an address (".com" ending)
+        return f"{RandomBuilder.next_str(limit - len('@e.com')).lower()}@e.com"
+    return RandomBuilder.next_str(limit)  # too short for any address: plain text fits
 
 
 #: Random value makers by column type; the first ``isinstance`` match in order wins,
-#: so subclasses (``Email``, ``BigInt``, ``Timestamptz``) come before their bases.
+#: so subclasses (``Email``, ``BigInt``, ``DoublePrecision``) come before their bases.
 _MAKERS: tuple[tuple[type[Column[Any]], Callable[[Any], Any]], ...] = (
-    (Email, lambda c: RandomBuilder.next_email(min(c.length or 32, 32))),
+    (Email, _email),
     (Char, lambda c: RandomBuilder.next_str(c.length)),
     (Varchar, lambda c: _text(c.length)),
     (Text, lambda c: _text(32)),
@@ -87,15 +114,55 @@ _MAKERS: tuple[tuple[type[Column[Any]], Callable[[Any], Any]], ...] = (
     (UUID, lambda c: RandomBuilder.next_uuid()),
     (JSON, lambda c: json.dumps({"value": RandomBuilder.next_str(8)})),
     (Bytea, lambda c: RandomBuilder.next_bytes(8)),
-    (Array, lambda c: [random_value(c.base_column) for _ in range(2)]),
+    (Array, lambda c: [random_value(c.base_column) for _ in range(_ARRAY_LENGTH)]),
 )
+
+#: Elements in a generated array (each one valid for the array's base column).
+_ARRAY_LENGTH = 2
+
+
+def _choice_values(column: Column[Any], choices: type[enum.Enum]) -> list[Any]:
+    """The values of ``choices`` that ``column`` (an Array: each element) can store.
+
+    Definition only checks a choice's type; its length or digits are checked when a row
+    is saved, so a member too long for the column, or ``None``, is never picked.
+    """
+    vtype = column.value_type
+    element = vtype.element if vtype.name == "array" else vtype
+    check = value_check(element, store=True)
+    fitting: list[Any] = []
+    for member in choices:
+        if member.value is None:
+            continue
+        try:
+            if check is not None:
+                check(member.value)
+        except InvalidValue:
+            continue
+        fitting.append(member.value)
+    if not fitting:
+        raise ValueError(f"no choice of {choices.__name__} fits {column!r}")
+    return fitting
 
 
 def random_value(column: Column[Any]) -> Any:
-    """A random value valid for ``column`` (its choices, type and limits)."""
+    """A random value valid for ``column``: its choices, type and limits, on every engine.
+
+    An ``Array`` with ``choices`` gets a list of choice values; a ``Timestamptz`` an aware
+    datetime (UTC); a ``Numeric`` a decimal with the column's scale that fits its digits;
+    text fits the column's length.
+
+    Example::
+
+        random_value(Shirt.size)  # "m": the value of one member of its choices
+        random_value(Array(Integer(), choices=Size))  # [2, 1]
+    """
     choices = column._meta.choices
     if choices is not None:
-        return RandomBuilder.next_enum(choices)
+        values = _choice_values(column, choices)
+        if isinstance(column, Array):
+            return [random.choice(values) for _ in range(_ARRAY_LENGTH)]
+        return random.choice(values)
     for kind, make in _MAKERS:
         if isinstance(column, kind):
             return make(column)
@@ -133,8 +200,8 @@ class ModelBuilder:
                 values[name] = given.pop(name)
             elif column._meta.primary_key and isinstance(column, Serial):
                 continue  # the database numbers it
-            elif minimal and column._meta.null:
-                values[name] = None
+            elif minimal and column._meta.null and not isinstance(column, Serial):
+                values[name] = None  # (a SERIAL is never NULL, even when declared nullable)
             elif isinstance(column, ForeignKey):
                 values[name] = await cls._parent(column, persist, minimal)
             else:

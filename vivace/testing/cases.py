@@ -3,8 +3,9 @@
 - ``TableTest``: ``tables`` are created before each test and dropped after it (sync).
 - ``AsyncTableTest``: the same, for ``async def`` tests (``IsolatedAsyncioTestCase``).
 - ``AsyncTransactionTest``: each test runs in a transaction rolled back after it, on
-  ``db`` (default: the configured engine); transactions the code opens become
-  savepoints (see ``vivace.testing.rollback``).
+  ``db`` (default: the configured engine). As in Piccolo, the test's code is inside it
+  (``transaction_exists()`` is True); transactions the code opens become savepoints
+  (see ``vivace.testing.rollback``).
 
 Example::
 
@@ -97,6 +98,11 @@ class AsyncTableTest(IsolatedAsyncioTestCase):
 class AsyncTransactionTest(IsolatedAsyncioTestCase):
     """Each test runs in a transaction on ``db`` that is rolled back after it.
 
+    The test sees that transaction, as in Piccolo: ``db.transaction_exists()`` is True,
+    ``db.current_transaction()`` is ``self.transaction``, and
+    ``db.transaction(allow_nested=False)`` raises ``TransactionError``; a plain
+    ``db.transaction()`` in the code under test is a savepoint, undone with the rest.
+
     Example::
 
         class TestBand(AsyncTransactionTest):
@@ -124,7 +130,7 @@ class AsyncTransactionTest(IsolatedAsyncioTestCase):
             raise ConfigurationError(
                 f"{type(self).__name__}: set db = <engine>, or configure one (vivace_conf.py)"
             )
-        self._rollback_scope = RollbackScope(engine)
+        self._rollback_scope = RollbackScope(engine, visible=True)
         self.transaction: Any = await self._rollback_scope.__aenter__()
 
     async def asyncTearDown(self) -> None:

@@ -5,8 +5,11 @@ its own transaction there gets a savepoint instead, which behaves like the trans
 it asked for: committed (released) on a clean exit, rolled back on an exception or by
 ``rollback()``, refusing ``allow_nested=False`` only inside another one, and
 ``run_in_transaction`` works. ``transaction_exists()`` answers as it would without the
-scope. Whatever was committed that way is still undone when the scope ends, because the
-base transaction is rolled back. Transaction options (``isolation_level``,
+scope, unless the scope is ``visible`` (``AsyncTransactionTest``'s, as Piccolo's): then
+the scope's transaction is the task's current one, ``transaction_exists()`` is True and
+``transaction(allow_nested=False)`` raises ``TransactionError`` (``run_in_transaction``
+still runs, in a savepoint). Whatever was committed that way is still undone when the
+scope ends, because the base transaction is rolled back. Transaction options (``isolation_level``,
 ``transaction_type``) do not apply to a savepoint and are ignored inside the scope.
 
 Tasks that do not inherit the scope's context (made before it, or in another thread)
@@ -35,6 +38,7 @@ from typing import Any, TypeVar
 
 from vivace.engine import Engine, Transaction
 from vivace.engine.transaction import CurrentTransaction
+from vivace.exceptions import DeadlockDetected, LockTimeout, SerializationFailure
 
 _names = itertools.count(1)
 R = TypeVar("R")
@@ -106,12 +110,27 @@ class _SavepointTransaction(Transaction):
 
 class RollbackScope:
     """``async with RollbackScope(engine) as base:`` runs its body in a transaction that
-    is always rolled back; see the module docstring."""
+    is always rolled back; see the module docstring.
 
-    def __init__(self, engine: Engine) -> None:
+    ``visible=True`` leaves the scope's transaction in sight of the code under test:
+    ``engine.transaction_exists()`` is True and ``engine.current_transaction()`` is
+    ``base`` at the top of the scope.
+
+    Example::
+
+        async with RollbackScope(DB, visible=True) as base:
+            DB.transaction_exists()  # True (False without visible=True)
+            async with DB.transaction():  # still a savepoint of its own
+                ...
+    """
+
+    def __init__(self, engine: Engine, *, visible: bool = False) -> None:
         self.engine = engine
+        self.visible = visible
         self.base: Transaction | None = None
         self._saved: dict[str, Any] = {}
+        #: The engine attributes the scope set, undone at its end.
+        self._patched: list[str] = []
 
     async def __aenter__(self) -> Transaction:
         engine = self.engine
@@ -123,6 +142,7 @@ class RollbackScope:
             if name in vars(engine):
                 self._saved[name] = vars(engine)[name]
             vars(engine)[name] = patch
+            self._patched.append(name)
         return base
 
     def _patches(self, base: Transaction) -> dict[str, Callable[..., Any]]:
@@ -132,14 +152,37 @@ class RollbackScope:
         original_fetch, original_fetch_sql = engine.fetch, engine.fetch_sql
         # Statements at the top of the scope, one at a time with their savepoints.
         statement_lock = asyncio.Lock()
+        visible = self.visible
 
         def transaction(allow_nested: bool = True, **options: Any) -> Transaction:
-            if engine._transaction.get() is base:
+            if engine._transaction.get() is base and (allow_nested or not visible):
                 return _SavepointTransaction(base, engine, allow_nested)
+            # Elsewhere, and for allow_nested=False in sight of the base (which refuses).
             return original_transaction(allow_nested=allow_nested, **options)
 
         def transaction_exists() -> bool:
             return engine._transaction.get() is not base and original_exists()
+
+        original_run_in_transaction = engine.run_in_transaction
+
+        async def run_in_transaction(
+            fn: Callable[..., Awaitable[R]], *args: Any, retries: int = 3, **options: Any
+        ) -> R:
+            """At the top of a visible scope, ``fn`` runs in a savepoint, retried as a
+            transaction would be (the scope's own transaction is not the code's)."""
+            if engine._transaction.get() is not base:
+                return await original_run_in_transaction(fn, *args, retries=retries, **options)
+            if retries < 0:
+                raise ValueError("retries must be >= 0")
+            attempt = 0
+            while True:
+                try:
+                    async with _SavepointTransaction(base, engine, allow_nested=False):
+                        return await fn(*args)
+                except (SerializationFailure, DeadlockDetected, LockTimeout):
+                    if attempt >= retries:
+                        raise
+                attempt += 1
 
         async def alone(run: Callable[..., Awaitable[R]], *args: Any) -> R:
             """A statement outside the code's own transactions, in a savepoint: when it
@@ -166,13 +209,17 @@ class RollbackScope:
         async def fetch_sql(sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
             return await alone(original_fetch_sql, sql, params)
 
-        return {
+        patches: dict[str, Callable[..., Any]] = {
             "transaction": transaction,
-            "transaction_exists": transaction_exists,
-            "current_transaction": CurrentTransaction(engine._transaction, hidden=base),
             "fetch": fetch,
             "fetch_sql": fetch_sql,
         }
+        if visible:
+            patches["run_in_transaction"] = run_in_transaction
+        else:
+            patches["transaction_exists"] = transaction_exists
+            patches["current_transaction"] = CurrentTransaction(engine._transaction, hidden=base)
+        return patches
 
     async def __aexit__(
         self,
@@ -181,17 +228,12 @@ class RollbackScope:
         tb: TracebackType | None,
     ) -> bool:
         engine, base = self.engine, self.base
-        for name in (
-            "transaction",
-            "transaction_exists",
-            "current_transaction",
-            "fetch",
-            "fetch_sql",
-        ):
+        for name in self._patched:
             if name in self._saved:
                 vars(engine)[name] = self._saved.pop(name)
             else:
                 vars(engine).pop(name, None)
+        self._patched.clear()
         if base is not None:
             self.base = None
             try:
