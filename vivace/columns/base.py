@@ -10,11 +10,13 @@ from vivace.schema.column import (
     OnDelete,
     OnUpdate,
 )
+from vivace.schema.foreign_key import ForeignKeyMeta
 
 __all__ = [
     "Column",
     "ColumnKwargs",
     "ColumnMeta",
+    "ForeignKeyMeta",
     "OnDelete",
     "OnUpdate",
 ]

@@ -13,7 +13,14 @@ Example::
 """
 
 from vivace.functions.aggregate import Avg, Count, Max, Min, Sum
-from vivace.functions.array import ArrayAppend, ArrayCat, ArrayPrepend, ArrayRemove, ArrayReplace
+from vivace.functions.array import (
+    ArrayAppend,
+    ArrayCat,
+    ArrayOverlap,
+    ArrayPrepend,
+    ArrayRemove,
+    ArrayReplace,
+)
 from vivace.functions.base import Aggregate, Function, Windowed
 from vivace.functions.conditional import Case, Coalesce, NullIf, When
 from vivace.functions.datetime import (
@@ -37,6 +44,7 @@ __all__ = [
     "Aggregate",
     "ArrayAppend",
     "ArrayCat",
+    "ArrayOverlap",
     "ArrayPrepend",
     "ArrayRemove",
     "ArrayReplace",

@@ -12,7 +12,7 @@ from typing import Any
 
 from vivace.functions.base import Function, argument
 from vivace.schema.column_types import Array
-from vivace.sql.arrays import ArrayCall
+from vivace.sql.arrays import ArrayCall, ArrayCondition, overlap_operand
 from vivace.sql.nodes import Expr, Param
 from vivace.types import ValueType
 from vivace.types.adapters import member_values
@@ -118,3 +118,20 @@ class ArrayReplace(_ArrayFunction):
         element = _element(vtype)
         args = (_array(array, vtype), argument(old_value, element), argument(new_value, element))
         super().__init__("array_replace", args, vtype=vtype, alias=alias or "array_replace")
+
+
+class ArrayOverlap(ArrayCondition):
+    """A condition: the two arrays share an element (PostgreSQL's ``&&``, which a GIN index
+    serves). Either side is an array column, a list or an expression, as in Piccolo.
+
+    Example: ``await Band.select(Band.name).where(ArrayOverlap(Band.tags, ["rock", "jazz"]))``.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, array_1: Any, array_2: Any) -> None:
+        _require_native("array overlap", array_1, array_2)
+        vtype = _array_type(array_1, array_2)
+        super().__init__(
+            "overlap", overlap_operand(array_1, vtype), overlap_operand(array_2, vtype)
+        )

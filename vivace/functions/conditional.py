@@ -147,18 +147,54 @@ class Case(Function):
         super().__init__("case", args, options, vtype=vtype, alias=alias or "case")
 
 
+#: Types PostgreSQL brings to one common type in a CASE, by rank: the result is the
+#: highest ranked of the branches' types (a date and a timestamp give a timestamp, an int
+#: and a float a double precision), so every engine reads each branch as that type.
+_DATETIME_RANKS = {"date": 0, "timestamp": 1, "timestamptz": 2}
+_NUMBER_RANKS = {
+    "smallint": 0,
+    "integer": 1,
+    "serial": 1,
+    "bigint": 2,
+    "bigserial": 2,
+    "numeric": 3,
+    "real": 4,
+    "double": 5,
+}
+
+_FLOATS = frozenset({"real", "double"})
+
+
 def _branch_type(values: list[Any]) -> ValueType | None:
     """The type of a CASE's values: the first expression's that is known, else the first
-    plain value's."""
+    plain value's; but when the branches mix dates and timestamps, or kinds of numbers,
+    the type PostgreSQL gives the whole CASE (``common_type``)."""
+    known: list[ValueType] = []
     for value in values:
         if isinstance(value, Expr) and value.value_type is not None:
-            return value.value_type
+            known.append(value.value_type)
     for value in values:
         if not isinstance(value, Expr) and value is not None:
             vtype = python_value_type(value)
             if vtype is not None:
-                return vtype
-    return None
+                known.append(vtype)
+    return common_type(known)
+
+
+def common_type(types: list[ValueType]) -> ValueType | None:
+    """The one type of values of ``types`` together (a CASE's branches), as PostgreSQL
+    resolves it: a date, timestamp or timestamptz are the latest of these; integers,
+    decimals and floats the widest (a float wins); otherwise the first type.
+
+    Example: ``common_type([ValueType("date"), ValueType("timestamp")])`` is the timestamp.
+    """
+    if not types:
+        return None
+    first = types[0]
+    for ranks in (_DATETIME_RANKS, _NUMBER_RANKS):
+        if first.name in ranks and all(vtype.name in ranks for vtype in types):
+            return max(types, key=lambda vtype: ranks[vtype.name])
+    return first
 
 
 def _branch(value: Any, vtype: ValueType | None) -> Expr:
@@ -167,6 +203,17 @@ def _branch(value: Any, vtype: ValueType | None) -> Expr:
     if isinstance(value, Expr):
         return value
     own = None if value is None else python_value_type(value)
+    if (
+        value is not None
+        and own is not None
+        and vtype is not None
+        and vtype.name in _FLOATS
+        and own.name in _NUMBER_RANKS
+        and own.name not in _FLOATS
+    ):
+        # An int or Decimal in a CASE of floats: PostgreSQL converts it to a float; so
+        # does this, for the engines that would return it as given (SQLite: Decimal text).
+        value, own = float(value), vtype
     param = argument(value, own or vtype)
     assert isinstance(param, Param)  # not an expression: bound
     return param

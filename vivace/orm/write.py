@@ -229,7 +229,12 @@ class Insert(Query[list[dict[str, Any]]]):
 
         Example: ``Band.insert(band).on_conflict(Band.name, "DO UPDATE", [Band.popularity])``.
         """
-        # Piccolo's errors, raised when called.
+        # Piccolo's errors, raised when called; a second clause where the database takes
+        # one is refused first, whatever the clause says.
+        if self._on_conflict:
+            dialect = self._engine().dialect
+            if not dialect.supports_many_on_conflict:
+                raise NotSupportedError(dialect.many_on_conflict_error())
         if not isinstance(action, str):
             raise QueryError("Unrecognised `on conflict` action.")
         action = action.upper().replace("_", " ")
@@ -252,10 +257,6 @@ class Insert(Query[list[dict[str, Any]]]):
                 assignments.append((column, to_expr(storable(item[1], column), column.value_type)))
             else:
                 assignments.append((resolve_column(self.table, item), None))
-        if self._on_conflict:
-            dialect = self._engine().dialect
-            if not dialect.supports_many_on_conflict:
-                raise NotSupportedError(dialect.many_on_conflict_error())
         query: Insert = self._copy()
         query._on_conflict = (*self._on_conflict, OnConflict(targets, action, assignments, where))
         return query

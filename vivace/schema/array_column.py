@@ -15,7 +15,13 @@ from typing import Any, TypeVar, Unpack, overload
 from vivace.exceptions import QueryError
 from vivace.schema.column import UNSET, Column, ColumnKwargs
 from vivace.schema.column_typing import ListT, NotNull, Nullable
-from vivace.sql.arrays import ArrayCall, ArrayCondition, ArrayIndex, concatenation
+from vivace.sql.arrays import (
+    ArrayCall,
+    ArrayCondition,
+    ArrayIndex,
+    concatenation,
+    overlap_operand,
+)
 from vivace.sql.nodes import Expr, Param, to_expr
 from vivace.types import ValueType
 from vivace.types.adapters import member_values
@@ -65,6 +71,22 @@ class Array(Column[ListT]):
             default = list
         super().__init__(default=default, **kwargs)
 
+    def _get_dimensions(self) -> int:
+        """How many arrays are nested: ``Array(Array(Integer()))._get_dimensions()`` -> 2."""
+        base = self.base_column
+        return base._get_dimensions() + 1 if isinstance(base, Array) else 1
+
+    def _get_inner_column(self) -> Column[Any]:
+        """The column of the innermost elements:
+        ``Array(Array(Varchar()))._get_inner_column()`` -> that ``Varchar()``."""
+        base = self.base_column
+        return base._get_inner_column() if isinstance(base, Array) else base
+
+    def _get_inner_value_type(self) -> type:
+        """The Python type of the innermost elements:
+        ``Array(Array(Integer()))._get_inner_value_type()`` -> ``int``."""
+        return self._get_inner_column().python_type
+
     # Piccolo's array operations (PostgreSQL; SQLite has any/not_any only) ----------------
     __iter__ = None  # indexing is no iteration: list(Band.tags) must not loop forever
 
@@ -107,14 +129,16 @@ class Array(Column[ListT]):
         """Rows whose array does not hold ``value``: ``.where(Band.tags.not_any("jazz"))``."""
         return ArrayCondition("not_any", self, self._element(value))
 
-    def overlap(self, values: list[Any]) -> ArrayCondition:
-        """Rows whose array shares an element with ``values`` (PostgreSQL).
+    def overlap(self, values: Any) -> ArrayCondition:
+        """Rows whose array shares an element with ``values``: a list, another array
+        column or an expression (a ``QueryString``, an array function), as in Piccolo
+        (PostgreSQL).
 
-        Example: ``await Band.select().where(Band.tags.overlap(["rock", "jazz"]))``.
+        Example: ``await Band.select().where(Band.tags.overlap(["rock", "jazz"]))``, or
+        ``Band.tags.overlap(Band.old_tags)``.
         """
         self._require_native("array overlap")
-        # Enum members as their values: the list is not checked against the column.
-        return ArrayCondition("overlap", self, Param(member_values(list(values)), self._vtype))
+        return ArrayCondition("overlap", self, overlap_operand(values, self._vtype))
 
     def _call(self, fn: str, *args: Expr) -> ArrayCall:
         self._require_native(_ARRAY_WORK[fn])

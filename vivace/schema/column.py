@@ -218,6 +218,7 @@ class Column(ColumnNode, Generic[T]):
             default=default,
         )
         self._shape: Hashable = ("unbound", id(self))
+        self._check_options()
 
     # schema binding -----------------------------------------------------------------------
     def _bind(self, table: Any, name: str) -> None:
@@ -228,16 +229,18 @@ class Column(ColumnNode, Generic[T]):
             self._meta.db_column_name = name
         self._meta.table = table
         self._refresh_shape()
-        self._check_definition()
 
-    def _check_definition(self) -> None:
-        """Refuse, when the table is defined, ``choices`` whose values are not values of this
+    def _check_options(self) -> None:
+        """Refuse, when the column is made, ``choices`` whose values are not values of this
         column and a default that does not fit it (``ValueError``, as Piccolo does).
 
         The same checks as for values sent (``vivace.types.checks``): a default that would be
-        refused at every insert is refused at once.
+        refused at every insert is refused at once. A callable default is checked when it is
+        called; one of Vivace's ``Default`` classes by the value it makes (a
+        ``TimestamptzNow()`` on a ``Timestamp`` would make aware datetimes).
+
+        Example: ``Timestamp(default=datetime.now(tz=UTC))`` raises ``ValueError``.
         """
-        label = f"{self._meta.table._meta.tablename}.{self._meta.db_column_name}"
         choices = self._meta.choices
         if choices is not None:
             vtype = self.value_type
@@ -252,14 +255,20 @@ class Column(ColumnNode, Generic[T]):
         default = self._meta.default
         if isinstance(default, enum.Enum):
             default = default.value
-        if default is None or callable(default) or isinstance(default, Default):
+        if isinstance(default, Default):
+            if type(default).__module__ != Default.__module__:
+                return  # a Default of the user's own: its values are checked when sent
+            default = default.python()
+        elif default is None or callable(default):
             return
         check = checks.value_check(self.value_type, store=True)
         try:
             if check is not None:
                 check(default)
         except InvalidValue as error:
-            raise ValueError(f"the default of {label} does not fit: {error}") from None
+            raise ValueError(
+                f"the default of the {type(self).__name__} column does not fit: {error}"
+            ) from None
 
     def _refresh_shape(self) -> None:
         chain = tuple(fk._step for fk in self._meta.call_chain)

@@ -197,6 +197,14 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         return self.resolved_references
 
     @property
+    def _foreign_key_meta(self) -> ForeignKeyMeta:
+        """Piccolo's view of this key's options, read from the key itself (nothing copied).
+
+        Example: ``Band.manager._foreign_key_meta.resolved_references`` -> ``Manager``.
+        """
+        return ForeignKeyMeta(self)
+
+    @property
     def resolved_references(self) -> type[TableT]:
         """The referenced Table class (resolved on first use).
 
@@ -229,9 +237,9 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
     else:
         _target_table = resolved_references  # the same property: no extra call
 
-    def _check_definition(self) -> None:
-        """Nothing to check when the table is defined: the key's type is its target's, which
-        may not be defined yet; its values are checked when they are sent."""
+    def _check_options(self) -> None:
+        """Nothing to check when the key is made: its type is its target's, which may not be
+        defined yet; its values are checked when they are sent."""
 
     @property
     def target_column(self) -> Column[Any]:
@@ -423,6 +431,74 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         def __get__(self, obj: object, objtype: Any) -> TableT | KeyT: ...
         def __get__(self, obj: object | None, objtype: Any) -> Self | TableT | KeyT: ...
         def __set__(self, obj: object, value: TableT | KeyT) -> None: ...
+
+
+class ForeignKeyMeta:
+    """What Piccolo keeps of a foreign key's options in ``_foreign_key_meta``, here a view of
+    the key: every attribute is read from the key when asked, so it never disagrees with it.
+
+    Example::
+
+        meta = Band.manager._foreign_key_meta
+        meta.resolved_references            # Manager
+        meta.on_delete                      # OnDelete.cascade
+        meta.resolved_target_column         # Manager.id
+        [c._meta.name for c in meta.proxy_columns]  # ["id", "name"]
+    """
+
+    __slots__ = ("_key",)
+
+    def __init__(self, key: ForeignKey[Any, Any]) -> None:
+        self._key = key
+
+    @property
+    def references(self) -> Any:
+        """The target as given: a Table class or a ``LazyTableReference``; a name given as
+        text (``"self"``, ``"Manager"``) is the class it names, as Piccolo resolves it.
+
+        Example: ``Band.manager._foreign_key_meta.references`` -> ``Manager``.
+        """
+        given = self._key._references
+        return self._key.resolved_references if isinstance(given, str) else given
+
+    @property
+    def resolved_references(self) -> Any:
+        """The referenced Table class: ``Band.manager._foreign_key_meta.resolved_references``
+        -> ``Manager`` (a ``LazyTableReference`` resolved)."""
+        return self._key.resolved_references
+
+    @property
+    def on_delete(self) -> OnDelete:
+        """The key's ``ON DELETE`` action: ``OnDelete.cascade`` unless given."""
+        return self._key.on_delete
+
+    @property
+    def on_update(self) -> OnUpdate:
+        """The key's ``ON UPDATE`` action: ``OnUpdate.cascade`` unless given."""
+        return self._key.on_update
+
+    @property
+    def target_column(self) -> str | Column[Any] | None:
+        """The ``target_column`` as given: None (the target's primary key), a name or a
+        column. Example: ``ForeignKey(Band, target_column="name")`` -> ``"name"``."""
+        return self._key._target_column
+
+    @property
+    def resolved_target_column(self) -> Column[Any]:
+        """The referenced column itself: ``Band.manager._foreign_key_meta
+        .resolved_target_column`` -> ``Manager.id``."""
+        column: Column[Any] = self._key.target_column
+        return column
+
+    @property
+    def proxy_columns(self) -> list[Column[Any]]:
+        """Every column of the target reached through the key (``Band.manager.name``...),
+        made once per key: ``len(Band.manager._foreign_key_meta.proxy_columns)`` -> ``2``
+        for a ``Manager`` with ``id`` and ``name``."""
+        return self._key.all_columns()
+
+    def __repr__(self) -> str:
+        return f"ForeignKeyMeta({self._key!r})"
 
 
 if TYPE_CHECKING:

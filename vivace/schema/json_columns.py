@@ -11,13 +11,16 @@ Example::
 
 from __future__ import annotations
 
+import enum
 import json
 from typing import TYPE_CHECKING, Any, Unpack, overload
 
 from vivace.schema.column import UNSET, Column, ColumnKwargs
 from vivace.schema.column_typing import NotNull, Nullable, StrT
+from vivace.schema.defaults import Default
 from vivace.sql.json_paths import JSONGet
 from vivace.types import ValueType
+from vivace.types.checks import describe
 
 
 class JSON(Column[StrT]):
@@ -48,6 +51,18 @@ class JSON(Column[StrT]):
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
         if isinstance(default, dict | list):
             default = json.dumps(default)
+        elif not (
+            default is UNSET
+            or default is None
+            or isinstance(default, str | enum.Enum | Default)
+            or callable(default)
+        ):
+            # As Piccolo: a default is JSON text, a dict or a list (a number or a tuple
+            # would be stored as JSON, but read back as text unlike the value given).
+            raise ValueError(
+                f"the default of the {type(self).__name__} column must be JSON text, a dict "
+                f"or a list, got {describe(default)}"
+            )
         super().__init__(default=default, **kwargs)
 
     if TYPE_CHECKING:

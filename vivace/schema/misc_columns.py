@@ -63,7 +63,8 @@ class UUID(Column[UUIDT]):
 
 
 class Bytea(Column[BytesT]):
-    """Binary data: ``Bytea()``."""
+    """Binary data: ``Bytea()``; a ``bytearray`` default is kept as ``bytes``, as Piccolo
+    keeps it (``Bytea(default=bytearray(b"x")).default`` is ``b"x"``)."""
 
     python_type = bytes
     _default_default = b""
@@ -76,6 +77,10 @@ class Bytea(Column[BytesT]):
         self: Bytea[bytes | None], default: Any = ..., **kwargs: Unpack[Nullable]
     ) -> None: ...
     def __init__(self, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]) -> None:
+        if isinstance(default, bytearray):
+            default = bytes(default)  # a mutable default would be shared by every row
+        elif isinstance(default, memoryview):
+            default = default.tobytes()
         super().__init__(default=default, **kwargs)
 
 

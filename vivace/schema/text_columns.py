@@ -21,6 +21,7 @@ class Varchar(Column[StrT]):
 
     python_type = str
     _default_default = ""
+    _vtype = ValueType("varchar", (255,))
 
     @overload
     def __init__(
@@ -39,12 +40,14 @@ class Varchar(Column[StrT]):
         if length is not None and (not isinstance(length, int) or length <= 0):
             raise ValueError(f"Varchar length must be a positive int or None, got {length!r}")
         self.length = length
-        self._vtype = ValueType("varchar", (length,))
+        self._vtype = ValueType(self._vtype.name, (length,))  # "varchar", or a Char's "char"
         super().__init__(default=default, **kwargs)
 
 
 class Char(Varchar[StrT]):
     """Fixed-length, blank-padded text on PostgreSQL: ``Char(length=2)``."""
+
+    _vtype = ValueType("char", (1,))
 
     @overload
     def __init__(
@@ -59,7 +62,6 @@ class Char(Varchar[StrT]):
     ) -> None:
         # The parent's overloads fix its value type; this class's own overloads chose it.
         super().__init__(length=length, default=default, **kwargs)  # type: ignore[misc]
-        self._vtype = ValueType("char", (length,))
 
 
 class Email(Varchar[StrT]):

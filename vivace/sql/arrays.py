@@ -13,8 +13,8 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
+from collections.abc import Hashable, Iterable
+from typing import Any, cast
 
 from vivace.sql.calls import Call
 from vivace.sql.nodes import ColumnNode, Condition, Expr, Param
@@ -98,3 +98,21 @@ def array_operand(value: object, vtype: ValueType | None) -> Expr:
     if isinstance(value, Expr):
         return value
     return Param(member_values(value if isinstance(value, list) else [value]), vtype)
+
+
+def overlap_operand(value: object, vtype: ValueType | None) -> Expr:
+    """The other side of an overlap (``&&``): an expression (an array column, a
+    ``QueryString``, an array function) as it is; a list, tuple or set as one parameter of
+    ``vtype``, Enum members as their values (nothing checks it against a column).
+
+    Example: ``overlap_operand(["rock", "jazz"], TAGS)`` is ``Param(["rock", "jazz"], TAGS)``.
+    """
+    if isinstance(value, Expr):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        items: Iterable[Any] = cast("Iterable[Any]", value)
+        return Param(member_values(list(items)), vtype)
+    raise TypeError(
+        "overlap() takes a list, an array column or an expression, "
+        f"got {type(value).__name__} {value!r}"
+    )
