@@ -19,7 +19,7 @@ from vivace.dialects.compiler import CHECKED_OPERATORS, Compiler
 from vivace.dialects.ddl import DDLCompiler
 from vivace.dialects.dialect import Dialect
 from vivace.dialects.introspection import Introspector
-from vivace.dialects.sqlite_ddl import SQLiteDDL
+from vivace.dialects.sqlite_ddl import SQLiteDDL, refuse_bytes_in_arrays
 from vivace.dialects.sqlite_functions import SQLiteExtensions
 from vivace.dialects.sqlite_introspection import SQLiteIntrospector
 from vivace.dialects.sqlite_moves import sqlite_moved
@@ -173,6 +173,7 @@ class SQLiteDialect(Dialect):
             assert isinstance(scale, int)
             return adapters.decimal_to_text_scaled(scale)
         if vtype.name == "array":
+            refuse_bytes_in_arrays(vtype)
             element = self.param_converter(vtype.element)
             if element is None:
                 return adapters.dump_json_list
@@ -210,6 +211,7 @@ class SQLiteDialect(Dialect):
         if name == "numeric":
             return "NUMERIC_TEXT" + (f"({vtype.args[0]}, {vtype.args[1]})" if vtype.args else "")
         if name == "array":
+            refuse_bytes_in_arrays(vtype)
             return "ARRAY_TEXT"
         return _TYPES[name]
 

@@ -21,7 +21,7 @@ from vivace.dialects.column_changes import without_db_column
 from vivace.dialects.ddl import DDLCompiler, changed_params
 from vivace.dialects.sqlite_casts import sqlite_cast
 from vivace.dialects.sqlite_rebuild import needs_rebuild_to_add, rebuild_statements
-from vivace.exceptions import QueryError
+from vivace.exceptions import NotSupportedError, QueryError
 from vivace.schema.defaults import Default
 from vivace.schema.spec import CallableRef, ColumnSpec, ConstraintSpec, TableSpec, thaw_value
 from vivace.schema.table_spec import value_type_of
@@ -45,6 +45,7 @@ class SQLiteDDL(DDLCompiler):
         SQLite keeps as written, so introspection reads it back. Its affinity is harmless:
         JSON text is never a number."""
         if vtype.name == "array":
+            refuse_bytes_in_arrays(vtype)
             return "ARRAY_TEXT OF " + self.vtype_sql(vtype.element)
         return self.dialect.column_type(vtype)
 
@@ -179,3 +180,19 @@ class SQLiteDDL(DDLCompiler):
         """Turn table ``old`` into ``new`` in one rebuild (several changes at once);
         ``renamed`` maps new column database names to old ones."""
         return rebuild_statements(self, old, new, renamed, using)
+
+
+def refuse_bytes_in_arrays(vtype: ValueType) -> None:
+    """Arrays are JSON here, which has no bytes: an ``Array(Bytea())`` is refused when its
+    table is made and when a value is sent, rather than failing inside ``json.dumps``.
+
+    Example: ``refuse_bytes_in_arrays(Array(Bytea()).value_type)`` raises
+    ``NotSupportedError``."""
+    element = vtype.element
+    while element is not None and element.name == "array":
+        element = element.element
+    if element is not None and element.name == "bytea":
+        raise NotSupportedError(
+            "Array(Bytea()) is not supported on SQLite (arrays are stored as JSON, which "
+            "has no bytes); PostgreSQL has bytea arrays"
+        )

@@ -36,6 +36,11 @@ def decimal_to_text(value: Any) -> Any:
     return value
 
 
+#: Rounding to a scale exactly, however many digits the value has (the default context's
+#: 28 digits refused a 29-digit value that NUMERIC(30, 2) holds: ``InvalidOperation``).
+_UNBOUNDED = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
+
+
 def decimal_to_text_scaled(scale: int) -> Converter:
     """Like :func:`decimal_to_text`, rounded to ``scale`` places as a NUMERIC(p, s) column would."""
     quantum = decimal.Decimal(1).scaleb(-scale)
@@ -45,7 +50,7 @@ def decimal_to_text_scaled(scale: int) -> Converter:
             value = decimal.Decimal(repr(value) if isinstance(value, float) else value)
         if isinstance(value, decimal.Decimal):
             if value.is_finite():
-                value = value.quantize(quantum, rounding=decimal.ROUND_HALF_UP)
+                value = value.quantize(quantum, rounding=decimal.ROUND_HALF_UP, context=_UNBOUNDED)
             return str(value)
         return value
 

@@ -6,6 +6,7 @@ Example: ``from vivace.query.functions.array import ArrayAppend``.
 from vivace.functions.array import (
     ArrayAppend,
     ArrayCat,
+    ArrayOverlap,
     ArrayPrepend,
     ArrayRemove,
     ArrayReplace,
@@ -14,6 +15,7 @@ from vivace.functions.array import (
 __all__ = [
     "ArrayAppend",
     "ArrayCat",
+    "ArrayOverlap",
     "ArrayPrepend",
     "ArrayRemove",
     "ArrayReplace",
