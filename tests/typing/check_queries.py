@@ -111,7 +111,7 @@ async def check_batches() -> None:
         assert_type(batch, Batch[list[QBand]])
         async for bands in batch:
             assert_type(bands, list[QBand])
-        assert_type(await batch.next(), list[QBand] | None)
+        assert_type(await batch.next(), list[QBand])
     async with await QBand.select(QBand.name).batch() as rows:
         async for chunk in rows:
             assert_type(chunk, list[dict[str, Any]])

@@ -35,8 +35,10 @@ from vivace.exceptions import NotSupportedError, QueryError
 from vivace.schema.column import Column
 from vivace.sql.calls import Call
 from vivace.sql.nodes import (
+    DOUBLE,
     INTERVAL,
     MOVED_BY_TIMEDELTA,
+    POWER,
     Alias,
     Arithmetic,
     ColumnNode,
@@ -111,6 +113,8 @@ def _arith_column(expr: Expr) -> ColumnNode | None:
     """The column an arithmetic operand computes from (``Band.popularity * 2`` ->
     ``Band.popularity``), or None (a function, a subquery, a value)."""
     while isinstance(expr, Arithmetic):
+        if expr.op == POWER:
+            return None  # a double, whatever its operands: ``(a ** 2) + 0.5`` adds a float
         left = _arith_column(expr.left)
         if left is not None:
             return left
@@ -352,17 +356,43 @@ class Compiler(QueryExtensions):
             subject = self.sql(node.left)
             span = self.interval_operand(node.right, node.left)
             return self.moved_in_time(node.vtype.name, subject, node.op, span)
+        if node.op == POWER:
+            return self.power(self.double_operand(node.left), self.double_operand(node.right))
         left = self.arith_operand(node.left, node.right)
         right = self.arith_operand(node.right, node.left)
         return f"({left} {node.op} {right})"
+
+    def power(self, base: str, exponent: str) -> str:
+        """``base ** exponent`` as a double precision, the SQL of each operand given.
+
+        Standard SQL (PostgreSQL): ``POWER`` on doubles, so integers and decimals give the
+        float PostgreSQL's ``^`` gives for integers. Example: ``self.power('"popularity"',
+        "$1")`` is ``'POWER(CAST("popularity" AS DOUBLE PRECISION), CAST($1 AS DOUBLE
+        PRECISION))'``."""
+        return f"POWER(CAST({base} AS DOUBLE PRECISION), CAST({exponent} AS DOUBLE PRECISION))"
+
+    def double_operand(self, expr: Expr) -> str:
+        """One side of ``a ** b``: a value is checked as a double (a float, or an int a
+        double holds exactly), refused alike on every engine; an expression is itself.
+
+        Example: ``self.double_operand(Param(2, DOUBLE))`` is ``$1`` bound to ``2.0``."""
+        if not isinstance(expr, Param):
+            return self.sql(expr)
+        if self.inline:
+            return self.param_with(expr.value, self.dialect.param_converter(DOUBLE))
+        return self.param_with(expr.value, self.dialect.value_converter(DOUBLE, False))
 
     def arith_operand(self, expr: Expr, other: Expr) -> str:
         """One side of ``column + value``: the value is checked as one compared with the
         column, so ``Band.popularity + "abc"`` or ``+ 1.5`` is refused alike on every
         engine (SQLite stored what it made of them). A timedelta moving a date or time
         is an interval instead (see ``visit_arith``)."""
+        if not isinstance(expr, Param):
+            return self.sql(expr)
         column = _arith_column(other)
-        if not isinstance(expr, Param) or column is None:
+        if column is None:
+            if isinstance(other, Arithmetic) and other.op == POWER:
+                return self.double_operand(expr)  # ``(a ** 2) + 0.5``: a float's partner
             return self.sql(expr)
         return self.column_param(expr.value, column, store=False)
 

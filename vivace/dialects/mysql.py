@@ -86,6 +86,10 @@ class MySQLCompiler(MySQLExtensions, Compiler):
             return f"({self.sql(node.left)} DIV {self.sql(node.right)})"
         return super().visit_arith(node)
 
+    def power(self, base: str, exponent: str) -> str:
+        # POWER gives a DOUBLE for any numbers (``^`` is XOR here); out-of-range fails.
+        return f"POWER({base}, {exponent})"
+
     def moved_in_time(self, kind: str, subject: str, op: str, span: str) -> str:
         # Intervals are microseconds here; DATE_ADD keeps them exactly.
         sign = "" if op == "+" else "-"

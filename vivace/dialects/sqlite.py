@@ -119,6 +119,10 @@ class SQLiteCompiler(SQLiteExtensions, Compiler):
     def moved_in_time(self, kind: str, subject: str, op: str, span: str) -> str:
         return sqlite_moved(kind, subject, op, span)
 
+    def power(self, base: str, exponent: str) -> str:
+        # Registered by the engine (``SQLITE_FUNCTIONS``): a double, errors as elsewhere.
+        return f"vivace_power({base}, {exponent})"
+
     def visit_order_item(self, node: OrderItem) -> str:
         text = self.sql(node.expr)
         if _is_decimal(node.expr):

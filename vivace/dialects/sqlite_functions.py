@@ -9,7 +9,10 @@
   is stored in UTC); ``AtTimeZone`` and the array functions need PostgreSQL;
 - ``Numeric`` is stored as exact text: aggregates read it as a double and round
   sums, minimums and maximums back to the column's scale;
-- ``COUNT(DISTINCT a, b)`` counts distinct JSON arrays of the values.
+- ``COUNT(DISTINCT a, b)`` counts distinct JSON arrays of the values;
+- ``a ** b`` calls ``vivace_power``, a function the engine registers on each connection
+  (``SQLITE_FUNCTIONS``): SQLite's own ``POWER`` exists only in builds with the math
+  functions, and answers NULL or infinity where PostgreSQL and MariaDB raise an error.
 
 Example::
 
@@ -19,7 +22,8 @@ Example::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 
 from vivace.dialects.functions import OverText, QueryExtensions, is_float, is_integral, type_name
 from vivace.exceptions import QueryError
@@ -28,6 +32,38 @@ from vivace.sql.calls import Call
 from vivace.sql.json_paths import JSONGet, json_path_text
 from vivace.sql.nodes import Expr
 from vivace.types import ValueType
+
+
+def sqlite_power(base: object, exponent: object) -> float | None:
+    """``base ** exponent`` as a double for SQLite (``vivace_power``): NULL with a NULL,
+    else an error where PostgreSQL and MariaDB raise one (a negative base with a
+    fractional exponent, zero to a negative power, a result too large for a double)
+    rather than SQLite's NULL or infinity. Decimals arrive as their stored text.
+
+    Example: ``sqlite_power(2, 3)`` is ``8.0``; ``sqlite_power("2.50", 2)`` is ``6.25``.
+    """
+    if base is None or exponent is None:
+        return None
+    try:
+        return math.pow(_as_double(base), _as_double(exponent))
+    except ValueError as error:  # no real result
+        # An OverflowError is what sqlite3 reports as a data error (SQLITE_TOOBIG), the
+        # class PostgreSQL's and MariaDB's refusals map to; any other would be a
+        # programming error.
+        raise OverflowError(f"{base!r} ** {exponent!r} has no real result") from error
+
+
+def _as_double(value: object) -> float:
+    if isinstance(value, int | float | str):
+        return float(value)  # a decimal's exact text, or a number
+    raise TypeError(f"** (power) takes numbers, not {type(value).__name__}")
+
+
+#: The functions the SQLite engine registers on each connection: name, argument count,
+#: the Python function (deterministic, so usable in indexes and checks).
+SQLITE_FUNCTIONS: tuple[tuple[str, int, Callable[..., object]], ...] = (
+    ("vivace_power", 2, sqlite_power),
+)
 
 #: Extract parts strftime gives directly.
 _STRFTIME_PARTS = {

@@ -37,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from vivace.dialects import Compiled, SQLiteDialect
+from vivace.dialects.sqlite_functions import SQLITE_FUNCTIONS
 from vivace.engine.base import Engine
 from vivace.engine.cursors import RowCursor
 from vivace.engine.sqlite_cursor import SQLiteCursor
@@ -209,6 +210,8 @@ class SQLiteEngine(Engine):
             raw.execute("PRAGMA synchronous = NORMAL")
         raw.execute("PRAGMA foreign_keys = ON")
         raw.execute("PRAGMA case_sensitive_like = ON")
+        for name, arity, function in SQLITE_FUNCTIONS:  # ``a ** b``'s vivace_power
+            raw.create_function(name, arity, function, deterministic=True)
         return _Connection(raw, self.inline_budget)
 
     def _worker(self) -> ThreadPoolExecutor:

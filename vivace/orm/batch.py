@@ -81,20 +81,28 @@ class Batch(Generic[ChunkT]):
         return self
 
     async def __anext__(self) -> ChunkT:
-        chunk = await self.next()
-        if chunk is None:
+        rows, to_chunk = await self._rows()
+        if not rows:
             raise StopAsyncIteration
+        chunk: ChunkT = to_chunk(rows)
         return chunk
 
-    async def next(self) -> ChunkT | None:
-        """The next chunk of results, or None when there are no more."""
-        if self._cursor is None or self._map is None:
-            raise QueryError("read a batch inside `async with await query.batch(...) as batch:`")
-        rows = await self._cursor.fetch()
-        if not rows:
-            return None
-        chunk: ChunkT = self._map(rows)
+    async def next(self) -> ChunkT:
+        """The next chunk of results; once there are no more, an empty one, as Piccolo's:
+        ``[]`` (``"[]"`` with ``output(as_json=True)``, what the query gives for no rows).
+
+        Example: ``while rows := await batch.next(): ...`` (or ``async for rows in batch``).
+        """
+        rows, to_chunk = await self._rows()
+        chunk: ChunkT = to_chunk(rows)
         return chunk
+
+    async def _rows(self) -> tuple[list[Any], Mapper]:
+        """The next driver rows (none at the end) and the mapper making them a chunk."""
+        cursor, to_chunk = self._cursor, self._map
+        if cursor is None or to_chunk is None:
+            raise QueryError("read a batch inside `async with await query.batch(...) as batch:`")
+        return await cursor.fetch(), to_chunk
 
 
 def _plan(query: Any) -> tuple[Node, Callable[[Compiled], Mapper]]:

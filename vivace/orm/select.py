@@ -286,9 +286,15 @@ class Select(SelectBase[RowsT], Generic[RowsT, ColumnT]):
     @overload
     def first(self: Select[list[ValueT], Any]) -> Query[ValueT | None]: ...
     @overload
-    def first(self: Select[str, Any]) -> Query[str]: ...
+    def first(self: Select[str, Any]) -> Query[str | None]: ...
     def first(self) -> Query[Any]:
-        """Only the first row as a dict, or None."""
+        """Only the first row as a dict, or None; shaped by ``output()`` as a whole result
+        is, whichever is called first: ``output(as_list=True)`` gives the one value,
+        ``output(as_json=True)`` the row's JSON text (None, not ``"null"``, when no row
+        matches).
+
+        Example: ``await Band.select(Band.name).output(as_list=True).first()`` ->
+        ``"Pythonistas"``."""
         # The copy inlined (see ``Query._copy``): first() is on the path of most point reads.
         query: Select[Any] = object.__new__(type(self))
         query.__dict__ = self.__dict__.copy()
@@ -361,56 +367,78 @@ class Select(SelectBase[RowsT], Generic[RowsT, ColumnT]):
         query._having = combined[0] if len(combined) == 1 else And(*combined)
         return query
 
+    # JSON text stays JSON text unless ``as_json=False`` is given (first: it is narrower).
+    @overload
+    def output(  # type: ignore[overload-overlap]
+        self: Select[str, ColumnT],
+        as_list: bool | None = ...,
+        as_json: Literal[True] | None = ...,
+        load_json: bool | None = ...,
+        nested: bool | None = ...,
+    ) -> Select[str, ColumnT]: ...
     @overload
     def output(
         self,
-        as_list: bool = ...,
+        as_list: bool | None = ...,
         *,
         as_json: Literal[True],
-        load_json: bool = ...,
-        nested: bool = ...,
+        load_json: bool | None = ...,
+        nested: bool | None = ...,
     ) -> Select[str, ColumnT]: ...
     @overload
     def output(
         self,
         as_list: Literal[True],
-        as_json: Literal[False] = ...,
-        load_json: Literal[False] = ...,
-        nested: bool = ...,
+        as_json: Literal[False] | None = ...,
+        load_json: Literal[False] | None = ...,
+        nested: bool | None = ...,
     ) -> Select[list[ColumnT], ColumnT]: ...
     @overload
     def output(
         self,
         as_list: Literal[True],
-        as_json: Literal[False] = ...,
-        load_json: bool = ...,
-        nested: bool = ...,
+        as_json: Literal[False] | None = ...,
+        load_json: bool | None = ...,
+        nested: bool | None = ...,
     ) -> Select[list[Any], Any]: ...
     @overload
     def output(
         self,
-        as_list: Literal[False] = ...,
-        as_json: Literal[False] = ...,
+        as_list: Literal[False],
+        as_json: Literal[False] | None = ...,
+        load_json: bool | None = ...,
+        nested: bool | None = ...,
+    ) -> Select[list[dict[str, Any]], ColumnT]: ...
+    @overload
+    def output(
+        self,
+        as_list: None = ...,
+        as_json: Literal[False] | None = ...,
         *,
         load_json: Literal[True],
-        nested: bool = ...,
+        nested: bool | None = ...,
     ) -> Select[RowsT, Any]: ...
     @overload
     def output(
         self,
-        as_list: Literal[False] = ...,
-        as_json: Literal[False] = ...,
-        load_json: bool = ...,
-        nested: bool = ...,
+        as_list: None = ...,
+        as_json: Literal[False] | None = ...,
+        load_json: bool | None = ...,
+        nested: bool | None = ...,
     ) -> Self: ...
     def output(
         self,
-        as_list: bool = False,
-        as_json: bool = False,
-        load_json: bool = False,
-        nested: bool = False,
+        as_list: bool | None = None,
+        as_json: bool | None = None,
+        load_json: bool | None = None,
+        nested: bool | None = None,
     ) -> Any:
         """Shape the result: a flat list, JSON text, parsed JSON columns, or nested dicts.
+
+        Calls add up, as in Piccolo: a flag not given keeps its value from an earlier
+        ``output()``, one given sets it (``False`` turns it off). Example:
+        ``Band.select(Band.facts).output(as_list=True).output(load_json=True)`` lists the
+        parsed JSON values.
 
         For type checkers ``as_list=True`` gives a list of the one column's values
         (``list[str]`` for a ``Varchar``; ``list[Any]`` once ``load_json`` is given, which
@@ -419,10 +447,14 @@ class Select(SelectBase[RowsT], Generic[RowsT, ColumnT]):
         JSON column.
         """
         query: Select[Any] = self._copy()
-        query._as_list = as_list or self._as_list
-        query._as_json = as_json or self._as_json
-        query._load_json = load_json or self._load_json
-        query._nested = nested or self._nested
+        if as_list is not None:
+            query._as_list = bool(as_list)
+        if as_json is not None:
+            query._as_json = bool(as_json)
+        if load_json is not None:
+            query._load_json = bool(load_json)
+        if nested is not None:
+            query._nested = bool(nested)
         return query
 
     def _selected(self) -> tuple[Expr, ...]:
@@ -480,7 +512,7 @@ class Select(SelectBase[RowsT], Generic[RowsT, ColumnT]):
             result = nest(result)
         if self._first:
             result = result[0] if result else None
-        if self._as_json:
+        if self._as_json and result is not None:  # None: first() found no row
             result = to_json(result)
         if self._callbacks:
             result = await self._after(result)

@@ -35,6 +35,16 @@ INTERVAL = ValueType("interval")
 #: alike. PostgreSQL has no ``%`` for floating point and SQLite truncates decimals to
 #: integers first, so those are refused rather than answered differently per engine.
 WHOLE_NUMBER_TYPES = frozenset({"integer", "bigint", "smallint", "serial", "bigserial"})
+#: Value types ``**`` (power) takes: numbers. The result is always a double, as
+#: PostgreSQL's ``^`` on integers and MariaDB's ``POWER`` give it, so every engine answers
+#: the same float (decimals are raised as doubles too).
+NUMBER_TYPES = WHOLE_NUMBER_TYPES | {"real", "double", "numeric"}
+#: The type of ``a ** b`` and of a plain value raised or raising (``Band.popularity ** 2``):
+#: the exponent is a float or an int a double holds, whatever the column's own type.
+DOUBLE = ValueType("double")
+#: The operator of a power node (``Arithmetic(a, POWER, b, DOUBLE)``); each dialect writes
+#: it as a function call (``^`` is XOR on MariaDB and unknown to SQLite).
+POWER = "^"
 
 #: Finds the dialect that writes ``str(expression)`` for an expression holding no column
 #: (``str(QueryString("SELECT {}", "x"))``): the configured engine's, or None. The layers
@@ -196,6 +206,21 @@ class Expr(Node):
         _check_whole(self, other)
         return self._arith("%", other, reflected=True)
 
+    def __pow__(self, other: object, modulo: None = None) -> Arithmetic:
+        """``a ** b``, ``a`` raised to the power ``b``, always a float (a double precision),
+        as PostgreSQL's ``^`` gives it for integers; on every engine alike:
+        ``Band.popularity ** 2``, ``Length(Band.name) ** 0.5``, ``QueryString("popularity")
+        ** 2``. A text, date or other non-numeric operand is refused with ``QueryError``; a
+        negative base with a fractional exponent, zero to a negative power, or a result
+        too large for a double fails when the query runs (SQLite included)."""
+        _check_number(self, other, modulo)
+        return Arithmetic(self, POWER, to_expr(other, DOUBLE), DOUBLE)
+
+    def __rpow__(self, other: object, modulo: None = None) -> Arithmetic:
+        """``2 ** Band.popularity``: a plain value raised to this expression (see ``__pow__``)."""
+        _check_number(self, other, modulo)
+        return Arithmetic(to_expr(other, DOUBLE), POWER, self, DOUBLE)
+
     def __or__(self, other: object) -> Expr:
         """``a | b`` is ``COALESCE(a, b)`` for values (and ``OR`` for conditions); keyed as
         the column ``a`` (``"manager.name"``), as Piccolo does."""
@@ -220,6 +245,19 @@ def _check_whole(subject: Expr, other: object) -> None:
                 "no % for floating point and SQLite truncates decimals to integers; "
                 "cast to Integer first"
             )
+
+
+def _check_number(subject: Expr, other: object, modulo: object) -> None:
+    """Refuse ``subject ** other`` unless both sides are numbers or untyped, and the
+    three-argument ``pow(a, b, m)``, which SQL has no form for."""
+    if modulo is not None:
+        raise QueryError("pow() with a modulo has no SQL form: write (a ** b) % m")
+    for operand in (subject, other):
+        if not isinstance(operand, Expr):
+            continue  # a value: checked as a double when the query is compiled
+        vtype = operand.value_type
+        if vtype is not None and vtype.name not in NUMBER_TYPES:
+            raise QueryError(f"** (power) takes numbers, not {vtype.name} values")
 
 
 def _dialect_for(node: Node) -> Any:
