@@ -174,6 +174,23 @@ DOCUMENTED: list[tuple[str, tuple[str, ...], str]] = [
         ),
         "api_reference/index.rst",
     ),
+    (
+        "vivace.query.methods",
+        ("Create", "CreateIndex", "DropIndex", "Refresh", "Indexes"),
+        "piccolo.query.methods (source: its __init__ exports)",
+    ),
+    ("vivace.query.methods.create", ("Create",), "piccolo.query.methods.create (source)"),
+    (
+        "vivace.query.methods.create_index",
+        ("CreateIndex",),
+        "piccolo.query.methods.create_index (source)",
+    ),
+    (
+        "vivace.query.methods.drop_index",
+        ("DropIndex",),
+        "piccolo.query.methods.drop_index (source)",
+    ),
+    ("vivace.query.methods.objects", ("UpdateSelf",), "piccolo.query.methods.objects (source)"),
     ("vivace.query.methods.select", ("Select", "Count"), "api_reference/index.rst"),
     # Where Piccolo's source defines (or imports) the names its users catch or pass.
     ("vivace.query.methods.select", ("LockStrength",), "query_clauses/lock_rows.rst (source)"),
@@ -260,17 +277,51 @@ NOT_PROVIDED = {
     "piccolo.extensions.user / piccolo.tables": "paths of old documentation versions only",
     "piccolo.composite_index.CompositeIndex": "not built (Band.create_index([...]) is)",
     "piccolo.engine.cockroach.CockroachEngine": "CockroachDB is not supported",
-    "piccolo.query.methods.Create / CreateIndex / DropIndex": "no such query classes: "
-    "Band.create_table(), create_index() and drop_index() each return a DDL query "
-    "(vivace.orm.ddl.DDL); vivace.orm.objects.Create is objects().create(), not CREATE TABLE",
 }
 
 
-def test_query_methods_do_not_pass_other_classes_off_as_ddl_ones() -> None:
+def test_query_methods_name_the_ddl_query_class() -> None:
+    """Piccolo's ``query.methods.Create`` is CREATE TABLE (its ``objects.Create`` is
+    ``objects().create()``): Vivace's names are its one DDL class, which
+    ``create_table()``, ``create_index()`` and ``drop_index()`` return, and the objects
+    query keeps its own name in ``query.methods.objects``."""
+    from vivace import Table
+    from vivace.columns import Varchar
+    from vivace.engine import SQLiteEngine
+    from vivace.orm.ddl import DDL
+    from vivace.orm.objects import Create as ObjectsCreate
+    from vivace.orm.table import UpdateSelf as PrimaryUpdateSelf
+    from vivace.query.methods import Create, CreateIndex, DropIndex, Refresh
+    from vivace.query.methods.create import Create as ModuleCreate
+    from vivace.query.methods.create_index import CreateIndex as ModuleCreateIndex
+    from vivace.query.methods.drop_index import DropIndex as ModuleDropIndex
+    from vivace.query.methods.objects import Create as MethodsObjectsCreate
+    from vivace.query.methods.objects import UpdateSelf
+    from vivace.query.methods.refresh import Refresh as ModuleRefresh
+
+    assert Create is ModuleCreate is CreateIndex is ModuleCreateIndex is DDL
+    assert DropIndex is ModuleDropIndex is DDL and Refresh is ModuleRefresh
+    assert MethodsObjectsCreate is ObjectsCreate and not issubclass(ObjectsCreate, Create)
+    assert UpdateSelf is PrimaryUpdateSelf
+
+    class ImportPathBand(Table, db=SQLiteEngine(path=":memory:")):
+        name = Varchar()
+
+    assert isinstance(ImportPathBand.create_table(), Create)
+    assert isinstance(ImportPathBand.create_index([ImportPathBand.name]), CreateIndex)
+    assert isinstance(ImportPathBand.drop_index([ImportPathBand.name]), DropIndex)
+    assert not isinstance(ImportPathBand.objects().create(name="x"), Create)
+
+
+def test_query_methods_export_what_piccolo_exports() -> None:
+    """Every name of Piccolo's ``piccolo.query.methods.__all__`` (1.38)."""
+    piccolo_names = [
+        "Alter", "Count", "Create", "CreateIndex", "Delete", "DropIndex", "Exists", "Insert",
+        "Objects", "Raw", "Refresh", "Select", "TableExists", "Update",
+    ]  # fmt: skip
     methods = importlib.import_module("vivace.query.methods")
-    # Piccolo's ``query.methods.Create`` is CREATE TABLE: Vivace's objects().create()
-    # class must not stand in for it under that name.
-    assert not any(hasattr(methods, name) for name in ("Create", "CreateIndex", "DropIndex"))
+    assert [name for name in piccolo_names if not hasattr(methods, name)] == []
+    assert set(piccolo_names) <= set(methods.__all__)
 
 
 @pytest.mark.parametrize(("module", "names", "page"), DOCUMENTED, ids=[d[0] for d in DOCUMENTED])

@@ -55,6 +55,13 @@ _WIDGETS: tuple[tuple[type[Column[Any]], str], ...] = (
 )
 
 
+#: The module the models say they come from: Piccolo's path (``piccolo.utils.pydantic``)
+#: with ``vivace`` in its place. Pydantic names a nested model's ``$defs`` entry after it
+#: when two short names clash (``vivace__utils__pydantic__Band__manager__country``), so a
+#: JSON schema reads as Piccolo's once ``piccolo`` is replaced by ``vivace``.
+MODEL_MODULE = "vivace.utils.pydantic"
+
+
 def _valid_json(value: Any) -> Any:
     if isinstance(value, str):
         try:
@@ -133,6 +140,12 @@ def _extra(column: Column[Any]) -> dict[str, Any]:
     if isinstance(column, Array):
         extra["dimensions"] = _dimensions(column)
     return extra
+
+
+def _is_default(column: Column[Any], table: Any) -> bool:
+    """Whether ``column`` is one of the table's default columns (the primary key), left
+    out unless ``include_default_columns``."""
+    return any(column is default for default in table._meta.default_columns)
 
 
 def _same(column: Column[Any], other: Column[Any]) -> bool:
@@ -217,7 +230,7 @@ def create_pydantic_model(
         if (
             _matches(column, exclude_columns)
             or (include_columns and not _matches(column, included))
-            or (column is table._meta.primary_key and not include_default_columns)
+            or (not include_default_columns and _is_default(column, table))
         ):
             continue
         optional = all_optional or not column._meta.required
@@ -248,10 +261,10 @@ def create_pydantic_model(
         db_name = column._meta.db_column_name
         if db_name != name:
             aliases = {"alias": db_name, "validation_alias": AliasChoices(db_name, name)}
+        # The help text is in ``extra`` only, as in Piccolo (no ``description``).
         field = Field(
             default=None if optional else ...,
             json_schema_extra={"extra": _extra(column)},
-            description=column._meta.help_text,
             **aliases,
         )
         fields[name] = (annotation, field)
@@ -262,6 +275,8 @@ def create_pydantic_model(
     schema_extra: dict[str, Any] = {**(json_schema_extra or {}), **schema_extra_kwargs}
     schema_extra["extra"] = {**schema_extra.get("extra", {}), "help_text": table._meta.help_text}
     config["json_schema_extra"] = schema_extra
-    model: type[pydantic.BaseModel] = pydantic.create_model(model_name, __config__=config, **fields)
+    model: type[pydantic.BaseModel] = pydantic.create_model(
+        model_name, __config__=config, __module__=MODEL_MODULE, **fields
+    )
     model.__qualname__ = model_name
     return model

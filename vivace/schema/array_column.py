@@ -10,7 +10,8 @@ Example::
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, Unpack, overload
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar, Unpack, overload
 
 from vivace.exceptions import QueryError
 from vivace.schema.column import UNSET, Column, ColumnKwargs
@@ -21,10 +22,14 @@ from vivace.sql.arrays import (
     ArrayIndex,
     concatenation,
     overlap_operand,
+    whole_array_in,
 )
-from vivace.sql.nodes import Expr, Param, to_expr
+from vivace.sql.nodes import Condition, Expr, Param, to_expr
 from vivace.types import ValueType
 from vivace.types.adapters import member_values
+
+if TYPE_CHECKING:
+    from vivace.sql.statements import Select
 
 V = TypeVar("V")  # the element type of an Array
 
@@ -86,6 +91,28 @@ class Array(Column[ListT]):
         """The Python type of the innermost elements:
         ``Array(Array(Integer()))._get_inner_value_type()`` -> ``int``."""
         return self._get_inner_column().python_type
+
+    # whole arrays ------------------------------------------------------------------------
+    def is_in(self, values: Iterable[Any] | Select) -> Condition:
+        """Rows whose whole array equals one of ``values`` (a list of lists), as Piccolo
+        compares them (``tags IN (...)``); a select of arrays gives them too.
+
+        Example: ``await Ticket.select().where(Ticket.seats.is_in([[1, 2], [3]]))`` finds
+        the rows holding exactly ``[1, 2]`` or ``[3]`` (not ``[2, 1]``, not ``[1]``).
+        """
+        if isinstance(values, Iterable) and not hasattr(values, "_as_subquery"):
+            return whole_array_in(self, values, negate=False)
+        return super().is_in(values)
+
+    def not_in(self, values: Iterable[Any] | Select) -> Condition:
+        """Rows whose whole array equals none of ``values`` (a list of lists).
+
+        Example: ``await Ticket.select().where(Ticket.seats.not_in([[1, 2]]))``; as SQL's
+        ``NOT IN``, a row holding NULL is not among them.
+        """
+        if isinstance(values, Iterable) and not hasattr(values, "_as_subquery"):
+            return whole_array_in(self, values, negate=True)
+        return super().not_in(values)
 
     # Piccolo's array operations (PostgreSQL; SQLite has any/not_any only) ----------------
     __iter__ = None  # indexing is no iteration: list(Band.tags) must not loop forever

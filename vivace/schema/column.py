@@ -22,7 +22,7 @@ from vivace.exceptions import InvalidValue, UnsafeIdentifierError
 from vivace.schema.column_typing import ColumnOptions
 from vivace.schema.defaults import Default
 from vivace.sql.nodes import ColumnNode
-from vivace.types import ValueType, checks
+from vivace.types import ValueType, checks, sql_type_name
 
 if TYPE_CHECKING:
     from vivace.schema.foreign_key import ForeignKey, JoinOn
@@ -295,6 +295,29 @@ class Column(ColumnNode, Generic[T]):
         Example: ``Band.name.value_type`` -> ``ValueType(name='varchar', args=(50,))``.
         """
         return self._vtype
+
+    @property
+    def column_type(self) -> str:
+        """The SQL type the column declares, as Piccolo's ``column_type``: what
+        ``create_table()`` writes for it on its table's database (a foreign key: its
+        target's key type, a serial one as the plain integer).
+
+        A column outside any table gives the standard SQL spelling (PostgreSQL's). Each
+        database has its own spelling, as in Piccolo; an ``Array`` on MariaDB raises
+        ``QueryError``, as its table's creation does.
+
+        Example::
+
+            Varchar().column_type            # 'VARCHAR(255)'
+            Array(Integer()).column_type     # 'INTEGER[]'
+            Band.price.column_type           # 'NUMERIC(5, 2)' on PostgreSQL,
+                                             # 'NUMERIC_TEXT(5, 2)' on SQLite (exact text)
+        """
+        table = self._meta.table
+        if table is None:
+            return sql_type_name(self.value_type)
+        declared: str = table._meta.db.dialect.column_type(self.value_type)
+        return declared
 
     @property
     def default(self) -> Any:

@@ -16,10 +16,11 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import Any, cast
 
+from vivace.exceptions import QueryError
 from vivace.sql.calls import Call
-from vivace.sql.nodes import ColumnNode, Condition, Expr, Param
+from vivace.sql.nodes import ColumnNode, Comparison, Condition, Expr, Not, Or, Param
 from vivace.types import ValueType
-from vivace.types.adapters import member_values
+from vivace.types.adapters import member_value, member_values
 
 #: The membership tests: the value is an element ("any"), every element ("all"), no
 #: element ("not_any"); "overlap": the arrays share an element.
@@ -116,3 +117,34 @@ def overlap_operand(value: object, vtype: ValueType | None) -> Expr:
         "overlap() takes a list, an array column or an expression, "
         f"got {type(value).__name__} {value!r}"
     )
+
+
+def whole_array_in(array: ColumnNode, values: Iterable[Any], negate: bool) -> Condition:
+    """``array IN (...)`` for a list of whole arrays: the column equals one of them, each
+    one parameter of the column's type (so each is checked as the column's value), joined
+    by ``OR`` (``NOT (...)`` for ``not_in``). A list of arrays cannot be one parameter as
+    a scalar ``is_in`` binds it: PostgreSQL's ``= ANY`` would compare elements, and its
+    arrays of arrays must be rectangular. ``x IN (a, b)`` is ``x = a OR x = b`` in SQL, NULL
+    included: a ``None`` in the list matches no row, and makes ``not_in`` match none.
+
+    Example: ``whole_array_in(Ticket.seats, [[1, 2], [3]], negate=False)`` is
+    ``"seats" = $1 OR "seats" = $2``.
+    """
+    if isinstance(values, str | bytes):
+        raise QueryError("is_in()/not_in() take a list of values, not a string")
+    items = list(values)
+    if not items:
+        raise QueryError("The `values` list argument must contain at least one value.")
+    vtype = array.value_type
+    equal: list[Condition] = [
+        Comparison(array, "=", Param(_whole_array(item), vtype)) for item in items
+    ]
+    found = equal[0] if len(equal) == 1 else Or(*equal)
+    return Not(found) if negate else found
+
+
+def _whole_array(value: Any) -> Any:
+    """One array of an ``is_in`` list, Enum members as their values (in nested lists too)."""
+    if isinstance(value, list | tuple):
+        return member_values(value)
+    return member_value(value)

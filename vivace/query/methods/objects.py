@@ -10,6 +10,7 @@ from vivace.orm import (
     Objects,
 )
 from vivace.orm.select import LockStrength
+from vivace.orm.table import UpdateSelf
 
 __all__ = [
     "Create",
@@ -17,4 +18,5 @@ __all__ = [
     "GetOrCreate",
     "LockStrength",
     "Objects",
+    "UpdateSelf",
 ]
