@@ -171,7 +171,7 @@ async def test_an_array_column_declares_its_engines_type(db: Engine, use_tables:
         (BigSerial(), "BIGSERIAL"),
         (Boolean(), "BOOLEAN"),
         (Real(), "REAL"),
-        (Float(), "REAL"),  # Vivace's Float is a Real
+        (Float(), "DOUBLE PRECISION"),  # Piccolo declares FLOAT, which PostgreSQL makes this
         (DoublePrecision(), "DOUBLE PRECISION"),
         (Numeric(), "NUMERIC"),
         (Decimal(digits=(10, 2)), "NUMERIC(10, 2)"),

@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import UseTables
 from vivace import Table
-from vivace.columns import Array, Bytea, Numeric
+from vivace.columns import Array, Bytea, Char, Float, Numeric
 from vivace.engine import Engine
 from vivace.exceptions import NotSupportedError
 
@@ -50,3 +50,31 @@ async def test_bytes_in_an_array_on_postgres(postgres_db: Engine, use_tables: Us
     await use_tables(postgres_db, BytesList)
     await BytesList.insert(BytesList(chunks=[b"ab", b"\x00\xff"]))
     assert await BytesList.select(BytesList.chunks) == [{"chunks": [b"ab", b"\x00\xff"]}]
+
+
+class Reading(Table, tablename="float_reading"):
+    value = Float()
+
+
+async def test_a_float_keeps_every_digit(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo's Float is FLOAT (PostgreSQL: DOUBLE PRECISION). Vivace's was a 4-byte REAL:
+    # 0.1 came back as 0.10000000149011612, also from a Piccolo project's own FLOAT column.
+    await use_tables(db, Reading)
+    await Reading.insert(Reading(value=0.1), Reading(value=1e300))
+    await Reading.update({Reading.value: Reading.value + 0.2}).where(Reading.value < 1)
+    rows = await Reading.select(Reading.value).order_by(Reading.value)
+    assert rows == [{"value": 0.1 + 0.2}, {"value": 1e300}]
+
+
+class Code(Table, tablename="char_code"):
+    code = Char()
+
+
+async def test_a_char_holds_255_characters_unless_told(db: Engine, use_tables: UseTables) -> None:
+    # Piccolo's Char() is CHAR(255) (its Varchar's length); Vivace's was CHAR(1), which
+    # refused every longer value a Piccolo project's own column holds.
+    await use_tables(db, Code)
+    assert Code.code.column_type.replace(" ", "") in ("CHAR(255)", "CHARACTER(255)")
+    await Code.insert(Code(code="GB-ENG"), Code(code="x" * 255))
+    rows = await Code.select(Code.code).order_by(Code.id)
+    assert [row["code"].rstrip() for row in rows] == ["GB-ENG", "x" * 255]

@@ -185,7 +185,10 @@ class Real(Column[FloatT]):
 
 
 class Float(Real[FloatT]):
-    """Another name for ``Real``: ``rating = Float(default=0.0)`` holds a ``float``."""
+    """An 8-byte float, as Piccolo's ``Float`` is (it declares ``FLOAT``, which PostgreSQL
+    makes ``DOUBLE PRECISION``): another name for ``DoublePrecision``, not ``Real``, so a
+    Piccolo project's ``Float`` columns keep every digit: ``rating = Float(default=0.0)``.
+    """
 
     if TYPE_CHECKING:
 
@@ -196,6 +199,8 @@ class Float(Real[FloatT]):
             self: Float[float | None], default: Any = ..., **kwargs: Unpack[Nullable]
         ) -> None: ...
         def __init__(self, default: Any = ..., **kwargs: Unpack[ColumnKwargs]) -> None: ...
+
+    _vtype = ValueType("double")
 
 
 class DoublePrecision(Real[FloatT]):

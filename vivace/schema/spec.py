@@ -74,7 +74,8 @@ CLASS_ALIASES: Mapping[str, str] = {
     "Email": "Varchar",
     "Secret": "Varchar",
     "Decimal": "Numeric",
-    "Float": "Real",
+    # Piccolo declares Float as FLOAT, which PostgreSQL makes DOUBLE PRECISION (8 bytes).
+    "Float": "DoublePrecision",
     "Blob": "Bytea",
     "PrimaryKey": "Serial",
 }

@@ -45,9 +45,10 @@ class Varchar(Column[StrT]):
 
 
 class Char(Varchar[StrT]):
-    """Fixed-length, blank-padded text on PostgreSQL: ``Char(length=2)``."""
+    """Fixed-length, blank-padded text on PostgreSQL: ``Char(length=2)``; 255 characters
+    unless given, as Piccolo's ``Char`` (a Piccolo project's ``Char()`` is ``CHAR(255)``)."""
 
-    _vtype = ValueType("char", (1,))
+    _vtype = ValueType("char", (255,))
 
     @overload
     def __init__(
@@ -58,7 +59,7 @@ class Char(Varchar[StrT]):
         self: Char[str | None], length: int = ..., default: Any = ..., **kwargs: Unpack[Nullable]
     ) -> None: ...
     def __init__(
-        self, length: int = 1, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]
+        self, length: int = 255, default: Any = UNSET, **kwargs: Unpack[ColumnKwargs]
     ) -> None:
         # The parent's overloads fix its value type; this class's own overloads chose it.
         super().__init__(length=length, default=default, **kwargs)  # type: ignore[misc]
