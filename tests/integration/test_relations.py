@@ -510,6 +510,18 @@ async def test_get_related_at_any_depth(db: Engine, use_tables: UseTables) -> No
         s["pythonistas"].get_related(RelTicket.concert.band_1)
 
 
+async def test_a_path_from_a_row_not_saved_is_refused(db: Engine, use_tables: UseTables) -> None:
+    # The path is followed in the database from the row's key: for an unsaved row it read
+    # None (no key) or another row's keys (a key given by hand), not this object's.
+    s = await seed(db, use_tables)
+    unsaved = RelTicket(concert=s["tickets"][0].concert)
+    with pytest.raises(QueryError, match="doesn't exist in the database"):
+        await unsaved.get_related(RelTicket.concert.band_1.manager)
+    stranger = RelTicket(id=s["tickets"][2].id, concert=s["tickets"][0].concert)
+    with pytest.raises(QueryError, match="doesn't exist in the database"):
+        await stranger.get_related(RelTicket.concert.band_1.manager)
+
+
 def shapes(*columns: Any) -> list[Any]:
     return [c._shape for c in columns]
 

@@ -243,6 +243,10 @@ def related_row(row: Any, fk: ForeignKey[Any]) -> First[Any]:
         return target.objects().get(fk.target_column == value)  # type: ignore[no-any-return]
     if chain[0]._meta.table is not table:
         raise QueryError(f"{fk!r} does not start at {table.__name__}")
+    if not row._exists_in_db:
+        # A path is followed in the database from this row's key: for a row not saved, that
+        # would read another row's keys (or none), not this object's (Piccolo's error).
+        raise QueryError("The object doesn't exist in the database.")
     pk = table._meta.primary_key
     reached = table.select(fk).where(pk == row._pk_value())
     return target.objects().get(fk.target_column.is_in(reached))  # type: ignore[no-any-return]
