@@ -53,7 +53,11 @@ _SAVE = _SaveShape()
 def saved_columns(table: Any, columns: Sequence[Any] | None) -> Sequence[Column[Any]] | None:
     """The columns a save updates, when the shortcut may take them: every column but the
     key (``columns=None``), or the given ``Column`` objects of ``table`` itself; None
-    otherwise (names, related columns, a table with ``auto_update`` columns, nothing)."""
+    otherwise (names, related columns, a table with ``auto_update`` columns, nothing).
+
+    Example: ``saved_columns(Band, [Band.popularity])`` -> ``[Band.popularity]``;
+    ``saved_columns(Band, ["popularity"])`` -> None.
+    """
     meta = table._meta
     if meta.auto_update_columns:
         return None
@@ -78,7 +82,14 @@ def saved_update(
     ``fetch`` itself: no coroutine of its own between the query and the driver); None
     when the values do not allow it (the caller then takes the general path).
     ``query_of()`` gives the general path's ``Update`` query, built on the first call of a
-    shape."""
+    shape.
+
+    Example (what ``Save`` does)::
+
+        update = saved_update(save._query, Band, band, [Band.popularity], engine)
+        if update is not None:
+            await update
+    """
     state = row.__dict__
     pk_value = state.get(table._meta.primary_key._meta.name)
     if pk_value is None or type(pk_value) not in _PLAIN_TYPES:
