@@ -110,6 +110,12 @@ class DDLCompiler:
         parts = [self.quote(column.db_column_name), self.type_sql(column)]
         if column.primary_key:
             parts.append(self.primary_key_sql(column))
+            default = column.default
+            # A key the database can make (UUID's gen_random_uuid()) is declared with it, as
+            # Piccolo does: rows inserted by raw SQL or other programs get one too.
+            computed = self.computed_default(default) if isinstance(default, Default) else None
+            if computed is not None:
+                parts.append(f"DEFAULT {computed}")
         else:
             if not column.null:
                 parts.append("NOT NULL")
