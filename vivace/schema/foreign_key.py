@@ -211,20 +211,47 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         Example: ``Band.manager.resolved_references`` -> ``Manager``.
         """
         if self._resolved is None:
-            ref = self._references
-            if isinstance(ref, LazyTableReference):
-                self._resolved = ref.resolve()
-            elif isinstance(ref, str):
-                if ref == "self":
-                    self._resolved = self._meta.table
-                elif "." in ref:
-                    self._resolved = _dotted_reference(ref)
-                else:
-                    self._resolved = find_table(ref, None, near=self._meta.table)
-            else:
-                self._resolved = ref
+            self._resolved = self._find_target()
         resolved: type[TableT] = self._resolved
         return resolved
+
+    def _find_target(self) -> Any:
+        """The table ``references`` names, looked up now (``resolved_references`` keeps it)."""
+        ref = self._references
+        if isinstance(ref, LazyTableReference):
+            return ref.resolve()
+        if isinstance(ref, str):
+            if ref == "self":
+                return self._meta.table
+            if "." in ref:
+                return _dotted_reference(ref)
+            return find_table(ref, None, near=self._meta.table)
+        return ref
+
+    def _points_at(self, table: type[TableBase]) -> bool:
+        """Whether this key references ``table``; a target not resolved yet is looked up
+        without being kept (the table it names may not be defined yet).
+
+        Example: ``Band.manager._points_at(Manager)`` -> ``True``.
+        """
+        resolved = self._resolved
+        if resolved is not None:
+            return resolved is table
+        ref = self._references
+        if ref == "self":
+            return self._meta.table is table
+        if isinstance(ref, LazyTableReference):
+            name = ref.table_class_name
+        elif isinstance(ref, str):
+            name = ref.rpartition(".")[2]
+        else:
+            return ref is table
+        if name not in (table.__name__, table._meta.tablename):
+            return False
+        try:
+            return self._find_target() is table
+        except (ConfigurationError, ImportError):  # not defined (yet), or ambiguous
+            return False
 
     if TYPE_CHECKING:
 

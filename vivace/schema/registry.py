@@ -10,13 +10,14 @@ from typing import Any
 
 from vivace.exceptions import ConfigurationError
 
-# Weak, so tables made at run time (``create_table_class``) can be collected.
-_tables: weakref.WeakSet[Any] = weakref.WeakSet()
+# Weak, so tables made at run time (``create_table_class``) can be collected; a dict's keys,
+# so they come back in the order the classes were defined.
+_tables: weakref.WeakKeyDictionary[Any, None] = weakref.WeakKeyDictionary()
 
 
 def register_table(table: Any) -> None:
     """Record a newly defined Table class."""
-    _tables.add(table)
+    _tables[table] = None
 
 
 def unregister_table(table: Any) -> None:
@@ -24,7 +25,7 @@ def unregister_table(table: Any) -> None:
 
     Example: ``unregister_table(SnapshotBand)``; ``ForeignKey("Band")`` still finds the user's.
     """
-    _tables.discard(table)
+    _tables.pop(table, None)
 
 
 def find_table(name: str, app_name: str | None, near: Any = None) -> Any:

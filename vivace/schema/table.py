@@ -176,12 +176,18 @@ class TableMeta:
 
     @property
     def foreign_key_references(self) -> list[ForeignKey[Any]]:
-        """Foreign keys elsewhere that point at this table (among tables defined so far)."""
+        """Foreign keys that point at this table (among tables defined so far), its own
+        ``ForeignKey("self")`` included. A key given by name counts when the name resolves to
+        this very class, as Piccolo resolves it (a ``Manager`` of another module does not).
+
+        Example: ``Manager._meta.foreign_key_references`` -> ``[Band.manager]``.
+        """
+        target = self.table
         return [
             fk
             for table in all_tables()
             for fk in table._meta.foreign_key_columns
-            if fk._references in (self.table, self.table.__name__) or (fk._resolved is self.table)
+            if fk._points_at(target)
         ]
 
 
