@@ -173,12 +173,14 @@ def check_targets(backend_name: str, backend: dict[str, Any]) -> list[dict[str, 
             row["value"] = f"{1 / ratio:.2f} of the floor's"
             row["holds"] = 1 / ratio >= target.value
         elif target.kind == "vs":
+            # Unknown (holds stays None) when a narrowed run (--only) left the other out.
+            row["value"] = f"{target.other} not run"
             other = cells.get(target.other, {}).get("median")
             if other:
                 row["value"] = f"{median / other:.1f}x {target.other}'s"
                 row["holds"] = median / other >= target.value
             one_hop = cells.get(f"{target.other}-1hop", {}).get("median")
-            if one_hop:
+            if one_hop and other:
                 row["value"] += f" ({median / one_hop:.1f}x {target.other}-1hop's)"
         elif target.kind == "us":
             row["value"] = f"{median * 1e6:.2f} µs"
