@@ -198,21 +198,26 @@ def test_a_column_outside_a_table_declares_the_standard_type(
 
 
 def test_the_standard_spelling_is_postgresqls() -> None:
-    """``sql_type_name`` (vivace.types) and PostgreSQL's dialect never drift apart."""
+    """PostgreSQL's dialect declares the standard spelling (``vivace.types.sql_type_name``,
+    which it calls): the names upper-cased, DOUBLE PRECISION, arguments in brackets, and an
+    array of serials as plain integers."""
     dialect = PostgresDialect()
     names = [
         "text", "integer", "bigint", "smallint", "serial", "bigserial", "boolean", "real",
-        "double", "timestamp", "timestamptz", "date", "time", "interval", "uuid", "json",
-        "jsonb", "bytea",
+        "timestamp", "timestamptz", "date", "time", "interval", "uuid", "json", "jsonb",
+        "bytea",
     ]  # fmt: skip
-    types = [ValueType(name) for name in names] + [
-        ValueType("varchar", (255,)),
-        ValueType("varchar", (None,)),
-        ValueType("char", (1,)),
-        ValueType("numeric", ()),
-        ValueType("numeric", (12, 3)),
-        ValueType("array", (ValueType("array", (ValueType("uuid"),)),)),
-        ValueType("array", (ValueType("serial"),)),
-    ]
-    for vtype in types:
-        assert sql_type_name(vtype) == dialect.column_type(vtype), vtype
+    expected = {ValueType(name): name.upper() for name in names}
+    expected |= {
+        ValueType("double"): "DOUBLE PRECISION",
+        ValueType("varchar", (255,)): "VARCHAR(255)",
+        ValueType("varchar", (None,)): "VARCHAR",
+        ValueType("char", (1,)): "CHAR(1)",
+        ValueType("numeric", ()): "NUMERIC",
+        ValueType("numeric", (12, 3)): "NUMERIC(12, 3)",
+        ValueType("array", (ValueType("array", (ValueType("uuid"),)),)): "UUID[][]",
+        ValueType("array", (ValueType("serial"),)): "INTEGER[]",
+    }
+    for vtype, spelled in expected.items():
+        assert dialect.column_type(vtype) == spelled, vtype
+        assert sql_type_name(vtype) == spelled, vtype

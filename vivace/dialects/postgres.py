@@ -25,28 +25,7 @@ from vivace.exceptions import QueryError
 from vivace.sql.insert_arrays import InsertArrays
 from vivace.sql.nodes import Expr, InList, Param
 from vivace.sql.related import RelatedRows
-from vivace.types import ValueType, adapters
-
-_TYPES = {
-    "text": "TEXT",
-    "integer": "INTEGER",
-    "bigint": "BIGINT",
-    "smallint": "SMALLINT",
-    "serial": "SERIAL",
-    "bigserial": "BIGSERIAL",
-    "boolean": "BOOLEAN",
-    "real": "REAL",
-    "double": "DOUBLE PRECISION",
-    "timestamp": "TIMESTAMP",
-    "timestamptz": "TIMESTAMPTZ",
-    "date": "DATE",
-    "time": "TIME",
-    "interval": "INTERVAL",
-    "uuid": "UUID",
-    "json": "JSON",
-    "jsonb": "JSONB",
-    "bytea": "BYTEA",
-}
+from vivace.types import ValueType, adapters, sql_type_name
 
 _LOCK_STRENGTHS = {"UPDATE", "NO KEY UPDATE", "SHARE", "KEY SHARE"}
 
@@ -170,17 +149,8 @@ class PostgresDialect(Dialect):
         return None if convert is None else adapters.each(convert)
 
     def column_type(self, vtype: ValueType) -> str:
-        name = vtype.name
-        if name in ("varchar", "char"):
-            length = vtype.args[0] if vtype.args else None
-            return name.upper() + (f"({length})" if length is not None else "")
-        if name == "numeric":
-            return "NUMERIC" + (f"({vtype.args[0]}, {vtype.args[1]})" if vtype.args else "")
-        if name == "array":
-            element = vtype.element
-            base = "INTEGER" if element.name == "serial" else self.column_type(element)
-            return base + "[]"
-        return _TYPES[name]
+        # PostgreSQL writes the standard spelling (``vivace.types.sql_type_name``).
+        return sql_type_name(vtype)
 
     def list_indexes_sql(self, table: Any) -> tuple[str, list[Any]]:
         return (

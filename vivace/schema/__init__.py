@@ -129,20 +129,6 @@ if TYPE_CHECKING:  # for type checkers only; at run time ``__getattr__`` below s
         SchemaManager,
     )
 
-#: Names served from ``vivace.orm.schema_manager`` (imported on first use: see above).
-_SCHEMA_MANAGER_NAMES = frozenset(
-    {
-        "CreateSchema",
-        "DropSchema",
-        "ListSchemas",
-        "ListTables",
-        "MoveTable",
-        "RenameSchema",
-        "SchemaDDLBase",
-        "SchemaManager",
-    }
-)
-
 
 def __getattr__(name: str) -> Any:
     """``vivace.schema.SchemaManager`` and its query classes, imported lazily from the
@@ -150,7 +136,9 @@ def __getattr__(name: str) -> Any:
 
     Example: ``from vivace.schema import SchemaManager``.
     """
-    if name in _SCHEMA_MANAGER_NAMES:
+    # Every other name of ``__all__`` is imported above: one listed but not found here is
+    # one of the schema manager's.
+    if name in __all__:
         from vivace.orm import schema_manager  # the contract's one upward import
 
         return getattr(schema_manager, name)
