@@ -355,6 +355,37 @@ async def test_release_and_cancel_in_the_same_iteration(pair: Engine) -> None:
     assert await engine.fetch_sql("SELECT 2 AS two") == [{"two": 2}]
 
 
+async def test_release_and_timeout_in_the_same_iteration(pair: Engine) -> None:
+    """A connection is handed to a waiter in the loop turn its deadline passes (a zero
+    timeout fires on the next turn): the waiter is served or fails with PoolTimeout, and
+    the connection it was handed is not lost either way."""
+    engine: Any = pair
+    saved_timeout = engine.acquire_timeout
+    outcomes: Counter[str] = Counter()
+    try:
+        for _ in range(10):
+            first, second = await engine._acquire(), await engine._acquire()
+            engine.acquire_timeout = 0.0
+            waiter = asyncio.create_task(engine.fetch_sql("SELECT 1 AS one"))
+            await asyncio.sleep(0)  # the waiter waits; its deadline fires on the next turn
+            released = engine._release(first)
+            if released is not None:
+                await released
+            done, _ = await asyncio.wait({waiter}, timeout=TIMEOUT)
+            engine.acquire_timeout = saved_timeout
+            assert waiter in done
+            error = waiter.exception()
+            assert error is None or isinstance(error, PoolTimeout), repr(error)
+            outcomes["pool timeout" if error else "served"] += 1
+            released = engine._release(second)
+            if released is not None:
+                await released
+            assert pool_in_use(engine) == 0, outcomes
+    finally:
+        engine.acquire_timeout = saved_timeout
+    assert await engine.fetch_sql("SELECT 2 AS two") == [{"two": 2}]
+
+
 async def test_release_races_timeout_and_cancel(pair: Engine) -> None:
     """100 rounds where connections come free around the moment waiters time out or are
     cancelled (the race behind asyncpg#467): each waiter is served, or fails with

@@ -290,6 +290,10 @@ class SQLiteEngine(Engine):
             async with asyncio.timeout(self.acquire_timeout):
                 return await waiter
         except TimeoutError:
+            if waiter.done() and not waiter.cancelled():
+                # Handed a connection in the loop turn the deadline passed: it was served
+                # in time, and raising would lose the connection it was handed.
+                return waiter.result()
             raise PoolTimeout(
                 f"no SQLite connection to {self.path} became free within {self.acquire_timeout} s"
             ) from None
