@@ -114,7 +114,7 @@ def test_update_by_pk_builds_and_compiles_in_a_few_calls() -> None:
 def test_insert_one_row_builds_and_compiles_in_a_few_calls() -> None:
     row = ArrayBand(name="a", popularity=1)
     query = Insert(ArrayBand, (row,))
-    layout = query._layout_for(False)
+    layout = query._layout_for(frozenset({"id"}))
 
     def build() -> Any:
         from vivace.orm.write import _row_values

@@ -65,6 +65,29 @@ def _column_values(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> list[
     return arrays
 
 
+#: No column left out of an insert.
+_NONE_OMITTED: frozenset[str] = frozenset()
+
+
+def _serial_names(meta: Any) -> tuple[str, ...]:
+    """The ``Serial`` columns of a table whose value the database makes when a new row
+    has none (the primary key first): a new row leaves them out of its insert. Worked out
+    once per table."""
+    names: tuple[str, ...] | None = meta.__dict__.get("_serial_names")
+    if names is None:
+        pk = meta.primary_key
+        serials = [c for c in meta.columns if isinstance(c, Serial)]
+        serials.sort(key=lambda c: c is not pk)
+        names = tuple(c._meta.name for c in serials)
+        meta.__dict__["_serial_names"] = names
+    return names
+
+
+def _omitted(serials: tuple[str, ...], values: dict[str, Any]) -> frozenset[str]:
+    """The ``Serial`` columns a row leaves to the database (its value is None)."""
+    return frozenset(name for name in serials if values.get(name) is None)
+
+
 class _Layout(NamedTuple):
     """The columns an insert writes, and how a row's values are picked in that order."""
 
@@ -261,20 +284,18 @@ class Insert(Query[list[dict[str, Any]]]):
         query._on_conflict = (*self._on_conflict, OnConflict(targets, action, assignments, where))
         return query
 
-    def _columns_for(self, with_pk: bool) -> list[Column[Any]]:
-        """The columns written for rows that all have (or all lack) a primary key."""
-        return self._layout_for(with_pk).columns
+    def _columns_for(self, omitted: frozenset[str]) -> list[Column[Any]]:
+        """The columns written for rows that all leave out the same ``Serial`` columns."""
+        return self._layout_for(omitted).columns
 
-    def _layout_for(self, with_pk: bool) -> _Layout:
+    def _layout_for(self, omitted: frozenset[str]) -> _Layout:
         meta = self.table._meta
-        # Two possible layouts per table: worked out once, then shared by every insert.
-        cached: dict[bool, _Layout] = meta.__dict__.setdefault("_insert_layouts", {})
-        layout = cached.get(with_pk)
+        # A few possible layouts per table: worked out once, then shared by every insert.
+        cached: dict[frozenset[str], _Layout] = meta.__dict__.setdefault("_insert_layouts", {})
+        layout = cached.get(omitted)
         if layout is None:
-            pk = meta.primary_key
-            skip_pk = not with_pk and isinstance(pk, Serial)
-            layout = _layout([c for c in meta.columns if not (skip_pk and c is pk)])
-            cached[with_pk] = layout
+            layout = _layout([c for c in meta.columns if c._meta.name not in omitted])
+            cached[omitted] = layout
         return layout
 
     def _batches(self, array_types: Mapping[str, str] | None = None) -> list[_Batch]:
@@ -285,8 +306,8 @@ class Insert(Query[list[dict[str, Any]]]):
         ``ARRAY_INSERT_MAX_ROWS`` rows.
         """
         batches = []
-        for with_pk, group in self._groups():
-            columns = self._columns_for(with_pk)
+        for omitted, group in self._groups():
+            columns = self._columns_for(omitted)
             types = _element_types(columns, array_types) if len(group) > 1 else None
             if types is not None:
                 size = ARRAY_INSERT_MAX_ROWS
@@ -298,19 +319,28 @@ class Insert(Query[list[dict[str, Any]]]):
                 batches.append(_Batch(columns, group[start : start + size], types))
         return batches
 
-    def _groups(self) -> list[tuple[bool, Sequence[Any]]]:
-        """The rows with a primary key given, then those without (each a statement)."""
+    def _groups(self) -> list[tuple[frozenset[str], Sequence[Any]]]:
+        """The rows, grouped by the ``Serial`` columns they leave to the database (each
+        group a statement): those with a primary key given first."""
         rows = self._rows
-        name = self.table._meta.primary_key._meta.name
+        serials = _serial_names(self.table._meta)
+        if not serials:
+            return [(_NONE_OMITTED, rows)] if rows else []
+        if len(serials) > 1:
+            groups: dict[frozenset[str], list[Any]] = {}
+            for row in rows:
+                groups.setdefault(_omitted(serials, row.__dict__), []).append(row)
+            return sorted(groups.items(), key=lambda item: serials[0] in item[0])
+        name = serials[0]
         keys = list(map(dict.get, map(_DICT_OF, rows), repeat(name)))  # C loops, no Python call
         missing = keys.count(None)
         if missing == len(rows):
-            return [(False, rows)] if rows else []
+            return [(frozenset(serials), rows)] if rows else []
         if not missing:
-            return [(True, rows)]
+            return [(_NONE_OMITTED, rows)]
         with_pk = [row for row, key in zip(rows, keys) if key is not None]
         without_pk = [row for row, key in zip(rows, keys) if key is None]
-        return [(True, with_pk), (False, without_pk)]
+        return [(_NONE_OMITTED, with_pk), (frozenset(serials), without_pk)]
 
     def _statement_for(
         self, columns: list[Column[Any]], rows: Sequence[Any], returning: bool = True
@@ -386,7 +416,12 @@ class Insert(Query[list[dict[str, Any]]]):
         pk_meta = meta.primary_key._meta
         pk_name = pk_meta.name
         values = row.__dict__
-        layout = self._layout_for(values.get(pk_name) is not None)
+        serials = _serial_names(meta)
+        if len(serials) == 1:  # the common case: a Serial primary key
+            omitted = _NONE_OMITTED if values.get(serials[0]) is not None else frozenset(serials)
+        else:
+            omitted = _omitted(serials, values)
+        layout = self._layout_for(omitted)
         wanted = self._returning or (meta.primary_key,)
         picked = _row_values(layout.columns, (row,), layout)
         statement = InsertStatement(self.table, layout.columns, picked, wanted, self._on_conflict)
