@@ -330,3 +330,23 @@ async def test_frozen_query_in_a_transaction(db: Engine, use_tables: UseTables) 
             await rename.run(name="gone", id=1)
             raise RuntimeError
     assert await BatchBand.exists().where(BatchBand.name == "gone") is False
+
+
+async def test_raw_batch(db: Engine, use_tables: UseTables) -> None:
+    """Piccolo's ``raw(...).batch()``: the raw rows as dicts, chunk by chunk, values bound."""
+    await seed(db, use_tables, count=25)
+    raw = BatchBand.raw(
+        "SELECT name, popularity FROM batch_band WHERE popularity >= {} ORDER BY popularity", 5
+    )
+    chunks = []
+    async with await raw.batch(batch_size=8) as batch:
+        async for rows in batch:
+            chunks.append(rows)
+    assert [len(chunk) for chunk in chunks] == [8, 8, 4]
+    assert chunks[0][0] == {"name": "band 005", "popularity": 5}
+    assert [row["popularity"] for chunk in chunks for row in chunk] == list(range(5, 25))
+    async with await raw.batch(batch_size=100) as batch:
+        assert len(await batch.next()) == 20
+        assert await batch.next() == []
+    with pytest.raises(QueryError):
+        await raw.batch(batch_size=0)

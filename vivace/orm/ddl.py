@@ -16,6 +16,7 @@ from vivace.dialects import Dialect
 from vivace.engine import Engine
 from vivace.orm.alter import Alter as Alter  # re-exported: Band.alter() lives in orm/alter.py
 from vivace.orm.query import Query, resolve_column
+from vivace.orm.raw_batch import RawBatch
 from vivace.schema import IndexMethod
 from vivace.schema.spec import IndexSpec, TableSpec
 from vivace.schema.table_spec import table_spec
@@ -43,6 +44,14 @@ class Raw(Query[list[dict[str, Any]]]):
     async def _run(self, engine: Engine) -> list[dict[str, Any]]:
         compiled, values = engine.compile(self._node)
         return await engine.fetch_sql(compiled.sql, compiled.bind(values))
+
+    async def batch(self, batch_size: int = 100, node: str | None = None) -> RawBatch:
+        """The rows in chunks of dicts (see ``vivace.orm.raw_batch``: read whole when opened).
+
+        Example: ``async with await Band.raw("SELECT name FROM band").batch() as batch:``
+        then ``async for rows in batch: ...``.
+        """
+        return RawBatch(self, batch_size, node)
 
 
 class TableExists(Query[bool]):
