@@ -232,3 +232,21 @@ def test_reserved_tablename_warns() -> None:
 
         class Users(Table):  # not reserved: no warning
             pass
+
+
+def test_dotted_tablename_warns_and_names_the_schema() -> None:
+    """``tablename="archive.band"``: the schema and the table, with Piccolo's warning."""
+    with patch("vivace.table.warnings") as patched:
+
+        class ArchivedBand(Table, tablename="sm_archive.band"):
+            pass
+
+        patched.warn.assert_called_once_with(
+            "There's a '.' in the tablename - please use the `schema` argument instead."
+        )
+    assert (ArchivedBand._meta.schema, ArchivedBand._meta.tablename) == ("sm_archive", "band")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+
+        class SchemaBand(Table, tablename="band", schema="sm_archive"):  # the way to say it
+            pass

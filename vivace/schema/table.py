@@ -47,14 +47,19 @@ TABLENAME_WARNING = (
     "the table name `{tablename}` is a reserved word in SQL: the table works (Vivace quotes "
     "it), but SQL written by hand must quote it too; a different name is safer"
 )
+#: The warning given for ``tablename="schema.table"`` (Piccolo's text: code may match it).
+DOTTED_TABLENAME_WARNING = (
+    "There's a '.' in the tablename - please use the `schema` argument instead."
+)
 
 
 def _warn(message: str) -> None:
     warnings.warn(message, stacklevel=3)  # the class statement
 
 
-#: Gives ``TABLENAME_WARNING``. ``vivace.table`` puts in its own, which calls through that
-#: module's ``warnings`` (Piccolo's tests patch ``vivace.table.warnings``).
+#: Gives ``TABLENAME_WARNING`` and ``DOTTED_TABLENAME_WARNING``. ``vivace.table`` puts in
+#: its own, which calls through that module's ``warnings`` (Piccolo's tests patch
+#: ``vivace.table.warnings``).
 RESERVED_TABLENAME_WARNER: list[Callable[[str], None]] = [_warn]
 
 #: Called with the table whose ``tablename`` or ``schema`` was changed after it was defined
@@ -221,6 +226,7 @@ class TableBase:
         if abstract:
             return
         if tablename is not None and "." in tablename and schema is None:
+            RESERVED_TABLENAME_WARNER[0](DOTTED_TABLENAME_WARNING)
             schema, tablename = tablename.split(".", 1)
         name = tablename or snake_case(cls.__name__)
         if name in PROTECTED_TABLENAMES:
