@@ -142,6 +142,13 @@ async def test_get_or_create(db: Engine, use_tables: UseTables) -> None:
     row = await OBand.select(OBand.name, OBand.popularity, OBand.genre).where(OBand.id == made.id)
     assert row == [{"name": "Duo", "popularity": 2, "genre": "pop"}]
     assert await OBand.count() == 5
+    # IS NULL fixes the column to None too (Piccolo's And.get_column_values)
+    condition = (OBand.name == "Quiet") & OBand.notes.is_null() & (OBand.popularity > 0)
+    assert condition.get_column_values() == {OBand.name: "Quiet", OBand.notes: None}
+    quiet = await OBand.objects().get_or_create(
+        (OBand.name == "Quiet") & OBand.notes.is_null() & (OBand.popularity == 1)
+    )
+    assert quiet._was_created is True and quiet.notes is None and quiet.popularity == 1
 
 
 async def test_get_or_create_with_prefetch(db: Engine, use_tables: UseTables) -> None:

@@ -18,8 +18,9 @@ from vivace.orm.related import objects_with_related, split_prefetch
 from vivace.orm.rows import MAP_CHUNK, RowsTo, map_in_chunks, object_factory
 from vivace.orm.select import SelectBase
 from vivace.schema import Column, ForeignKey
-from vivace.sql import Expr
+from vivace.sql import And, Condition, Expr
 from vivace.sql import Select as SelectStatement
+from vivace.sql.nodes import fixed_column_value
 from vivace.types import JSON_TYPES
 
 T = TypeVar("T")
@@ -255,20 +256,17 @@ class GetOrCreate(Query[T]):
 
 
 def _collect_equalities(condition: Any, values: dict[str, Any]) -> None:
-    """Column values implied by ``col == value`` conditions (ANDed) of get_or_create."""
-    from vivace.sql import And, Comparison, Param
-
+    """Column values implied by ``col == value`` and ``col IS NULL`` conditions (ANDed) of
+    get_or_create, as Piccolo's ``And.get_column_values`` gives them; a column reached
+    through a join fixes nothing on the new row."""
     if isinstance(condition, And):
-        for part in condition.conditions:
-            _collect_equalities(part, values)
-    elif (
-        isinstance(condition, Comparison)
-        and condition.op == "="
-        and isinstance(condition.left, Column)
-        and not condition.left._meta.call_chain
-        and isinstance(condition.right, Param)
-    ):
-        values[condition.left._meta.name] = condition.right.value
+        fixed = condition.get_column_values()
+    else:
+        pair = fixed_column_value(condition) if isinstance(condition, Condition) else None
+        fixed = dict([pair]) if pair is not None else {}
+    for column, value in fixed.items():
+        if isinstance(column, Column) and not column._meta.call_chain:
+            values[column._meta.name] = value
 
 
 class Create(Query[T]):

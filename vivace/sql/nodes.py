@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from vivace.exceptions import QueryError
 from vivace.types import ValueType
+from vivace.types.choices import member_value
 
 if TYPE_CHECKING:
     from vivace.sql.statements import Select
@@ -582,7 +583,7 @@ class InList(Condition):
                 raise QueryError("is_in()/not_in() take a list of values, not a string")
             self.subquery = None
             items = list(cast(Iterable[Any], values))
-            self.values = [v.value if isinstance(v, enum.Enum) else v for v in items]
+            self.values = [member_value(v) for v in items]
 
     def _key(self, values: list[Any]) -> Hashable:
         operand_key = self.operand._key(values)
@@ -620,6 +621,43 @@ class And(Condition):
                     continue
             key.append(condition._key(values))
         return tuple(key)
+
+    def get_column_values(self) -> dict[Any, Any]:
+        """The values the conditions fix: ``column == value`` and ``column IS NULL`` (as
+        None) parts, nested ``And``s included; other conditions fix nothing. Piccolo's
+        ``get_or_create`` fills a new row from them.
+
+        Example: ``((Band.name == "a") & (Band.popularity > 1)).get_column_values()`` is
+        ``{Band.name: "a"}``.
+        """
+        found: dict[Any, Any] = {}
+        for condition in self.conditions:
+            if isinstance(condition, And):
+                found.update(condition.get_column_values())
+                continue
+            fixed = fixed_column_value(condition)
+            if fixed is not None:
+                found[fixed[0]] = fixed[1]
+        return found
+
+
+def fixed_column_value(condition: Condition) -> tuple[ColumnNode, Any] | None:
+    """The column and value a ``column == value`` or ``column IS NULL`` condition fixes,
+    or None for any other condition.
+
+    Example: ``fixed_column_value(Band.name == "a")`` is ``(Band.name, "a")``.
+    """
+    if isinstance(condition, Comparison) and condition.op == "=":
+        left, right = condition.left, condition.right
+        if isinstance(left, ColumnNode) and isinstance(right, Param):
+            return left, right.value
+    elif (
+        isinstance(condition, PostfixOp)
+        and condition.op == "IS NULL"
+        and isinstance(condition.operand, ColumnNode)
+    ):
+        return condition.operand, None
+    return None
 
 
 class Or(Condition):
@@ -812,7 +850,7 @@ def _compared(left: Expr, op: str, other: object, vtype: Any = _LEFT_TYPE) -> Co
     if isinstance(left, ColumnNode) and (
         vtype is _LEFT_TYPE or (vtype is None and op in PATTERN_OPERATORS)
     ):
-        value = other.value if isinstance(other, enum.Enum) else other
+        value = member_value(other)
         if type(value) in _AS_VALUE:
             compared = _new(ValueComparison)
             compared.left, compared.op, compared.value, compared._param = left, op, value, None
@@ -840,7 +878,8 @@ def to_expr(value: object, vtype: ValueType | None) -> Expr:
     if isinstance(value, Expr):
         return value
     if isinstance(value, enum.Enum):
-        value = value.value  # as in Piccolo: a ``choices`` member compares as its value
+        # as in Piccolo: a ``choices`` member compares as its value (a ``Choice``'s value)
+        value = member_value(value)
     return Param(value, vtype)
 
 
