@@ -58,6 +58,7 @@ from vivace.sql.nodes import (
 from vivace.sql.related import RelatedRows
 from vivace.sql.statements import Delete, Insert, OnConflict, Select, Update
 from vivace.types import ValueType, checks
+from vivace.types.choices import member_value
 
 if TYPE_CHECKING:
     from vivace.dialects.dialect import Dialect
@@ -255,7 +256,7 @@ class Compiler(QueryExtensions):
         if value is None:
             return "NULL"
         if isinstance(value, enum.Enum):
-            value = value.value
+            value = member_value(value)
         if isinstance(value, bool):
             return self.dialect.bool_literal(value)
         if isinstance(value, int):

@@ -30,7 +30,6 @@ values are converted as that column's are. Placeholders stand for single values
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Generator, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -39,6 +38,7 @@ from vivace.engine import Engine, run_sync
 from vivace.exceptions import QueryError
 from vivace.sql import Node
 from vivace.sql.placeholder import Placeholder
+from vivace.types.choices import member_value
 
 R = TypeVar("R")
 
@@ -169,4 +169,4 @@ def _runner(query: Any, statement: Node) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    return value.value if isinstance(value, enum.Enum) else value
+    return member_value(value)

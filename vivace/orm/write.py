@@ -30,6 +30,7 @@ from vivace.sql import Insert as InsertStatement
 from vivace.sql import Update as UpdateStatement
 from vivace.sql.insert_arrays import InsertArrays
 from vivace.sql.nodes import Condition, Param, to_expr
+from vivace.types.choices import member_value
 
 
 def storable(value: Any, column: Any = None) -> Any:
@@ -40,7 +41,7 @@ def storable(value: Any, column: Any = None) -> Any:
             return key_value(column, value)
         return value._pk_value()
     if isinstance(value, enum.Enum):
-        return value.value
+        return member_value(value)
     return value
 
 

@@ -45,6 +45,7 @@ from vivace.schema import (
     Timestamptz,
     Varchar,
 )
+from vivace.types.choices import member_value
 
 #: Admin widgets by column kind (Piccolo Admin reads them from ``extra``); foreign keys
 #: get none.
@@ -85,7 +86,7 @@ def _value_type(column: Column[Any], deserialize_json: bool) -> Any:
     """The annotation for one value of ``column`` (without nullability)."""
     choices = column._meta.choices
     if choices is not None:
-        return Literal[tuple(member.value for member in choices)]
+        return Literal[tuple(member_value(member) for member in choices)]
     if isinstance(column, ForeignKey):
         return _value_type(column.target_column, deserialize_json)
     if isinstance(column, Array):
@@ -113,14 +114,7 @@ def _extra(column: Column[Any]) -> dict[str, Any]:
     meta = column._meta
     extra: dict[str, Any] = {
         "help_text": meta.help_text,
-        "choices": (
-            {
-                m.name: {"display_name": m.name.replace("_", " ").title(), "value": m.value}
-                for m in meta.choices
-            }
-            if meta.choices is not None
-            else None
-        ),
+        "choices": meta.get_choices_dict(),
         "secret": meta.secret,
         "nullable": meta.null,
         "unique": meta.unique,

@@ -34,6 +34,7 @@ from vivace.sql.nodes import (
     PostfixOp,
     Raw,
 )
+from vivace.types.choices import member_value
 
 
 def quote_identifier(name: str) -> str:
@@ -49,7 +50,7 @@ def literal_sql(value: Any) -> str:
     if value is None:
         return "NULL"
     if isinstance(value, enum.Enum):
-        value = value.value
+        value = member_value(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):

@@ -23,6 +23,7 @@ from vivace.schema.column_typing import ColumnOptions
 from vivace.schema.defaults import Default
 from vivace.sql.nodes import ColumnNode
 from vivace.types import ValueType, checks, sql_type_name
+from vivace.types.choices import choices_dict, member_value
 
 if TYPE_CHECKING:
     from vivace.schema.foreign_key import ForeignKey, JoinOn
@@ -149,6 +150,24 @@ class ColumnMeta:
         self.call_chain: tuple[ForeignKey[Any], ...] = ()
         assert not options, options
 
+    def get_choices_dict(self) -> dict[str, dict[str, Any]] | None:
+        """The ``choices`` Enum as Piccolo gives it (Piccolo Admin reads it): each member's
+        name mapped to its display name and stored value; None without choices. A member
+        whose value is a ``Choice`` gives its ``display_name``, any other its name with
+        ``_`` as spaces, title-cased.
+
+        Example::
+
+            class Title(Enum):
+                mr = Choice(value=1, display_name="Mr.")
+                mrs = 2
+
+            Integer(choices=Title)._meta.get_choices_dict()
+            # {"mr": {"display_name": "Mr.", "value": 1},
+            #  "mrs": {"display_name": "Mrs", "value": 2}}
+        """
+        return choices_dict(self.choices)
+
     def get_full_name(self, with_alias: bool = True) -> str:
         """The dotted path users see as a result key: ``"manager.name"``."""
         return ".".join([*(fk._meta.name for fk in self.call_chain), self.name])
@@ -247,14 +266,15 @@ class Column(ColumnNode, Generic[T]):
             element = vtype.element if vtype.name == "array" else vtype
             check = checks.value_check(element, store=False)
             for member in choices:
+                value = member_value(member)  # a ``Choice`` is checked by its value
                 try:
-                    if check is not None and member.value is not None:
-                        check(member.value)
+                    if check is not None and value is not None:
+                        check(value)
                 except InvalidValue:
                     raise ValueError(f"{member.name} doesn't have the correct type") from None
         default = self._meta.default
         if isinstance(default, enum.Enum):
-            default = default.value
+            default = member_value(default)
         if isinstance(default, Default):
             if type(default).__module__ != Default.__module__:
                 return  # a Default of the user's own: its values are checked when sent
@@ -353,7 +373,7 @@ class Column(ColumnNode, Generic[T]):
         if isinstance(default, Default):
             return default.python()
         if isinstance(default, enum.Enum):
-            return default.value
+            return member_value(default)
         if callable(default):
             return default()
         if isinstance(default, list | dict | set):

@@ -36,9 +36,11 @@ from vivace.schema.spec import (
     TableSpec,
 )
 from vivace.schema.table_spec import COLUMN_CLASSES, column_spec
+from vivace.types.choices import Choice
 
 COLUMNS_MODULE = "vivace.columns"
 DEFAULTS_MODULE = "vivace.columns.defaults"
+CHOICES_MODULE = "vivace.columns.choices"
 
 _DATETIME_TYPES = (datetime.datetime, datetime.date, datetime.time, datetime.timedelta)
 
@@ -128,6 +130,10 @@ class SourceWriter:
             )
         if isinstance(value, Default):
             return self._default(value)
+        if isinstance(value, Choice):
+            name = self.import_name(CHOICES_MODULE, "Choice")
+            inner = self.value(value.value)
+            return f"{name}(value={inner}, display_name={self.value(value.display_name)})"
         if isinstance(value, ColumnSpec):
             return self.column(value, only_changed=True)
         if isinstance(value, ReferenceSpec):

@@ -19,7 +19,8 @@ Normalised forms (so that two specs of the same schema compare equal):
   give the same spec); ``db_column_name`` is None when it equals the attribute name.
 - Values are frozen by ``freeze_value``: a list or dict becomes a ``FrozenValue``, a
   callable a ``CallableRef`` (module and qualified name), an Enum class given as
-  ``choices`` an ``EnumSpec``, an Enum member given as a default its ``.value``.
+  ``choices`` an ``EnumSpec`` (a ``Choice`` member value kept as it is), an Enum member
+  given as a default the value it stores (``.value``, a ``Choice``'s unwrapped).
   ``Default`` objects (``TimestampNow()``), numbers, text, bytes, dates, UUIDs and the
   ``OnDelete``/``OnUpdate``/``IndexMethod`` members are kept as they are.
 - ``base_column`` (Array) is the base column's *type-only* spec (class and length/digits).
@@ -42,6 +43,7 @@ from typing import Any
 
 from vivace.schema.column import IndexMethod, OnDelete, OnUpdate
 from vivace.schema.defaults import Default
+from vivace.types.choices import member_value
 
 #: Params every column class has, with the value a column gets when not given.
 COMMON_PARAMS: Mapping[str, Any] = {
@@ -140,7 +142,7 @@ def freeze_value(value: Any) -> Any:
     if isinstance(value, type) and issubclass(value, enum.Enum):
         return EnumSpec(value.__name__, tuple((m.name, freeze_value(m.value)) for m in value))
     if isinstance(value, enum.Enum) and not isinstance(value, _KEPT_ENUMS):
-        return freeze_value(value.value)
+        return freeze_value(member_value(value))  # a ``Choice`` member: the value it stores
     if isinstance(value, list):
         return FrozenValue("list", tuple(freeze_value(v) for v in value))
     if isinstance(value, dict):

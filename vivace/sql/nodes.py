@@ -850,7 +850,8 @@ def _compared(left: Expr, op: str, other: object, vtype: Any = _LEFT_TYPE) -> Co
     if isinstance(left, ColumnNode) and (
         vtype is _LEFT_TYPE or (vtype is None and op in PATTERN_OPERATORS)
     ):
-        value = member_value(other)
+        # isinstance first: no call for the common plain value (every where() comes here)
+        value = member_value(other) if isinstance(other, enum.Enum) else other
         if type(value) in _AS_VALUE:
             compared = _new(ValueComparison)
             compared.left, compared.op, compared.value, compared._param = left, op, value, None

@@ -53,6 +53,7 @@ from vivace.schema import (
 from vivace.schema.foreign_key import key_value
 from vivace.testing.random_values import RandomBuilder
 from vivace.types.checks import value_check
+from vivace.types.choices import member_value
 
 TableT = TypeVar("TableT", bound=Table)
 
@@ -132,14 +133,15 @@ def _choice_values(column: Column[Any], choices: type[enum.Enum]) -> list[Any]:
     check = value_check(element, store=True)
     fitting: list[Any] = []
     for member in choices:
-        if member.value is None:
+        value = member_value(member)  # a ``Choice`` member: the value it stores
+        if value is None:
             continue
         try:
             if check is not None:
-                check(member.value)
+                check(value)
         except InvalidValue:
             continue
-        fitting.append(member.value)
+        fitting.append(value)
     if not fitting:
         raise ValueError(f"no choice of {choices.__name__} fits {column!r}")
     return fitting

@@ -19,6 +19,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from vivace.types.choices import member_value as member_value  # re-exported
+
 Converter = Callable[[Any], Any]
 
 _UTC = datetime.UTC
@@ -251,17 +253,11 @@ def member_values(values: list[Any] | tuple[Any, ...]) -> list[Any]:
     return [member_values(v) if isinstance(v, list | tuple) else member_value(v) for v in values]
 
 
-def member_value(value: Any) -> Any:
-    """An Enum member as its value, anything else as it is: ``member_value(Genre.rock)`` is
-    ``"rock"``."""
-    return value.value if isinstance(value, enum.Enum) else value
-
-
 def _json_member(value: Any) -> Any:
     """``json.dumps``'s fallback for what it cannot write: an Enum member as its value
     (members that are also a ``str`` or ``int`` never get here: json writes their value)."""
     if isinstance(value, enum.Enum):
-        return value.value
+        return member_value(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
