@@ -12,6 +12,8 @@ Example::
 from __future__ import annotations
 
 import datetime
+import decimal
+import math
 import os
 import time
 import uuid
@@ -106,6 +108,16 @@ class TimestampCustom(Default):
             second=instance.second,
             microsecond=instance.microsecond,
         )
+
+
+class DatetimeDefault:
+    """Piccolo's old spelling of "now" for a timestamp default, kept for old code:
+    ``DatetimeDefault.now`` is a ``TimestampNow()``.
+
+    Example: ``Timestamp(default=DatetimeDefault.now)``.
+    """
+
+    now = TimestampNow()
 
 
 class TimestamptzNow(TimestampNow):
@@ -242,6 +254,62 @@ class IntervalCustom(Default):
         return cls(days=instance.days, seconds=instance.seconds, microseconds=instance.microseconds)
 
 
+class InfinityFloat(Default):
+    """Positive infinity (``math.inf``) for a ``Real`` or ``DoublePrecision`` column;
+    PostgreSQL declares it as the column's ``DEFAULT 'Infinity'``. MariaDB stores no
+    infinity: a row given it is refused there.
+
+    Example: ``Real(default=InfinityFloat())``.
+    """
+
+    postgres = "'Infinity'"
+
+    def python(self) -> float:
+        """``InfinityFloat().python()`` -> ``inf``."""
+        return math.inf
+
+
+class NegativeInfinityFloat(Default):
+    """Negative infinity (``-math.inf``) for a ``Real`` or ``DoublePrecision`` column.
+
+    Example: ``Real(default=NegativeInfinityFloat())``.
+    """
+
+    postgres = "'-Infinity'"
+
+    def python(self) -> float:
+        """``NegativeInfinityFloat().python()`` -> ``-inf``."""
+        return -math.inf
+
+
+class InfinityDecimal(Default):
+    """``Decimal("Infinity")``, Piccolo's ``Numeric`` default. Vivace's ``Numeric``
+    stores finite values only (exact on every engine), so a ``Numeric`` column refuses it
+    when made (``ValueError``); the name exists for imports (docs/piccolo.md).
+
+    Example: ``InfinityDecimal().python()`` -> ``Decimal('Infinity')``.
+    """
+
+    postgres = "'Infinity'"
+
+    def python(self) -> decimal.Decimal:
+        """``InfinityDecimal().python()`` -> ``Decimal('Infinity')``."""
+        return decimal.Decimal("Infinity")
+
+
+class NegativeInfinityDecimal(Default):
+    """``Decimal("-Infinity")``: as ``InfinityDecimal``, refused by a ``Numeric`` column.
+
+    Example: ``NegativeInfinityDecimal().python()`` -> ``Decimal('-Infinity')``.
+    """
+
+    postgres = "'-Infinity'"
+
+    def python(self) -> decimal.Decimal:
+        """``NegativeInfinityDecimal().python()`` -> ``Decimal('-Infinity')``."""
+        return decimal.Decimal("-Infinity")
+
+
 class UUID4(Default):
     """A random UUID. Example: ``UUID(default=UUID4())``."""
 
@@ -275,8 +343,13 @@ __all__ = [
     "DateCustom",
     "DateNow",
     "DateOffset",
+    "DatetimeDefault",
     "Default",
+    "InfinityDecimal",
+    "InfinityFloat",
     "IntervalCustom",
+    "NegativeInfinityDecimal",
+    "NegativeInfinityFloat",
     "TimeCustom",
     "TimeNow",
     "TimeOffset",

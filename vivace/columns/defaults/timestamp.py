@@ -4,12 +4,14 @@ Example: ``from vivace.columns.defaults.timestamp import TimestampCustom``.
 """
 
 from vivace.schema.defaults import (
+    DatetimeDefault,
     TimestampCustom,
     TimestampNow,
     TimestampOffset,
 )
 
 __all__ = [
+    "DatetimeDefault",
     "TimestampCustom",
     "TimestampNow",
     "TimestampOffset",
