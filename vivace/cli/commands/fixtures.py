@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 import click
 
@@ -19,7 +19,14 @@ from vivace.cli.group import VivaceGroup
 from vivace.cli.output import note, progress
 from vivace.cli.pending import warn_if_migrations_pending
 from vivace.conf import AppRegistry, Configuration, load_configuration
-from vivace.fixtures import count_rows, dump_fixture, load_fixture, plan_load
+from vivace.fixtures import (
+    FixtureError,
+    count_rows,
+    dump_fixture,
+    load_fixture,
+    plan_load,
+    select_tables,
+)
 from vivace.fixtures.dump import Selection
 
 
@@ -33,30 +40,11 @@ def group() -> None:
     """
 
 
-def _names(option: str) -> list[str] | None:
-    """``"a,b"`` -> ``["a", "b"]``; ``"all"`` -> None (everything)."""
-    if option == "all":
-        return None
-    return [name.strip() for name in option.split(",") if name.strip()]
-
-
 def _selection(registry: AppRegistry, apps: str, tables: str) -> Selection:
-    app_names, table_names = _names(apps), _names(tables)
-    configs = registry.sorted_app_configs()
-    if app_names is not None:
-        configs = [registry.require_app_config(name) for name in app_names]
-    chosen: list[tuple[str, list[Any]]] = [
-        (
-            config.app_name,
-            [t for t in config.table_classes if table_names is None or t.__name__ in table_names],
-        )
-        for config in configs
-    ]
-    found = {t.__name__ for _, found_tables in chosen for t in found_tables}
-    missing = sorted(set(table_names or ()) - found)
-    if missing:
-        raise click.BadParameter(f"no table {missing[0]!r} in the apps", param_hint="--tables")
-    return chosen
+    try:
+        return select_tables(registry, apps, tables)
+    except FixtureError as error:
+        raise click.BadParameter(str(error), param_hint="--tables") from None
 
 
 async def _dump(
@@ -101,13 +89,17 @@ def dump(apps: str, tables: str, output: Path | None, batch_size: int) -> None:
     note(f"Dumped {written} rows")
 
 
-async def _load(path: Path, configuration: Configuration, chunk_size: int) -> dict[str, int]:
+async def _load(
+    path: Path, configuration: Configuration, chunk_size: int, on_conflict: str | None = None
+) -> dict[str, int]:
     registry, db = configuration.app_registry, configuration.db
     try:
         await warn_if_migrations_pending(configuration)
         plan = plan_load(path, registry)
         with progress(plan.total, "Loading") as bar:
-            return await load_fixture(path, registry, chunk_size, bar.update, plan)
+            return await load_fixture(
+                path, registry, chunk_size, bar.update, plan, on_conflict_action=on_conflict
+            )
     finally:
         if db is not None:
             await db.close_connection_pool()
@@ -126,7 +118,16 @@ async def _load(path: Path, configuration: Configuration, chunk_size: int) -> di
 @click.option(
     "--chunk_size", "--chunk-size", default=1000, show_default=True, help="Rows per INSERT."
 )
-def load(file: Path | None, path_option: Path | None, chunk_size: int) -> None:
+@click.option(
+    "--on_conflict",
+    "--on-conflict",
+    type=click.Choice(["DO NOTHING", "DO UPDATE"], case_sensitive=False),
+    default=None,
+    help="Upsert by primary key: skip (DO NOTHING) or overwrite (DO UPDATE) existing rows.",
+)
+def load(
+    file: Path | None, path_option: Path | None, chunk_size: int, on_conflict: str | None
+) -> None:
     """Insert a fixture's rows in one transaction, referenced tables first.
 
     A bad row changes nothing: the error names its table and position.
@@ -135,11 +136,13 @@ def load(file: Path | None, path_option: Path | None, chunk_size: int) -> None:
     Examples:
         vivace fixtures load music.json
         vivace fixtures load --path=music.json --chunk_size=5000
+        vivace fixtures load music.json --on_conflict="DO UPDATE"
     """
     path = file or path_option
     if path is None:
         raise click.UsageError("give the fixture file: vivace fixtures load FILE")
     configuration = load_configuration()
-    counts = asyncio.run(_load(path, configuration, chunk_size))
+    action = None if on_conflict is None else on_conflict.upper()
+    counts = asyncio.run(_load(path, configuration, chunk_size, action))
     for label, rows in counts.items():
         click.echo(f"{label}: {rows} rows")

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from vivace.cli.generate import tables_source, unmapped_columns
+from vivace.apps.schema.commands.generate import tables_source, unmapped_columns
 from vivace.cli.graph import DIRECTIONS, dot_source
 from vivace.cli.group import VivaceGroup
 from vivace.cli.output import note

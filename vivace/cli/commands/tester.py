@@ -8,18 +8,11 @@ Example::
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import shlex
-import subprocess
-import sys
-
 import click
 
+from vivace.apps.tester.commands.run import DEFAULT_TEST_CONF, run_pytest
 from vivace.cli.group import VivaceGroup
-from vivace.engine.finder import ENVIRONMENT_VARIABLE
-
-DEFAULT_TEST_CONF = "vivace_conf_test"
+from vivace.exceptions import ConfigurationError
 
 
 @click.group(name="tester", cls=VivaceGroup)
@@ -57,13 +50,7 @@ def run(pytest_args: str, setup_conf: str) -> int:
         vivace tester run
         vivace tester run --pytest_args="-x -k bands" --setup_conf=conf_test
     """
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())
-    if importlib.util.find_spec(setup_conf) is None:
-        raise click.ClickException(
-            f"no module {setup_conf} (a configuration with a test database; "
-            f"copy vivace_conf.py to {setup_conf.replace('.', '/')}.py and change its DB)"
-        )
-    environment = {**os.environ, ENVIRONMENT_VARIABLE: setup_conf}
-    command = [sys.executable, "-m", "pytest", *shlex.split(pytest_args)]
-    return subprocess.run(command, env=environment).returncode
+    try:
+        return run_pytest(pytest_args, setup_conf)
+    except ConfigurationError as error:
+        raise click.ClickException(str(error)) from error

@@ -19,9 +19,15 @@ from typing import Any
 
 import click
 
+from vivace.apps.user.commands.shared import (
+    UserCommandError,
+    create_user,
+    require_user_table,
+    update_permissions,
+)
 from vivace.auth import BaseUser
 from vivace.cli.group import VivaceGroup
-from vivace.exceptions import UniqueViolation
+from vivace.engine import run_sync
 
 #: The columns ``vivace user list`` shows, in order.
 LIST_COLUMNS = ("username", "email", "active", "admin", "superuser", "last_login")
@@ -49,14 +55,10 @@ def _ask_flag(value: bool | None, question: str) -> bool:
 
 
 def _require_table() -> None:
-    # Without the user app's migration the first query failed with the database's own
-    # words ("no such table: piccolo_user"), which do not say what to do.
-    if not BaseUser.table_exists().run_sync():
-        raise click.ClickException(
-            f"the table {BaseUser._meta.tablename} does not exist: add "
-            '"vivace.apps.user.vivace_app" to APP_REGISTRY in vivace_conf.py, then run '
-            "`vivace migrations forwards user`"
-        )
+    try:
+        require_user_table()
+    except UserCommandError as error:
+        raise click.ClickException(str(error)) from error
 
 
 def _find(username: str) -> Any:
@@ -104,12 +106,8 @@ def create(
         "active": _ask_flag(_bool(is_active), "Active?"),
     }
     try:
-        user = BaseUser.create_user_sync(username, secret, email=email, **flags)
-    except UniqueViolation as error:
-        raise click.ClickException(
-            f"a user with the username {username!r} or the email {email!r} already exists"
-        ) from error
-    except ValueError as error:
+        user = create_user(username, secret, email, **flags)
+    except UserCommandError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Created user {username} (id {user._pk_value()})")
 
@@ -183,19 +181,10 @@ def change_permissions(
         vivace user change_permissions bob --admin=true --active=false
     """
     _require_table()
-    user = _find(username)
-    changes = {
-        column: value
-        for column, value in (
-            (BaseUser.admin, _bool(admin)),
-            (BaseUser.superuser, _bool(superuser)),
-            (BaseUser.active, _bool(active)),
-        )
-        if value is not None
-    }
+    _find(username)
+    changes = run_sync(update_permissions(username, _bool(admin), _bool(superuser), _bool(active)))
     if not changes:
         click.echo("No changes given (--admin, --superuser, --active)")
         return
-    BaseUser.update(changes).where(BaseUser.username == user.username).run_sync()
-    summary = ", ".join(f"{c._meta.name}={v}" for c, v in changes.items())
+    summary = ", ".join(f"{name}={value}" for name, value in changes.items())
     click.echo(f"Updated {username}: {summary}")

@@ -1,0 +1,4 @@
+"""Piccolo's ``piccolo.apps.tester.commands``: the ``run`` module.
+
+Example: ``from vivace.apps.tester.commands.run import run``.
+"""
