@@ -300,6 +300,33 @@ class Column(ColumnNode, Generic[T]):
         new._meta = copy.copy(self._meta)
         return new
 
+    def copy(self) -> Self:
+        """A copy of the column with metadata of its own (Piccolo's ``Column.copy()``):
+        changing the copy's ``_meta`` leaves the original as it was.
+
+        Example: ``name = Band.name.copy()``; ``name._meta.help_text = "..."``.
+        """
+        return self._copy_for_table()
+
+    def _equals(self, column: object, including_joins: bool = False) -> bool:
+        """Whether ``column`` is this column (``==`` builds a condition instead): the same
+        name on a table of the same name; with ``including_joins``, also reached through the
+        same foreign keys. Piccolo's method.
+
+        Example: ``Band.manager.name._equals(Manager.name)`` is ``True``;
+        ``Band.manager.name._equals(Manager.name, including_joins=True)`` is ``False``.
+        """
+        if not isinstance(column, Column):
+            return False
+        mine, theirs = self._meta, column._meta
+        if mine.name != theirs.name or mine.table._meta.tablename != theirs.table._meta.tablename:
+            return False
+        if not including_joins:
+            return True
+        return len(mine.call_chain) == len(theirs.call_chain) and all(
+            a._equals(b) for a, b in zip(mine.call_chain, theirs.call_chain, strict=True)
+        )
+
     def _joined(self, chain: tuple[ForeignKey[Any], ...]) -> Self:
         """This column reached through the foreign keys in ``chain``."""
         new = copy.copy(self)

@@ -19,6 +19,13 @@ import time
 import uuid
 from typing import Any, Self
 
+# The types under other names: the properties named ``datetime``, ``date``, ``time`` and
+# ``timedelta`` (Piccolo's) would hide the module in their own class's annotations.
+_DateTime = datetime.datetime
+_Date = datetime.date
+_Time = datetime.time
+_TimeDelta = datetime.timedelta
+
 _UTC = datetime.UTC
 
 
@@ -109,6 +116,13 @@ class TimestampCustom(Default):
             microsecond=instance.microsecond,
         )
 
+    # Last in the class: the name would hide the ``datetime`` module in annotations below it.
+    @property
+    def datetime(self) -> _DateTime:
+        """The moment (Piccolo's attribute): ``TimestampCustom(year=2020).datetime`` is
+        ``datetime.datetime(2020, 1, 1, 0, 0)``; aware in UTC for ``TimestamptzCustom``."""
+        return self.python()
+
 
 class DatetimeDefault:
     """Piccolo's old spelling of "now" for a timestamp default, kept for old code:
@@ -181,6 +195,12 @@ class DateCustom(Default):
         """The default for a given date: ``DateCustom.from_date(date(2024, 5, 1))``."""
         return cls(year=instance.year, month=instance.month, day=instance.day)
 
+    @property
+    def date(self) -> _Date:
+        """The date (Piccolo's attribute): ``DateCustom(year=2021).date`` is
+        ``datetime.date(2021, 1, 1)``."""
+        return self.python()
+
 
 class TimeNow(Default):
     """The current local time of day. Example: ``Time(default=TimeNow())``."""
@@ -219,6 +239,12 @@ class TimeCustom(Default):
         """The default for a given time: ``TimeCustom.from_time(time(9, 30))``."""
         return cls(hour=instance.hour, minute=instance.minute, second=instance.second)
 
+    @property
+    def time(self) -> _Time:
+        """The time of day (Piccolo's attribute): ``TimeCustom(hour=9).time`` is
+        ``datetime.time(9, 0)``."""
+        return self.python()
+
 
 class IntervalCustom(Default):
     """A fixed duration. Example: ``Interval(default=IntervalCustom(hours=1))``."""
@@ -252,6 +278,12 @@ class IntervalCustom(Default):
     def from_timedelta(cls, instance: datetime.timedelta) -> Self:
         """The default for a duration: ``IntervalCustom.from_timedelta(timedelta(hours=1))``."""
         return cls(days=instance.days, seconds=instance.seconds, microseconds=instance.microseconds)
+
+    @property
+    def timedelta(self) -> _TimeDelta:
+        """The duration (Piccolo's attribute): ``IntervalCustom(hours=1).timedelta`` is
+        ``datetime.timedelta(seconds=3600)``."""
+        return self.python()
 
 
 class InfinityFloat(Default):

@@ -16,7 +16,7 @@ import copy
 import importlib
 from typing import TYPE_CHECKING, Any, Generic, Self, Unpack, overload
 
-from vivace.exceptions import ConfigurationError
+from vivace.exceptions import ConfigurationError, InvalidValue
 from vivace.schema.column import UNSET, Column, ColumnKwargs, OnDelete, OnUpdate
 from vivace.schema.column_typing import (
     KeyT,
@@ -30,6 +30,7 @@ from vivace.schema.column_typing import (
 from vivace.schema.registry import find_table
 from vivace.sql.nodes import Condition, ValueComparison
 from vivace.types import ValueType
+from vivace.types.checks import value_check
 
 if TYPE_CHECKING:
     import uuid
@@ -190,6 +191,25 @@ class ForeignKey(Column[Any], Generic[TableT, KeyT]):
         self._target_column = target_column
         super().__init__(default=None if default is UNSET else default, **kwargs)
         self.__dict__["_joins"] = {}
+        if isinstance(references, type) and default is not UNSET:
+            self._check_key_default(references, default)
+
+    def _check_key_default(self, target: Any, default: Any) -> None:
+        """A plain default must be a key of the target table, checked as a value sent to its
+        primary key is (``ValueError``, as Piccolo's ``ForeignKey(default="x")`` on an integer
+        key). A callable, a row or None is taken as it is."""
+        if default is None or callable(default) or hasattr(type(default), "_meta"):
+            return
+        meta = getattr(target, "_meta", None)
+        if meta is None:
+            return
+        check = value_check(meta.primary_key.value_type, store=True)
+        try:
+            if check is not None:
+                check(default)
+        except InvalidValue as error:
+            message = f"the default of the ForeignKey does not fit its key: {error}"
+            raise ValueError(message) from None
 
     # resolution -------------------------------------------------------------------------
     @property
