@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from vivace.types.choices import member_value as member_value  # re-exported
+from vivace.types.encoding import JSONDict
 
 Converter = Callable[[Any], Any]
 
@@ -230,10 +231,11 @@ def dump_json(value: Any) -> Any:
 
 
 def load_json(value: Any) -> Any:
-    """Parse JSON text (used by ``output(load_json=True)``)."""
+    """Parse JSON text (used by ``output(load_json=True)``); an object at the top is a
+    ``JSONDict``, as Piccolo gives it (told apart from a nested related row)."""
     if isinstance(value, str | bytes):
-        return json.loads(value)
-    return value
+        value = json.loads(value)
+    return JSONDict(value) if type(value) is dict else value
 
 
 def int_to_bool(value: Any) -> Any:
