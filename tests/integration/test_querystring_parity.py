@@ -136,3 +136,15 @@ def test_compile_string() -> None:
     assert QueryString("{} % {}", 7, 2).compile_string("sqlite") == ("? % ?", [7, 2])
     with pytest.raises(QueryError, match="engine type"):
         qs.compile_string("oracle")
+
+
+def test_compile_string_of_any_expression() -> None:
+    """Every expression has it (Piccolo's JSON operators, conditions, functions)."""
+    condition = (QsBand.popularity > 10) & QsBand.name.like("P%")
+    assert condition.compile_string("sqlite") == (
+        '("qs_band"."popularity" > ? AND "qs_band"."name" LIKE ?)',
+        [10, "P%"],
+    )
+    assert Length(QsBand.name).compile_string() == ('LENGTH("qs_band"."name")', [])
+    with pytest.raises(QueryError, match="engine type"):
+        condition.compile_string("oracle")

@@ -13,6 +13,11 @@ from vivace.dialects.joins import join_alias
 from vivace.dialects.mysql import MariaDBDialect, MySQLDialect
 from vivace.dialects.postgres import PostgresDialect
 from vivace.dialects.sqlite import SQLiteDialect
+from vivace.sql.nodes import register_dialect_class
+
+# ``Expr.compile_string(engine_type)`` compiles with these (the sql layer cannot import them).
+for _dialect in (PostgresDialect, SQLiteDialect, MySQLDialect, MariaDBDialect):
+    register_dialect_class(_dialect.name, _dialect)
 
 __all__ = [
     "Compiled",

@@ -16,21 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from vivace.dialects import Dialect, MariaDBDialect, MySQLDialect, PostgresDialect, SQLiteDialect
+from vivace.dialects import Dialect
 from vivace.engine import engine_finder
-from vivace.exceptions import QueryError
 from vivace.functions import Avg, Count, Max, Min, Sum
 from vivace.orm.cte import CTE
 from vivace.sql import And, Or, Raw
 from vivace.sql.nodes import set_default_dialect_finder
 from vivace.sql.placeholder import Placeholder
 from vivace.sql.subquery import Exists
-
-#: ``compile_string(engine_type)``'s engine types (Piccolo's names) and their dialects.
-_ENGINE_TYPES: dict[str, type[Dialect]] = {
-    dialect.name: dialect
-    for dialect in (PostgresDialect, SQLiteDialect, MySQLDialect, MariaDBDialect)
-}
 
 
 def _configured_dialect() -> Dialect | None:
@@ -54,21 +47,6 @@ class QueryString(Raw):
 
     def __init__(self, template: str, *args: Any, alias: str | None = None) -> None:
         super().__init__(template, args, alias=alias)
-
-    def compile_string(self, engine_type: str = "postgres") -> tuple[str, list[Any]]:
-        """The SQL with the engine type's placeholders, and the values in their order, as
-        Piccolo's (``"postgres"`` by default; also ``"sqlite"``, ``"mysql"``, ``"mariadb"``).
-
-        Example: ``QueryString("SELECT {}", "x").compile_string()`` -> ``("SELECT $1", ["x"])``.
-        """
-        dialect_class = _ENGINE_TYPES.get(engine_type)
-        if dialect_class is None:
-            raise QueryError(
-                f"engine type {engine_type!r} not recognised: one of {', '.join(_ENGINE_TYPES)}"
-            )
-        values: list[Any] = []
-        self._key(values)
-        return dialect_class().compile(self, values).sql, values
 
 
 class WhereRaw(QueryString):

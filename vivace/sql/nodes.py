@@ -53,6 +53,18 @@ POWER = "^"
 _default_dialect_finder: list[Callable[[], Any]] = []
 
 
+#: Engine type names (Piccolo's: ``"postgres"``, ``"sqlite"``...) -> dialect classes, for
+#: ``Expr.compile_string``: ``vivace.dialects`` registers its own when it loads.
+_dialect_classes: dict[str, Any] = {}
+
+
+def register_dialect_class(engine_type: str, dialect_class: Any) -> None:
+    """Make ``compile_string(engine_type)`` compile with ``dialect_class``.
+
+    Example: ``register_dialect_class("postgres", PostgresDialect)``."""
+    _dialect_classes[engine_type] = dialect_class
+
+
 def set_default_dialect_finder(finder: Callable[[], Any]) -> None:
     """Say how ``str()`` finds a dialect for an expression without columns: ``finder()``
     returns the configured engine's dialect, or None when there is no configuration.
@@ -99,6 +111,22 @@ class Expr(Node):
         except Exception:  # no engine, or not renderable: str() must not fail
             pass
         return repr(self)
+
+    def compile_string(self, engine_type: str = "postgres") -> tuple[str, list[Any]]:
+        """The SQL with ``engine_type``'s placeholders and the values in their order, as
+        Piccolo's (``"postgres"`` by default; also ``"sqlite"``, ``"mysql"``, ``"mariadb"``).
+
+        Example: ``(Band.popularity > 10).compile_string()`` ->
+        ``('"band"."popularity" > $1', [10])``.
+        """
+        dialect_class = _dialect_classes.get(engine_type)
+        if dialect_class is None:
+            known = ", ".join(_dialect_classes) or "none loaded"
+            raise QueryError(f"engine type {engine_type!r} not recognised: one of {known}")
+        values: list[Any] = []
+        self._key(values)
+        sql: str = dialect_class().compile(self, values).sql
+        return sql, values
 
     # comparisons -------------------------------------------------------------------------
     def __eq__(self, other: object) -> Condition:  # type: ignore[override]
