@@ -38,6 +38,7 @@ from vivace.apps.tester.commands import run as tester_commands
 from vivace.apps.user.commands.change_password import change_password
 from vivace.apps.user.commands.change_permissions import change_permissions
 from vivace.apps.user.commands.create import create
+from vivace.apps.user.commands.list import list_users
 from vivace.apps.user.commands.shared import UserCommandError
 from vivace.auth import BaseUser
 from vivace.exceptions import ConfigurationError
@@ -257,6 +258,17 @@ def test_user_create_change_password_and_permissions(
     assert flags == {"superuser": True, "active": False}
     run(change_permissions("nobody", admin=True))
     assert "no user named 'nobody'" in capsys.readouterr().out
+
+    run(list_users())
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["username", "email", "active", "admin", "superuser", "last_login"]
+    assert lines[1].split()[:2] == ["bob", "bob@example.com"]
+    run(list_users(page=2))
+    assert capsys.readouterr().out == "No data\n"
+    with pytest.raises(ValueError, match="order_by"):
+        run(list_users(order_by="-password"))
+    with pytest.raises(ValueError, match="page"):
+        run(list_users(page=0))
 
 
 def test_user_create_asks_for_what_is_missing(

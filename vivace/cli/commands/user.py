@@ -19,6 +19,7 @@ from typing import Any
 
 import click
 
+from vivace.apps.user.commands.list import get_users, table_lines
 from vivace.apps.user.commands.shared import (
     UserCommandError,
     create_user,
@@ -28,9 +29,6 @@ from vivace.apps.user.commands.shared import (
 from vivace.auth import BaseUser
 from vivace.cli.group import VivaceGroup
 from vivace.engine import run_sync
-
-#: The columns ``vivace user list`` shows, in order.
-LIST_COLUMNS = ("username", "email", "active", "admin", "superuser", "last_login")
 
 
 @click.group(name="user", cls=VivaceGroup)
@@ -132,17 +130,9 @@ def list_users(limit: int, page: int, order_by: str) -> None:
         raise click.BadParameter(f"not a column: {order_by}", param_hint="--order_by")
     if limit < 1 or page < 1:
         raise click.BadParameter("--limit and --page start at 1")
-    rows = (
-        BaseUser.select(*(BaseUser._meta.column_by_name[name] for name in LIST_COLUMNS))
-        .order_by(column, ascending=ascending)
-        .limit(limit)
-        .offset((page - 1) * limit)
-        .run_sync()
-    )
-    table = [list(LIST_COLUMNS)] + [["" if v is None else str(v) for v in r.values()] for r in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(len(LIST_COLUMNS))]
-    for line in table:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip())
+    rows = run_sync(get_users(column, ascending, limit, page))
+    for line in table_lines(rows):
+        click.echo(line)
 
 
 @group.command(name="change_password")
