@@ -366,6 +366,30 @@ def test_run_sync_from_sync_code(postgres_db: PostgresEngine, tmp_path: Path) ->
         run_sync(engine.close_connection_pool())
 
 
+def test_run_sync_of_a_coroutine_that_exits(tmp_path: Path) -> None:
+    """``SystemExit`` / ``KeyboardInterrupt`` from the coroutine reach the caller, as with
+    ``asyncio.run`` (asyncio lets them out of the loop: the bridge stopped and the caller
+    waited for good), and the next call still runs."""
+
+    async def exits() -> None:
+        await asyncio.sleep(0)
+        sys.exit(3)
+
+    async def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(SystemExit) as exited:
+        run_sync(exits())
+    assert exited.value.code == 3
+    with pytest.raises(KeyboardInterrupt):
+        run_sync(interrupted())
+    engine = SQLiteEngine(path=str(tmp_path / "after_exit.sqlite"))
+    try:
+        assert run_sync(engine.fetch_sql("SELECT 1 AS one")) == [{"one": 1}]
+    finally:
+        run_sync(engine.close_connection_pool())
+
+
 def test_query_run_sync_from_sync_code(tmp_path: Path) -> None:
     engine = SQLiteEngine(path=str(tmp_path / "sync2.sqlite"))
     previous = Item._meta._db

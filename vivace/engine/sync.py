@@ -19,24 +19,37 @@ import concurrent.futures
 import contextvars
 import threading
 from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 
 _lock = threading.Lock()
 _bridge: asyncio.AbstractEventLoop | None = None
+_bridge_thread: threading.Thread | None = None
 
 
 def bridge_loop() -> asyncio.AbstractEventLoop:
-    """The loop ``run_sync`` runs coroutines on (started on first use, runs for good)."""
-    global _bridge
+    """The loop ``run_sync`` runs coroutines on (started on first use, runs for good; a
+    new one if it ever stopped)."""
+    global _bridge, _bridge_thread
     with _lock:
-        if _bridge is None or _bridge.is_closed():
+        alive = _bridge_thread is not None and _bridge_thread.is_alive()
+        if _bridge is None or _bridge.is_closed() or not alive:
             loop = asyncio.new_event_loop()
             thread = threading.Thread(target=loop.run_forever, name="vivace-run-sync", daemon=True)
             thread.start()
-            _bridge = loop
+            _bridge, _bridge_thread = loop, thread
         return _bridge
+
+
+async def _carried(coroutine: Coroutine[Any, Any, T]) -> tuple[T | None, BaseException | None]:
+    """Await ``coroutine``; a ``SystemExit`` or ``KeyboardInterrupt`` it raises is returned,
+    not raised: asyncio lets those out of the loop itself, which would stop the bridge
+    before the caller heard of it (the caller then waited for good). The caller raises it."""
+    try:
+        return await coroutine, None
+    except (SystemExit, KeyboardInterrupt) as error:
+        return None, error
 
 
 def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -57,18 +70,22 @@ def run_sync(coroutine: Coroutine[Any, Any, T]) -> T:
         # Called from a coroutine run_sync is running: the bridge is busy waiting for it.
         return _run_on_a_thread_of_its_own(coroutine)
     outcome: concurrent.futures.Future[T] = concurrent.futures.Future()
-    started: list[asyncio.Task[T]] = []
+    started: list[asyncio.Task[tuple[T | None, BaseException | None]]] = []
 
-    def report(task: asyncio.Task[T]) -> None:
+    def report(task: asyncio.Task[tuple[T | None, BaseException | None]]) -> None:
         if task.cancelled():
             outcome.set_exception(asyncio.CancelledError())
         elif (error := task.exception()) is not None:
             outcome.set_exception(error)
         else:
-            outcome.set_result(task.result())
+            result, carried = task.result()
+            if carried is not None:
+                outcome.set_exception(carried)
+            else:
+                outcome.set_result(cast(T, result))
 
     def start() -> None:
-        task = loop.create_task(coroutine)
+        task = loop.create_task(_carried(coroutine))
         started.append(task)
         task.add_done_callback(report)
 
