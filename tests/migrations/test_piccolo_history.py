@@ -86,3 +86,18 @@ async def test_a_database_piccolo_migrated_carries_on(fresh: Fresh, tmp_path: Pa
     assert [r.ran for r in await check("music", context=context)] == [True, True]
     assert await backwards("music", "all", context=context) == [SECOND, FIRST]
     assert await db.fetch_sql("SELECT count(*) AS n FROM migration") == [{"n": 0}]
+
+
+async def test_forwards_one_runs_only_the_next(fresh: Fresh, tmp_path: Path) -> None:
+    """``forwards(app, "1")`` (Piccolo's ``piccolo migrations forwards app 1``): only the next
+    pending migration; ``"all"`` every pending one."""
+    if fresh.kind == "mysql":
+        pytest.skip(NO_ARRAYS)
+    shutil.copytree(HISTORY, tmp_path / "migrations")
+    context = context_for(fresh.engine, tmp_path / "migrations")
+    assert await forwards("music", "1", context=context) == [FIRST]
+    assert await forwards("music", "1", context=context) == [SECOND]
+    assert await forwards("music", "1", context=context) == []
+    assert await backwards("music", "all", context=context) == [SECOND, FIRST]
+    assert await forwards("music", "all", context=context) == [FIRST, SECOND]
+    assert await backwards("music", "all", context=context) == [SECOND, FIRST]

@@ -110,12 +110,14 @@ def new_command(app_name: str, auto: bool, desc: str, auto_input: str | None, sa
 @click.option("--fake", is_flag=True, help="Record the migrations as run without running them.")
 @click.option("--preview", is_flag=True, help="Print the SQL (and warnings); change nothing.")
 def forwards_command(app_name: str, migration_id: str | None, fake: bool, preview: bool) -> None:
-    """Run the migrations of APP_NAME (or all) that did not run, up to MIGRATION_ID.
+    """Run the migrations of APP_NAME (or all) that did not run, up to MIGRATION_ID
+    (1: only the next one).
 
     \b
     Examples:
         vivace migrations forwards all
         vivace migrations forwards music --preview
+        vivace migrations forwards music 1
         vivace migrations forwards music 2026-12-01T03:23:44:434772 --fake
     """
     _run(lambda c: forwards(app_name, migration_id, fake=fake, preview=preview, context=c))

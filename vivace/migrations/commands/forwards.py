@@ -15,6 +15,10 @@ from vivace.migrations.runner import Plan, plan_migration, run_plan
 from vivace.migrations.safety import safety_warnings
 from vivace.migrations.table import record_ran
 
+#: ``forwards(app, "1")``: only the next pending migration (Piccolo's, as ``backwards``'s
+#: ``"1"`` undoes only the latest).
+NEXT = "1"
+
 
 async def forwards(
     app_name: str,
@@ -26,7 +30,10 @@ async def forwards(
 ) -> list[str]:
     """Run (or with ``fake`` only record, or with ``preview`` only print) the pending
     migrations of ``app_name`` (its dependencies first) or of every app (``all``).
-    Returns the IDs run."""
+    Returns the IDs run. ``migration_id``: run up to and including it; ``"1"`` (Piccolo's)
+    runs only the next pending migration; ``"all"`` (or None) every pending one."""
+    if migration_id == ALL:
+        migration_id = None
     if migration_id is not None and app_name == ALL:
         raise MigrationError("give an app name, not 'all', to run up to a migration ID")
     done: list[str] = []
@@ -49,7 +56,9 @@ async def _forwards_app(
     pending = history.pending(ran)
     if not preview:
         await record_recognised_squashes(history, ran, context)
-    if migration_id is not None:
+    if migration_id == NEXT and NEXT not in history.ids:
+        pending = pending[:1]
+    elif migration_id is not None:
         stop = history.index(migration_id)
         if migration_id in ran:
             context.output(f"{app}: {migration_id} has already run")
