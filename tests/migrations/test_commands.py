@@ -308,3 +308,33 @@ async def test_dependencies_run_first_even_unregistered(
     context = MigrationContext(fresh.engine, registry, lambda line: None, lambda q: True)
     assert await forwards("app", context=context) == ["2025-01-01T00:00:00:000000"]
     assert await tables(fresh.engine) == ["label"]
+
+
+async def test_hand_written_foreign_key_to_self(harness: Harness, fresh: Fresh) -> None:
+    """``add_column(..., column_class=ForeignKey, params={"references": "self"})`` as a
+    Piccolo user writes it by hand: the key points at the table it is added to (loading
+    the history failed on it, for every command of the app)."""
+    path = harness.write(
+        "2026-01-01T00:00:07:000000",
+        """
+        manager.add_column(
+            table_class_name="Band", tablename="band", column_name="mentor",
+            column_class=ForeignKey, params={"references": "self", "null": True},
+        )
+        """,
+    )
+    path.write_text(
+        path.read_text().replace(
+            "from vivace.columns import Integer", "from vivace.columns import ForeignKey, Integer"
+        )
+    )
+    assert await forwards("app", context=harness.context) == [*IDS, "2026-01-01T00:00:07:000000"]
+    band = (await fresh.engine.introspect()).by_tablename("band")
+    assert band is not None
+    mentor = band.get_column("mentor")
+    assert mentor is not None and mentor.column_class == "ForeignKey"
+    assert mentor.param("references").tablename == "band"
+    await fresh.engine.fetch_sql("INSERT INTO band (name, rank) VALUES ('a', 1)")
+    await fresh.engine.fetch_sql("INSERT INTO band (name, rank, mentor) VALUES ('b', 1, 1)")
+    assert [r.ran for r in await check("app", context=harness.context)] == [True] * 4
+    assert await backwards("app", context=harness.context) == ["2026-01-01T00:00:07:000000"]

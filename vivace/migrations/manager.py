@@ -200,7 +200,8 @@ class MigrationManager:
         """Add a column: ``column_class`` (or its name) built with ``params``; the safe
         forms of its index, unique constraint and foreign key on request (see the class)."""
         klass = column_class_of(column_class, column_class_name)
-        spec = column_spec_from_params(column_name, klass, params or {}, db_column_name)
+        table = (table_class_name, tablename, schema)
+        spec = column_spec_from_params(column_name, klass, params or {}, db_column_name, table)
         options = LockOptions(index_concurrently, validate_separately)
         self.add_columns.append(AddColumn(table_class_name, tablename, schema, spec, options))
 

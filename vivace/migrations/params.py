@@ -18,8 +18,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from vivace.exceptions import MigrationError
+from vivace.orm import create_table_class
 from vivace.schema.check_sql import check_sql
 from vivace.schema.column import Column
+from vivace.schema.registry import unregister_table
 from vivace.schema.spec import ColumnSpec, ConstraintSpec, ReferenceSpec, freeze_value
 from vivace.schema.table_spec import COLUMN_CLASSES, column_from_spec, column_spec
 from vivace.sql.nodes import Condition
@@ -43,10 +45,15 @@ def column_spec_from_params(
     column_class: type[Column[Any]],
     params: Mapping[str, Any],
     db_column_name: str | None = None,
+    table: tuple[str, str, str | None] | None = None,
 ) -> ColumnSpec:
-    """The spec of the column a migration's ``add_column`` describes."""
+    """The spec of the column a migration's ``add_column`` describes; ``table`` (class
+    name, tablename, schema) is the table it is added to, which a foreign key's
+    ``references="self"`` names."""
     kwargs = {k: v for k, v in params.items() if k not in _IGNORED_PARAMS}
     kwargs.pop("db_column_name", None)
+    if kwargs.get("references") == "self" and table is not None:
+        kwargs["references"] = _stand_in(*table)
     base = kwargs.get("base_column")
     if isinstance(base, ColumnSpec):
         kwargs["base_column"] = column_from_spec(base)
@@ -59,6 +66,15 @@ def column_spec_from_params(
     spec = column_spec(column).renamed(column_name)
     db_name = db_column_name or params.get("db_column_name") or column_name
     return spec.replace_params(db_column_name=None if db_name == column_name else db_name)
+
+
+def _stand_in(class_name: str, tablename: str, schema: str | None) -> Any:
+    """A Table class standing for ``tablename`` with the default key, as the stand-in
+    classes a written migration file defines for its foreign keys (kept out of the
+    registry: string references in the project never find it)."""
+    table = create_table_class(class_name, class_kwargs={"tablename": tablename, "schema": schema})
+    unregister_table(table)
+    return table
 
 
 def changed_params(params: Mapping[str, Any], target_column: str | None = None) -> dict[str, Any]:
