@@ -1072,7 +1072,7 @@ def test_create_table_with_every_column_type(d: Dia) -> None:
         '"v_timestamptz" TIMESTAMPTZ NOT NULL DEFAULT current_timestamp',
         '"v_date" DATE NOT NULL DEFAULT current_date',
         '"v_time" TIME NOT NULL DEFAULT current_time',
-        '"v_interval" INTERVAL NOT NULL',
+        "\"v_interval\" INTERVAL NOT NULL DEFAULT '0:00:00'",  # IntervalCustom(): fixed
         '"v_uuid" UUID NOT NULL DEFAULT gen_random_uuid()',
         "\"v_json\" JSON NOT NULL DEFAULT '{}'",
         "\"v_jsonb\" JSONB NOT NULL DEFAULT '{}'",
@@ -1099,7 +1099,7 @@ def test_create_table_with_every_column_type(d: Dia) -> None:
         '"v_timestamptz" TIMESTAMPTZ NOT NULL',
         '"v_date" DATE NOT NULL',
         '"v_time" TIME NOT NULL',
-        '"v_interval" INTERVAL NOT NULL',
+        '"v_interval" INTERVAL NOT NULL DEFAULT 0',  # microseconds
         '"v_uuid" UUID NOT NULL',
         "\"v_json\" JSON_TEXT NOT NULL DEFAULT '{}'",
         "\"v_jsonb\" JSONB_TEXT NOT NULL DEFAULT '{}'",

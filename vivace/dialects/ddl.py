@@ -14,7 +14,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vivace.dialects.column_changes import check_default_fits, described_column, with_type_of
 from vivace.dialects.introspection import attribute_name, canonical_default, json_default
@@ -86,10 +86,15 @@ class DDLCompiler:
         """The DEFAULT clause value of a column, when the database can compute it."""
         default = column.default
         if isinstance(default, Default):
-            return self.computed_default(default)
+            computed = self.computed_default(default)
+            if computed is not None or not default.constant:
+                return computed
+            default = default.python()  # a fixed value (``IntervalCustom()``): its literal
         is_array = column.column_class == "Array"
         if is_array and (default == _LIST or default == FrozenValue("list", ())):
             return self.empty_array_literal()  # rows written outside the ORM get [] too
+        if is_array and isinstance(default, FrozenValue) and default.kind == "list":
+            return self.array_literal(column, default.thaw())
         if default is None or isinstance(default, CallableRef) or is_array:
             return None
         value = default.thaw() if isinstance(default, FrozenValue) else default
@@ -102,6 +107,11 @@ class DDLCompiler:
         return default.postgres
 
     def empty_array_literal(self) -> str | None:
+        return None
+
+    def array_literal(self, column: ColumnSpec, values: list[Any]) -> str | None:
+        """The DEFAULT of an array column holding ``values``; None (Python fills new rows)
+        where the database has no array literal Vivace writes."""
         return None
 
     def column_sql(self, column: ColumnSpec, with_references: bool = True) -> str:

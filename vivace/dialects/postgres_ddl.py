@@ -14,6 +14,11 @@ Example::
 
 from __future__ import annotations
 
+import datetime
+import decimal
+import uuid
+from typing import Any
+
 from vivace.dialects.ddl import (
     FOREIGN_KEY_PARAMS,
     DDLCompiler,
@@ -25,6 +30,7 @@ from vivace.dialects.staged_ddl import LockOptions, StagedDDL
 from vivace.exceptions import QueryError
 from vivace.schema.column import check_identifier, derived_identifier
 from vivace.schema.spec import ColumnSpec, ConstraintSpec, IndexSpec, TableSpec
+from vivace.types.choices import member_value
 
 _METHODS = ("btree", "hash", "gist", "gin")
 # Serial types are INTEGER/BIGINT with a sequence; a type change names the plain type.
@@ -39,6 +45,13 @@ class PostgresDDL(DDLCompiler):
 
     def empty_array_literal(self) -> str | None:
         return "'{}'"
+
+    def array_literal(self, column: ColumnSpec, values: list[Any]) -> str | None:
+        # PostgreSQL's array text (``'{"a","b"}'``), typed by the column when it is stored.
+        text = _array_text(values)
+        if text is None:
+            return None
+        return "'" + text.replace("'", "''") + "'"
 
     def nulls_not_distinct(self) -> str:
         return " NULLS NOT DISTINCT"
@@ -424,3 +437,31 @@ def postgres_object_name(first: str, second: str, label: str) -> str:
     cut_head = head[:keep_head].decode(errors="ignore")
     cut_tail = tail[:keep_tail].decode(errors="ignore")
     return check_identifier(f"{cut_head}_{cut_tail}_{label}", "constraint name")
+
+
+#: Element types written into an array default as their ``str()`` (PostgreSQL parses each
+#: with the element type's input function).
+_TEXT_ELEMENTS = (str, int, float, decimal.Decimal, datetime.date, datetime.time, uuid.UUID)
+
+
+def _array_text(values: list[Any]) -> str | None:
+    """``[1, None, [2]]`` as PostgreSQL's array text ``{"1",NULL,{"2"}}``; None for an
+    element it has no text for here (bytes, intervals, JSON): Python fills those."""
+    parts = []
+    for value in values:
+        value = member_value(value)
+        if value is None:
+            parts.append("NULL")
+        elif isinstance(value, list):
+            inner = _array_text(value)
+            if inner is None:
+                return None
+            parts.append(inner)
+        elif isinstance(value, bool):
+            parts.append("t" if value else "f")
+        elif isinstance(value, _TEXT_ELEMENTS):
+            text = str(value).replace("\\", "\\\\").replace('"', '\\"')
+            parts.append(f'"{text}"')
+        else:
+            return None
+    return "{" + ",".join(parts) + "}"

@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from vivace.dialects.column_changes import without_db_column
 from vivace.dialects.ddl import DDLCompiler, changed_params
@@ -36,6 +37,13 @@ class SQLiteDDL(DDLCompiler):
 
     def empty_array_literal(self) -> str | None:
         return "'[]'"
+
+    def array_literal(self, column: ColumnSpec, values: list[Any]) -> str | None:
+        # The JSON text the column stores (its values converted as a sent array's are).
+        converter = self.dialect.param_converter(value_type_of(column))
+        if converter is None:
+            return None
+        return self.dialect.compiler_class(self.dialect, inline=True).literal(converter(values))
 
     def type_sql(self, column: ColumnSpec) -> str:
         return self.vtype_sql(value_type_of(column))

@@ -17,7 +17,7 @@ import math
 import os
 import time
 import uuid
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 # The types under other names: the properties named ``datetime``, ``date``, ``time`` and
 # ``timedelta`` (Piccolo's) would hide the module in their own class's annotations.
@@ -35,6 +35,9 @@ class Default:
     #: SQL for the column's DEFAULT clause, or None when only Python computes it.
     postgres: str | None = None
     sqlite: str | None = None
+    #: A fixed value (``python()`` gives the same each time): the column's DEFAULT is its
+    #: literal on every database, so rows inserted outside the ORM get it too.
+    constant: ClassVar[bool] = False
 
     def python(self) -> Any:
         """The value for a new row: ``TimestampNow().python()`` -> the current time."""
@@ -79,6 +82,8 @@ class TimestampOffset(Default):
 
 class TimestampCustom(Default):
     """A fixed moment. Example: ``TimestampCustom(year=2020, month=1, day=1)``."""
+
+    constant = True
 
     def __init__(
         self,
@@ -183,6 +188,8 @@ class DateOffset(Default):
 class DateCustom(Default):
     """A fixed date. Example: ``DateCustom(year=2021, month=12, day=25)``."""
 
+    constant = True
+
     def __init__(self, year: int = 2000, month: int = 1, day: int = 1) -> None:
         self.year, self.month, self.day = year, month, day
 
@@ -227,6 +234,8 @@ class TimeOffset(Default):
 class TimeCustom(Default):
     """A fixed time of day. Example: ``TimeCustom(hour=9, minute=30)``."""
 
+    constant = True
+
     def __init__(self, hour: int = 0, minute: int = 0, second: int = 0) -> None:
         self.hour, self.minute, self.second = hour, minute, second
 
@@ -248,6 +257,8 @@ class TimeCustom(Default):
 
 class IntervalCustom(Default):
     """A fixed duration. Example: ``Interval(default=IntervalCustom(hours=1))``."""
+
+    constant = True
 
     def __init__(
         self,
