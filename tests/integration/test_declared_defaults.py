@@ -15,10 +15,13 @@ from vivace import Table
 from vivace.columns import Array, Date, Integer, Interval, Time, Timestamp, Timestamptz, Varchar
 from vivace.columns.defaults import (
     DateCustom,
+    DateOffset,
     IntervalCustom,
     TimeCustom,
+    TimeOffset,
     TimestampCustom,
     TimestamptzCustom,
+    TimestamptzOffset,
 )
 from vivace.engine import Engine
 from vivace.table import create_table_class
@@ -65,3 +68,30 @@ async def test_array_defaults_apply_to_raw_inserts(db: Engine, use_tables: UseTa
     await db.fetch_sql("INSERT INTO array_defaults (name) VALUES ('raw')")
     rows = await table.select(table.tags, table.numbers, table.grid)
     assert rows == [{"tags": ["a", "q\"u\\o'te", None], "numbers": [1, 2], "grid": [[1], [2]]}]
+
+
+async def test_offsets_declared_on_postgres(postgres_db: Engine, use_tables: UseTables) -> None:
+    """PostgreSQL computes the offset defaults itself (``current_timestamp + interval``), as
+    it does ``TimestampNow()``: a raw insert gets about what the ORM gives."""
+    table = create_table_class(
+        "OffsetDefaults",
+        class_kwargs={"tablename": "offset_defaults"},
+        class_members={
+            "name": Varchar(length=10),
+            "due": Timestamptz(default=TimestamptzOffset(days=1, hours=2)),
+            "day": Date(default=DateOffset(days=7)),
+            "later": Time(default=TimeOffset(hours=1)),
+        },
+    )
+    await use_tables(postgres_db, table)
+    await postgres_db.fetch_sql("INSERT INTO offset_defaults (name) VALUES ('raw')")
+    await table(name="orm").save()
+    raw, orm = await table.select().order_by(table.id)
+    assert abs(raw["due"] - orm["due"]) < datetime.timedelta(minutes=1)
+    assert raw["day"] == orm["day"]
+    gap = abs(_seconds(raw["later"]) - _seconds(orm["later"])) % 86_400
+    assert min(gap, 86_400 - gap) < 60  # the same time of day, around midnight too
+
+
+def _seconds(moment: datetime.time) -> int:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second

@@ -79,6 +79,11 @@ class TimestampOffset(Default):
         """``TimestampOffset(days=1).python()`` -> this time tomorrow (local, naive)."""
         return datetime.datetime.now() + self._delta()
 
+    @property
+    def postgres(self) -> str:  # type: ignore[override]
+        """``current_timestamp`` moved by the offset, as the column's DEFAULT."""
+        return f"current_timestamp + interval '{_span(self._delta())}'"
+
 
 class TimestampCustom(Default):
     """A fixed moment. Example: ``TimestampCustom(year=2020, month=1, day=1)``."""
@@ -184,6 +189,11 @@ class DateOffset(Default):
         """``DateOffset(days=7).python()`` -> the date a week from today."""
         return datetime.date.today() + datetime.timedelta(days=self.days)
 
+    @property
+    def postgres(self) -> str:  # type: ignore[override]
+        """``current_date`` moved by the days, as the column's DEFAULT."""
+        return f"current_date + {int(self.days)}"
+
 
 class DateCustom(Default):
     """A fixed date. Example: ``DateCustom(year=2021, month=12, day=25)``."""
@@ -229,6 +239,12 @@ class TimeOffset(Default):
         """``TimeOffset(hours=1).python()`` -> the time of day an hour from now."""
         delta = datetime.timedelta(hours=self.hours, minutes=self.minutes, seconds=self.seconds)
         return (datetime.datetime.now() + delta).time()
+
+    @property
+    def postgres(self) -> str:  # type: ignore[override]
+        """``localtime`` (the time of day, no zone) moved by the offset, as the DEFAULT."""
+        delta = datetime.timedelta(hours=self.hours, minutes=self.minutes, seconds=self.seconds)
+        return f"localtime + interval '{_span(delta)}'"
 
 
 class TimeCustom(Default):
@@ -378,6 +394,12 @@ class UUID7(Default):
         rand_b = (rand >> 12) & ((1 << 62) - 1)  # 62 random bits after the variant
         value = (millis << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
         return uuid.UUID(int=value)
+
+
+def _span(delta: datetime.timedelta) -> str:
+    """An offset as PostgreSQL interval text: ``'1 days 7200 seconds'`` (whole numbers only:
+    the offsets take whole days, hours, minutes and seconds)."""
+    return f"{delta.days} days {delta.seconds} seconds"
 
 
 __all__ = [
