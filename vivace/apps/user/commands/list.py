@@ -70,7 +70,7 @@ async def list_users(limit: int = 20, page: int = 1, order_by: str = "username")
         raise ValueError(
             "The order_by argument must be one of the following: " + ", ".join(allowed)
         )
-    users = await get_users(column, ascending, limit, page)
+    users = await get_users(order_by=column, ascending=ascending, limit=limit, page=page)
     if not users:
         print("No data")
         return
