@@ -81,7 +81,11 @@ class TimestampOffset(Default):
 
     @property
     def postgres(self) -> str:  # type: ignore[override]
-        """``current_timestamp`` moved by the offset, as the column's DEFAULT."""
+        """``current_timestamp`` moved by the offset, as the column's DEFAULT.
+
+        Example: ``TimestampOffset(days=1).postgres`` is
+        ``"current_timestamp + interval '1 days 0 seconds'"``.
+        """
         return f"current_timestamp + interval '{_span(self._delta())}'"
 
 
@@ -191,7 +195,10 @@ class DateOffset(Default):
 
     @property
     def postgres(self) -> str:  # type: ignore[override]
-        """``current_date`` moved by the days, as the column's DEFAULT."""
+        """``current_date`` moved by the days, as the column's DEFAULT.
+
+        Example: ``DateOffset(days=7).postgres`` is ``"current_date + 7"``.
+        """
         return f"current_date + {int(self.days)}"
 
 
@@ -242,7 +249,11 @@ class TimeOffset(Default):
 
     @property
     def postgres(self) -> str:  # type: ignore[override]
-        """``localtime`` (the time of day, no zone) moved by the offset, as the DEFAULT."""
+        """``localtime`` (the time of day, no zone) moved by the offset, as the DEFAULT.
+
+        Example: ``TimeOffset(hours=1).postgres`` is
+        ``"localtime + interval '0 days 3600 seconds'"``.
+        """
         delta = datetime.timedelta(hours=self.hours, minutes=self.minutes, seconds=self.seconds)
         return f"localtime + interval '{_span(delta)}'"
 
