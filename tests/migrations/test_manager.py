@@ -6,10 +6,12 @@ from __future__ import annotations
 import pytest
 
 from vivace.columns import Array, ForeignKey, Integer, Varchar
+from vivace.dialects import PostgresDialect, SQLiteDialect
 from vivace.exceptions import MigrationError
 from vivace.migrations import MigrationManager
 from vivace.migrations.history import replay
 from vivace.migrations.params import class_default_params
+from vivace.migrations.runner import plan_migration
 from vivace.schema.spec import SchemaSpec
 
 
@@ -76,3 +78,16 @@ async def test_snapshot_needs_the_runner() -> None:
     with pytest.raises(MigrationError, match="needs the migration runner"):
         await MigrationManager().get_table_from_snapshot("Band")
     assert replay([]).schema == SchemaSpec()
+
+
+def test_a_schema_is_made_once_per_step() -> None:
+    """A table added in a schema, or moved to one, makes the schema once (it was sent
+    twice: harmless with IF NOT EXISTS, but twice in every preview)."""
+    manager = MigrationManager(migration_id="1", app_name="app")
+    manager.add_table("Band", "band", schema="music")
+    manager.change_table_schema("Band", "band", new_schema="archive", old_schema="music")
+    statements = plan_migration(manager, SchemaSpec(), PostgresDialect().ddl).statements
+    assert statements.count('CREATE SCHEMA IF NOT EXISTS "music"') == 1
+    assert statements.count('CREATE SCHEMA IF NOT EXISTS "archive"') == 1
+    on_sqlite = plan_migration(manager, SchemaSpec(), SQLiteDialect().ddl).statements
+    assert not any("SCHEMA" in sql for sql in on_sqlite)

@@ -128,8 +128,7 @@ class AddTable(Operation):
         return SchemaSpec((*state.tables, self.spec()))
 
     def ddl(self, state: SchemaSpec, ddl: DDLCompiler) -> list[str]:
-        schema = ddl.create_schema(self.schema) if self.schema else []
-        return [*schema, *ddl.create_table(self.spec())]
+        return ddl.create_table(self.spec())  # its schema first, where there are schemas
 
     def inverse(self, state: SchemaSpec) -> list[Operation]:
         return [DropTable(self.table_class_name, self.tablename, self.schema)]
@@ -196,9 +195,8 @@ class ChangeTableSchema(Operation):
         return _retarget(_replace_table(state, old, new), old, new)
 
     def ddl(self, state: SchemaSpec, ddl: DDLCompiler) -> list[str]:
-        table = self.table(state)
-        create = ddl.create_schema(self.new_schema) if self.new_schema else []
-        return [*create, *ddl.change_table_schema(table, self.new_schema)]
+        # The target schema is made by change_table_schema, where there are schemas.
+        return ddl.change_table_schema(self.table(state), self.new_schema)
 
     def inverse(self, state: SchemaSpec) -> list[Operation]:
         old = self.table(state)
