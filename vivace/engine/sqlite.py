@@ -32,6 +32,7 @@ import contextlib
 import enum
 import os
 import sqlite3
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -42,6 +43,11 @@ from vivace.engine.base import Engine
 from vivace.engine.cursors import RowCursor
 from vivace.engine.sqlite_cursor import SQLiteCursor
 from vivace.engine.sqlite_errors import map_sqlite_error
+from vivace.engine.sqlite_piccolo_files import (
+    PiccoloIntervalWarning,
+    seconds_columns,
+    seconds_warning,
+)
 from vivace.engine.transaction import Transaction
 from vivace.exceptions import ConfigurationError, PoolTimeout, TransactionError, VivaceError
 from vivace.schema import Serial
@@ -189,6 +195,10 @@ class SQLiteEngine(Engine):
         self._idle: list[_Connection] = []
         self._all: list[_Connection] = []
         self._opening = 0
+        #: Whether the file was checked for Piccolo's ``SECONDS`` intervals, and what
+        #: was found there, warned about once on the loop (``sqlite_piccolo_files``).
+        self._file_checked = False
+        self._seconds_columns: list[tuple[str, str]] = []
         self._waiters: collections.deque[asyncio.Future[_Connection]] = collections.deque()
         self._executor: ThreadPoolExecutor | None = None
 
@@ -212,6 +222,9 @@ class SQLiteEngine(Engine):
         raw.execute("PRAGMA case_sensitive_like = ON")
         for name, arity, function in SQLITE_FUNCTIONS:  # ``a ** b``'s vivace_power
             raw.create_function(name, arity, function, deterministic=True)
+        if not self._file_checked:  # once, on the worker: see sqlite_piccolo_files
+            self._file_checked = True
+            self._seconds_columns = seconds_columns(raw)
         return _Connection(raw, self.inline_budget)
 
     def _worker(self) -> ThreadPoolExecutor:
@@ -281,6 +294,9 @@ class SQLiteEngine(Engine):
             finally:
                 self._opening -= 1
             self._all.append(connection)
+            if self._seconds_columns:
+                found, self._seconds_columns = self._seconds_columns, []
+                warnings.warn(seconds_warning(self.path, found), PiccoloIntervalWarning, 2)
             return connection
         waiter: asyncio.Future[_Connection] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
