@@ -264,7 +264,7 @@ def test_base_compiler_refuses_what_it_cannot_do() -> None:
     with pytest.raises(QueryError, match="nulls_distinct"):
         base.constraint_sql(ConstraintSpec("u", "unique", ("a",), nulls_distinct=False))
     assert base.computed_default(UUID4()) == "gen_random_uuid()"
-    assert base.empty_array_literal() is None
+    assert base.array_literal(SIZE, []) is None
     assert Dialect().introspector.dialect is not None
     assert changed_params(SIZE, SIZE.replace_params(null=False, choices=None)) == {"null"}
     assert type_changed(SIZE, ColumnSpec("size", "BigInt", SIZE.params))

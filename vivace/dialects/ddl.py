@@ -90,12 +90,14 @@ class DDLCompiler:
             if computed is not None or not default.constant:
                 return computed
             default = default.python()  # a fixed value (``IntervalCustom()``): its literal
-        is_array = column.column_class == "Array"
-        if is_array and (default == _LIST or default == FrozenValue("list", ())):
-            return self.empty_array_literal()  # rows written outside the ORM get [] too
-        if is_array and isinstance(default, FrozenValue) and default.kind == "list":
-            return self.array_literal(column, default.thaw())
-        if default is None or isinstance(default, CallableRef) or is_array:
+        if column.column_class == "Array":
+            # Rows written outside the ORM get the list too (``default=list``: an empty one).
+            if default == _LIST:
+                return self.array_literal(column, [])
+            if isinstance(default, FrozenValue) and default.kind == "list":
+                return self.array_literal(column, default.thaw())
+            return None
+        if default is None or isinstance(default, CallableRef):
             return None
         value = default.thaw() if isinstance(default, FrozenValue) else default
         converter = self.dialect.param_converter(value_type_of(column))
@@ -105,9 +107,6 @@ class DDLCompiler:
 
     def computed_default(self, default: Default) -> str | None:
         return default.postgres
-
-    def empty_array_literal(self) -> str | None:
-        return None
 
     def array_literal(self, column: ColumnSpec, values: list[Any]) -> str | None:
         """The DEFAULT of an array column holding ``values``; None (Python fills new rows)

@@ -43,9 +43,6 @@ _INTEGERS = {"SmallInt", "Integer", "BigInt"}
 class PostgresDDL(DDLCompiler):
     """DDL for PostgreSQL 12+."""
 
-    def empty_array_literal(self) -> str | None:
-        return "'{}'"
-
     def array_literal(self, column: ColumnSpec, values: list[Any]) -> str | None:
         # PostgreSQL's array text (``'{"a","b"}'``), typed by the column when it is stored.
         text = _array_text(values)

@@ -35,9 +35,6 @@ _IN_PLACE = {"db_column_name", "index", "index_method"}
 class SQLiteDDL(DDLCompiler):
     """DDL for SQLite 3.35+."""
 
-    def empty_array_literal(self) -> str | None:
-        return "'[]'"
-
     def array_literal(self, column: ColumnSpec, values: list[Any]) -> str | None:
         # The JSON text the column stores (its values converted as a sent array's are).
         converter = self.dialect.param_converter(value_type_of(column))

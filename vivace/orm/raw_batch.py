@@ -2,8 +2,9 @@
 
 Raw SQL has no column list Vivace knows before it runs, so the batch runs the statement
 once when it opens and hands its rows (dicts, as ``raw()`` gives them) out chunk by chunk:
-the same calls as a select's batch (Piccolo code keeps working), but the whole result is
-in memory at once. Stream big results with ``select().batch()`` instead::
+the same calls as a select's batch (it is one: ``vivace.orm.batch.Batch``, routed and
+closed the same way), but the whole result is in memory at once. Stream big results with
+``select().batch()`` instead::
 
     async with await Band.raw("SELECT name FROM band").batch(batch_size=2) as batch:
         async for rows in batch:      # [{"name": ...}, {"name": ...}]
@@ -12,50 +13,32 @@ in memory at once. Stream big results with ``select().batch()`` instead::
 
 from __future__ import annotations
 
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from vivace.exceptions import QueryError
+from vivace.engine import Engine
+from vivace.engine.cursors import RowCursor
+from vivace.orm.batch import Batch
 
 
-class RawBatch:
-    """An async context manager and iterator over chunks of a raw query's rows."""
+class _ReadRows(RowCursor):
+    """A result read whole, handed out ``size`` rows at a time."""
 
-    def __init__(self, query: Any, batch_size: int, node: str | None) -> None:
-        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
-            raise QueryError(f"batch(batch_size=...) takes a positive int, got {batch_size!r}")
-        self._query, self._batch_size, self._node = query, batch_size, node
-        self._rows: list[dict[str, Any]] | None = None
+    def __init__(self, rows: list[Any], size: int) -> None:
+        self._rows, self._size = rows, size
 
-    async def __aenter__(self) -> Self:
-        self._rows = await self._query.run(node=self._node)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._rows = None
-
-    def __aiter__(self) -> Self:
-        return self
-
-    async def __anext__(self) -> list[dict[str, Any]]:
-        chunk = await self.next()
-        if not chunk:
-            raise StopAsyncIteration
+    async def fetch(self) -> list[Any]:
+        chunk = self._rows[: self._size]
+        del self._rows[: self._size]
         return chunk
 
-    async def next(self) -> list[dict[str, Any]]:
-        """The next chunk of rows; ``[]`` once there are no more (as Piccolo's).
 
-        Example: ``while rows := await batch.next(): ...``.
-        """
-        rows = self._rows
-        if rows is None:
-            raise QueryError("read a batch inside `async with await query.batch(...) as batch:`")
-        chunk = rows[: self._batch_size]
-        del rows[: self._batch_size]
-        return chunk
+class RawBatch(Batch[list[dict[str, Any]]]):
+    """A ``Batch`` over a raw query's rows, read when it opens (see the module).
+
+    Example: ``async with await Band.raw("SELECT 1 AS one").batch() as batch: ...``.
+    """
+
+    async def _open(self, engine: Engine) -> None:
+        rows: list[dict[str, Any]] = await self._query._run(engine)
+        self._map = list
+        self._cursor = _ReadRows(rows, self._batch_size)

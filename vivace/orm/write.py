@@ -70,18 +70,18 @@ def _column_values(columns: Sequence[Column[Any]], rows: Sequence[Any]) -> list[
 _NONE_OMITTED: frozenset[str] = frozenset()
 
 
-def _serial_names(meta: Any) -> tuple[str, ...]:
+def _serials(meta: Any) -> tuple[tuple[str, ...], frozenset[str]]:
     """The ``Serial`` columns of a table whose value the database makes when a new row
-    has none (the primary key first): a new row leaves them out of its insert. Worked out
-    once per table."""
-    names: tuple[str, ...] | None = meta.__dict__.get("_serial_names")
-    if names is None:
+    has none (the primary key first), and the set of them all (what a row giving none
+    leaves out of its insert). Worked out once per table."""
+    cached: tuple[tuple[str, ...], frozenset[str]] | None = meta.__dict__.get("_serials")
+    if cached is None:
         pk = meta.primary_key
         serials = [c for c in meta.columns if isinstance(c, Serial)]
         serials.sort(key=lambda c: c is not pk)
         names = tuple(c._meta.name for c in serials)
-        meta.__dict__["_serial_names"] = names
-    return names
+        cached = meta.__dict__["_serials"] = (names, frozenset(names))
+    return cached
 
 
 def _omitted(serials: tuple[str, ...], values: dict[str, Any]) -> frozenset[str]:
@@ -324,7 +324,7 @@ class Insert(Query[list[dict[str, Any]]]):
         """The rows, grouped by the ``Serial`` columns they leave to the database (each
         group a statement): those with a primary key given first."""
         rows = self._rows
-        serials = _serial_names(self.table._meta)
+        serials, every = _serials(self.table._meta)
         if not serials:
             return [(_NONE_OMITTED, rows)] if rows else []
         if len(serials) > 1:
@@ -336,12 +336,12 @@ class Insert(Query[list[dict[str, Any]]]):
         keys = list(map(dict.get, map(_DICT_OF, rows), repeat(name)))  # C loops, no Python call
         missing = keys.count(None)
         if missing == len(rows):
-            return [(frozenset(serials), rows)] if rows else []
+            return [(every, rows)] if rows else []
         if not missing:
             return [(_NONE_OMITTED, rows)]
         with_pk = [row for row, key in zip(rows, keys) if key is not None]
         without_pk = [row for row, key in zip(rows, keys) if key is None]
-        return [(_NONE_OMITTED, with_pk), (frozenset(serials), without_pk)]
+        return [(_NONE_OMITTED, with_pk), (every, without_pk)]
 
     def _statement_for(
         self, columns: list[Column[Any]], rows: Sequence[Any], returning: bool = True
@@ -417,11 +417,13 @@ class Insert(Query[list[dict[str, Any]]]):
         pk_meta = meta.primary_key._meta
         pk_name = pk_meta.name
         values = row.__dict__
-        serials = _serial_names(meta)
-        if len(serials) == 1:  # the common case: a Serial primary key
-            omitted = _NONE_OMITTED if values.get(serials[0]) is not None else frozenset(serials)
-        else:
+        serials, every = _serials(meta)
+        if len(serials) > 1:
             omitted = _omitted(serials, values)
+        elif serials and values.get(serials[0]) is None:  # the common case: a new Serial key
+            omitted = every
+        else:
+            omitted = _NONE_OMITTED
         layout = self._layout_for(omitted)
         wanted = self._returning or (meta.primary_key,)
         picked = _row_values(layout.columns, (row,), layout)

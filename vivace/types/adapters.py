@@ -21,6 +21,7 @@ from typing import Any
 
 from vivace.types.choices import member_value as member_value  # re-exported
 from vivace.types.encoding import JSONDict
+from vivace.types.encoding import load_json as parse_json
 
 Converter = Callable[[Any], Any]
 
@@ -234,8 +235,8 @@ def load_json(value: Any) -> Any:
     """Parse JSON text (used by ``output(load_json=True)``); an object at the top is a
     ``JSONDict``, as Piccolo gives it (told apart from a nested related row)."""
     if isinstance(value, str | bytes):
-        value = json.loads(value)
-    return JSONDict(value) if type(value) is dict else value
+        return parse_json(value)
+    return JSONDict(value) if type(value) is dict else value  # a driver's decoded JSON
 
 
 def int_to_bool(value: Any) -> Any:

@@ -57,10 +57,7 @@ def member_value(value: Any) -> Any:
     Example: ``member_value(Title.mr)`` is ``1`` for ``mr = Choice(value=1, display_name="Mr.")``;
     ``member_value(Genre.rock)`` is ``"rock"`` for ``rock = "rock"``.
     """
-    if isinstance(value, enum.Enum):
-        inner = value.value
-        return inner.value if isinstance(inner, Choice) else inner
-    return value
+    return choice_value(value.value) if isinstance(value, enum.Enum) else value
 
 
 def choices_dict(choices: type[enum.Enum] | None) -> dict[str, dict[str, Any]] | None:

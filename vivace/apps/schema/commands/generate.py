@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vivace.conf import Finder
+from vivace.dialects.introspection import class_name_for
 from vivace.orm import Table
 from vivace.orm.spec_tables import table_classes_from_schema
-from vivace.orm.tables import sort_table_classes
 from vivace.schema.source import SourceWriter
 from vivace.schema.spec import ColumnSpec, ReferenceSpec, SchemaSpec, TableSpec
 
@@ -104,10 +104,6 @@ def unmapped_columns(schema: SchemaSpec) -> list[tuple[TableSpec, ColumnSpec]]:
     return [(t, c) for t in schema.tables for c in t.columns if c.unmapped]
 
 
-def _camel(tablename: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in tablename.split("_"))
-
-
 @dataclass
 class OutputSchema:
     """What ``get_output_schema`` found: Table classes (referenced tables first), the
@@ -135,8 +131,8 @@ class OutputSchema:
         for table in self.tables:
             if tablename in (table._meta.tablename, table.__name__):
                 return table
-        camel = _camel(tablename)
-        return next((table for table in self.tables if table.__name__ == camel), None)
+        name = class_name_for(tablename)
+        return next((table for table in self.tables if table.__name__ == name), None)
 
     def __add__(self, other: OutputSchema) -> OutputSchema:
         """Both schemas' contents in this one (Piccolo merges per-table results this way).
@@ -182,7 +178,7 @@ async def get_output_schema(
         imports=sorted(set(imports)),
         warnings=[f"{t.tablename}.{c.name}: {c.unmapped}" for t, c in unmapped_columns(chosen)],
         index_warnings=[r.removeprefix("# ") for r in remarks],
-        tables=sort_table_classes(order),
+        tables=order,  # dependency_order: referenced tables first, cycles allowed
     )
 
 
