@@ -121,7 +121,9 @@ class Table(TableBase, abstract=True):
     @classmethod
     def select(cls, *columns: Any, exclude_secrets: bool = False) -> Select[Any, Any]:
         """Rows as dicts: ``Band.select(Band.name, Band.manager.name)``."""
-        return Select(cls, columns, exclude_secrets=exclude_secrets)
+        if exclude_secrets:
+            return Select(cls, columns, True)
+        return Select._of(cls, columns)
 
     @classmethod
     def objects(cls: type[TableT], *prefetch: Any) -> Objects[TableT]:
