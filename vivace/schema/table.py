@@ -27,6 +27,7 @@ from vivace.schema.foreign_key import ForeignKey
 from vivace.schema.registry import all_tables, register_table
 from vivace.schema.relations import M2M, Relation
 from vivace.schema.row_init import InitPlan, init_plan
+from vivace.schema.row_init_code import is_generated, table_init
 from vivace.schema.text_columns import Email
 from vivace.sql.nodes import Alias
 from vivace.types import JSON_TYPES
@@ -267,7 +268,7 @@ class TableBase:
         **kwargs: Any,
     ) -> None:
         table_meta = self._meta
-        plan = table_meta.init_plan or init_plan(table_meta)
+        plan = table_meta.init_plan or _first_plan(table_meta)
         # The common case (see ``vivace.schema.row_init``): same values, same order. Every
         # keyword is a column's attribute name exactly when it adds no key to the template.
         filled = plan.template | kwargs
@@ -393,6 +394,23 @@ class TableBase:
 
     def __str__(self) -> str:
         return repr(self)
+
+
+def _first_plan(meta: TableMeta) -> InitPlan:
+    """The table's ``InitPlan``, made on its first row; the table also gets its own
+    ``__init__`` for the common case (``vivace.schema.row_init_code``) unless a class of
+    its own declares one (a user's ``__init__`` stays in charge)."""
+    plan = init_plan(meta)
+    table = meta.table
+    for klass in table.__mro__:
+        if "__init__" in vars(klass):
+            inherited = vars(klass)["__init__"]
+            break
+    if inherited is TableBase.__init__ or is_generated(inherited):
+        init = table_init(table, plan, TableBase.__init__, _refuse_missing)
+        if init is not None:
+            table.__init__ = init
+    return plan
 
 
 def _refuse_missing(column: Column[Any]) -> None:
