@@ -335,6 +335,42 @@ async def test_last_insert_id_keys_follow_the_servers_increment(
         await engine.close_connection_pool()
 
 
+async def test_many_rows_take_their_keys_from_the_last_insert_id_on_mariadb(
+    mysql_db: MySQLEngine, use_tables: UseTables
+) -> None:
+    """From 100 rows MariaDB inserts without ``RETURNING`` (``insert_rowids``): every row
+    still gets the key the server stored for it, with the session's increment at 3 too;
+    rows with keys given take the ``RETURNING`` path and keep them."""
+    await use_tables(mysql_db, MyManager)
+    sent: list[str] = []
+    mysql_db.log_queries, mysql_db.log_responses = True, False
+    real_log = mysql_db._log
+
+    def log(sql: str, params: Any = None) -> None:
+        sent.append(sql)
+
+    mysql_db._log = log  # type: ignore[method-assign]
+    try:
+        rows = [MyManager(name=f"a{i}") for i in range(150)]
+        result = await MyManager.insert(*rows)
+        async with mysql_db.transaction():
+            await mysql_db.fetch_sql("SET SESSION auto_increment_increment = 3")
+            stepped = [MyManager(name=f"b{i}") for i in range(120)]
+            await MyManager.insert(*stepped)
+        given = [MyManager(id=10_000 + i, name=f"c{i}") for i in range(100)]
+        await MyManager.insert(*given)
+    finally:
+        mysql_db.log_queries, mysql_db._log = False, real_log  # type: ignore[method-assign]
+    inserts = [sql for sql in sent if sql.startswith("INSERT")]
+    assert ["RETURNING" in sql for sql in inserts] == [False, False, True]
+    assert result == [{"id": row.id} for row in rows]
+    stored = await MyManager.select(MyManager.id, MyManager.name).order_by(MyManager.id)
+    made = rows + stepped + given
+    assert sorted((r.id, r.name) for r in made) == [(s["id"], s["name"]) for s in stored]
+    assert [b.id - a.id for a, b in itertools.pairwise(stepped)] == [3] * 119
+    assert all(row._exists_in_db for row in made)
+
+
 async def test_batch_reads_in_chunks(mysql_db: MySQLEngine, use_tables: UseTables) -> None:
     await use_tables(mysql_db, MyManager)
     await MyManager.insert(*(MyManager(name=f"m{i:04d}") for i in range(250)))

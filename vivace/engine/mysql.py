@@ -34,6 +34,8 @@ from vivace.engine.mysql_ignore import run_guarded
 from vivace.engine.pool import PoolDriver
 from vivace.engine.server import ServerEngine
 from vivace.exceptions import ConfigurationError, ConnectionLost, VivaceError
+from vivace.schema import Serial
+from vivace.sql import Insert
 
 #: ``config`` keys: asyncmy's connect arguments Vivace leaves to the user, and pool sizes.
 CONFIG_KEYS = frozenset(
@@ -359,6 +361,33 @@ class MySQLEngine(ServerEngine):
             return [None] * count  # every key was given
         step = 1 if count == 1 else await self._key_step()
         return [first + i * step for i in range(count)]
+
+    async def insert_rowids(self, statement: Insert) -> list[Any] | None:
+        """Run a many-row INSERT without ``RETURNING`` and give the new rows' keys, in
+        order, from the last insert id (as ``fetch_insert_ids``); None, before anything
+        is compiled or run, unless the key is a ``Serial`` left to the server and the
+        statement has no ``RETURNING`` and no ``ON CONFLICT``.
+
+        MariaDB can return the keys (``RETURNING``), but then sends them back as a result
+        set of its own, a row per row: measured (issue 15), 10,000 rows insert in 40-42 ms
+        without it against 41-44 ms with it, the ORM's work included. One statement's keys
+        are consecutive (see ``fetch_insert_ids``); a key column filled by something other
+        than ``AUTO_INCREMENT`` gives ``[None, ...]``, as an insert on MySQL does.
+
+        Example: ``await DB.insert_rowids(Insert(Band, columns, rows))`` -> ``[7, 8, ...]``.
+        """
+        columns = statement.columns
+        pk = statement.table._meta.primary_key
+        if (
+            statement.returning
+            or statement.on_conflict
+            or not columns
+            or not isinstance(pk, Serial)
+            or any(column is pk for column in columns)  # keys given: not the server's
+        ):
+            return None
+        compiled, values = self.compile(statement)
+        return await self.fetch_insert_ids(compiled, values, len(statement.rows))
 
     async def _key_step(self) -> int:
         """The session's ``auto_increment_increment`` (Galera sets the server's to the

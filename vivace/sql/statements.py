@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Hashable, Sequence
+from itertools import chain
 from typing import Any
 
 from vivace.sql.nodes import (
@@ -232,8 +233,7 @@ class Insert(Node):
             self.on_conflict = tuple(on_conflict)
 
     def _key(self, values: list[Any]) -> Hashable:
-        for row in self.rows:
-            values.extend(row)
+        values.extend(chain.from_iterable(self.rows))  # one C loop over every row
         conflict = tuple([c._key(values) for c in self.on_conflict]) if self.on_conflict else None
         # List comprehensions and map: fewer Python calls than generators (hot path).
         returning = tuple([r._key(values) for r in self.returning])
