@@ -332,8 +332,8 @@ class Select(SelectBase[RowsT], Generic[RowsT, ColumnT]):
     @classmethod
     def _of(cls, table: Any, columns: tuple[Any, ...]) -> Select[Any, Any]:
         """``Select(table, columns)`` without ``type.__call__``: ``Table.select()``, the
-        start of most reads, builds its query here (a call with ``exclude_secrets=...``
-        through ``__init__`` costs about a fifth of a cached compile).
+        start of most reads, builds its query here (the keyword call through
+        ``type.__call__`` and ``__init__`` cost ~0.2 µs of a ~4.9 µs cached compile).
 
         Example: ``Select._of(Band, (Band.name,))`` is ``Band.select(Band.name)``."""
         for column in columns:
