@@ -184,3 +184,21 @@ def test_a_column_name_that_cannot_be_a_parameter_keeps_the_general_path() -> No
     )
     row = Odd(**{"class": "x"})
     assert row.__dict__["class"] == "x" and not is_generated(Odd.__init__)
+
+
+def test_columns_named_like_builtins_and_the_templates_names() -> None:
+    class Named(Table, tablename="row_init_named"):
+        type = Varchar()
+        len = Integer()
+        k = Varchar(default="kk")
+        v = Integer(default=2)
+
+    first = Named(type="a", len=3)
+    assert is_generated(Named.__init__)
+    row = Named(type="b", k="x")
+    assert (row.type, row.len, row.k, row.v) == ("b", 0, "x", 2)
+    assert (first.type, first.len) == ("a", 3)
+    # Unknown keywords still reach the general path's error.
+    with pytest.raises(QueryError, match="Unrecognized columns"):
+        Named(type="c", nme="z")
+    assert Named(_data={"type": "c"}).type == "c"

@@ -12,7 +12,9 @@ keywords given. Measured (issue 15): ``Band(name=..., popularity=..., manager=..
 -> 0.43 µs, about a third of building the 10,000 rows of a bulk insert.
 
 The source is Vivace's own template, filled with the column names only (each checked to
-be a plain identifier, or the table keeps the general path); values never enter it.
+be a plain identifier, or the table keeps the general path); values never enter it. The
+parameters are named as the columns, so the body calls no builtin by name: a column named
+``type`` or ``len`` would stand in its place.
 
 Example::
 
@@ -100,7 +102,7 @@ def table_init(
         "def __init__(_vivace_self, _data=None, _ignore_missing=False, _exists_in_db=False"
         f"{star}, **_vivace_extra):\n"
         "    if _vivace_extra or _data or _ignore_missing"
-        " or type(_vivace_self) is not _vivace_table:\n"
+        " or _vivace_self.__class__ is not _vivace_table:\n"
         f"        _vivace_given = {{k: v for k, v in ({''.join(g + ', ' for g in given)})"
         " if v is not _vivace_missing}\n"
         "        return _vivace_general(_vivace_self, _data, _ignore_missing, _exists_in_db,"
