@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,3 +63,27 @@ def run_cli(*argv: str) -> int:
     """``main(argv)`` after new files were written (the import system caches directories)."""
     importlib.invalidate_caches()
     return main(list(argv))
+
+
+def use_postgres_conf(project: Path, database: str) -> None:
+    """Make the project's generated ``vivace_conf.py`` use the tests' PostgreSQL
+    ``database`` instead of its SQLite file."""
+    config = {"host": PG_HOST, "port": PG_PORT, "user": PG_USER, "database": database}
+    conf = project / "vivace_conf.py"
+    lines = conf.read_text().splitlines()
+    db_line = f"DB = PostgresEngine(config={config!r})"
+    lines = [db_line if line.startswith("DB =") else line for line in lines]
+    conf.write_text("\n".join(lines).replace("SQLiteEngine", "PostgresEngine") + "\n")
+
+
+def run_and_close(coroutine: Any) -> Any:
+    """Run on a fresh loop, closing the project's engine's pool afterwards (it is
+    loop-bound)."""
+
+    async def closing() -> Any:
+        try:
+            return await coroutine
+        finally:
+            await importlib.import_module("vivace_conf").DB.close_connection_pool()
+
+    return asyncio.run(closing())

@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 
 import vivace
-from tests.cli.conftest import run_cli
-from tests.conftest import PG_HOST, PG_PORT, PG_USER
+from tests.cli.conftest import run_and_close as run
+from tests.cli.conftest import run_cli, use_postgres_conf
 from vivace.apps.fixtures.commands.dump import (
     FixtureConfig,
     dump,
@@ -66,13 +66,7 @@ def shop(request: pytest.FixtureRequest, in_project: Path) -> Iterator[Any]:
     assert run_cli("app", "new", "shop", "--register") == 0
     (in_project / "shop" / "tables.py").write_text(SHOP_TABLES)
     if request.param == "postgres":
-        database = request.getfixturevalue("cli_pg_database")
-        config = {"host": PG_HOST, "port": PG_PORT, "user": PG_USER, "database": database}
-        conf = in_project / "vivace_conf.py"
-        lines = conf.read_text().splitlines()
-        db_line = f"DB = PostgresEngine(config={config!r})"
-        lines = [db_line if line.startswith("DB =") else line for line in lines]
-        conf.write_text("\n".join(lines).replace("SQLiteEngine", "PostgresEngine") + "\n")
+        use_postgres_conf(in_project, request.getfixturevalue("cli_pg_database"))
     importlib.invalidate_caches()
     tables = importlib.import_module("shop.tables")
     run(_drop_all())
@@ -84,18 +78,6 @@ async def _drop_all() -> None:
     db = importlib.import_module("vivace_conf").DB
     for table in ("purchase", "customer", "migration", "piccolo_user"):
         await db.fetch_sql(f"DROP TABLE IF EXISTS {table}")
-
-
-def run(coroutine: Any) -> Any:
-    """Run on a fresh loop, closing the engine's pool afterwards (it is loop-bound)."""
-
-    async def closing() -> Any:
-        try:
-            return await coroutine
-        finally:
-            await importlib.import_module("vivace_conf").DB.close_connection_pool()
-
-    return asyncio.run(closing())
 
 
 async def create_tables(tables: Any) -> None:

@@ -20,7 +20,6 @@ from vivace.orm.select import SelectBase
 from vivace.schema import Column, ForeignKey
 from vivace.sql import And, Condition, Expr
 from vivace.sql import Select as SelectStatement
-from vivace.sql.nodes import fixed_column_value
 from vivace.types import JSON_TYPES
 
 T = TypeVar("T")
@@ -259,12 +258,10 @@ def _collect_equalities(condition: Any, values: dict[str, Any]) -> None:
     """Column values implied by ``col == value`` and ``col IS NULL`` conditions (ANDed) of
     get_or_create, as Piccolo's ``And.get_column_values`` gives them; a column reached
     through a join fixes nothing on the new row."""
-    if isinstance(condition, And):
-        fixed = condition.get_column_values()
-    else:
-        pair = fixed_column_value(condition) if isinstance(condition, Condition) else None
-        fixed = dict([pair]) if pair is not None else {}
-    for column, value in fixed.items():
+    if not isinstance(condition, Condition):
+        return
+    whole = condition if isinstance(condition, And) else And(condition)
+    for column, value in whole.get_column_values().items():
         if isinstance(column, Column) and not column._meta.call_chain:
             values[column._meta.name] = value
 

@@ -84,9 +84,16 @@ def _serials(meta: Any) -> tuple[tuple[str, ...], frozenset[str]]:
     return cached
 
 
-def _omitted(serials: tuple[str, ...], values: dict[str, Any]) -> frozenset[str]:
-    """The ``Serial`` columns a row leaves to the database (its value is None)."""
-    return frozenset(name for name in serials if values.get(name) is None)
+def _omitted(
+    serials: tuple[str, ...], every: frozenset[str], values: dict[str, Any]
+) -> frozenset[str]:
+    """The ``Serial`` columns a row (its ``__dict__``) leaves to the database, its value
+    None (``serials``, ``every``: what ``_serials`` gives); one set object per layout."""
+    if len(serials) > 1:
+        return frozenset(name for name in serials if values.get(name) is None)
+    if serials and values.get(serials[0]) is None:  # the common case: a new Serial key
+        return every
+    return _NONE_OMITTED
 
 
 class _Layout(NamedTuple):
@@ -330,7 +337,7 @@ class Insert(Query[list[dict[str, Any]]]):
         if len(serials) > 1:
             groups: dict[frozenset[str], list[Any]] = {}
             for row in rows:
-                groups.setdefault(_omitted(serials, row.__dict__), []).append(row)
+                groups.setdefault(_omitted(serials, every, row.__dict__), []).append(row)
             return sorted(groups.items(), key=lambda item: serials[0] in item[0])
         name = serials[0]
         keys = list(map(dict.get, map(_DICT_OF, rows), repeat(name)))  # C loops, no Python call
@@ -417,14 +424,7 @@ class Insert(Query[list[dict[str, Any]]]):
         pk_meta = meta.primary_key._meta
         pk_name = pk_meta.name
         values = row.__dict__
-        serials, every = _serials(meta)
-        if len(serials) > 1:
-            omitted = _omitted(serials, values)
-        elif serials and values.get(serials[0]) is None:  # the common case: a new Serial key
-            omitted = every
-        else:
-            omitted = _NONE_OMITTED
-        layout = self._layout_for(omitted)
+        layout = self._layout_for(_omitted(*_serials(meta), values))
         wanted = self._returning or (meta.primary_key,)
         picked = _row_values(layout.columns, (row,), layout)
         statement = InsertStatement(self.table, layout.columns, picked, wanted, self._on_conflict)

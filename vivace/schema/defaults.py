@@ -244,8 +244,10 @@ class TimeOffset(Default):
 
     def python(self) -> datetime.time:
         """``TimeOffset(hours=1).python()`` -> the time of day an hour from now."""
-        delta = datetime.timedelta(hours=self.hours, minutes=self.minutes, seconds=self.seconds)
-        return (datetime.datetime.now() + delta).time()
+        return (datetime.datetime.now() + self._delta()).time()
+
+    def _delta(self) -> datetime.timedelta:
+        return datetime.timedelta(hours=self.hours, minutes=self.minutes, seconds=self.seconds)
 
     @property
     def postgres(self) -> str:  # type: ignore[override]
@@ -254,8 +256,7 @@ class TimeOffset(Default):
         Example: ``TimeOffset(hours=1).postgres`` is
         ``"localtime + interval '0 days 3600 seconds'"``.
         """
-        delta = datetime.timedelta(hours=self.hours, minutes=self.minutes, seconds=self.seconds)
-        return f"localtime + interval '{_span(delta)}'"
+        return f"localtime + interval '{_span(self._delta())}'"
 
 
 class TimeCustom(Default):

@@ -22,6 +22,7 @@ import decimal
 import uuid
 from typing import Any
 
+from vivace.exceptions import QueryError
 from vivace.schema.column import Column
 
 #: Immutable value types: a default of one of these may fill every new row as the same
@@ -75,3 +76,30 @@ def init_plan(meta: Any) -> InitPlan:
     plan: InitPlan = InitPlan(meta.columns)
     meta.init_plan = plan
     return plan
+
+
+def refuse_missing(column: Column[Any]) -> None:
+    """A NOT NULL column left out whose default is None: Piccolo's "wasn't provided"
+    (``QueryError``). Serial columns are filled by the database: no error.
+
+    Example: ``refuse_missing(Band.name)`` raises ``QueryError("name wasn't provided")``
+    for a ``Varchar(default=None, null=False)``.
+    """
+    if column.value_type.name not in ("serial", "bigserial"):
+        raise QueryError(f"{column._meta.name} wasn't provided")
+
+
+def special_value(column: Column[Any], computed: bool) -> Any:
+    """The value of one of a plan's ``special`` columns left out of a new row: its
+    computed default, or None after ``refuse_missing`` (which raises unless the database
+    fills the column).
+
+    Example: ``special_value(Band.tags, True)`` -> ``[]`` for ``Array(Varchar())``.
+    """
+    if computed:
+        value = column.get_default_value()
+        meta = column._meta
+        if value is not None or meta.null or meta.primary_key:
+            return value
+    refuse_missing(column)
+    return None

@@ -18,7 +18,7 @@ parameters are named as the columns, so the body calls no builtin by name: a col
 
 Example::
 
-    init = table_init(Band, init_plan(Band._meta), general, refuse)
+    init = table_init(Band, init_plan(Band._meta), TableBase.__init__)
     init is None or init.__qualname__ == "Band.__init__"
 """
 
@@ -28,7 +28,7 @@ import keyword
 from collections.abc import Callable
 from typing import Any
 
-from vivace.schema.row_init import InitPlan
+from vivace.schema.row_init import InitPlan, special_value
 
 #: The general path's own parameters (and the names the template uses): a column with
 #: one of these names keeps the table on the general path.
@@ -58,19 +58,15 @@ def _usable(name: str) -> bool:
 
 
 def table_init(
-    table: type,
-    plan: InitPlan,
-    general: Callable[..., None],
-    refuse: Callable[[Any], None],
+    table: type, plan: InitPlan, general: Callable[..., None]
 ) -> Callable[..., None] | None:
     """``table``'s ``__init__`` for ``plan``, or None when a column's name cannot be a
     parameter (the table then keeps ``general``).
 
-    ``general(self, _data, _ignore_missing, _exists_in_db, **kwargs)`` is the general path;
-    ``refuse(column)`` raises for a NOT NULL column left out (or returns, for a serial
-    column, which the database fills).
+    ``general(self, _data, _ignore_missing, _exists_in_db, **kwargs)`` is the general path
+    (``TableBase.__init__``, which this module cannot import: it is the caller).
 
-    Example: ``table_init(Band, init_plan(Band._meta), TableBase.__init__, refuse)``.
+    Example: ``table_init(Band, init_plan(Band._meta), TableBase.__init__)``.
     """
     names = list(plan.template)[:-1]  # the columns' attribute names; the last key is ours
     if not all(_usable(name) for name in names):
@@ -80,7 +76,7 @@ def table_init(
         "_vivace_missing": MISSING,
         "_vivace_table": table,
         "_vivace_general": general,
-        "_vivace_fill": _filler(refuse),
+        "_vivace_fill": special_value,
     }
     params, given, fills, items = [], [], [], []
     for index, name in enumerate(names):
@@ -124,21 +120,6 @@ def table_init(
     init.__doc__ = general.__doc__
     init._vivace_generated = True  # type: ignore[attr-defined]
     return init
-
-
-def _filler(refuse: Callable[[Any], None]) -> Callable[[Any, bool], Any]:
-    def fill(column: Any, computed: bool) -> Any:
-        """A left-out special column's value: its computed default, or None after
-        ``refuse`` (which raises unless the database fills the column)."""
-        if computed:
-            value = column.get_default_value()
-            meta = column._meta
-            if value is not None or meta.null or meta.primary_key:
-                return value
-        refuse(column)
-        return None
-
-    return fill
 
 
 def is_generated(init: object) -> bool:

@@ -26,7 +26,7 @@ from vivace.schema.constraints import Constraint
 from vivace.schema.foreign_key import ForeignKey
 from vivace.schema.registry import all_tables, register_table
 from vivace.schema.relations import M2M, Relation
-from vivace.schema.row_init import InitPlan, init_plan
+from vivace.schema.row_init import InitPlan, init_plan, refuse_missing, special_value
 from vivace.schema.row_init_code import is_generated, table_init
 from vivace.schema.text_columns import Email
 from vivace.sql.nodes import Alias
@@ -274,14 +274,9 @@ class TableBase:
         filled = plan.template | kwargs
         if len(filled) == plan.size and not _data and not _ignore_missing:
             for column, computed in plan.special:
-                meta = column._meta
-                if meta.name in kwargs:
-                    continue
-                if computed:
-                    value = filled[meta.name] = column.get_default_value()
-                    if value is not None or meta.null or meta.primary_key:
-                        continue
-                _refuse_missing(column)
+                name = column._meta.name
+                if name not in kwargs:
+                    filled[name] = special_value(column, computed)
             if _exists_in_db:
                 filled["_exists_in_db"] = True
             values = self.__dict__
@@ -310,7 +305,7 @@ class TableBase:
             else:
                 value = values[name] = column.get_default_value()
                 if value is None and not meta.null and not meta.primary_key:
-                    _refuse_missing(column)
+                    refuse_missing(column)
         if given:
             # Piccolo's message: "Unrecognized columns - ['nme']".
             raise QueryError(f"Unrecognized columns - {sorted(map(str, given))}")
@@ -407,17 +402,10 @@ def _first_plan(meta: TableMeta) -> InitPlan:
             inherited = vars(klass)["__init__"]
             break
     if inherited is TableBase.__init__ or is_generated(inherited):
-        init = table_init(table, plan, TableBase.__init__, _refuse_missing)
+        init = table_init(table, plan, TableBase.__init__)
         if init is not None:
             table.__init__ = init
     return plan
-
-
-def _refuse_missing(column: Column[Any]) -> None:
-    """A NOT NULL column left out whose default is None: Piccolo's ``ValueError``. Serial
-    columns are filled by the database."""
-    if column.value_type.name not in ("serial", "bigserial"):
-        raise QueryError(f"{column._meta.name} wasn't provided")
 
 
 def _collect_members(cls: type) -> tuple[list[Column[Any]], list[Constraint], list[Relation]]:
